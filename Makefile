@@ -1,0 +1,134 @@
+# MenuOS/x64 build.  `make` builds build/menuos.elf and build/menuos.iso;
+# `make test` runs every test; `make run` boots; `make bench` measures.
+CC      := gcc
+LD      := ld
+OBJCOPY := objcopy
+PY      := /usr/bin/python3
+B       := build
+
+VERSION := 0.1
+BUILD_ID := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+GCC_INC := $(shell $(CC) -print-file-name=include)
+
+KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
+	-fno-stack-protector -fno-omit-frame-pointer -mno-red-zone -mgeneral-regs-only \
+	-mcmodel=kernel -fno-asynchronous-unwind-tables -fno-strict-aliasing \
+	-nostdinc -isystem $(GCC_INC) -Ilibc/include -I. \
+	-DMENUOS_VERSION='"$(VERSION)"' -DMENUOS_BUILD='"$(BUILD_ID)"'
+# -mcmodel=kernel wants the image in the top 2 GiB; we are identity-mapped low,
+# so use the small model instead.
+KCFLAGS := $(filter-out -mcmodel=kernel,$(KCFLAGS)) -mcmodel=small
+KASFLAGS := -g -I. -D__ASSEMBLY__
+KLDFLAGS := -nostdlib -static -z noexecstack -z max-page-size=0x1000 -T linker.ld --no-warn-rwx-segments
+
+KSRCS := $(wildcard boot/*.S kernel/*.c kernel/*.S drivers/*.c net/*.c libc/*.c user/*.c)
+KOBJS := $(patsubst %,$(B)/k/%.o,$(KSRCS))
+
+.PHONY: all run debug gdb test unit qemu-test bench clean deps fmt
+all: $(B)/menuos.elf $(B)/menuos.iso
+
+$(B)/k/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/k/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KASFLAGS) -MMD -MP -c $< -o $@
+
+# Two-pass link: the first pass gives the addresses, kernel/gen-ksyms.sh turns
+# them into a table that the second pass places after .data (text addresses
+# do not move, since the table lies above them).
+$(B)/ksyms0.o: kernel/gen-ksyms.sh
+	@mkdir -p $(B)
+	printf '' | sh kernel/gen-ksyms.sh > $(B)/ksyms0.S
+	$(CC) $(KASFLAGS) -c $(B)/ksyms0.S -o $@
+
+$(B)/menuos.pass1.elf: $(KOBJS) $(B)/ksyms0.o linker.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/ksyms0.o
+
+$(B)/ksyms.o: $(B)/menuos.pass1.elf kernel/gen-ksyms.sh
+	nm -n $< | sh kernel/gen-ksyms.sh > $(B)/ksyms.S
+	$(CC) $(KASFLAGS) -c $(B)/ksyms.S -o $@
+
+$(B)/menuos.elf: $(KOBJS) $(B)/ksyms.o linker.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/ksyms.o
+	@nm -n $(B)/menuos.pass1.elf | grep -i ' t ' > $(B)/t1; nm -n $@ | grep -i ' t ' > $(B)/t2; \
+	  cmp -s $(B)/t1 $(B)/t2 || { echo "ksyms: text moved between link passes"; exit 1; }
+
+$(B)/menuos.iso: $(B)/menuos.elf boot/grub.cfg
+	@mkdir -p $(B)/iso/boot/grub
+	cp $(B)/menuos.elf $(B)/iso/boot/menuos.elf
+	cp boot/grub.cfg $(B)/iso/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(B)/iso 2>$(B)/grub-mkrescue.log || { cat $(B)/grub-mkrescue.log; exit 1; }
+
+# ---- host unit tests (cmocka) ----
+HCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DHOST_TEST -fsanitize=address,undefined -fno-omit-frame-pointer
+HLDLIBS := -lcmocka -fsanitize=address,undefined
+
+LIBC_SRCS := $(wildcard libc/*.c)
+NET_SRCS  := $(wildcard net/*.c)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRCS))
+
+# libc is compiled for the host with its own headers and every symbol
+# renamed k_*, so tests can compare it with the host libc in one program.
+$(B)/unit/libc_k.o: $(LIBC_SRCS) $(wildcard libc/include/*.h libc/include/*/*.h)
+	@mkdir -p $(B)/unit/libc
+	for f in $(LIBC_SRCS); do \
+	  $(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin -fno-stack-protector \
+	    -nostdinc -isystem $(GCC_INC) -Ilibc/include -I. -c $$f -o $(B)/unit/libc/$$(basename $$f).o || exit 1; \
+	done
+	$(LD) -r -o $(B)/unit/libc_all.o $(B)/unit/libc/*.o
+	$(OBJCOPY) --prefix-symbols=k_ $(B)/unit/libc_all.o $@
+
+$(B)/unit/net/%.o: net/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/unit/support/%.o: tests/unit/support/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) -MMD -MP -c $< -o $@
+
+HOST_NET_OBJS := $(patsubst net/%.c,$(B)/unit/net/%.o,$(NET_SRCS)) \
+	$(patsubst tests/unit/support/%.c,$(B)/unit/support/%.o,$(wildcard tests/unit/support/*.c))
+
+$(B)/unit/test_libc: tests/unit/test_libc.c $(B)/unit/libc_k.o
+	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
+
+$(B)/unit/test_%: tests/unit/test_%.c $(HOST_NET_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; ./$$t; done
+
+qemu-test: all
+	$(PY) -m pytest -v tests/qemu
+
+test: deps
+	$(MAKE) unit
+	$(MAKE) qemu-test
+
+bench: all
+	$(PY) tests/bench.py
+
+deps:
+	@sh tests/install-deps.sh
+
+run: all
+	./run-qemu.sh
+
+debug: all
+	./run-qemu.sh --debug --direct
+
+gdb:
+	gdb -q -x tests/menuos.gdb
+
+fmt:
+	clang-format -i $(filter %.c %.h,$(shell git ls-files))
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,20 @@
+/*
+ * Consoles: output goes to the serial port and the VGA screen; input comes
+ * from either (serial receive interrupt, PS/2 keyboard).  Ctrl-C typed while
+ * a foreground task is set interrupts that task instead of being queued.
+ */
+#ifndef KERNEL_CONSOLE_H
+#define KERNEL_CONSOLE_H
+
+#include <stddef.h>
+
+void console_write(const char *s, size_t n);
+void console_putc(char c);
+int console_getc(void);             /* blocks; returns a byte, or -EINTR */
+int console_trygetc(void);          /* -1 when no input */
+void console_input(char c);         /* called by drivers for every received byte */
+struct task;
+void console_set_foreground(struct task *t);  /* NULL: the shell itself */
+void console_clear(void);
+
+#endif

@@ -1,0 +1,284 @@
+/*
+ * Physical pages and kmalloc.
+ *
+ * Pages: a bitmap over the identity-mapped first 4 GiB, filled from the boot
+ * memory map; an order-n request takes 2^n free pages aligned to 2^n.
+ * kmalloc: size classes of 32..2048 bytes carved from single pages; larger
+ * requests take whole pages.  Every kmalloc'd pointer's page starts with a
+ * small header that says which, so kfree needs no size.
+ */
+#include <stdint.h>
+#include <string.h>
+#include "kernel/mm.h"
+#include "kernel/kernel.h"
+#include "kernel/printk.h"
+#include "kernel/irq.h"
+
+#define MAX_PHYS      (4ULL << 30)          /* what boot.S identity-maps */
+#define MAX_PAGES     (MAX_PHYS / PAGE_SIZE)
+#define LOW_RESERVED  (1ULL << 20)          /* BIOS data, EBDA, VGA, ROMs */
+
+static uint64_t page_bitmap[MAX_PAGES / 64];    /* bit set = page used */
+static uint64_t total_pages, free_pages, max_pfn, search_hint;
+
+extern char _kernel_start[], _kernel_end[];
+
+static inline int page_used(uint64_t pfn) { return page_bitmap[pfn / 64] >> (pfn % 64) & 1; }
+static inline void set_used(uint64_t pfn) { page_bitmap[pfn / 64] |= 1ULL << (pfn % 64); }
+static inline void set_free(uint64_t pfn) { page_bitmap[pfn / 64] &= ~(1ULL << (pfn % 64)); }
+
+void mm_init(const struct boot_info *bi)
+{
+	uint64_t kstart = (uint64_t)(uintptr_t)_kernel_start;
+	uint64_t kend = (uint64_t)(uintptr_t)_kernel_end;
+
+	memset(page_bitmap, 0xff, sizeof(page_bitmap));
+	for (int i = 0; i < bi->mmap_count; i++) {
+		const struct boot_mmap_entry *e = &bi->mmap[i];
+		if (e->type != 1)
+			continue;
+		uint64_t start = (e->addr + PAGE_SIZE - 1) / PAGE_SIZE;
+		uint64_t end = (e->addr + e->len) / PAGE_SIZE;
+		if (end > MAX_PAGES)
+			end = MAX_PAGES;
+		for (uint64_t pfn = start; pfn < end; pfn++) {
+			uint64_t pa = pfn * PAGE_SIZE;
+			if (pa < LOW_RESERVED || (pa >= kstart && pa < kend))
+				continue;
+			set_free(pfn);
+			free_pages++;
+			total_pages++;
+			if (pfn + 1 > max_pfn)
+				max_pfn = pfn + 1;
+		}
+	}
+	/*
+	 * The boot loader's structures (multiboot2 info, PVH start info) lie in
+	 * low memory or just after the kernel; we copied what we need already,
+	 * except the ACPI tables, which live in reserved (type != 1) ranges.
+	 */
+	if (!total_pages)
+		panic("no usable memory in the boot memory map");
+	printk("mm: %llu KiB usable, kernel %llu KiB at 0x%llx\n",
+	       (unsigned long long)(total_pages * 4), (unsigned long long)((kend - kstart) / 1024),
+	       (unsigned long long)kstart);
+}
+
+void *page_alloc(unsigned order)
+{
+	uint64_t n = 1ULL << order;
+	unsigned long flags = irq_save();
+
+	for (int pass = 0; pass < 2; pass++) {
+		uint64_t from = pass == 0 ? search_hint : 0;
+		for (uint64_t pfn = from & ~(n - 1); pfn + n <= max_pfn; pfn += n) {
+			uint64_t i;
+			for (i = 0; i < n && !page_used(pfn + i); i++)
+				;
+			if (i < n)
+				continue;
+			for (i = 0; i < n; i++)
+				set_used(pfn + i);
+			free_pages -= n;
+			search_hint = pfn + n;
+			irq_restore(flags);
+			void *p = (void *)(uintptr_t)(pfn * PAGE_SIZE);
+			memset(p, 0, n * PAGE_SIZE);
+			return p;
+		}
+	}
+	irq_restore(flags);
+	return NULL;
+}
+
+void page_free(void *p, unsigned order)
+{
+	uint64_t pfn = (uint64_t)(uintptr_t)p / PAGE_SIZE;
+	unsigned long flags = irq_save();
+
+	for (uint64_t i = 0; i < (1ULL << order); i++) {
+		BUG_ON(!page_used(pfn + i));
+		set_free(pfn + i);
+	}
+	free_pages += 1ULL << order;
+	if (pfn < search_hint)
+		search_hint = pfn;
+	irq_restore(flags);
+}
+
+/* ---- kmalloc ---- */
+
+#define SLAB_MAGIC  0x51ab51abU
+#define LARGE_MAGIC 0x1a4e1a4eU
+#define NCLASSES    7               /* 32, 64, ..., 2048 */
+#define MIN_SHIFT   5
+
+struct page_hdr {
+	uint32_t magic;
+	uint32_t info;                  /* slab: size class; large: page order */
+	uint64_t pad;                   /* keeps objects 16-byte aligned */
+};
+
+struct free_obj {
+	struct free_obj *next;
+};
+
+static struct free_obj *free_lists[NCLASSES];
+static uint64_t kmalloc_bytes, kmalloc_allocs, kmalloc_frees;
+
+static int size_class(size_t size)
+{
+	int c = 0;
+	while (c < NCLASSES && ((size_t)1 << (c + MIN_SHIFT)) < size)
+		c++;
+	return c;
+}
+
+static int slab_refill(int c)
+{
+	struct page_hdr *h = page_alloc(0);
+	size_t osz = (size_t)1 << (c + MIN_SHIFT);
+	char *p;
+
+	if (!h)
+		return -1;
+	h->magic = SLAB_MAGIC;
+	h->info = c;
+	/* objects start after the header, rounded up to the object size (>= 32) */
+	for (p = (char *)h + (osz < 32 ? 32 : osz); p + osz <= (char *)h + PAGE_SIZE; p += osz) {
+		struct free_obj *o = (struct free_obj *)p;
+		o->next = free_lists[c];
+		free_lists[c] = o;
+	}
+	return 0;
+}
+
+static unsigned order_for(size_t bytes)
+{
+	unsigned order = 0;
+	while ((PAGE_SIZE << order) < bytes)
+		order++;
+	return order;
+}
+
+void *kmalloc(size_t size)
+{
+	void *ret = NULL;
+	unsigned long flags;
+
+	if (size == 0)
+		size = 1;
+	if (size > (1UL << (NCLASSES - 1 + MIN_SHIFT))) {
+		unsigned order = order_for(size + sizeof(struct page_hdr));
+		struct page_hdr *h = page_alloc(order);
+		if (!h)
+			return NULL;
+		h->magic = LARGE_MAGIC;
+		h->info = order;
+		flags = irq_save();
+		kmalloc_bytes += PAGE_SIZE << order;
+		kmalloc_allocs++;
+		irq_restore(flags);
+		return h + 1;
+	}
+	int c = size_class(size);
+	flags = irq_save();
+	if (free_lists[c] || slab_refill(c) == 0) {
+		ret = free_lists[c];
+		free_lists[c] = free_lists[c]->next;
+		kmalloc_bytes += (size_t)1 << (c + MIN_SHIFT);
+		kmalloc_allocs++;
+	}
+	irq_restore(flags);
+	return ret;
+}
+
+void *kzalloc(size_t size)
+{
+	void *p = kmalloc(size);
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+void kfree(void *p)
+{
+	struct page_hdr *h;
+	unsigned long flags;
+
+	if (!p)
+		return;
+	h = (struct page_hdr *)((uintptr_t)p & ~(PAGE_SIZE - 1));
+	flags = irq_save();
+	if (h->magic == SLAB_MAGIC && h->info < NCLASSES) {
+		struct free_obj *o = p;
+		o->next = free_lists[h->info];
+		free_lists[h->info] = o;
+		kmalloc_bytes -= (size_t)1 << (h->info + MIN_SHIFT);
+		kmalloc_frees++;
+		irq_restore(flags);
+	} else if (h->magic == LARGE_MAGIC && (void *)(h + 1) == p) {
+		unsigned order = h->info;
+		kmalloc_bytes -= PAGE_SIZE << order;
+		kmalloc_frees++;
+		h->magic = 0;
+		irq_restore(flags);
+		page_free(h, order);
+	} else {
+		irq_restore(flags);
+		panic("kfree: %p was not allocated by kmalloc", p);
+	}
+}
+
+void mem_get_stats(struct mem_stats *s)
+{
+	unsigned long flags = irq_save();
+	s->total_pages = total_pages;
+	s->free_pages = free_pages;
+	s->kmalloc_bytes = kmalloc_bytes;
+	s->kmalloc_allocs = kmalloc_allocs;
+	s->kmalloc_frees = kmalloc_frees;
+	irq_restore(flags);
+}
+
+/* ---- device memory ---- */
+
+extern uint64_t pml4[512];
+#define PTE_P   0x1ULL
+#define PTE_W   0x2ULL
+#define PTE_PWT 0x8ULL
+#define PTE_PCD 0x10ULL
+#define PTE_PS  0x80ULL
+#define ADDR_MASK 0x000ffffffffff000ULL
+
+static uint64_t *table_next(uint64_t *table, int idx)
+{
+	if (!(table[idx] & PTE_P)) {
+		uint64_t *t = page_alloc(0);
+		if (!t)
+			return NULL;
+		table[idx] = (uint64_t)(uintptr_t)t | PTE_P | PTE_W;
+	}
+	return (uint64_t *)(uintptr_t)(table[idx] & ADDR_MASK);
+}
+
+/*
+ * Below 4 GiB everything is already mapped (boot.S).  Device memory there is
+ * mapped write-back by that mapping; QEMU's emulated devices do not care, and
+ * the MTRRs that the firmware programs make the PCI hole uncached on real
+ * hardware.  Above 4 GiB we add identity 2 MiB mappings, uncached.
+ */
+void *ioremap(uint64_t pa, size_t size)
+{
+	for (uint64_t a = pa & ~((2ULL << 20) - 1); a < pa + size; a += 2ULL << 20) {
+		if (a < MAX_PHYS)
+			continue;
+		uint64_t *pdpt = table_next(pml4, (a >> 39) & 511);
+		uint64_t *pd = pdpt ? table_next(pdpt, (a >> 30) & 511) : NULL;
+		if (!pd)
+			return NULL;
+		pd[(a >> 21) & 511] = a | PTE_P | PTE_W | PTE_PS | PTE_PCD | PTE_PWT;
+		__asm__ volatile("invlpg (%0)" : : "r"(a) : "memory");
+	}
+	return (void *)(uintptr_t)pa;
+}

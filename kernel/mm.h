@@ -1,0 +1,31 @@
+/*
+ * Memory: a physical page allocator (buddy, from the boot memory map) and
+ * kmalloc with power-of-two size classes.  Memory is identity mapped, so a
+ * kernel pointer is also its physical address (for DMA).
+ */
+#ifndef KERNEL_MM_H
+#define KERNEL_MM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PAGE_SIZE 4096UL
+
+void *page_alloc(unsigned order);           /* 2^order zeroed pages, or NULL */
+void page_free(void *p, unsigned order);
+void *kmalloc(size_t size);                 /* NULL when out of memory */
+void *kzalloc(size_t size);
+void kfree(void *p);
+
+static inline uint64_t virt_to_phys(const void *p) { return (uint64_t)(uintptr_t)p; }
+static inline void *phys_to_virt(uint64_t pa) { return (void *)(uintptr_t)pa; }
+/* Makes physical range [pa, pa+size) accessible uncached; returns its address. */
+void *ioremap(uint64_t pa, size_t size);
+
+struct mem_stats {
+	uint64_t total_pages, free_pages;
+	uint64_t kmalloc_bytes, kmalloc_allocs, kmalloc_frees;
+};
+void mem_get_stats(struct mem_stats *s);
+
+#endif

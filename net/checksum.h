@@ -1,0 +1,17 @@
+/* The Internet checksum (RFC 1071) and the TCP/UDP pseudo-header sum. */
+#ifndef NET_CHECKSUM_H
+#define NET_CHECKSUM_H
+
+#include <stdint.h>
+
+/* One's-complement sum of buf folded into `sum` (32-bit accumulator, not folded). */
+uint32_t csum_partial(const void *buf, int len, uint32_t sum);
+/* Folds a 32-bit sum to 16 bits and complements it. */
+uint16_t csum_fold(uint32_t sum);
+/* Checksum of a buffer (0 when a buffer containing its own checksum is valid). */
+uint16_t ip_compute_csum(const void *buf, int len);
+/* Pseudo-header (RFC 793 3.1 / RFC 768) plus `sum`, folded: fill or verify TCP/UDP.
+ * saddr/daddr in network order, len (L4 header + payload) and proto in host order. */
+uint16_t csum_tcpudp_magic(uint32_t saddr, uint32_t daddr, uint16_t len, uint8_t proto, uint32_t sum);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * struct net_device: a network interface (eth0, eth1, ..., lo), the path
+ * down to its driver (dev_queue_xmit) and up from it (netif_receive_skb,
+ * netif_rx, and the NAPI-style poll the NET_RX softirq runs).
+ */
+#ifndef NET_NETDEVICE_H
+#define NET_NETDEVICE_H
+
+#include <stdint.h>
+#include "kernel/list.h"
+#include "net/skbuff.h"
+
+#define ETH_ALEN 6
+#define IFNAMSIZ 16
+
+#define IFF_UP        0x1
+#define IFF_BROADCAST 0x2
+#define IFF_LOOPBACK  0x8
+#define IFF_RUNNING   0x40
+
+struct net_device_stats {
+	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes;
+	uint64_t rx_errors, tx_errors, rx_dropped, tx_dropped;
+	uint64_t interrupts;
+};
+
+struct net_device;
+
+struct net_device_ops {
+	/* Takes ownership of skb (frees it on error).  Returns 0 or -errno. */
+	int (*ndo_start_xmit)(struct sk_buff *skb, struct net_device *dev);
+	int (*ndo_open)(struct net_device *dev);
+	int (*ndo_stop)(struct net_device *dev);
+};
+
+/* NAPI: the driver's poll hands up to `budget` frames to netif_receive_skb
+ * and returns how many it handled; below budget it re-enables its interrupt. */
+struct napi_struct {
+	struct list_head poll_list;
+	int (*poll)(struct napi_struct *napi, int budget);
+	struct net_device *dev;
+	int scheduled;
+};
+
+struct net_device {
+	char name[IFNAMSIZ];
+	int ifindex;
+	unsigned int flags;
+	unsigned int mtu;
+	uint8_t dev_addr[ETH_ALEN];
+	uint8_t broadcast[ETH_ALEN];
+	uint16_t type;                  /* ARPHRD_ETHER / ARPHRD_LOOPBACK */
+	/* IPv4 configuration, network byte order */
+	uint32_t ip_addr, netmask;
+	const struct net_device_ops *ops;
+	struct net_device_stats stats;
+	struct napi_struct napi;
+	const char *driver;
+	void *priv;
+	struct list_head dev_list;
+};
+
+#define ARPHRD_ETHER    1
+#define ARPHRD_LOOPBACK 772
+
+struct net_device *alloc_netdev(const char *name_fmt, size_t priv_size);  /* "eth%d" */
+int register_netdev(struct net_device *dev);
+struct net_device *dev_get_by_name(const char *name);
+struct net_device *dev_get_by_index(int ifindex);
+struct list_head *netdev_list(void);
+int dev_open(struct net_device *dev);    /* IFF_UP, gratuitous ARP */
+int dev_close(struct net_device *dev);
+
+int dev_queue_xmit(struct sk_buff *skb);        /* skb->dev set, frame complete */
+int netif_receive_skb(struct sk_buff *skb);     /* a received frame, data at the MAC header */
+int netif_rx(struct sk_buff *skb);              /* queue a frame for the softirq (loopback) */
+
+void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
+		    int (*poll)(struct napi_struct *, int));
+void napi_schedule(struct napi_struct *napi);   /* from the IRQ handler */
+void napi_complete(struct napi_struct *napi);
+void net_rx_action(void);                       /* the NET_RX softirq */
+
+void net_init(void);   /* registers lo and the softirq; drivers register ethN after */
+
+#endif
