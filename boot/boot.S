@@ -122,7 +122,10 @@ common32:
     ljmp $0x08, $long_mode
 
     .code64
+    .cfi_sections .debug_frame
 long_mode:
+    .cfi_startproc
+    .cfi_undefined rip              /* tells gdb the call chain starts here */
     movw $0x10, %ax
     movw %ax, %ds
     movw %ax, %es
@@ -138,6 +141,7 @@ long_mode:
 3:  cli
     hlt
     jmp 3b
+    .cfi_endproc
 
     /* Temporary GDT: null, 64-bit code, data. kernel/gdt.c installs the real one. */
     .align 16

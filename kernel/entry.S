@@ -107,7 +107,11 @@ switch_to:
 
 /* First code a new task runs: r12 = fn, r13 = arg (set up by kthread_create). */
     .globl task_trampoline
+    .cfi_sections .debug_frame
 task_trampoline:
+    .cfi_startproc
+    .cfi_undefined rip              /* a task's call chain starts here */
     movq %r13, %rdi
     call *%r12
     call task_exit
+    .cfi_endproc

@@ -1,0 +1,81 @@
+#!/bin/sh
+# Boots MenuOS/x64 in qemu-system-x86_64 with the serial console on this terminal.
+#
+#   ./run-qemu.sh [--gui] [--efi] [--debug] [--direct] [--accel auto|kvm|tcg]
+#                 [--nic virtio|e1000|none] [--mem MB] [--append "k=v ..."] [-- QEMU ARGS]
+#
+# Host port 5001 is forwarded to the guest's port 5001 (user-mode network,
+# restricted: the guest cannot reach anything outside).  Quit with `quit` at
+# the MenuOS prompt, or Ctrl-A X.
+set -e
+cd "$(dirname "$0")"
+
+gui=0 efi=0 debug=0 direct=0 accel=auto nic=virtio mem=128 append=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --gui) gui=1 ;;
+    --efi) efi=1 ;;
+    --debug) debug=1 ;;
+    --direct) direct=1 ;;
+    --accel) shift; accel="$1" ;;
+    --nic) shift; nic="$1" ;;
+    --mem) shift; mem="$1" ;;
+    --append) shift; append="$1" ;;
+    --) shift; break ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run-qemu.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+[ -f build/menuos.elf ] && [ -f build/menuos.iso ] || make -s all
+
+# KVM only where /dev/kvm answers: a guest that cannot run under it would hang.
+kvm_works() {
+    [ -w /dev/kvm ] || return 1
+    timeout 10 qemu-system-x86_64 -accel kvm -machine none -display none -S \
+        -monitor none -serial none -no-user-config </dev/null >/dev/null 2>&1 &
+    pid=$!; sleep 2
+    if kill -0 $pid 2>/dev/null; then kill $pid; wait $pid 2>/dev/null; return 0; fi
+    wait $pid 2>/dev/null; return 1
+}
+case "$accel" in
+auto) if kvm_works; then accel=kvm; else accel=tcg; fi ;;
+kvm|tcg) ;;
+*) echo "run-qemu.sh: --accel takes auto, kvm or tcg" >&2; exit 2 ;;
+esac
+
+set -- -accel "$accel" -m "$mem" -no-reboot "$@"
+case "$nic" in
+virtio) set -- "$@" -netdev user,id=n0,restrict=on,hostfwd=tcp::5001-:5001 -device virtio-net-pci,netdev=n0 ;;
+e1000) set -- "$@" -netdev user,id=n0,restrict=on,hostfwd=tcp::5001-:5001 -device e1000,netdev=n0 ;;
+none) set -- "$@" -nic none ;;
+*) echo "run-qemu.sh: --nic takes virtio, e1000 or none" >&2; exit 2 ;;
+esac
+
+if [ $gui = 1 ]; then
+    set -- "$@" -serial mon:stdio
+else
+    set -- "$@" -display none -serial mon:stdio
+fi
+
+if [ $efi = 1 ]; then
+    ovmf=/usr/share/ovmf/OVMF.fd
+    [ -f $ovmf ] || { echo "run-qemu.sh: $ovmf missing (apt-get install ovmf)" >&2; exit 1; }
+    set -- "$@" -bios $ovmf
+fi
+
+if [ $direct = 1 ]; then
+    set -- "$@" -kernel build/menuos.elf -append "$append"
+else
+    [ -z "$append" ] || echo "run-qemu.sh: --append needs --direct (GRUB's command line is in boot/grub.cfg)" >&2
+    set -- "$@" -cdrom build/menuos.iso -boot d
+fi
+
+if [ $debug = 1 ]; then
+    set -- "$@" -s -S
+    echo "QEMU is waiting for gdb on localhost:1234. In another terminal: make gdb"
+    echo "  (or: gdb -x tests/menuos.gdb), then e.g. 'break kmain' and 'continue'"
+fi
+
+exec qemu-system-x86_64 "$@"

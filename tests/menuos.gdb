@@ -1,0 +1,24 @@
+# gdb script for MenuOS/x64: `make gdb` (after `make debug` in another terminal).
+#
+# QEMU's x86_64 gdb stub always speaks the 64-bit register layout, even while
+# the CPU is still in 32-bit protected mode (boot/boot.S); gdb must therefore
+# be told the architecture before it connects, or it misreads the registers
+# and later stops with "Remote 'g' packet reply is too long".
+#
+# The kernel is identity-mapped and linked at 1 MiB, so a breakpoint address
+# is the same before and after paging is on.  With `make debug` (direct boot)
+# the kernel is already in memory when gdb connects and ordinary (software)
+# breakpoints work.  When GRUB loads the kernel (./run-qemu.sh --debug without
+# --direct) it would overwrite them; the `grub-boot` command below switches
+# to hardware breakpoints for the kernel's range (at most four at a time).
+set pagination off
+set confirm off
+set architecture i386:x86-64
+file build/menuos.elf
+target remote localhost:1234
+
+define grub-boot
+  mem 0x100000 0x400000 ro
+  set breakpoint auto-hw on
+  echo Breakpoints in the kernel image are now hardware breakpoints.\n
+end
