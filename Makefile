@@ -22,6 +22,9 @@ KCFLAGS := $(filter-out -mcmodel=kernel,$(KCFLAGS)) -mcmodel=small
 KASFLAGS := -g -I. -D__ASSEMBLY__
 KLDFLAGS := -nostdlib -static -z noexecstack -z max-page-size=0x1000 -T linker.ld --no-warn-rwx-segments
 
+# libgcc supplies the integer helpers gcc may call (__popcountdi2, __udivti3).
+LIBGCC := $(shell $(CC) -print-libgcc-file-name)
+
 KSRCS := $(wildcard boot/*.S kernel/*.c kernel/*.S drivers/*.c net/*.c libc/*.c user/*.c)
 KOBJS := $(patsubst %,$(B)/k/%.o,$(KSRCS))
 
@@ -45,14 +48,14 @@ $(B)/ksyms0.o: kernel/gen-ksyms.sh
 	$(CC) $(KASFLAGS) -c $(B)/ksyms0.S -o $@
 
 $(B)/menuos.pass1.elf: $(KOBJS) $(B)/ksyms0.o linker.ld
-	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/ksyms0.o
+	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/ksyms0.o $(LIBGCC)
 
 $(B)/ksyms.o: $(B)/menuos.pass1.elf kernel/gen-ksyms.sh
 	nm -n $< | sh kernel/gen-ksyms.sh > $(B)/ksyms.S
 	$(CC) $(KASFLAGS) -c $(B)/ksyms.S -o $@
 
 $(B)/menuos.elf: $(KOBJS) $(B)/ksyms.o linker.ld
-	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/ksyms.o
+	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/ksyms.o $(LIBGCC)
 	@nm -n $(B)/menuos.pass1.elf | grep -i ' t ' > $(B)/t1; nm -n $@ | grep -i ' t ' > $(B)/t2; \
 	  cmp -s $(B)/t1 $(B)/t2 || { echo "ksyms: text moved between link passes"; exit 1; }
 
@@ -96,6 +99,11 @@ HOST_NET_OBJS := $(patsubst net/%.c,$(B)/unit/net/%.o,$(NET_SRCS)) \
 $(B)/unit/test_libc: tests/unit/test_libc.c $(B)/unit/libc_k.o
 	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
 
+# The shell's line editor is pure C with no kernel dependencies.
+$(B)/unit/test_lineedit: tests/unit/test_lineedit.c user/lineedit.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
+
 $(B)/unit/test_%: tests/unit/test_%.c $(HOST_NET_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
@@ -116,7 +124,8 @@ bench: all
 deps:
 	@sh tests/install-deps.sh
 
-run: all
+run: deps
+	$(MAKE) all
 	./run-qemu.sh
 
 debug: all

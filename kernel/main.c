@@ -18,7 +18,8 @@
 #include "drivers/pci.h"
 #include "drivers/netdrv.h"
 #include "net/netdevice.h"
-#include "net/config.h"
+#include "net/devinet.h"
+#include "net/platform.h"
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289
 #define PVH_BOOT_MAGIC       0x336ec578
@@ -98,6 +99,20 @@ static void parse_pvh(struct boot_info *bi, uint64_t info)
 	}
 }
 
+/* eth0 gets the DESIGN.md defaults unless ip=, netmask=, gw= say otherwise. */
+static void configure_eth0(void)
+{
+	struct net_device *eth0 = dev_get_by_name("eth0");
+
+	if (!eth0) {
+		printk("net: no network card found; only lo is up\n");
+		return;
+	}
+	net_lock();
+	net_configure_defaults(eth0, cmdline_get("ip"), cmdline_get("netmask"), cmdline_get("gw"));
+	net_unlock();
+}
+
 void kmain(uint32_t magic, uint32_t info)
 {
 	struct boot_info *bi = &boot_info_parsed;
@@ -129,7 +144,7 @@ void kmain(uint32_t magic, uint32_t info)
 	net_init();
 	pci_init();
 	drivers_net_init();
-	net_config_from_cmdline();
+	configure_eth0();
 
 	kthread_create(menuos_main, NULL, "shell");
 	idle_loop();

@@ -4,6 +4,7 @@
 #include "net/platform.h"
 #include "kernel/softirq.h"
 #include "kernel/io.h"
+#include "kernel/irq.h"
 
 void net_lock(void) { local_bh_disable(); }
 void net_unlock(void) { local_bh_enable(); }
@@ -82,3 +83,8 @@ uint32_t net_random32(void)
 	net_get_random_bytes(&v, sizeof(v));
 	return v;
 }
+
+void net_open_rx_softirq(void (*action)(void)) { open_softirq(NET_RX_SOFTIRQ, action); }
+
+unsigned long net_irq_save(void) { return irq_save(); }
+void net_irq_restore(unsigned long flags) { irq_restore(flags); }
