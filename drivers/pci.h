@@ -44,6 +44,8 @@ void pci_write8(struct pci_dev *d, uint16_t off, uint8_t v);
 
 void pci_init(void);                         /* enumerate every bus */
 void pci_register_driver(struct pci_driver *drv);  /* probes matching devices */
+/* Several drivers at once: devices are probed in bus order, whichever driver matches. */
+void pci_register_drivers(struct pci_driver *const *drvs, int n);
 void pci_enable_bus_master(struct pci_dev *d);
 uint8_t pci_find_capability(struct pci_dev *d, uint8_t cap_id);   /* 0 if none */
 uint8_t pci_find_next_capability(struct pci_dev *d, uint8_t pos, uint8_t cap_id);
@@ -65,11 +67,7 @@ volatile void *pci_iomap(struct pci_dev *d, int bar);
 int pci_enable_msi(struct pci_dev *d, uint64_t addr, uint32_t data);
 int pci_enable_msix(struct pci_dev *d, unsigned entry, uint64_t addr, uint32_t data);
 int pci_msix_table_size(struct pci_dev *d);  /* 0 without MSI-X */
-/*
- * Legacy INTx through the I/O APIC: the firmware's interrupt-line register
- * names an ISA IRQ; the kernel maps it through the MADT overrides (which
- * also give polarity and trigger).  Returns the vector or -errno.
- */
+/* Legacy INTx (shared, level-triggered) through the I/O APIC: vector or -errno. */
 int pci_request_intx(struct pci_dev *d, void (*fn)(void *), void *arg, const char *name);
 
 #define PCI_CAP_ID_MSI    0x05

@@ -18,6 +18,13 @@
 #define IFF_LOOPBACK  0x8
 #define IFF_RUNNING   0x40
 
+/*
+ * Counted by the driver: rx/tx packets and bytes, its own errors and drops,
+ * interrupts.  Counted by the stack: rx_dropped for frames nobody handles
+ * (down device, unknown ethertype, full backlog), rx_errors for frames too
+ * short or malformed for Ethernet/ARP, tx_dropped for frames refused before
+ * the driver (device down, larger than the MTU).
+ */
 struct net_device_stats {
 	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes;
 	uint64_t rx_errors, tx_errors, rx_dropped, tx_dropped;

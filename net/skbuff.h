@@ -50,6 +50,9 @@ unsigned char *skb_push(struct sk_buff *skb, unsigned int len);
 unsigned char *skb_pull(struct sk_buff *skb, unsigned int len);  /* NULL if too short */
 void skb_reserve(struct sk_buff *skb, unsigned int len);
 void skb_trim(struct sk_buff *skb, unsigned int len);
+/* Zero-pads the packet to len bytes, moving it to a larger buffer if it must;
+ * 0, or -ENOMEM with skb freed. */
+int skb_put_padto(struct sk_buff *skb, unsigned int len);
 static inline unsigned int skb_headroom(const struct sk_buff *skb) { return skb->data - skb->head; }
 static inline unsigned int skb_tailroom(const struct sk_buff *skb) { return skb->end - skb->tail; }
 

@@ -8,6 +8,13 @@
 #define MENU_MAX_ARGS     32
 #define MENU_MAX_LINE     1024
 
+/*
+ * A command's handler: argv[0] is the command name, argv[argc] is NULL.
+ * Returns 0 on success, a negative errno (the engine prints it as words,
+ * e.g. "hello: Connection refused"), or a positive value when the handler
+ * has already explained the failure.  While it runs, Ctrl-C interrupts its
+ * sleeps (they return -EINTR).
+ */
 typedef int (*menu_handler_t)(int argc, char *argv[]);
 
 void SetPrompt(const char *prompt);
@@ -20,7 +27,7 @@ int ExecuteMenu(void);
  * Command groups register themselves from these, called once before
  * ExecuteMenu.  Each lives in its own user/ file.
  */
-void menu_register_builtin(void);   /* help version quit uptime mem ps reboot clear cmdline ... */
+void menu_register_builtin(void);   /* version quit uptime mem ps reboot clear cmdline ... */
 void menu_register_net(void);       /* ifconfig arp ping route netstat -i skb lspci */
 void menu_register_tcp(void);       /* replyhi hello netstat tcptrace sink send */
 

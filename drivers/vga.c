@@ -1,0 +1,142 @@
+/*
+ * VGA text-mode console.  Each cell of the buffer at 0xB8000 is a 16-bit
+ * word: character in the low byte, attribute (colours) in the high byte.
+ * The cursor is moved through the CRT controller (IBM VGA Technical
+ * Reference, CRTC registers 0Ah-0Fh).
+ */
+#include <stdint.h>
+#include "drivers/vga.h"
+#include "kernel/io.h"
+
+#define VGA_COLS        80
+#define VGA_ROWS        25
+#define VGA_BUFFER      0xb8000
+#define VGA_ATTR        0x07    /* light grey on black */
+#define TAB_WIDTH       8
+
+#define CRTC_INDEX      0x3d4
+#define CRTC_DATA       0x3d5
+#define CRTC_CURSOR_START 0x0a
+#define CRTC_CURSOR_END   0x0b
+#define CRTC_CURSOR_HI  0x0e
+#define CRTC_CURSOR_LO  0x0f
+#define CURSOR_SCANLINE_START 13  /* an underline cursor in the 16-line cell */
+#define CURSOR_SCANLINE_END   14
+
+#define ESC             0x1b
+
+static volatile uint16_t *const screen = (volatile uint16_t *)VGA_BUFFER;
+static int row, col;            /* col == VGA_COLS: the row is full, wrap at the next character */
+/* 0: normal, 1: after ESC, 2: inside a CSI sequence (ESC [) */
+static int esc_state;
+
+static inline uint16_t cell(char c)
+{
+	return (uint16_t)(uint8_t)c | (uint16_t)VGA_ATTR << 8;
+}
+
+static void update_cursor(void)
+{
+	/* col == VGA_COLS: a wrap is pending; show the cursor on the last cell */
+	unsigned pos = (unsigned)(row * VGA_COLS + (col < VGA_COLS ? col : VGA_COLS - 1));
+
+	outb(CRTC_INDEX, CRTC_CURSOR_HI);
+	outb(CRTC_DATA, (uint8_t)(pos >> 8));
+	outb(CRTC_INDEX, CRTC_CURSOR_LO);
+	outb(CRTC_DATA, (uint8_t)pos);
+}
+
+static void scroll(void)
+{
+	for (int i = 0; i < (VGA_ROWS - 1) * VGA_COLS; i++)
+		screen[i] = screen[i + VGA_COLS];
+	for (int i = (VGA_ROWS - 1) * VGA_COLS; i < VGA_ROWS * VGA_COLS; i++)
+		screen[i] = cell(' ');
+	row = VGA_ROWS - 1;
+}
+
+static void newline(void)
+{
+	col = 0;
+	if (++row == VGA_ROWS)
+		scroll();
+}
+
+/* Draws one byte without touching the hardware cursor. */
+static void put(char c)
+{
+	if (esc_state == 1) {
+		esc_state = c == '[' ? 2 : 0;
+		return;
+	}
+	if (esc_state == 2) {
+		/* ECMA-48 5.4: a control sequence ends with a byte in 0x40..0x7e */
+		if (c >= 0x40 && c <= 0x7e)
+			esc_state = 0;
+		return;
+	}
+	switch (c) {
+	case ESC:
+		esc_state = 1;
+		return;
+	case '\n':
+		newline();
+		return;
+	case '\r':
+		col = 0;
+		return;
+	case '\b':
+		if (col > 0) {
+			col--;
+		} else if (row > 0) {
+			row--;
+			col = VGA_COLS - 1;
+		}
+		return;
+	case '\t':
+		if (col == VGA_COLS)
+			newline();
+		col = (col + TAB_WIDTH) & ~(TAB_WIDTH - 1);
+		return;
+	}
+	if ((uint8_t)c < 0x20)
+		return;
+	/*
+	 * Wrap before drawing, not after: a line of exactly 80 characters and
+	 * its newline then take one row, not two (as terminals do it).
+	 */
+	if (col == VGA_COLS)
+		newline();
+	screen[row * VGA_COLS + col++] = cell(c);
+}
+
+void vga_write(const char *s, size_t n)
+{
+	while (n--)
+		put(*s++);
+	update_cursor();
+}
+
+void vga_putc(char c)
+{
+	put(c);
+	update_cursor();
+}
+
+void vga_clear(void)
+{
+	for (int i = 0; i < VGA_ROWS * VGA_COLS; i++)
+		screen[i] = cell(' ');
+	row = col = 0;
+	update_cursor();
+}
+
+void vga_init(void)
+{
+	/* The BIOS may have left the cursor off; make it a visible underline. */
+	outb(CRTC_INDEX, CRTC_CURSOR_START);
+	outb(CRTC_DATA, CURSOR_SCANLINE_START);
+	outb(CRTC_INDEX, CRTC_CURSOR_END);
+	outb(CRTC_DATA, CURSOR_SCANLINE_END);
+	vga_clear();
+}

@@ -1,0 +1,18 @@
+/*
+ * VGA text mode: 80x25 characters at physical 0xB8000, with scrolling and
+ * the hardware cursor.  Understands \n (new line), \r, \b (cursor left, also
+ * back over a wrapped line), \t (next multiple of 8); ANSI escape sequences
+ * (ESC [ ... final byte) are consumed, not drawn, so output meant for a
+ * serial terminal does not litter the screen.
+ */
+#ifndef DRIVERS_VGA_H
+#define DRIVERS_VGA_H
+
+#include <stddef.h>
+
+void vga_init(void);            /* clears the screen */
+void vga_putc(char c);
+void vga_write(const char *s, size_t n);
+void vga_clear(void);
+
+#endif

@@ -1,0 +1,293 @@
+/*
+ * Network devices: registration, open/close, the transmit entry point
+ * (dev_queue_xmit) and the receive side: netif_receive_skb dispatching by
+ * ethertype, the netif_rx backlog, and the NAPI poll loop that the NET_RX
+ * softirq runs (net_rx_action).
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+
+#include "net/netdevice.h"
+#include "net/platform.h"
+#include "net/eth.h"
+#include "net/arp.h"
+#include "net/ip.h"
+#include "net/loopback.h"
+
+#define NAPI_POLL_WEIGHT    64    /* frames one poll call may hand up (Linux's default) */
+#define NETDEV_BUDGET       300   /* frames one softirq run may handle, over all devices */
+#define NETDEV_MAX_BACKLOG  1000  /* netif_rx queue limit (Linux netdev_max_backlog) */
+
+static LIST_HEAD(dev_base);
+static int next_ifindex = 1;
+
+/* Devices with frames to poll; shared with interrupt handlers (napi_schedule). */
+static LIST_HEAD(poll_list);
+
+/* The netif_rx queue and the NAPI instance that drains it (Linux's process_backlog). */
+static struct sk_buff_head backlog;
+static struct napi_struct backlog_napi;
+
+struct list_head *netdev_list(void)
+{
+	return &dev_base;
+}
+
+struct net_device *alloc_netdev(const char *name_fmt, size_t priv_size)
+{
+	struct net_device *dev = kzalloc(sizeof(*dev) + priv_size);
+
+	if (!dev)
+		return NULL;
+	snprintf(dev->name, IFNAMSIZ, "%s", name_fmt);
+	INIT_LIST_HEAD(&dev->dev_list);
+	INIT_LIST_HEAD(&dev->napi.poll_list);
+	if (priv_size)
+		dev->priv = dev + 1;
+	return dev;
+}
+
+struct net_device *dev_get_by_name(const char *name)
+{
+	struct net_device *dev;
+
+	list_for_each_entry(dev, &dev_base, dev_list)
+		if (strcmp(dev->name, name) == 0)
+			return dev;
+	return NULL;
+}
+
+struct net_device *dev_get_by_index(int ifindex)
+{
+	struct net_device *dev;
+
+	list_for_each_entry(dev, &dev_base, dev_list)
+		if (dev->ifindex == ifindex)
+			return dev;
+	return NULL;
+}
+
+/* "eth%d" becomes the first free eth0, eth1, ... */
+static int dev_alloc_name(struct net_device *dev)
+{
+	char fmt[IFNAMSIZ], name[IFNAMSIZ];
+	int i;
+
+	if (!strstr(dev->name, "%d"))
+		return dev_get_by_name(dev->name) ? -EEXIST : 0;
+	memcpy(fmt, dev->name, IFNAMSIZ);
+	for (i = 0; i < 100; i++) {
+		snprintf(name, IFNAMSIZ, fmt, i);
+		if (!dev_get_by_name(name)) {
+			memcpy(dev->name, name, IFNAMSIZ);
+			return 0;
+		}
+	}
+	return -ENFILE;
+}
+
+int register_netdev(struct net_device *dev)
+{
+	int err = dev_alloc_name(dev);
+
+	if (err)
+		return err;
+	dev->ifindex = next_ifindex++;
+	list_add_tail(&dev->dev_list, &dev_base);
+	return 0;
+}
+
+int dev_open(struct net_device *dev)
+{
+	int err;
+
+	if (dev->flags & IFF_UP)
+		return 0;
+	if (dev->ops && dev->ops->ndo_open) {
+		err = dev->ops->ndo_open(dev);
+		if (err)
+			return err;
+	}
+	dev->flags |= IFF_UP | IFF_RUNNING;
+	if (dev->type == ARPHRD_ETHER && dev->ip_addr)
+		arp_announce(dev);
+	return 0;
+}
+
+int dev_close(struct net_device *dev)
+{
+	if (!(dev->flags & IFF_UP))
+		return 0;
+	if (dev->ops && dev->ops->ndo_stop)
+		dev->ops->ndo_stop(dev);
+	dev->flags &= ~(IFF_UP | IFF_RUNNING);
+	arp_flush(dev);
+	return 0;
+}
+
+int dev_queue_xmit(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	int err;
+
+	if (!(dev->flags & IFF_UP)) {
+		err = -ENETDOWN;
+		goto drop;
+	}
+	if (skb->len > dev->mtu + ETH_HLEN) {
+		err = -EMSGSIZE;
+		goto drop;
+	}
+	/* Short Ethernet frames are padded with zeros (IEEE 802.3 4.2.3.3). */
+	if (dev->type == ARPHRD_ETHER && skb_put_padto(skb, ETH_ZLEN)) {
+		dev->stats.tx_dropped++;
+		return -ENOMEM;
+	}
+	/* The driver counts what it sends and what it drops (as in Linux). */
+	return dev->ops->ndo_start_xmit(skb, dev);
+drop:
+	dev->stats.tx_dropped++;
+	kfree_skb(skb);
+	return err;
+}
+
+int netif_receive_skb(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	uint16_t proto;
+
+	/* rx_packets/rx_bytes are the driver's to count, as it receives. */
+	if (!(dev->flags & IFF_UP))
+		goto drop;
+	proto = eth_type_trans(skb, dev);
+	if (!proto)
+		goto error;
+	switch (ntohs(proto)) {
+	case ETH_P_IP:
+		return ip_rcv(skb);
+	case ETH_P_ARP:
+		return arp_rcv(skb);
+	default:
+		goto drop;              /* no handler for this ethertype */
+	}
+error:
+	dev->stats.rx_errors++;
+	kfree_skb(skb);
+	return -EINVAL;
+drop:
+	dev->stats.rx_dropped++;
+	kfree_skb(skb);
+	return -ENOENT;
+}
+
+int netif_rx(struct sk_buff *skb)
+{
+	unsigned long flags = net_irq_save();
+
+	if (skb_queue_len(&backlog) >= NETDEV_MAX_BACKLOG) {
+		net_irq_restore(flags);
+		skb->dev->stats.rx_dropped++;
+		kfree_skb(skb);
+		return -ENOBUFS;
+	}
+	skb_queue_tail(&backlog, skb);
+	net_irq_restore(flags);
+	napi_schedule(&backlog_napi);
+	return 0;
+}
+
+static int process_backlog(struct napi_struct *napi, int budget)
+{
+	int done = 0;
+
+	while (done < budget) {
+		unsigned long flags = net_irq_save();
+		struct sk_buff *skb = skb_dequeue(&backlog);
+
+		net_irq_restore(flags);
+		if (!skb) {
+			napi_complete(napi);
+			break;
+		}
+		netif_receive_skb(skb);
+		done++;
+	}
+	return done;
+}
+
+void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
+		    int (*poll)(struct napi_struct *, int))
+{
+	INIT_LIST_HEAD(&napi->poll_list);
+	napi->poll = poll;
+	napi->dev = dev;
+	napi->scheduled = 0;
+}
+
+void napi_schedule(struct napi_struct *napi)
+{
+	unsigned long flags = net_irq_save();
+
+	if (!napi->scheduled) {
+		napi->scheduled = 1;
+		list_add_tail(&napi->poll_list, &poll_list);
+	}
+	net_irq_restore(flags);
+	net_raise_rx_softirq();
+}
+
+void napi_complete(struct napi_struct *napi)
+{
+	unsigned long flags = net_irq_save();
+
+	napi->scheduled = 0;
+	list_del(&napi->poll_list);
+	net_irq_restore(flags);
+}
+
+/*
+ * The NET_RX softirq: polls each scheduled device, NAPI_POLL_WEIGHT frames
+ * at a time, round robin, until no device has work or NETDEV_BUDGET frames
+ * were handled; then it re-raises itself so other work gets the CPU.
+ */
+void net_rx_action(void)
+{
+	int budget = NETDEV_BUDGET;
+
+	for (;;) {
+		unsigned long flags = net_irq_save();
+		struct napi_struct *napi;
+		int work;
+
+		if (list_empty(&poll_list)) {
+			net_irq_restore(flags);
+			return;
+		}
+		if (budget <= 0) {
+			net_irq_restore(flags);
+			net_raise_rx_softirq();
+			return;
+		}
+		napi = list_first_entry(&poll_list, struct napi_struct, poll_list);
+		/* Off the list while it polls; it stays scheduled until napi_complete. */
+		list_del(&napi->poll_list);
+		net_irq_restore(flags);
+
+		work = napi->poll(napi, NAPI_POLL_WEIGHT);
+		budget -= work;
+
+		flags = net_irq_save();
+		if (napi->scheduled && list_empty(&napi->poll_list))
+			list_add_tail(&napi->poll_list, &poll_list);
+		net_irq_restore(flags);
+	}
+}
+
+void net_init(void)
+{
+	skb_queue_head_init(&backlog);
+	netif_napi_add(NULL, &backlog_napi, process_backlog);
+	net_open_rx_softirq(net_rx_action);
+	if (loopback_init())
+		printk("net: cannot set up lo\n");
+}

@@ -1,0 +1,60 @@
+/*
+ * ICMP (RFC 792, RFC 1122 3.2.2): echo in both directions and destination
+ * unreachable.  icmp_rcv and icmp_send are declared in net/ip.h; this
+ * header adds the message format, the counters and the ping API.
+ */
+#ifndef NET_ICMP_H
+#define NET_ICMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "net/ip.h"
+
+struct icmphdr {
+	uint8_t type;                   /* ICMP_ECHO, ICMP_DEST_UNREACH, ... */
+	uint8_t code;                   /* subtype, e.g. ICMP_PORT_UNREACH */
+	uint16_t checksum;              /* over the whole ICMP message */
+	union {
+		struct {
+			uint16_t id;            /* echo identifier, network order */
+			uint16_t sequence;      /* echo sequence number, network order */
+		} echo;
+		uint32_t unused;                /* errors: zero (RFC 792) */
+	} un;
+} __attribute__((packed));
+
+#define ICMP_HOST_UNREACH 1
+/* RFC 1812 4.3.2.8 rate limit on errors we send: a token bucket. */
+#define ICMP_ERR_BURST    50
+#define ICMP_ERR_PER_SEC  1000
+/* The largest echo payload: an IPv4 datagram of 65535 bytes. */
+#define ICMP_MAX_PAYLOAD  (65535 - 20 - 8)
+
+struct icmp_mib {
+	uint64_t in_msgs, in_errors, in_echos, in_echo_reps, in_dest_unreachs;
+	uint64_t out_msgs, out_echos, out_echo_reps, out_dest_unreachs, out_rate_limited;
+};
+extern struct icmp_mib icmp_statistics;
+
+/* What one answered ping returned. */
+struct icmp_ping_reply {
+	uint32_t from;                  /* who answered, network order */
+	uint64_t rtt_us;                /* request sent to reply received */
+	uint8_t ttl;                    /* TTL of the reply's IP header */
+	unsigned int len;               /* ICMP bytes received (header + payload) */
+	uint8_t type, code;             /* ICMP_ECHOREPLY, or the error that came back */
+};
+
+/*
+ * Sends one echo request with `payload_len` bytes of pattern data to
+ * daddr and waits up to timeout_ms for its reply (matched by id and seq,
+ * payload verified).  Called with net_lock held; sleeps in net_wait.
+ * Returns 0 with *reply filled, -ETIMEDOUT, -EINTR (Ctrl-C), -EHOSTUNREACH
+ * (a destination unreachable came back: *reply says from whom and the
+ * code), -EMSGSIZE (larger than the route's MTU, or ICMP_MAX_PAYLOAD),
+ * -ENETUNREACH (no route), -ENOMEM, or -EIO (a reply with wrong data).
+ */
+int icmp_ping(uint32_t daddr, uint16_t id, uint16_t seq, size_t payload_len, long timeout_ms,
+	      struct icmp_ping_reply *reply);
+
+#endif

@@ -1,0 +1,218 @@
+/*
+ * sk_buff: allocation, reference counting, the head/data/tail/end
+ * arithmetic and packet queues.  The data buffer is separate from the
+ * struct so that a driver's receive buffer can be handed up as it is
+ * (build_skb); whoever set skb->destructor owns that buffer.
+ */
+#include "net/skbuff.h"
+#include "net/platform.h"
+
+static struct skb_stats skb_stats;
+
+void skb_get_stats(struct skb_stats *st)
+{
+	*st = skb_stats;
+}
+
+/* Frees the data buffer of an skb from alloc_skb/build_skb without a destructor. */
+static void skb_free_head(struct sk_buff *skb)
+{
+	kfree(skb->head);
+}
+
+struct sk_buff *build_skb(void *buf, unsigned int size)
+{
+	struct sk_buff *skb = kzalloc(sizeof(*skb));
+
+	if (!skb)
+		return NULL;
+	INIT_LIST_HEAD(&skb->list);
+	skb->head = skb->data = skb->tail = buf;
+	skb->end = skb->head + size;
+	skb->users = 1;
+	skb->destructor = skb_free_head;
+	skb_stats.allocs++;
+	return skb;
+}
+
+struct sk_buff *alloc_skb(unsigned int size)
+{
+	void *buf = kmalloc(size ? size : 1);
+	struct sk_buff *skb;
+
+	if (!buf)
+		return NULL;
+	skb = build_skb(buf, size);
+	if (!skb)
+		kfree(buf);
+	return skb;
+}
+
+void kfree_skb(struct sk_buff *skb)
+{
+	if (!skb)
+		return;
+	BUG_ON(skb->users <= 0);
+	if (--skb->users > 0)
+		return;
+	/* Freeing a queued buffer would leave the queue pointing at it. */
+	BUG_ON(!list_empty(&skb->list));
+	if (skb->destructor)
+		skb->destructor(skb);
+	skb_stats.frees++;
+	kfree(skb);
+}
+
+struct sk_buff *skb_get(struct sk_buff *skb)
+{
+	skb->users++;
+	return skb;
+}
+
+struct sk_buff *skb_clone(struct sk_buff *skb)
+{
+	unsigned int size = skb->end - skb->head;
+	struct sk_buff *n = alloc_skb(size);
+
+	if (!n)
+		return NULL;
+	memcpy(n->head, skb->head, size);
+	n->data = n->head + (skb->data - skb->head);
+	n->tail = n->head + (skb->tail - skb->head);
+	n->len = skb->len;
+	n->mac_header = skb->mac_header;
+	n->network_header = skb->network_header;
+	n->transport_header = skb->transport_header;
+	n->protocol = skb->protocol;
+	n->dev = skb->dev;
+	n->pkt_type = skb->pkt_type;
+	memcpy(n->cb, skb->cb, sizeof(n->cb));
+	return n;
+}
+
+/* Running past either end of the buffer is a bug in the caller, not bad input. */
+unsigned char *skb_put(struct sk_buff *skb, unsigned int len)
+{
+	unsigned char *old = skb->tail;
+
+	BUG_ON(len > skb_tailroom(skb));
+	skb->tail += len;
+	skb->len += len;
+	return old;
+}
+
+unsigned char *skb_push(struct sk_buff *skb, unsigned int len)
+{
+	BUG_ON(len > skb_headroom(skb));
+	skb->data -= len;
+	skb->len += len;
+	return skb->data;
+}
+
+unsigned char *skb_pull(struct sk_buff *skb, unsigned int len)
+{
+	if (len > skb->len)
+		return NULL;
+	skb->data += len;
+	skb->len -= len;
+	return skb->data;
+}
+
+void skb_reserve(struct sk_buff *skb, unsigned int len)
+{
+	BUG_ON(skb->len != 0 || len > skb_tailroom(skb));
+	skb->data += len;
+	skb->tail += len;
+}
+
+void skb_trim(struct sk_buff *skb, unsigned int len)
+{
+	if (len >= skb->len)
+		return;
+	skb->len = len;
+	skb->tail = skb->data + len;
+}
+
+/* Moves the packet into a new buffer with `extra` more bytes of tailroom. */
+static int skb_expand_tail(struct sk_buff *skb, unsigned int extra)
+{
+	unsigned int size = skb->end - skb->head;
+	unsigned char *buf = kmalloc(size + extra);
+
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, skb->head, size);
+	if (skb->destructor)
+		skb->destructor(skb);   /* releases the old buffer to its owner */
+	skb->destructor = skb_free_head;
+	skb->data = buf + (skb->data - skb->head);
+	skb->tail = buf + (skb->tail - skb->head);
+	skb->head = buf;
+	skb->end = buf + size + extra;
+	return 0;
+}
+
+int skb_put_padto(struct sk_buff *skb, unsigned int len)
+{
+	unsigned int pad;
+
+	if (skb->len >= len)
+		return 0;
+	pad = len - skb->len;
+	if (skb_tailroom(skb) < pad && skb_expand_tail(skb, pad - skb_tailroom(skb))) {
+		kfree_skb(skb);
+		return -ENOMEM;
+	}
+	memset(skb_put(skb, pad), 0, pad);
+	return 0;
+}
+
+void skb_queue_head_init(struct sk_buff_head *q)
+{
+	INIT_LIST_HEAD(&q->list);
+	q->qlen = 0;
+}
+
+void skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb)
+{
+	BUG_ON(!list_empty(&skb->list));
+	list_add_tail(&skb->list, &q->list);
+	q->qlen++;
+}
+
+void skb_queue_head(struct sk_buff_head *q, struct sk_buff *skb)
+{
+	BUG_ON(!list_empty(&skb->list));
+	list_add(&skb->list, &q->list);
+	q->qlen++;
+}
+
+struct sk_buff *skb_peek(struct sk_buff_head *q)
+{
+	if (list_empty(&q->list))
+		return NULL;
+	return list_first_entry(&q->list, struct sk_buff, list);
+}
+
+void skb_unlink(struct sk_buff *skb, struct sk_buff_head *q)
+{
+	list_del(&skb->list);
+	q->qlen--;
+}
+
+struct sk_buff *skb_dequeue(struct sk_buff_head *q)
+{
+	struct sk_buff *skb = skb_peek(q);
+
+	if (skb)
+		skb_unlink(skb, q);
+	return skb;
+}
+
+void skb_queue_purge(struct sk_buff_head *q)
+{
+	struct sk_buff *skb;
+
+	while ((skb = skb_dequeue(q)))
+		kfree_skb(skb);
+}

@@ -1,0 +1,449 @@
+/*
+ * TCP's user side: creating a sock, the state variable, send and receive
+ * (with the blocking rules of the socket calls), close and shutdown
+ * (RFC 9293 3.10.4, 3.10.5 "CLOSE call"), poll and options.
+ */
+#include "net/platform.h"
+#include "net/tcp.h"
+#include <poll.h>
+
+#ifndef POLLRDHUP
+#define POLLRDHUP 0x2000        /* Linux's value; glibc hides it without _GNU_SOURCE */
+#endif
+
+static const char *const tcp_state_names[] = {
+	[TCP_ESTABLISHED] = "ESTABLISHED", [TCP_SYN_SENT] = "SYN_SENT",
+	[TCP_SYN_RECV] = "SYN_RECV",       [TCP_FIN_WAIT1] = "FIN_WAIT1",
+	[TCP_FIN_WAIT2] = "FIN_WAIT2",     [TCP_TIME_WAIT] = "TIME_WAIT",
+	[TCP_CLOSE] = "CLOSE",             [TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+	[TCP_LAST_ACK] = "LAST_ACK",       [TCP_LISTEN] = "LISTEN",
+	[TCP_CLOSING] = "CLOSING",
+};
+
+const char *tcp_state_name(int state)
+{
+	if (state < TCP_ESTABLISHED || state > TCP_CLOSING)
+		return "?";
+	return tcp_state_names[state];
+}
+
+void tcp_init_sock(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	sk->sk_state = TCP_CLOSE;
+	sk->sk_rcvbuf = TCP_RCVBUF_DEFAULT;
+	sk->sk_sndbuf = TCP_SNDBUF_DEFAULT;
+	skb_queue_head_init(&tp->out_of_order_queue);
+	INIT_LIST_HEAD(&tp->accept_queue.syn_queue);
+	INIT_LIST_HEAD(&tp->accept_queue.accept_queue);
+	INIT_LIST_HEAD(&tp->accept_node);
+	tp->mss_cache = TCP_MSS_DEFAULT;
+	tp->advmss = TCP_MSS_DEFAULT;
+	tcp_set_rto(sk);
+	tcp_init_xmit_timers(sk);
+}
+
+struct sock *tcp_create_sock(void)
+{
+	struct sock *sk = sk_alloc(AF_INET, SOCK_STREAM, IPPROTO_TCP, sizeof(struct tcp_sock));
+
+	if (sk)
+		tcp_init_sock(sk);
+	return sk;
+}
+
+void tcp_set_state(struct sock *sk, int state)
+{
+	if (state == TCP_CLOSE) {
+		inet_unhash(sk);
+		inet_put_port(sk);
+	}
+	sk->sk_state = state;
+}
+
+/* The connection is over (RFC 9293 "delete the TCB"). */
+void tcp_done(struct sock *sk)
+{
+	tcp_set_state(sk, TCP_CLOSE);
+	tcp_clear_xmit_timers(sk);
+	skb_queue_purge(&sk->sk_write_queue);
+	sk->sk_wmem_queued = 0;
+	skb_queue_purge(&tcp_sk(sk)->out_of_order_queue);
+	sk->sk_shutdown = SHUTDOWN_MASK;
+	if (sock_flag(sk, SOCK_DEAD))
+		inet_csk_destroy_sock(sk);
+	else
+		sk_wake(sk);
+}
+
+/* Aborts the connection with a RST (RFC 9293 3.10.5 ABORT call). */
+int tcp_disconnect_reset(struct sock *sk, int err)
+{
+	switch (sk->sk_state) {
+	case TCP_SYN_RECV:
+	case TCP_ESTABLISHED:
+	case TCP_FIN_WAIT1:
+	case TCP_FIN_WAIT2:
+	case TCP_CLOSE_WAIT:
+		tcp_send_active_reset(sk);
+		break;
+	default:
+		break;
+	}
+	if (err)
+		sk->sk_err = err;
+	tcp_set_state(sk, TCP_CLOSE);
+	tcp_clear_xmit_timers(sk);
+	skb_queue_purge(&sk->sk_write_queue);
+	sk->sk_wmem_queued = 0;
+	skb_queue_purge(&tcp_sk(sk)->out_of_order_queue);
+	sk->sk_shutdown = SHUTDOWN_MASK;
+	sk_wake(sk);
+	return 0;
+}
+
+#define TCP_SKB_MIN_ALLOC 2048
+
+static int tcp_connecting(const struct sock *sk)
+{
+	return sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV;
+}
+
+static int send_ready(void *arg)
+{
+	struct sock *sk = arg;
+
+	return sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN) ||
+	       (!tcp_connecting(sk) && sk->sk_wmem_queued < sk->sk_sndbuf) ||
+	       sk->sk_state == TCP_CLOSE;
+}
+
+/* Appends len bytes to the write queue in segments of at most one MSS. */
+static int tcp_queue_data(struct sock *sk, const uint8_t *buf, size_t len)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	size_t done = 0;
+
+	while (done < len) {
+		struct sk_buff *tail = skb_queue_len(&sk->sk_write_queue) ?
+			list_entry(sk->sk_write_queue.list.prev, struct sk_buff, list) : NULL;
+		size_t n;
+
+		if (!tail || (TCP_SKB_CB(tail)->sacked & TCPCB_EVER_SENT) ||
+		    (TCP_SKB_CB(tail)->tcp_flags & (TCPHDR_SYN | TCPHDR_FIN)) ||
+		    tail->len >= tp->mss_cache || !skb_tailroom(tail)) {
+			/* room for small writes that follow, so that they
+			 * coalesce (Nagle needs that); a loopback MSS near
+			 * 64 KiB is not worth reserving for a few bytes */
+			size_t size = len - done > TCP_SKB_MIN_ALLOC ? len - done : TCP_SKB_MIN_ALLOC;
+
+			if (size > tp->mss_cache)
+				size = tp->mss_cache;
+			tail = alloc_skb(size);
+			if (!tail)
+				break;
+			TCP_SKB_CB(tail)->seq = TCP_SKB_CB(tail)->end_seq = tp->write_seq;
+			TCP_SKB_CB(tail)->tcp_flags = 0;
+			TCP_SKB_CB(tail)->sacked = 0;
+			skb_queue_tail(&sk->sk_write_queue, tail);
+		}
+		n = len - done;
+		if (n > tp->mss_cache - tail->len)
+			n = tp->mss_cache - tail->len;
+		if (n > skb_tailroom(tail))
+			n = skb_tailroom(tail);
+		memcpy(skb_put(tail, (unsigned int)n), buf + done, n);
+		TCP_SKB_CB(tail)->end_seq += (uint32_t)n;
+		tp->write_seq += (uint32_t)n;
+		sk->sk_wmem_queued += (unsigned int)n;
+		done += n;
+	}
+	return (int)done;
+}
+
+long tcp_sendmsg(struct sock *sk, const void *buf, size_t len, int nonblock)
+{
+	size_t copied = 0;
+	long err = 0;
+
+	sock_hold(sk);
+	while (copied < len) {
+		unsigned int space;
+		int n;
+
+		if (sk->sk_err) {
+			err = sock_error(sk);
+			break;
+		}
+		if (sk->sk_shutdown & SEND_SHUTDOWN) {
+			err = -EPIPE;
+			break;
+		}
+		if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN) {
+			err = -EPIPE;           /* Linux: sk_stream_wait_connect */
+			break;
+		}
+		space = sk->sk_wmem_queued < sk->sk_sndbuf ? sk->sk_sndbuf - sk->sk_wmem_queued : 0;
+		if (tcp_connecting(sk) || !space) {
+			int r;
+
+			tcp_push(sk);
+			if (nonblock) {
+				err = -EAGAIN;
+				break;
+			}
+			r = net_wait(&sk->sk_wq, send_ready, sk, sk->sk_sndtimeo);
+			if (r < 0 || r == 0) {
+				err = r < 0 ? r : -EAGAIN;
+				break;
+			}
+			continue;
+		}
+		n = tcp_queue_data(sk, (const uint8_t *)buf + copied,
+				   len - copied < space ? len - copied : space);
+		if (n <= 0) {
+			err = -ENOBUFS;
+			break;
+		}
+		copied += (size_t)n;
+		tcp_push(sk);
+	}
+	sock_put(sk);
+	return copied ? (long)copied : err;
+}
+
+static int recv_ready(void *arg)
+{
+	struct sock *sk = arg;
+
+	return skb_queue_len(&sk->sk_receive_queue) || sk->sk_err ||
+	       (sk->sk_shutdown & RCV_SHUTDOWN) || sk->sk_state == TCP_CLOSE;
+}
+
+/*
+ * After the user read data: if the window we could offer has grown by at
+ * least two segments or half the buffer past what the peer knows, tell it
+ * now (a window update), so a peer stopped by a small window resumes.
+ */
+static void tcp_cleanup_rbuf(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t cur = after(tp->rcv_wup + tp->rcv_wnd, tp->rcv_nxt) ?
+		       tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt : 0;
+	uint32_t space = tcp_receive_space(sk);
+
+	if (sk->sk_state != TCP_ESTABLISHED && sk->sk_state != TCP_FIN_WAIT1 &&
+	    sk->sk_state != TCP_FIN_WAIT2)
+		return;
+	if (space >= cur + 2u * tp->advmss || space >= cur + sk->sk_rcvbuf / 2)
+		tcp_send_ack(sk);
+}
+
+long tcp_recvmsg(struct sock *sk, void *buf, size_t len, int nonblock, int peek)
+{
+	size_t copied = 0;
+	long err = 0;
+
+	if (sk->sk_state == TCP_LISTEN)
+		return -ENOTCONN;
+	sock_hold(sk);
+	for (;;) {
+		struct sk_buff *skb;
+		int r;
+
+		while (copied < len && (skb = skb_peek(&sk->sk_receive_queue))) {
+			size_t n = len - copied < skb->len ? len - copied : skb->len;
+
+			memcpy((uint8_t *)buf + copied, skb->data, n);
+			copied += n;
+			if (peek)
+				break;
+			skb_pull(skb, (unsigned int)n);
+			sk->sk_rmem_queued -= (unsigned int)n;
+			if (!skb->len) {
+				skb_unlink(skb, &sk->sk_receive_queue);
+				kfree_skb(skb);
+			}
+		}
+		if (copied || len == 0)
+			break;
+		if (sk->sk_err) {
+			err = sock_error(sk);
+			break;
+		}
+		if (sk->sk_shutdown & RCV_SHUTDOWN)
+			break;
+		if (sk->sk_state == TCP_CLOSE) {
+			err = -ENOTCONN;        /* never connected */
+			break;
+		}
+		if (nonblock) {
+			err = -EAGAIN;
+			break;
+		}
+		r = net_wait(&sk->sk_wq, recv_ready, sk, sk->sk_rcvtimeo);
+		if (r <= 0) {
+			err = r < 0 ? r : -EAGAIN;
+			break;
+		}
+	}
+	if (copied && !peek)
+		tcp_cleanup_rbuf(sk);
+	sock_put(sk);
+	return copied ? (long)copied : err;
+}
+
+/* The state a CLOSE (or SHUT_WR) moves to; 1 if a FIN must be sent (RFC 9293 3.10.4). */
+static int tcp_close_state(struct sock *sk)
+{
+	switch (sk->sk_state) {
+	case TCP_SYN_RECV:
+	case TCP_ESTABLISHED:
+		tcp_set_state(sk, TCP_FIN_WAIT1);
+		return 1;
+	case TCP_CLOSE_WAIT:
+		tcp_set_state(sk, TCP_LAST_ACK);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void tcp_close(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	unsigned int unread = sk->sk_rmem_queued;
+
+	sk->sk_shutdown = SHUTDOWN_MASK;
+	skb_queue_purge(&sk->sk_receive_queue);
+	sk->sk_rmem_queued = 0;
+
+	if (sk->sk_state == TCP_LISTEN) {
+		tcp_set_state(sk, TCP_CLOSE);
+		inet_csk_listen_stop(sk);
+	} else if (sk->sk_state == TCP_SYN_SENT) {
+		tcp_set_state(sk, TCP_CLOSE);
+	} else if (unread && sk->sk_state != TCP_CLOSE) {
+		/* RFC 9293 3.10.4 / RFC 2525 2.17: data would be lost: reset */
+		tcp_disconnect_reset(sk, 0);
+	} else if (tcp_close_state(sk)) {
+		tcp_send_fin(sk);
+	}
+	sock_set_flag(sk, SOCK_DEAD);
+	if (sk->sk_state == TCP_FIN_WAIT2)
+		mod_timer(&tp->tw_timer, jiffies_ms() + tcp_fin_timeout_ms);
+	/* the user's reference now belongs to the protocol until CLOSE */
+	if (sk->sk_state == TCP_CLOSE)
+		inet_csk_destroy_sock(sk);
+}
+
+int tcp_shutdown(struct sock *sk, int how)
+{
+	if (how < SHUT_RD || how > SHUT_RDWR)
+		return -EINVAL;
+	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_SYN_SENT ||
+	    sk->sk_state == TCP_LISTEN)
+		return -ENOTCONN;
+	sk->sk_shutdown |= (unsigned int)(how + 1);  /* SHUT_RD -> RCV_SHUTDOWN, ... */
+	if ((how + 1) & SEND_SHUTDOWN && tcp_close_state(sk))
+		tcp_send_fin(sk);
+	sk_wake(sk);
+	return 0;
+}
+
+unsigned int tcp_poll(struct sock *sk)
+{
+	unsigned int mask = 0;
+
+	if (sk->sk_state == TCP_LISTEN)
+		return list_empty(&tcp_sk(sk)->accept_queue.accept_queue) ? 0 : POLLIN | POLLRDNORM;
+	if (sk->sk_err)
+		mask |= POLLERR;
+	if (sk->sk_shutdown == SHUTDOWN_MASK || (sk->sk_state == TCP_CLOSE && sk->sk_shutdown))
+		mask |= POLLHUP;
+	if (sk->sk_shutdown & RCV_SHUTDOWN)
+		mask |= POLLIN | POLLRDNORM | POLLRDHUP;
+	if (skb_queue_len(&sk->sk_receive_queue))
+		mask |= POLLIN | POLLRDNORM;
+	if (!tcp_connecting(sk) && sk->sk_state != TCP_CLOSE) {
+		if (sk->sk_shutdown & SEND_SHUTDOWN)
+			mask |= POLLOUT | POLLWRNORM;  /* a write fails at once */
+		else if (sk->sk_wmem_queued < sk->sk_sndbuf)
+			mask |= POLLOUT | POLLWRNORM;
+	}
+	return mask;
+}
+
+int tcp_setsockopt(struct sock *sk, int optname, const void *optval, unsigned int optlen)
+{
+	int val;
+
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	memcpy(&val, optval, sizeof(int));
+	switch (optname) {
+	case TCP_NODELAY:
+		if (val) {
+			sock_set_flag(sk, SOCK_NODELAY);
+			tcp_push(sk);
+		} else {
+			sock_reset_flag(sk, SOCK_NODELAY);
+		}
+		return 0;
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+int tcp_getsockopt(struct sock *sk, int optname, void *optval, unsigned int *optlen)
+{
+	int val;
+
+	if (*optlen < sizeof(int))
+		return -EINVAL;
+	switch (optname) {
+	case TCP_NODELAY:
+		val = sock_flag(sk, SOCK_NODELAY);
+		break;
+	case TCP_MAXSEG:
+		val = tcp_sk(sk)->mss_cache;
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	memcpy(optval, &val, sizeof(int));
+	*optlen = sizeof(int);
+	return 0;
+}
+
+int tcp_get_sock_info(struct tcp_sock_info *out, int max)
+{
+	struct sock *sk;
+	int n = 0;
+
+	net_lock();
+	list_for_each_entry(sk, &sock_all_list, sk_all_node) {
+		struct tcp_sock *tp = tcp_sk(sk);
+
+		if (sk->sk_protocol != IPPROTO_TCP)
+			continue;
+		if (n < max) {
+			struct tcp_sock_info *i = &out[n];
+
+			i->laddr = sk->sk_rcv_saddr;
+			i->raddr = sk->sk_daddr;
+			i->lport = sk->sk_num;
+			i->rport = ntohs(sk->sk_dport);
+			i->state = sk->sk_state;
+			i->send_q = sk->sk_state == TCP_LISTEN ? (unsigned int)tp->accept_queue.accept_qlen :
+				    sk->sk_wmem_queued;
+			i->recv_q = sk->sk_rmem_queued;
+			i->retrans = tp->total_retrans;
+			i->orphan = sock_flag(sk, SOCK_DEAD);
+		}
+		n++;
+	}
+	net_unlock();
+	return n;
+}

@@ -1,0 +1,393 @@
+/*
+ * TCP (RFC 9293) over IPv4: the header, the per-connection state
+ * (struct tcp_sock), the per-segment control block kept in skb->cb, the
+ * wrap-safe sequence helpers, and the entry points of tcp*.c and inet*.c.
+ *
+ * Files: tcp.c (user calls: send, receive, close, shutdown, options),
+ * tcp_input.c (SEGMENT ARRIVES, RFC 9293 3.10.7), tcp_output.c (building and
+ * sending segments), tcp_ipv4.c (demultiplexing, connect, SYN-ACK, RST, ISN),
+ * tcp_minisocks.c (request socks, TIME-WAIT), tcp_timer.c (RTO, delayed ACK,
+ * persist, 2*MSL), tcp_cong.c (NewReno), tcp_trace.c (tcptrace),
+ * inet_hashtables.c (hashes, ports), inet_connection_sock.c (listen/accept),
+ * af_inet.c (bind/connect/listen at the socket level).
+ */
+#ifndef NET_TCP_H
+#define NET_TCP_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include "kernel/timer.h"
+#include "net/sock.h"
+#include "net/skbuff.h"
+
+struct sockaddr;
+
+/* RFC 9293 3.1: the TCP header; multi-byte fields in network order. */
+struct tcphdr {
+	uint16_t source;        /* source port */
+	uint16_t dest;          /* destination port */
+	uint32_t seq;           /* sequence number */
+	uint32_t ack_seq;       /* acknowledgment number */
+	uint8_t doff_res;       /* data offset in words (high 4 bits), reserved */
+	uint8_t flags;          /* CWR ECE URG ACK PSH RST SYN FIN */
+	uint16_t window;        /* receive window (scaled, RFC 7323) */
+	uint16_t check;         /* checksum over pseudo-header, header, data */
+	uint16_t urg_ptr;       /* urgent pointer */
+} __attribute__((packed));
+
+#define TCPHDR_FIN 0x01
+#define TCPHDR_SYN 0x02
+#define TCPHDR_RST 0x04
+#define TCPHDR_PSH 0x08
+#define TCPHDR_ACK 0x10
+#define TCPHDR_URG 0x20
+#define TCPHDR_ECE 0x40
+#define TCPHDR_CWR 0x80
+
+static inline unsigned int tcp_hdrlen(const struct tcphdr *th) { return (th->doff_res >> 4) * 4u; }
+static inline struct tcphdr *tcp_hdr(const struct sk_buff *skb)
+{
+	return (struct tcphdr *)skb_transport_header(skb);
+}
+
+/* Socket options at level IPPROTO_TCP (libc's netinet/tcp.h has the same
+ * Linux values; it is not included here because the host's clashes with
+ * this header when net/ is built for unit tests). */
+#ifndef TCP_NODELAY
+#define TCP_NODELAY 1
+#define TCP_MAXSEG 2
+#endif
+
+/* Options (RFC 9293 3.2, RFC 7323, RFC 2018). */
+#define TCPOPT_EOL       0
+#define TCPOPT_NOP       1
+#define TCPOPT_MSS       2
+#define TCPOPT_WINDOW    3
+#define TCPOPT_SACK_PERM 4
+#define TCPOPT_SACK      5
+#define TCPOPT_TIMESTAMP 8
+#define TCPOLEN_MSS       4
+#define TCPOLEN_WINDOW    3
+#define TCPOLEN_SACK_PERM 2
+#define TCP_MAX_WSCALE    14    /* RFC 7323 2.3 */
+#define TCP_MAX_SACKS     4     /* 2 NOPs + 2 + 4*8 = 36 <= 40 option bytes */
+#define TCP_MAX_OPT_LEN   40
+
+/* The eleven states (RFC 9293 3.3.2), with Linux's numbers. */
+enum {
+	TCP_ESTABLISHED = 1,
+	TCP_SYN_SENT,
+	TCP_SYN_RECV,
+	TCP_FIN_WAIT1,
+	TCP_FIN_WAIT2,
+	TCP_TIME_WAIT,
+	TCP_CLOSE,
+	TCP_CLOSE_WAIT,
+	TCP_LAST_ACK,
+	TCP_LISTEN,
+	TCP_CLOSING,
+};
+const char *tcp_state_name(int state);
+
+/* Wrap-safe sequence comparison (RFC 9293 3.4: arithmetic modulo 2^32). */
+static inline int before(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
+static inline int after(uint32_t a, uint32_t b) { return before(b, a); }
+/* lo <= x <= hi */
+static inline int between(uint32_t x, uint32_t lo, uint32_t hi) { return hi - lo >= x - lo; }
+static inline uint32_t seq_max(uint32_t a, uint32_t b) { return after(a, b) ? a : b; }
+static inline uint32_t seq_min(uint32_t a, uint32_t b) { return before(a, b) ? a : b; }
+
+/* Per-segment control block in skb->cb (packed: skb->cb has no alignment). */
+struct tcp_skb_cb {
+	uint32_t seq;           /* first sequence number */
+	uint32_t end_seq;       /* seq + SYN + FIN + data length */
+	uint32_t ack_seq;       /* received segments: the acknowledgment number */
+	uint64_t when;          /* sent segments: time of last transmission (ms) */
+	uint8_t tcp_flags;      /* TCPHDR_* */
+	uint8_t sacked;         /* TCPCB_* */
+	uint16_t window;        /* received segments: raw window field, host order */
+} __attribute__((packed));
+#define TCPCB_RETRANS 0x1       /* sent more than once (Karn: no RTT sample) */
+#define TCPCB_EVER_SENT 0x2
+#define TCP_SKB_CB(skb) ((struct tcp_skb_cb *)&(skb)->cb[0])
+
+/* Options parsed from a received segment. */
+struct tcp_options_received {
+	uint16_t mss_clamp;     /* MSS option value, 0 if absent */
+	uint8_t wscale_ok;      /* window scale option present */
+	uint8_t snd_wscale;     /* its shift (clamped to 14) */
+	uint8_t sack_ok;        /* SACK-permitted present */
+	uint8_t num_sacks;
+	uint32_t sack[TCP_MAX_SACKS][2];
+};
+
+struct request_sock;
+
+/* The accept queue and SYN queue of a listening socket. */
+struct request_sock_queue {
+	struct list_head syn_queue;     /* request socks (SYN_RECV, not yet ACKed) */
+	int syn_qlen;
+	struct list_head accept_queue;  /* established children not yet accepted */
+	int accept_qlen;
+};
+
+struct tcp_sock {
+	struct sock sk;                 /* must be first */
+
+	/* send sequence space (RFC 9293 3.3.1) */
+	uint32_t iss;
+	uint32_t snd_una;               /* oldest unacknowledged */
+	uint32_t snd_nxt;               /* next to send (moves back after an RTO) */
+	uint32_t snd_max;               /* highest sent + 1 */
+	uint32_t write_seq;             /* end of the data queued by the user */
+	uint32_t snd_wl1, snd_wl2;      /* seq/ack of the last window update */
+	uint32_t snd_wnd;               /* peer's window, bytes (unscaled) */
+	uint32_t max_window;            /* largest window the peer offered */
+	uint8_t snd_wscale, rcv_wscale; /* RFC 7323 shifts (0 if not in use) */
+	uint8_t wscale_ok, sack_ok;     /* options agreed in the handshake */
+	uint8_t fin_queued;             /* a FIN is in the write queue */
+	uint8_t syn_retries;            /* SYN (SYN_SENT) retransmissions done */
+
+	/* receive sequence space */
+	uint32_t irs;
+	uint32_t rcv_nxt;
+	uint32_t rcv_wnd;               /* window last advertised (bytes) */
+	uint32_t rcv_wup;               /* rcv_nxt when rcv_wnd was advertised */
+	struct sk_buff_head out_of_order_queue;  /* sorted by seq */
+	uint32_t sack_recent;           /* seq of the most recent out-of-order segment */
+
+	/* segment size */
+	uint16_t mss_cache;             /* effective send MSS */
+	uint16_t advmss;                /* MSS we advertise */
+	uint16_t rx_opt_mss;            /* peer's MSS option */
+
+	/* RTO (RFC 6298), integer milliseconds */
+	uint32_t srtt_ms8;              /* smoothed RTT * 8 (0: no sample yet) */
+	uint32_t rttvar_ms4;            /* RTT variation * 4 */
+	uint32_t rto_ms;
+	uint32_t rtt_seq;               /* timed segment: sample when acked past */
+	uint64_t rtt_start;             /* its send time (0: nothing timed) */
+	uint8_t backoff;                /* RTO doublings so far */
+	uint8_t retransmits;            /* consecutive RTO expiries */
+	uint8_t probes_out;             /* zero window probes unanswered */
+	uint32_t total_retrans;         /* segments retransmitted (netstat) */
+
+	/* congestion control (RFC 5681, RFC 6582), bytes */
+	uint32_t snd_cwnd;
+	uint32_t snd_ssthresh;
+	uint32_t recover;               /* RFC 6582 "recover" */
+	uint8_t in_recovery;            /* in fast recovery */
+	uint8_t dupacks;
+	uint32_t bytes_acked;           /* congestion avoidance accumulator */
+
+	/* delayed ACK (RFC 1122 4.2.3.2, RFC 5681 4.2) */
+	uint8_t ack_pending;
+	uint8_t quickack;               /* ACK the next segments at once */
+	uint32_t segs_unacked;          /* full segments received, not acked */
+
+	/* timers */
+	struct timer_list retransmit_timer;  /* RTO or zero-window probe */
+	uint8_t probe_timer;            /* retransmit_timer is the persist timer */
+	struct timer_list delack_timer;
+	struct timer_list tw_timer;     /* TIME-WAIT 2*MSL, orphan FIN-WAIT-2 */
+
+	/* listening socket: SYN and accept queues; child: its listener */
+	struct request_sock_queue accept_queue;
+	struct list_head accept_node;   /* on the listener's accept_queue */
+	struct sock *parent;
+
+	uint64_t syn_time;              /* when the SYN was first sent (ms) */
+};
+
+static inline struct tcp_sock *tcp_sk(const struct sock *sk) { return (struct tcp_sock *)sk; }
+
+/*
+ * A request sock: a connection in SYN_RECV on a listener, before the final
+ * ACK (Linux's TCP_NEW_SYN_RECV).  It costs one small allocation, not a
+ * full socket; the SYN queue bounds how many exist.
+ */
+struct request_sock {
+	struct list_head node;          /* listener's syn_queue, oldest first */
+	struct sock *listener;
+	uint32_t loc_addr, rmt_addr;    /* network order */
+	uint16_t loc_port, rmt_port;    /* network order */
+	uint32_t snt_isn, rcv_isn;
+	uint16_t mss;                   /* peer's MSS option (0: none) */
+	uint8_t snd_wscale, rcv_wscale;
+	uint8_t wscale_ok, sack_ok;
+	uint32_t snd_wnd;               /* window of the SYN (never scaled) */
+	uint8_t num_retrans;
+	struct timer_list rsk_timer;    /* SYN-ACK retransmission */
+};
+
+/* Tunables (sysctl-like globals; tests change them). */
+extern unsigned int tcp_msl_ms;         /* MSL, default 60000 (TIME-WAIT = 2*MSL) */
+extern unsigned int tcp_rto_min_ms;     /* default 200 (Linux) */
+extern unsigned int tcp_rto_max_ms;     /* default 120000 */
+extern unsigned int tcp_rto_initial_ms; /* default 1000 (RFC 6298 2.1) */
+extern unsigned int tcp_syn_retries;    /* default 6 */
+extern unsigned int tcp_synack_retries; /* default 5 */
+extern unsigned int tcp_retries2;       /* default 15 */
+extern unsigned int tcp_orphan_retries; /* after close(), default 8 */
+extern unsigned int tcp_fin_timeout_ms; /* orphan FIN-WAIT-2, default 60000 */
+extern unsigned int tcp_delack_ms;      /* default 40 */
+extern unsigned int tcp_challenge_ack_limit;  /* per second, RFC 5961 7 */
+
+#define TCP_MSS_DEFAULT 536U            /* RFC 9293 3.7.1 (no MSS option) */
+#define TCP_MSS_MIN 88U
+#define TCP_RCVBUF_DEFAULT (128U * 1024)
+#define TCP_SNDBUF_DEFAULT (128U * 1024)
+#define TCP_EPHEMERAL_LOW 32768         /* Linux's ip_local_port_range */
+#define TCP_EPHEMERAL_HIGH 60999
+
+struct tcp_mib {
+	uint64_t active_opens, passive_opens, attempt_fails, estab_resets;
+	uint64_t in_segs, out_segs, retrans_segs, in_errs, out_rsts;
+	uint64_t challenge_acks, syn_drops, listen_overflows;
+};
+extern struct tcp_mib tcp_statistics;
+
+/* ---- tcp.c ---- */
+struct sock *tcp_create_sock(void);
+void tcp_init_sock(struct sock *sk);
+void tcp_set_state(struct sock *sk, int state);
+void tcp_done(struct sock *sk);
+long tcp_sendmsg(struct sock *sk, const void *buf, size_t len, int nonblock);
+long tcp_recvmsg(struct sock *sk, void *buf, size_t len, int nonblock, int peek);
+void tcp_close(struct sock *sk);
+int tcp_shutdown(struct sock *sk, int how);   /* how: SHUT_RD/WR/RDWR */
+unsigned int tcp_poll(struct sock *sk);       /* POLL* bits */
+int tcp_setsockopt(struct sock *sk, int optname, const void *optval, unsigned int optlen);
+int tcp_getsockopt(struct sock *sk, int optname, void *optval, unsigned int *optlen);
+int tcp_disconnect_reset(struct sock *sk, int err);
+
+/* ---- tcp_input.c ---- */
+int tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb);
+int tcp_rcv_established(struct sock *sk, struct sk_buff *skb);
+int tcp_rcv_synsent_state_process(struct sock *sk, struct sk_buff *skb);
+void tcp_parse_options(const struct sk_buff *skb, struct tcp_options_received *opt);
+void tcp_rtt_sample(struct sock *sk, uint32_t rtt_ms);
+int tcp_send_challenge_ack(struct sock *sk);
+
+/* ---- tcp_output.c ---- */
+/* Sends one segment: seq, flags and the payload of `data` (NULL: none). */
+int tcp_transmit_skb(struct sock *sk, const struct sk_buff *data, uint32_t seq, uint8_t flags);
+uint8_t tcp_select_rcv_wscale(uint32_t space);
+int tcp_connect(struct sock *sk);
+struct sk_buff *tcp_make_synack(const struct sock *listener, struct request_sock *req);
+void tcp_send_ack(struct sock *sk);
+void tcp_send_delayed_ack(struct sock *sk);
+void tcp_send_fin(struct sock *sk);
+void tcp_send_active_reset(struct sock *sk);
+void tcp_push(struct sock *sk);
+int tcp_write_xmit(struct sock *sk);
+int tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
+void tcp_send_probe0(struct sock *sk);
+void tcp_write_wakeup(struct sock *sk);
+void tcp_check_probe_timer(struct sock *sk);
+uint32_t tcp_select_window(struct sock *sk);
+uint32_t tcp_receive_space(const struct sock *sk);
+uint16_t tcp_mss_for_route(uint32_t daddr);
+void tcp_sync_mss(struct sock *sk);
+unsigned int tcp_packets_in_flight(const struct tcp_sock *tp);  /* bytes */
+
+/* ---- tcp_ipv4.c ---- */
+int tcp_v4_connect(struct sock *sk, const struct sockaddr *uaddr, int addr_len);
+int tcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb);
+int tcp_v4_send_synack(const struct sock *listener, struct request_sock *req);
+void tcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb);
+struct sock *tcp_v4_syn_recv_sock(struct sock *listener, struct sk_buff *skb,
+				  struct request_sock *req);
+int tcp_conn_request(struct sock *listener, struct sk_buff *skb);
+uint32_t tcp_v4_init_sequence(uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t dport);
+void tcp_v4_fill_check(struct sk_buff *skb, uint32_t saddr, uint32_t daddr);
+/* SipHash-2-4 (Aumasson & Bernstein), 128-bit key, used for ISNs and ports. */
+uint64_t siphash24(const void *data, size_t len, const uint8_t key[16]);
+
+/* ---- tcp_minisocks.c ---- */
+struct request_sock *reqsk_alloc(struct sock *listener);
+void reqsk_free(struct request_sock *req);
+void inet_csk_reqsk_queue_drop(struct sock *listener, struct request_sock *req);
+struct request_sock *inet_csk_search_req(struct sock *listener, uint32_t raddr, uint16_t rport,
+					 uint32_t laddr);
+struct sock *tcp_check_req(struct sock *listener, struct sk_buff *skb, struct request_sock *req);
+int tcp_child_process(struct sock *parent, struct sock *child, struct sk_buff *skb);
+void tcp_time_wait(struct sock *sk);
+/* Returns 1 if a SYN may open a new connection over this TIME-WAIT sock. */
+int tcp_timewait_state_process(struct sock *sk, struct sk_buff *skb);
+
+/* ---- tcp_timer.c ---- */
+void tcp_init_xmit_timers(struct sock *sk);
+void tcp_clear_xmit_timers(struct sock *sk);
+void tcp_reset_xmit_timer(struct sock *sk, uint32_t when_ms);
+void tcp_set_rto(struct sock *sk);
+void tcp_reqsk_timer_arm(struct request_sock *req);
+
+/* ---- tcp_cong.c (NewReno) ---- */
+void tcp_cong_init(struct sock *sk);
+void tcp_cong_on_ack(struct sock *sk, uint32_t acked, uint32_t prior_in_flight);
+/* Called with the ACK of a duplicate; returns 1 if the head must be retransmitted. */
+int tcp_cong_dupack(struct sock *sk);
+/* A partial or full ACK while in recovery; returns 1 to retransmit the head. */
+int tcp_cong_recovery_ack(struct sock *sk, uint32_t acked);
+void tcp_cong_on_rto(struct sock *sk);
+uint32_t tcp_ssthresh_half(const struct tcp_sock *tp);
+
+/* ---- tcp_trace.c ---- */
+extern int tcp_trace_enabled;
+void tcp_trace_enable(int on);
+/* Prints one line for a segment (skb->data at the TCP header). */
+void tcp_trace_segment(const struct sock *sk, const struct sk_buff *skb, uint32_t saddr,
+		       uint32_t daddr, int outgoing);
+
+/* ---- inet_hashtables.c ---- */
+void inet_hash(struct sock *sk);          /* into ehash, or lhash if LISTEN */
+void inet_unhash(struct sock *sk);
+void inet_bind_hash(struct sock *sk, uint16_t port);
+void inet_put_port(struct sock *sk);
+struct sock *inet_lookup_established(uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport);
+struct sock *inet_lookup_listener(uint32_t daddr, uint16_t dport);
+/* Binds sk to port (host order; 0: pick an ephemeral port).  -EADDRINUSE. */
+int inet_csk_get_port(struct sock *sk, uint16_t port);
+/* Picks a free local port for connect() to daddr:dport.  -EADDRNOTAVAIL. */
+int inet_hash_connect(struct sock *sk);
+/* Another sock listens on sk's port with an overlapping address. */
+int inet_listen_conflict(const struct sock *sk);
+
+/* ---- inet_connection_sock.c ---- */
+int inet_csk_listen_start(struct sock *sk, int backlog);
+void inet_csk_listen_stop(struct sock *sk);
+struct sock *inet_csk_accept(struct sock *sk, int nonblock, int *err);
+int inet_csk_wait_for_connect(struct sock *sk, long timeo);
+struct sock *inet_csk_complete_hashdance(struct sock *listener, struct sock *child,
+					 struct request_sock *req);
+void inet_csk_destroy_sock(struct sock *sk);
+static inline int inet_csk_reqsk_queue_is_full(const struct sock *sk)
+{
+	return tcp_sk(sk)->accept_queue.syn_qlen >= sk->sk_max_ack_backlog;
+}
+static inline int sk_acceptq_is_full(const struct sock *sk)
+{
+	return tcp_sk(sk)->accept_queue.accept_qlen >= sk->sk_max_ack_backlog;
+}
+
+/* ---- af_inet.c ---- */
+int inet_bind(struct sock *sk, const struct sockaddr *uaddr, int addr_len);
+int inet_listen(struct sock *sk, int backlog);
+int inet_stream_connect(struct sock *sk, const struct sockaddr *uaddr, int addr_len, int nonblock);
+int inet_getname(struct sock *sk, struct sockaddr *uaddr, int peer);
+
+/* A snapshot of one TCP sock, for netstat. */
+struct tcp_sock_info {
+	uint32_t laddr, raddr;          /* network order */
+	uint16_t lport, rport;          /* host order */
+	int state;
+	unsigned int send_q, recv_q;    /* unacked+unsent bytes, unread bytes */
+	uint32_t retrans;
+	int orphan;
+};
+/* Fills up to max entries; returns how many TCP socks exist.  Takes net_lock. */
+int tcp_get_sock_info(struct tcp_sock_info *out, int max);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * NewReno congestion control: slow start and congestion avoidance
+ * (RFC 5681 3.1), fast retransmit / fast recovery (RFC 5681 3.2) with the
+ * NewReno partial-ACK rules (RFC 6582 3.2).  Windows are in bytes.
+ */
+#include "net/platform.h"
+#include "net/tcp.h"
+
+#define TCP_DUPACK_THRESHOLD 3
+
+/* RFC 5681 3.1: IW = min(4*SMSS, max(2*SMSS, 4380)), ssthresh arbitrarily high. */
+void tcp_cong_init(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t mss = tp->mss_cache ? tp->mss_cache : TCP_MSS_DEFAULT;
+	uint32_t iw = 2 * mss > 4380 ? 2 * mss : 4380;
+
+	if (iw > 4 * mss)
+		iw = 4 * mss;
+	tp->snd_cwnd = iw;
+	tp->snd_ssthresh = 0x7fffffff;
+	tp->in_recovery = 0;
+	tp->dupacks = 0;
+	tp->bytes_acked = 0;
+	tp->recover = tp->iss;
+	if (!tp->rto_ms)
+		tcp_set_rto(sk);
+}
+
+/* RFC 5681 (4): ssthresh = max(FlightSize / 2, 2*SMSS). */
+uint32_t tcp_ssthresh_half(const struct tcp_sock *tp)
+{
+	uint32_t half = (tp->snd_max - tp->snd_una) / 2;
+
+	return half > 2u * tp->mss_cache ? half : 2u * tp->mss_cache;
+}
+
+/* A new ACK outside fast recovery: grow cwnd. */
+void tcp_cong_on_ack(struct sock *sk, uint32_t acked, uint32_t prior_in_flight)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t mss = tp->mss_cache;
+
+	tp->dupacks = 0;
+	/* RFC 5681 4.1 / RFC 7661: do not grow a window that was not used */
+	if (prior_in_flight + mss < tp->snd_cwnd && tp->snd_cwnd >= tp->snd_ssthresh)
+		return;
+	if (tp->snd_cwnd < tp->snd_ssthresh) {
+		/* slow start: cwnd += min(N, SMSS) (RFC 5681 (2)) */
+		tp->snd_cwnd += acked < mss ? acked : mss;
+		return;
+	}
+	/* congestion avoidance: about one SMSS per RTT (RFC 5681 3.1, byte counting) */
+	tp->bytes_acked += acked;
+	if (tp->bytes_acked >= tp->snd_cwnd) {
+		tp->bytes_acked -= tp->snd_cwnd;
+		tp->snd_cwnd += mss;
+	}
+}
+
+/*
+ * A duplicate ACK.  The third enters fast retransmit (RFC 6582 3.2 step 2,
+ * only if the ACK covers more than "recover", to avoid a second reduction
+ * for one loss episode); later ones inflate cwnd (step 3).
+ */
+int tcp_cong_dupack(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t mss = tp->mss_cache;
+
+	if (tp->in_recovery) {
+		tp->snd_cwnd += mss;
+		return 0;
+	}
+	if (++tp->dupacks < TCP_DUPACK_THRESHOLD)
+		return 0;
+	if (tp->dupacks > TCP_DUPACK_THRESHOLD || !after(tp->snd_una, tp->recover))
+		return 0;
+	tp->snd_ssthresh = tcp_ssthresh_half(tp);
+	tp->recover = tp->snd_max;
+	tp->snd_cwnd = tp->snd_ssthresh + TCP_DUPACK_THRESHOLD * mss;
+	tp->in_recovery = 1;
+	return 1;
+}
+
+/*
+ * An ACK for new data while in fast recovery (RFC 6582 3.2 steps 4-5).
+ * Full ACK: deflate to min(ssthresh, FlightSize + SMSS) and leave.
+ * Partial ACK: retransmit the next hole, deflate by the amount acked and
+ * add back one SMSS if that was at least one SMSS.
+ */
+int tcp_cong_recovery_ack(struct sock *sk, uint32_t acked)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t mss = tp->mss_cache;
+
+	if (!before(tp->snd_una, tp->recover)) {
+		uint32_t flight = tp->snd_max - tp->snd_una;
+
+		tp->snd_cwnd = flight + mss < tp->snd_ssthresh ? flight + mss : tp->snd_ssthresh;
+		if (tp->snd_cwnd < mss)
+			tp->snd_cwnd = mss;
+		tp->in_recovery = 0;
+		tp->dupacks = 0;
+		return 0;
+	}
+	tp->snd_cwnd = tp->snd_cwnd > acked ? tp->snd_cwnd - acked : mss;
+	if (acked >= mss)
+		tp->snd_cwnd += mss;
+	if (tp->snd_cwnd < mss)
+		tp->snd_cwnd = mss;
+	return 1;
+}
+
+/* RFC 5681 (4) and 3.1: after an RTO, ssthresh = FlightSize/2 and cwnd = 1 SMSS. */
+void tcp_cong_on_rto(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (tp->retransmits <= 1)
+		tp->snd_ssthresh = tcp_ssthresh_half(tp);
+	tp->snd_cwnd = tp->mss_cache;
+	tp->bytes_acked = 0;
+	tp->in_recovery = 0;
+	tp->dupacks = 0;
+	tp->recover = tp->snd_max;  /* RFC 6582 3.2 step 1 after a timeout */
+}

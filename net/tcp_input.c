@@ -1,0 +1,733 @@
+/*
+ * Segment arrival, written in the order of RFC 9293 3.10.7 ("SEGMENT
+ * ARRIVES"): LISTEN (tcp_conn_request), SYN-SENT
+ * (tcp_rcv_synsent_state_process), then for the synchronized states:
+ * first check the sequence number, second the RST bit (RFC 5961 3),
+ * third security (not implemented: no IP security options), fourth the
+ * SYN bit (RFC 5961 4), fifth the ACK field (with RFC 5961 5 and the
+ * congestion control of tcp_cong.c), sixth URG (not implemented: urgent
+ * data is delivered as ordinary data, RFC 6093), seventh the segment text,
+ * eighth the FIN bit.
+ */
+#include "net/platform.h"
+#include "net/tcp.h"
+#include "net/ip.h"
+
+unsigned int tcp_challenge_ack_limit = 1000;
+
+void tcp_parse_options(const struct sk_buff *skb, struct tcp_options_received *opt)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+	const uint8_t *p = (const uint8_t *)(th + 1);
+	int len = (int)tcp_hdrlen(th) - (int)sizeof(*th);
+
+	memset(opt, 0, sizeof(*opt));
+	while (len > 0) {
+		int kind = p[0], olen;
+
+		if (kind == TCPOPT_EOL)
+			break;
+		if (kind == TCPOPT_NOP) {
+			p++;
+			len--;
+			continue;
+		}
+		if (len < 2)
+			break;
+		olen = p[1];
+		if (olen < 2 || olen > len)
+			break;                  /* malformed: ignore the rest */
+		switch (kind) {
+		case TCPOPT_MSS:
+			if (olen == TCPOLEN_MSS && (th->flags & TCPHDR_SYN))
+				opt->mss_clamp = (uint16_t)(p[2] << 8 | p[3]);
+			break;
+		case TCPOPT_WINDOW:
+			if (olen == TCPOLEN_WINDOW && (th->flags & TCPHDR_SYN)) {
+				opt->wscale_ok = 1;
+				/* RFC 7323 2.3: a shift above 14 is used as 14 */
+				opt->snd_wscale = p[2] > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : p[2];
+			}
+			break;
+		case TCPOPT_SACK_PERM:
+			if (olen == TCPOLEN_SACK_PERM && (th->flags & TCPHDR_SYN))
+				opt->sack_ok = 1;
+			break;
+		case TCPOPT_SACK:
+			if (olen >= 10 && (olen - 2) % 8 == 0) {
+				int i, n = (olen - 2) / 8;
+
+				for (i = 0; i < n && i < TCP_MAX_SACKS; i++) {
+					const uint8_t *b = p + 2 + 8 * i;
+
+					opt->sack[i][0] = (uint32_t)b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3];
+					opt->sack[i][1] = (uint32_t)b[4] << 24 | b[5] << 16 | b[6] << 8 | b[7];
+				}
+				opt->num_sacks = (uint8_t)i;
+			}
+			break;
+		default:
+			break;
+		}
+		p += olen;
+		len -= olen;
+	}
+}
+
+/* RFC 6298 2.2-2.3 in integer ms: srtt kept * 8, rttvar * 4. */
+void tcp_rtt_sample(struct sock *sk, uint32_t rtt_ms)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (rtt_ms == 0)
+		rtt_ms = 1;             /* clock granularity G */
+	if (!tp->srtt_ms8) {
+		tp->srtt_ms8 = rtt_ms << 3;
+		tp->rttvar_ms4 = rtt_ms << 1;
+	} else {
+		int32_t err = (int32_t)rtt_ms - (int32_t)(tp->srtt_ms8 >> 3);
+
+		if (err < 0)
+			err = -err;
+		tp->rttvar_ms4 = tp->rttvar_ms4 - (tp->rttvar_ms4 >> 2) + (uint32_t)err;
+		tp->srtt_ms8 = tp->srtt_ms8 - (tp->srtt_ms8 >> 3) + rtt_ms;
+	}
+	tp->backoff = 0;
+	tcp_set_rto(sk);
+}
+
+/* RFC 5961 7: challenge ACKs are rate limited (globally, per second). */
+int tcp_send_challenge_ack(struct sock *sk)
+{
+	static uint64_t window_start;
+	static unsigned int sent;
+	uint64_t now = jiffies_ms();
+
+	if (now - window_start >= 1000) {
+		window_start = now;
+		sent = 0;
+	}
+	if (sent >= tcp_challenge_ack_limit)
+		return 0;
+	sent++;
+	tcp_statistics.challenge_acks++;
+	tcp_send_ack(sk);
+	return 1;
+}
+
+/* A RST was accepted (RFC 9293 3.10.7.4 second check): report and close. */
+static void tcp_reset(struct sock *sk)
+{
+	switch (sk->sk_state) {
+	case TCP_SYN_SENT:
+		sk->sk_err = ECONNREFUSED;
+		break;
+	case TCP_CLOSE_WAIT:
+		sk->sk_err = EPIPE;
+		break;
+	case TCP_CLOSE:
+		return;
+	default:
+		sk->sk_err = ECONNRESET;
+	}
+	if (sk->sk_state == TCP_ESTABLISHED || sk->sk_state == TCP_CLOSE_WAIT)
+		tcp_statistics.estab_resets++;
+	tcp_done(sk);
+}
+
+/* RFC 9293 3.10.7.4 first check: is any part of the segment in the window? */
+static int tcp_sequence(const struct tcp_sock *tp, uint32_t seq, uint32_t end_seq)
+{
+	uint32_t wnd = after(tp->rcv_wup + tp->rcv_wnd, tp->rcv_nxt) ?
+		       tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt : 0;
+	uint32_t len = end_seq - seq;
+
+	if (len == 0) {
+		if (wnd == 0)
+			return seq == tp->rcv_nxt;
+		return between(seq, tp->rcv_nxt, tp->rcv_nxt + wnd - 1);
+	}
+	if (wnd == 0)
+		return 0;
+	return between(seq, tp->rcv_nxt, tp->rcv_nxt + wnd - 1) ||
+	       between(end_seq - 1, tp->rcv_nxt, tp->rcv_nxt + wnd - 1);
+}
+
+/* Frees what `ack` covers from the write queue; returns payload bytes freed. */
+static uint32_t tcp_clean_rtx_queue(struct sock *sk, uint32_t ack)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *skb;
+	uint32_t freed = 0;
+
+	while ((skb = skb_peek(&sk->sk_write_queue))) {
+		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+
+		if (after(cb->end_seq, ack)) {
+			/* partly acknowledged: drop the acked bytes of its payload */
+			if (after(ack, cb->seq) && skb->len) {
+				uint32_t n = ack - cb->seq;
+
+				if (cb->tcp_flags & TCPHDR_SYN)
+					n--;
+				if (n > skb->len)
+					n = skb->len;
+				skb_pull(skb, n);
+				cb->seq += n;
+				freed += n;
+			}
+			break;
+		}
+		freed += skb->len;
+		skb_unlink(skb, &sk->sk_write_queue);
+		kfree_skb(skb);
+	}
+	sk->sk_wmem_queued -= freed < sk->sk_wmem_queued ? freed : sk->sk_wmem_queued;
+	if (tp->rtt_start && !before(ack, tp->rtt_seq)) {
+		tcp_rtt_sample(sk, (uint32_t)(jiffies_ms() - tp->rtt_start));
+		tp->rtt_start = 0;
+	}
+	return freed;
+}
+
+/* RFC 9293 3.10.7.4 fifth check, window update part. */
+static void tcp_ack_update_window(struct sock *sk, const struct tcp_skb_cb *cb)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (before(tp->snd_wl1, cb->seq) || (tp->snd_wl1 == cb->seq && !before(cb->ack_seq, tp->snd_wl2))) {
+		uint32_t nwin = (uint32_t)cb->window << tp->snd_wscale;
+
+		if (nwin && !tp->snd_wnd)
+			tp->probes_out = 0;
+		tp->snd_wnd = nwin;
+		tp->snd_wl1 = cb->seq;
+		tp->snd_wl2 = cb->ack_seq;
+		if (nwin > tp->max_window)
+			tp->max_window = nwin;
+	}
+}
+
+/*
+ * The ACK field in a synchronized state (fifth check).  Returns 0 to go
+ * on with the segment, -1 if it must be dropped.
+ */
+static int tcp_ack(struct sock *sk, struct sk_buff *skb, unsigned int payload)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	uint32_t ack = cb->ack_seq, prior_wnd = tp->snd_wnd;
+	uint32_t prior_in_flight = tp->snd_max - tp->snd_una, acked;
+
+	if (after(ack, tp->snd_max)) {
+		/* acks something not yet sent: ACK and drop (RFC 9293, RFC 5961 5.2) */
+		tcp_send_challenge_ack(sk);
+		return -1;
+	}
+	if (before(ack, tp->snd_una)) {
+		/* RFC 5961 5.2: too old to be a duplicate: challenge ACK, drop */
+		if (before(ack, tp->snd_una - tp->max_window)) {
+			tcp_send_challenge_ack(sk);
+			return -1;
+		}
+		return 0;               /* old duplicate: ignore the ACK */
+	}
+	tcp_ack_update_window(sk, cb);
+
+	if (ack == tp->snd_una) {
+		/* RFC 5681 2: a duplicate ACK carries no data, does not change
+		 * the window, and there is outstanding data */
+		if (payload == 0 && !(cb->tcp_flags & (TCPHDR_SYN | TCPHDR_FIN)) &&
+		    tp->snd_wnd == prior_wnd && tp->snd_una != tp->snd_max) {
+			if (tcp_cong_dupack(sk)) {
+				struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+
+				if (head)
+					tcp_retransmit_skb(sk, head);
+			}
+		}
+		return 0;
+	}
+
+	acked = ack - tp->snd_una;
+	tcp_clean_rtx_queue(sk, ack);
+	tp->snd_una = ack;
+	if (before(tp->snd_nxt, ack))
+		tp->snd_nxt = ack;
+	tp->retransmits = 0;
+	tp->probes_out = 0;
+	if (tp->backoff) {
+		tp->backoff = 0;
+		tcp_set_rto(sk);
+	}
+	if (tp->in_recovery) {
+		if (tcp_cong_recovery_ack(sk, acked)) {
+			struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+
+			if (head)
+				tcp_retransmit_skb(sk, head);
+			/* RFC 6582 3.2 step 5: reset the timer on the first partial ACK */
+			tcp_reset_xmit_timer(sk, tp->rto_ms);
+		}
+	} else {
+		tcp_cong_on_ack(sk, acked, prior_in_flight);
+	}
+	/* RFC 6298 5.2-5.3 */
+	if (tp->snd_una == tp->snd_max) {
+		if (!tp->probe_timer)
+			del_timer(&tp->retransmit_timer);
+	} else {
+		tp->probe_timer = 0;
+		tcp_reset_xmit_timer(sk, tp->rto_ms);
+	}
+	sk_wake(sk);
+	return 0;
+}
+
+static int tcp_fin_acked(const struct tcp_sock *tp)
+{
+	return tp->fin_queued && tp->snd_una == tp->write_seq;
+}
+
+/* Eighth check: the FIN bit, taken in sequence. */
+static void tcp_fin(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tp->rcv_nxt++;
+	sk->sk_shutdown |= RCV_SHUTDOWN;
+	switch (sk->sk_state) {
+	case TCP_SYN_RECV:
+	case TCP_ESTABLISHED:
+		tcp_set_state(sk, TCP_CLOSE_WAIT);
+		break;
+	case TCP_FIN_WAIT1:
+		/* our FIN is not acked yet (else we would be in FIN-WAIT-2) */
+		tcp_set_state(sk, TCP_CLOSING);
+		break;
+	case TCP_FIN_WAIT2:
+		tcp_send_ack(sk);
+		tcp_time_wait(sk);
+		sk_wake(sk);
+		return;
+	default:
+		break;
+	}
+	tcp_send_ack(sk);
+	sk_wake(sk);
+}
+
+static void tcp_ofo_queue(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&tp->out_of_order_queue))) {
+		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+		int fin = cb->tcp_flags & TCPHDR_FIN;
+
+		if (after(cb->seq, tp->rcv_nxt))
+			break;
+		skb_unlink(skb, &tp->out_of_order_queue);
+		if (!after(cb->end_seq, tp->rcv_nxt)) {
+			kfree_skb(skb);         /* all old */
+			continue;
+		}
+		skb_pull(skb, tp->rcv_nxt - cb->seq);
+		cb->seq = tp->rcv_nxt;
+		tp->rcv_nxt += skb->len;
+		if (skb->len) {
+			sk->sk_rmem_queued += skb->len;
+			skb_queue_tail(&sk->sk_receive_queue, skb);
+		} else {
+			kfree_skb(skb);
+		}
+		if (fin) {
+			tcp_fin(sk);
+			break;
+		}
+	}
+}
+
+/* Inserts an out-of-order segment, keeping the queue sorted and free of overlaps. */
+static void tcp_data_queue_ofo(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff_head *q = &tp->out_of_order_queue;
+	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	struct list_head *pos, *n, *ins = &q->list;
+
+	tp->sack_recent = cb->seq;
+	/* find the first queued segment that starts after ours */
+	list_for_each(pos, &q->list) {
+		if (after(TCP_SKB_CB(list_entry(pos, struct sk_buff, list))->seq, cb->seq)) {
+			ins = pos;
+			break;
+		}
+	}
+	/* the one before may cover our head */
+	if (ins->prev != &q->list) {
+		struct tcp_skb_cb *pcb = TCP_SKB_CB(list_entry(ins->prev, struct sk_buff, list));
+
+		if (!before(pcb->end_seq, cb->end_seq)) {
+			kfree_skb(skb);         /* nothing new */
+			return;
+		}
+		if (after(pcb->end_seq, cb->seq)) {
+			skb_pull(skb, pcb->end_seq - cb->seq);
+			cb->seq = pcb->end_seq;
+		}
+	}
+	/* later ones that ours covers go; one that overlaps our tail trims it */
+	for (pos = ins; pos != &q->list; pos = n) {
+		struct sk_buff *next = list_entry(pos, struct sk_buff, list);
+		struct tcp_skb_cb *ncb = TCP_SKB_CB(next);
+
+		n = pos->next;
+		if (!after(cb->end_seq, ncb->seq))
+			break;
+		if (!before(cb->end_seq, ncb->end_seq)) {
+			ins = n;
+			skb_unlink(next, q);
+			kfree_skb(next);
+			continue;
+		}
+		skb_trim(skb, ncb->seq - cb->seq);
+		cb->end_seq = ncb->seq;
+		cb->tcp_flags &= ~TCPHDR_FIN;
+		break;
+	}
+	list_add_tail(&skb->list, ins);
+	q->qlen++;
+}
+
+/*
+ * Seventh and eighth checks: queue the text (skb->data at the payload)
+ * and take a FIN in order.  Consumes skb.
+ */
+static void tcp_data_queue(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	uint32_t wnd_end = tp->rcv_wup + tp->rcv_wnd;
+
+	if (!skb->len && !(cb->tcp_flags & TCPHDR_FIN))
+		goto drop;
+	/* keep only the part inside the window */
+	if (before(cb->seq, tp->rcv_nxt)) {
+		uint32_t n = tp->rcv_nxt - cb->seq;
+
+		if (n >= skb->len && !(cb->tcp_flags & TCPHDR_FIN && n == skb->len)) {
+			tcp_send_ack(sk);       /* a duplicate: tell the peer again */
+			goto drop;
+		}
+		skb_pull(skb, n > skb->len ? skb->len : n);
+		cb->seq = tp->rcv_nxt;
+	}
+	if (after(cb->seq + skb->len, wnd_end)) {
+		uint32_t keep = after(wnd_end, cb->seq) ? wnd_end - cb->seq : 0;
+
+		skb_trim(skb, keep);
+		cb->tcp_flags &= ~TCPHDR_FIN;
+	}
+	cb->end_seq = cb->seq + skb->len + !!(cb->tcp_flags & TCPHDR_FIN);
+	if (cb->end_seq == cb->seq)
+		goto drop;
+
+	if (sk->sk_shutdown & RCV_SHUTDOWN && skb->len && !sock_flag(sk, SOCK_DEAD)) {
+		/* the user shut reading down: data is acknowledged and dropped */
+		tp->rcv_nxt = cb->end_seq;
+		tcp_send_ack(sk);
+		goto drop;
+	}
+
+	if (cb->seq == tp->rcv_nxt) {
+		int fin = cb->tcp_flags & TCPHDR_FIN;
+		int had_ofo = skb_queue_len(&tp->out_of_order_queue) != 0;
+		unsigned int len = skb->len;
+
+		tp->rcv_nxt += len;
+		if (len) {
+			sk->sk_rmem_queued += len;
+			skb_queue_tail(&sk->sk_receive_queue, skb);
+		} else {
+			kfree_skb(skb);
+		}
+		if (fin) {
+			tcp_fin(sk);
+		} else {
+			if (had_ofo)
+				tcp_ofo_queue(sk);
+			/* RFC 5681 4.2: ACK at once when a hole is filled, and at
+			 * least every second full-sized segment */
+			if (had_ofo || tp->quickack || ++tp->segs_unacked >= 2)
+				tcp_send_ack(sk);
+			else
+				tcp_send_delayed_ack(sk);
+			if (tp->quickack)
+				tp->quickack--;
+		}
+		sk_wake(sk);
+		return;
+	}
+	/* out of order: queue it and send an immediate duplicate ACK (RFC 5681 4.2) */
+	tcp_data_queue_ofo(sk, skb);
+	tcp_send_ack(sk);
+	return;
+drop:
+	kfree_skb(skb);
+}
+
+/* LISTEN, a SYN (RFC 9293 3.10.7.2 third check): make a request sock, send SYN-ACK. */
+__attribute__((noinline)) int tcp_conn_request(struct sock *listener, struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	struct tcp_options_received opt;
+	struct request_sock *req;
+
+	if (sk_acceptq_is_full(listener)) {
+		tcp_statistics.listen_overflows++;
+		tcp_statistics.syn_drops++;
+		goto drop;
+	}
+	/* SYN queue full: the oldest request makes room (a flood cannot
+	 * lock out a client that completes its handshake in time) */
+	if (inet_csk_reqsk_queue_is_full(listener)) {
+		struct request_sock *old = list_first_entry(&tcp_sk(listener)->accept_queue.syn_queue,
+							    struct request_sock, node);
+
+		tcp_statistics.syn_drops++;
+		inet_csk_reqsk_queue_drop(listener, old);
+	}
+	req = reqsk_alloc(listener);
+	if (!req)
+		goto drop;
+	tcp_parse_options(skb, &opt);
+	req->loc_addr = iph->daddr;
+	req->rmt_addr = iph->saddr;
+	req->loc_port = th->dest;
+	req->rmt_port = th->source;
+	req->rcv_isn = cb->seq;
+	req->snt_isn = tcp_v4_init_sequence(iph->daddr, iph->saddr, th->dest, th->source);
+	req->mss = opt.mss_clamp;
+	req->wscale_ok = opt.wscale_ok;
+	req->snd_wscale = opt.wscale_ok ? opt.snd_wscale : 0;
+	req->rcv_wscale = opt.wscale_ok ? tcp_select_rcv_wscale(listener->sk_rcvbuf) : 0;
+	req->sack_ok = opt.sack_ok;
+	req->snd_wnd = cb->window;
+	list_add_tail(&req->node, &tcp_sk(listener)->accept_queue.syn_queue);
+	tcp_sk(listener)->accept_queue.syn_qlen++;
+	tcp_statistics.passive_opens++;
+	tcp_v4_send_synack(listener, req);
+	tcp_reqsk_timer_arm(req);
+drop:
+	kfree_skb(skb);
+	return 0;
+}
+
+/* RFC 9293 3.10.7.3: SYN-SENT. Consumes skb. */
+__attribute__((noinline)) int tcp_rcv_synsent_state_process(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	struct tcp_options_received opt;
+	uint8_t flags = cb->tcp_flags;
+
+	/* first check the ACK bit */
+	if (flags & TCPHDR_ACK) {
+		if (!after(cb->ack_seq, tp->iss) || after(cb->ack_seq, tp->snd_max)) {
+			if (!(flags & TCPHDR_RST))
+				tcp_v4_send_reset(sk, skb);
+			goto drop;
+		}
+	}
+	/* second the RST bit: only with an acceptable ACK (RFC 5961 3.2) */
+	if (flags & TCPHDR_RST) {
+		if (flags & TCPHDR_ACK)
+			tcp_reset(sk);
+		goto drop;
+	}
+	/* fourth the SYN bit */
+	if (!(flags & TCPHDR_SYN))
+		goto drop;
+
+	tcp_parse_options(skb, &opt);
+	tp->irs = cb->seq;
+	tp->rcv_nxt = tp->rcv_wup = cb->seq + 1;
+	if (opt.wscale_ok) {
+		tp->wscale_ok = 1;
+		tp->snd_wscale = opt.snd_wscale;
+	} else {
+		tp->snd_wscale = tp->rcv_wscale = 0;
+	}
+	tp->sack_ok = opt.sack_ok;
+	tp->rx_opt_mss = opt.mss_clamp ? opt.mss_clamp : TCP_MSS_DEFAULT;
+	tcp_sync_mss(sk);
+	tp->snd_wnd = tp->max_window = cb->window;  /* RFC 7323 2.2: SYN windows are not scaled */
+	tp->snd_wl1 = cb->seq;
+	tp->snd_wl2 = cb->ack_seq;
+
+	if (flags & TCPHDR_ACK) {
+		tcp_clean_rtx_queue(sk, cb->ack_seq);
+		tp->snd_una = cb->ack_seq;
+		tcp_cong_init(sk);
+		tp->retransmits = 0;
+		tp->backoff = 0;
+		tcp_set_rto(sk);
+		del_timer(&tp->retransmit_timer);
+		tcp_set_state(sk, TCP_ESTABLISHED);
+		tp->quickack = 2;
+		tcp_send_ack(sk);
+		tcp_push(sk);
+		sk_wake(sk);
+		goto drop;      /* data on a SYN-ACK is not taken; the peer resends it */
+	}
+	/* simultaneous open (RFC 9293 3.5 figure 8): SYN-RECEIVED, send SYN,ACK */
+	tcp_set_state(sk, TCP_SYN_RECV);
+	{
+		struct sk_buff *syn = skb_peek(&sk->sk_write_queue);
+
+		if (syn)
+			tcp_transmit_skb(sk, syn, tp->iss, TCPHDR_SYN | TCPHDR_ACK);
+	}
+drop:
+	kfree_skb(skb);
+	return 0;
+}
+
+/* The synchronized states (SYN-RECEIVED and later).  Consumes skb. */
+static int tcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	uint8_t flags = cb->tcp_flags;
+	unsigned int hdrlen = tcp_hdrlen(tcp_hdr(skb));
+	unsigned int payload = skb->len - hdrlen;
+
+	/* first check the sequence number */
+	if (!tcp_sequence(tp, cb->seq, cb->end_seq)) {
+		if (flags & TCPHDR_RST)
+			goto drop;      /* RFC 5961 3.2: outside the window: silently */
+		/* RFC 9293: with a zero window, still take a valid ACK */
+		if ((flags & TCPHDR_ACK) && cb->seq == tp->rcv_nxt && sk->sk_state != TCP_SYN_RECV)
+			if (tcp_ack(sk, skb, payload) == 0)
+				tcp_push(sk);
+		if (sk->sk_state != TCP_CLOSE)
+			tcp_send_ack(sk);
+		goto drop;
+	}
+	/* second check the RST bit (RFC 5961 3.2) */
+	if (flags & TCPHDR_RST) {
+		if (cb->seq == tp->rcv_nxt)
+			tcp_reset(sk);
+		else
+			tcp_send_challenge_ack(sk);
+		goto drop;
+	}
+	/* third: security/compartment -- not implemented */
+	/* fourth check the SYN bit (RFC 5961 4.2): challenge ACK */
+	if (flags & TCPHDR_SYN) {
+		tcp_send_challenge_ack(sk);
+		goto drop;
+	}
+	/* fifth check the ACK field */
+	if (!(flags & TCPHDR_ACK))
+		goto drop;
+	if (sk->sk_state == TCP_SYN_RECV) {
+		if (!between(cb->ack_seq, tp->iss + 1, tp->snd_max)) {
+			tcp_v4_send_reset(sk, skb);
+			goto drop;
+		}
+		tp->snd_wnd = (uint32_t)cb->window << tp->snd_wscale;
+		tp->max_window = seq_max(tp->max_window, tp->snd_wnd);
+		tp->snd_wl1 = cb->seq;
+		tp->snd_wl2 = cb->ack_seq;
+		tcp_set_state(sk, TCP_ESTABLISHED);
+		tp->quickack = 2;
+		sk_wake(sk);
+	}
+	if (tcp_ack(sk, skb, payload) < 0)
+		goto drop;
+	switch (sk->sk_state) {
+	case TCP_FIN_WAIT1:
+		if (tcp_fin_acked(tp)) {
+			tcp_set_state(sk, TCP_FIN_WAIT2);
+			sk->sk_shutdown |= SEND_SHUTDOWN;
+			if (sock_flag(sk, SOCK_DEAD))
+				mod_timer(&tp->tw_timer, jiffies_ms() + tcp_fin_timeout_ms);
+			sk_wake(sk);
+		}
+		break;
+	case TCP_CLOSING:
+		if (tcp_fin_acked(tp)) {
+			tcp_time_wait(sk);
+			goto drop;
+		}
+		break;
+	case TCP_LAST_ACK:
+		if (tcp_fin_acked(tp)) {
+			tcp_done(sk);
+			goto drop;
+		}
+		break;
+	default:
+		break;
+	}
+	/* sixth: URG -- not implemented (RFC 6093: urgent data is ordinary data) */
+	/* seventh and eighth: text and FIN */
+	switch (sk->sk_state) {
+	case TCP_ESTABLISHED:
+	case TCP_FIN_WAIT1:
+	case TCP_FIN_WAIT2:
+		skb_pull(skb, hdrlen);
+		tcp_data_queue(sk, skb);
+		skb = NULL;
+		break;
+	default:
+		/* CLOSE-WAIT, CLOSING, LAST-ACK: the peer's FIN is in; ignore text */
+		break;
+	}
+	if (sk->sk_state != TCP_CLOSE)
+		tcp_push(sk);
+drop:
+	if (skb)
+		kfree_skb(skb);
+	return 0;
+}
+
+int tcp_rcv_established(struct sock *sk, struct sk_buff *skb)
+{
+	return tcp_rcv_synchronized(sk, skb);
+}
+
+int tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+
+	switch (sk->sk_state) {
+	case TCP_CLOSE:
+		/* RFC 9293 3.10.7.1 */
+		tcp_v4_send_reset(sk, skb);
+		kfree_skb(skb);
+		return 0;
+	case TCP_LISTEN:
+		/* RFC 9293 3.10.7.2: RST ignored, ACK answered with RST, SYN opens */
+		if (cb->tcp_flags & TCPHDR_RST)
+			break;
+		if (cb->tcp_flags & TCPHDR_ACK) {
+			tcp_v4_send_reset(sk, skb);
+			break;
+		}
+		if (cb->tcp_flags & TCPHDR_SYN)
+			return tcp_conn_request(sk, skb);
+		break;
+	case TCP_SYN_SENT:
+		return tcp_rcv_synsent_state_process(sk, skb);
+	default:
+		return tcp_rcv_synchronized(sk, skb);
+	}
+	kfree_skb(skb);
+	return 0;
+}

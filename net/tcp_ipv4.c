@@ -1,0 +1,375 @@
+/*
+ * TCP over IPv4: the receive entry point (demultiplexing to a sock), the
+ * active open, the SYN-ACK and RST senders, the child sock created from a
+ * request sock, and initial sequence numbers (RFC 6528).
+ */
+#include "net/platform.h"
+#include "net/tcp.h"
+#include "net/ip.h"
+#include "net/checksum.h"
+
+struct tcp_mib tcp_statistics;
+
+/* ---- SipHash-2-4 (Aumasson, Bernstein 2012) ---- */
+
+static inline uint64_t rotl64(uint64_t x, int b)
+{
+	return (x << b) | (x >> (64 - b));
+}
+
+#define SIPROUND                                                                           \
+	do {                                                                               \
+		v0 += v1; v1 = rotl64(v1, 13); v1 ^= v0; v0 = rotl64(v0, 32);              \
+		v2 += v3; v3 = rotl64(v3, 16); v3 ^= v2;                                   \
+		v0 += v3; v3 = rotl64(v3, 21); v3 ^= v0;                                   \
+		v2 += v1; v1 = rotl64(v1, 17); v1 ^= v2; v2 = rotl64(v2, 32);              \
+	} while (0)
+
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+uint64_t siphash24(const void *data, size_t len, const uint8_t key[16])
+{
+	const uint8_t *in = data;
+	uint64_t k0 = le64(key), k1 = le64(key + 8);
+	uint64_t v0 = 0x736f6d6570736575ULL ^ k0;
+	uint64_t v1 = 0x646f72616e646f6dULL ^ k1;
+	uint64_t v2 = 0x6c7967656e657261ULL ^ k0;
+	uint64_t v3 = 0x7465646279746573ULL ^ k1;
+	uint64_t b = (uint64_t)len << 56, m;
+	size_t i, left = len & 7;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		m = le64(in + i);
+		v3 ^= m;
+		SIPROUND;
+		SIPROUND;
+		v0 ^= m;
+	}
+	for (i = 0; i < left; i++)
+		b |= (uint64_t)in[len - left + i] << (8 * i);
+	v3 ^= b;
+	SIPROUND;
+	SIPROUND;
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+static uint8_t isn_key[16];
+static int isn_key_ready;
+
+/*
+ * RFC 6528 3: ISN = M + F(localip, localport, remoteip, remoteport, secretkey)
+ * with M a timer ticking every 4 microseconds and F a keyed hash.
+ */
+uint32_t tcp_v4_init_sequence(uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t dport)
+{
+	struct {
+		uint32_t saddr, daddr;
+		uint16_t sport, dport;
+	} __attribute__((packed)) t = { saddr, daddr, sport, dport };
+
+	if (!isn_key_ready) {
+		net_get_random_bytes(isn_key, sizeof(isn_key));
+		isn_key_ready = 1;
+	}
+	return (uint32_t)siphash24(&t, sizeof(t), isn_key) + (uint32_t)(ktime_ns() / 4000);
+}
+
+/* RFC 9293 3.1: the checksum covers the pseudo-header, the header and the data. */
+void tcp_v4_fill_check(struct sk_buff *skb, uint32_t saddr, uint32_t daddr)
+{
+	struct tcphdr *th = (struct tcphdr *)skb->data;
+
+	th->check = 0;
+	th->check = csum_tcpudp_magic(saddr, daddr, (uint16_t)skb->len, IPPROTO_TCP,
+				      csum_partial(skb->data, skb->len, 0));
+}
+
+/* A bare control segment (RST, or an ACK without a sock). */
+static void tcp_v4_send_ctl(uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t dport,
+			    uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win)
+{
+	struct sk_buff *skb = alloc_skb(MAX_HEADER_LEN + sizeof(struct tcphdr));
+	struct tcphdr *th;
+
+	if (!skb)
+		return;
+	skb_reserve(skb, MAX_HEADER_LEN);
+	th = (struct tcphdr *)skb_push(skb, sizeof(*th));
+	memset(th, 0, sizeof(*th));
+	th->source = sport;
+	th->dest = dport;
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(ack);
+	th->doff_res = (sizeof(*th) / 4) << 4;
+	th->flags = flags;
+	th->window = htons(win);
+	skb_reset_transport_header(skb);
+	tcp_v4_fill_check(skb, saddr, daddr);
+	if (flags & TCPHDR_RST)
+		tcp_statistics.out_rsts++;
+	tcp_statistics.out_segs++;
+	tcp_trace_segment(NULL, skb, saddr, daddr, 1);
+	ip_build_and_send_pkt(skb, saddr, daddr, IPPROTO_TCP);
+}
+
+/*
+ * RFC 9293 3.10.7.1 (and the "reset generation" rules of 3.5.2): answer
+ * skb with a RST.  If it carried an ACK, <SEQ=SEG.ACK><CTL=RST>; otherwise
+ * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.  Never a RST for a RST.
+ */
+void tcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+
+	(void)sk;
+	if (th->flags & TCPHDR_RST)
+		return;
+	if (th->flags & TCPHDR_ACK)
+		tcp_v4_send_ctl(iph->daddr, iph->saddr, th->dest, th->source, cb->ack_seq, 0,
+				TCPHDR_RST, 0);
+	else
+		tcp_v4_send_ctl(iph->daddr, iph->saddr, th->dest, th->source, 0, cb->end_seq,
+				TCPHDR_RST | TCPHDR_ACK, 0);
+}
+
+/* ip_route_connect: the route to daddr gives the source address. */
+static int ip_route_connect(uint32_t daddr, uint32_t *saddr)
+{
+	struct net_device *dev;
+	uint32_t nexthop;
+
+	return ip_route_output(daddr, &dev, &nexthop, saddr);
+}
+
+uint16_t tcp_mss_for_route(uint32_t daddr)
+{
+	struct net_device *dev;
+	uint32_t nexthop, saddr;
+	unsigned int mss;
+
+	if (ip_route_output(daddr, &dev, &nexthop, &saddr) < 0 || !dev)
+		return TCP_MSS_DEFAULT;
+	/* RFC 9293 3.7.1: MSS = MTU - fixed IP header - fixed TCP header */
+	mss = dev->mtu > 40 ? dev->mtu - 40 : TCP_MSS_MIN;
+	if (mss > 65495)
+		mss = 65495;
+	if (mss < TCP_MSS_MIN)
+		mss = TCP_MSS_MIN;
+	return (uint16_t)mss;
+}
+
+__attribute__((noinline)) int tcp_v4_connect(struct sock *sk, const struct sockaddr *uaddr,
+					     int addr_len)
+{
+	const struct sockaddr_in *usin = (const struct sockaddr_in *)uaddr;
+	struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t daddr, saddr;
+	int err;
+
+	if (addr_len < (int)sizeof(struct sockaddr_in))
+		return -EINVAL;
+	if (usin->sin_family != AF_INET)
+		return -EAFNOSUPPORT;
+	if (usin->sin_port == 0)
+		return -ECONNREFUSED;
+	daddr = usin->sin_addr.s_addr;
+	if (daddr == htonl(INADDR_ANY))
+		daddr = htonl(INADDR_LOOPBACK);  /* Linux: 0.0.0.0 means this host */
+	if (daddr == htonl(INADDR_BROADCAST))
+		return -ENETUNREACH;
+
+	err = ip_route_connect(daddr, &saddr);
+	if (err < 0)
+		return err;
+	if (!sk->sk_rcv_saddr)
+		sk->sk_rcv_saddr = saddr;
+	sk->sk_daddr = daddr;
+	sk->sk_dport = usin->sin_port;
+
+	tcp_set_state(sk, TCP_SYN_SENT);
+	err = inet_hash_connect(sk);
+	if (err < 0) {
+		tcp_set_state(sk, TCP_CLOSE);
+		if (!sk->sk_userlocks)
+			sk->sk_rcv_saddr = 0;
+		sk->sk_daddr = 0;
+		sk->sk_dport = 0;
+		return err;
+	}
+	tp->iss = tcp_v4_init_sequence(sk->sk_rcv_saddr, daddr, htons(sk->sk_num), sk->sk_dport);
+	tp->advmss = tcp_mss_for_route(daddr);
+	tcp_statistics.active_opens++;
+	return tcp_connect(sk);
+}
+
+__attribute__((noinline)) int tcp_v4_send_synack(const struct sock *listener,
+						 struct request_sock *req)
+{
+	struct sk_buff *skb = tcp_make_synack(listener, req);
+
+	if (!skb)
+		return -ENOMEM;
+	return ip_build_and_send_pkt(skb, req->loc_addr, req->rmt_addr, IPPROTO_TCP);
+}
+
+/*
+ * The final ACK of a passive open arrived: make the full sock (in SYN_RECV;
+ * tcp_rcv_state_process moves it to ESTABLISHED).
+ */
+struct sock *tcp_v4_syn_recv_sock(struct sock *listener, struct sk_buff *skb,
+				  struct request_sock *req)
+{
+	struct sock *newsk;
+	struct tcp_sock *newtp;
+
+	(void)skb;
+	if (sk_acceptq_is_full(listener)) {
+		tcp_statistics.listen_overflows++;
+		return NULL;
+	}
+	newsk = tcp_create_sock();
+	if (!newsk)
+		return NULL;
+	newtp = tcp_sk(newsk);
+	newsk->sk_rcv_saddr = req->loc_addr;
+	newsk->sk_daddr = req->rmt_addr;
+	newsk->sk_dport = req->rmt_port;
+	newsk->sk_reuse = listener->sk_reuse;
+	newsk->sk_flags = listener->sk_flags & SOCK_NODELAY;
+	newsk->sk_rcvbuf = listener->sk_rcvbuf;
+	newsk->sk_sndbuf = listener->sk_sndbuf;
+	newsk->sk_state = TCP_SYN_RECV;
+
+	newtp->iss = req->snt_isn;
+	newtp->snd_una = newtp->snd_nxt = newtp->snd_max = newtp->write_seq = req->snt_isn + 1;
+	newtp->irs = req->rcv_isn;
+	newtp->rcv_nxt = newtp->rcv_wup = req->rcv_isn + 1;
+	newtp->snd_wl1 = req->rcv_isn;
+	newtp->snd_wl2 = req->snt_isn;
+	newtp->snd_wnd = newtp->max_window = req->snd_wnd;
+	newtp->wscale_ok = req->wscale_ok;
+	newtp->snd_wscale = req->snd_wscale;
+	newtp->rcv_wscale = req->rcv_wscale;
+	newtp->sack_ok = req->sack_ok;
+	newtp->rx_opt_mss = req->mss ? req->mss : TCP_MSS_DEFAULT;
+	newtp->advmss = tcp_mss_for_route(req->rmt_addr);
+	newtp->rcv_wnd = tcp_receive_space(newsk);
+	tcp_sync_mss(newsk);
+	tcp_cong_init(newsk);
+	newtp->parent = listener;
+
+	inet_bind_hash(newsk, listener->sk_num);
+	newsk->sk_userlocks = 1;
+	inet_hash(newsk);
+	return newsk;
+}
+
+/* Segments for a sock: by state. Consumes skb. */
+int tcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	if (sk->sk_state == TCP_ESTABLISHED)
+		return tcp_rcv_established(sk, skb);
+
+	if (sk->sk_state == TCP_LISTEN) {
+		const struct iphdr *iph = ip_hdr(skb);
+		const struct tcphdr *th = tcp_hdr(skb);
+		struct request_sock *req;
+		struct sock *nsk;
+
+		req = inet_csk_search_req(sk, iph->saddr, th->source, iph->daddr);
+		if (req) {
+			nsk = tcp_check_req(sk, skb, req);
+			if (!nsk)
+				return 0;
+			return tcp_child_process(sk, nsk, skb);
+		}
+	}
+	return tcp_rcv_state_process(sk, skb);
+}
+
+/*
+ * From ip_local_deliver, skb->data at the TCP header.  Validates the
+ * segment, fills its control block and hands it to its sock; a segment for
+ * no sock is answered with a RST (RFC 9293 3.10.7.1).
+ */
+__attribute__((noinline)) int tcp_v4_rcv(struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	struct tcphdr *th;
+	struct sock *sk;
+	unsigned int hdrlen;
+
+	if (skb->len < sizeof(struct tcphdr))
+		goto bad;                       /* shorter than a header */
+	th = (struct tcphdr *)skb->data;
+	hdrlen = tcp_hdrlen(th);
+	if (hdrlen < sizeof(struct tcphdr) || hdrlen > skb->len)
+		goto bad;                       /* data offset out of range */
+	if (csum_tcpudp_magic(iph->saddr, iph->daddr, (uint16_t)skb->len, IPPROTO_TCP,
+			      csum_partial(skb->data, skb->len, 0)) != 0)
+		goto bad;                       /* RFC 9293 3.1: checksum failed */
+	if (iph->daddr == htonl(INADDR_BROADCAST) || (ntohl(iph->daddr) >> 28) == 0xe)
+		goto discard;                   /* RFC 1122 4.2.3.10: unicast only */
+	skb_reset_transport_header(skb);
+
+	cb->seq = ntohl(th->seq);
+	cb->end_seq = cb->seq + !!(th->flags & TCPHDR_SYN) + !!(th->flags & TCPHDR_FIN) +
+		      (skb->len - hdrlen);
+	cb->ack_seq = ntohl(th->ack_seq);
+	cb->tcp_flags = th->flags;
+	cb->window = ntohs(th->window);
+	cb->sacked = 0;
+	cb->when = 0;
+	tcp_statistics.in_segs++;
+
+	sk = inet_lookup_established(iph->saddr, th->source, iph->daddr, th->dest);
+	if (!sk)
+		sk = inet_lookup_listener(iph->daddr, th->dest);
+	tcp_trace_segment(sk, skb, iph->saddr, iph->daddr, 0);
+	if (!sk)
+		goto no_tcp_socket;
+
+	if (sk->sk_state == TCP_TIME_WAIT) {
+		struct sock *lsk;
+
+		if (!tcp_timewait_state_process(sk, skb))
+			goto discard;
+		/* RFC 6191 / RFC 1122 4.2.2.13: a new SYN may reopen the pair */
+		lsk = inet_lookup_listener(iph->daddr, th->dest);
+		if (!lsk)
+			goto discard;
+		tcp_done(sk);
+		sk = lsk;
+	}
+
+	sock_hold(sk);
+	tcp_v4_do_rcv(sk, skb);
+	sock_put(sk);
+	return 0;
+
+no_tcp_socket:
+	tcp_v4_send_reset(NULL, skb);
+	goto discard;
+bad:
+	tcp_statistics.in_errs++;
+discard:
+	kfree_skb(skb);
+	return 0;
+}

@@ -1,0 +1,146 @@
+/*
+ * The two light states around a connection: request socks (a SYN
+ * received on a listener, SYN-ACK sent, waiting for the ACK: RFC 9293
+ * SYN-RECEIVED) and TIME-WAIT (RFC 9293 3.3.2, 3.10.7.4).
+ */
+#include "net/platform.h"
+#include "net/tcp.h"
+#include "net/ip.h"
+
+struct request_sock *reqsk_alloc(struct sock *listener)
+{
+	struct request_sock *req = kzalloc(sizeof(*req));
+
+	if (!req)
+		return NULL;
+	req->listener = listener;
+	INIT_LIST_HEAD(&req->node);
+	sock_count_inc();
+	return req;
+}
+
+void reqsk_free(struct request_sock *req)
+{
+	if (req->rsk_timer.function)
+		del_timer(&req->rsk_timer);
+	kfree(req);
+	sock_count_dec();
+}
+
+void inet_csk_reqsk_queue_drop(struct sock *listener, struct request_sock *req)
+{
+	list_del(&req->node);
+	tcp_sk(listener)->accept_queue.syn_qlen--;
+	reqsk_free(req);
+}
+
+struct request_sock *inet_csk_search_req(struct sock *listener, uint32_t raddr, uint16_t rport,
+					 uint32_t laddr)
+{
+	struct request_sock *req;
+
+	list_for_each_entry(req, &tcp_sk(listener)->accept_queue.syn_queue, node)
+		if (req->rmt_addr == raddr && req->rmt_port == rport && req->loc_addr == laddr)
+			return req;
+	return NULL;
+}
+
+/*
+ * A segment for a request sock (RFC 9293 3.10.7.4 in SYN-RECEIVED).
+ * Returns the new child sock when the handshake completes (skb not
+ * consumed: the caller passes it to the child), else NULL (skb consumed).
+ */
+__attribute__((noinline)) struct sock *tcp_check_req(struct sock *listener, struct sk_buff *skb,
+						     struct request_sock *req)
+{
+	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	uint8_t flags = cb->tcp_flags;
+	uint32_t rcv_nxt = req->rcv_isn + 1;
+	struct sock *child;
+
+	if (flags & TCPHDR_RST) {
+		/* RFC 5961 3.2: only an exact match resets */
+		if (cb->seq == rcv_nxt)
+			inet_csk_reqsk_queue_drop(listener, req);
+		goto drop;
+	}
+	if (flags & TCPHDR_SYN) {
+		/* the peer did not get our SYN-ACK: send it again */
+		if (cb->seq == req->rcv_isn && !(flags & TCPHDR_ACK))
+			tcp_v4_send_synack(listener, req);
+		goto drop;
+	}
+	if (!(flags & TCPHDR_ACK))
+		goto drop;
+	if (cb->ack_seq != req->snt_isn + 1) {
+		/* RFC 9293: unacceptable ACK in SYN-RECEIVED: <SEQ=SEG.ACK><CTL=RST> */
+		tcp_v4_send_reset(listener, skb);
+		goto drop;
+	}
+	if (!between(cb->seq, rcv_nxt, rcv_nxt + listener->sk_rcvbuf))
+		goto drop;              /* first check: not in the window */
+
+	child = tcp_v4_syn_recv_sock(listener, skb, req);
+	if (!child)
+		goto drop;              /* accept queue full: the SYN-ACK timer retries */
+	return inet_csk_complete_hashdance(listener, child, req);
+drop:
+	kfree_skb(skb);
+	return NULL;
+}
+
+/* The child takes the segment that completed it; the listener is told. */
+int tcp_child_process(struct sock *parent, struct sock *child, struct sk_buff *skb)
+{
+	sock_hold(child);
+	tcp_rcv_state_process(child, skb);
+	sk_wake(parent);
+	sock_put(child);
+	return 0;
+}
+
+/* Enter TIME-WAIT for 2*MSL (RFC 9293 3.3.2). */
+void tcp_time_wait(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tcp_set_state(sk, TCP_TIME_WAIT);
+	del_timer(&tp->retransmit_timer);
+	del_timer(&tp->delack_timer);
+	tp->probe_timer = 0;
+	skb_queue_purge(&sk->sk_write_queue);
+	sk->sk_wmem_queued = 0;
+	skb_queue_purge(&tp->out_of_order_queue);
+	sk->sk_shutdown = SHUTDOWN_MASK;
+	mod_timer(&tp->tw_timer, jiffies_ms() + 2ULL * tcp_msl_ms);
+}
+
+/*
+ * A segment for a TIME-WAIT sock.  A retransmitted FIN is acknowledged
+ * and restarts the 2*MSL timer; RSTs are ignored (RFC 1337); a new SYN
+ * above the old sequence space may reopen the pair (RFC 6191, RFC 1122
+ * 4.2.2.13): returns 1 then.  The caller frees skb.
+ */
+int tcp_timewait_state_process(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	uint8_t flags = cb->tcp_flags;
+
+	if (flags & TCPHDR_RST)
+		return 0;
+	if (flags & TCPHDR_SYN) {
+		if (!(flags & TCPHDR_ACK) && after(cb->seq, tp->rcv_nxt))
+			return 1;
+		tcp_send_challenge_ack(sk);
+		return 0;
+	}
+	if ((flags & TCPHDR_FIN) && cb->end_seq == tp->rcv_nxt) {
+		tcp_send_ack(sk);
+		mod_timer(&tp->tw_timer, jiffies_ms() + 2ULL * tcp_msl_ms);
+		return 0;
+	}
+	if (cb->end_seq != cb->seq || cb->seq != tp->rcv_nxt)
+		tcp_send_ack(sk);
+	return 0;
+}

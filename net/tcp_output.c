@@ -1,0 +1,541 @@
+/*
+ * Building and sending segments: the header and options, the receive
+ * window we advertise, the send loop (congestion window, peer window,
+ * Nagle, sender SWS avoidance), retransmission, ACKs, FIN, RST and
+ * zero-window probes.
+ */
+#include "net/platform.h"
+#include "net/tcp.h"
+#include "net/ip.h"
+
+unsigned int tcp_packets_in_flight(const struct tcp_sock *tp)
+{
+	return tp->snd_nxt - tp->snd_una;
+}
+
+/* RFC 7323 2.3: the smallest shift that lets the window cover the buffer. */
+uint8_t tcp_select_rcv_wscale(uint32_t space)
+{
+	uint8_t ws = 0;
+
+	while (ws < TCP_MAX_WSCALE && (65535U << ws) < space)
+		ws++;
+	return ws;
+}
+
+static unsigned int tcp_ooo_bytes(const struct tcp_sock *tp)
+{
+	const struct list_head *pos;
+	unsigned int n = 0;
+
+	list_for_each(pos, &tp->out_of_order_queue.list)
+		n += list_entry(pos, struct sk_buff, list)->len;
+	return n;
+}
+
+/* Free receive buffer space, in bytes. */
+uint32_t tcp_receive_space(const struct sock *sk)
+{
+	unsigned int used = sk->sk_rmem_queued + tcp_ooo_bytes(tcp_sk(sk));
+
+	return used >= sk->sk_rcvbuf ? 0 : sk->sk_rcvbuf - used;
+}
+
+/*
+ * The window to advertise.  It never moves the right edge back (RFC 9293
+ * 3.8.6.2.2: shrinking is strongly discouraged) and it grows only in steps
+ * of min(buffer/2, MSS) (receiver-side silly window avoidance).
+ */
+uint32_t tcp_select_window(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t cur = 0, space = tcp_receive_space(sk), win;
+	uint32_t step = seq_min(sk->sk_rcvbuf / 2, tp->advmss ? tp->advmss : TCP_MSS_DEFAULT);
+	uint32_t max = 65535U << tp->rcv_wscale;
+	uint32_t unit = 1U << tp->rcv_wscale;
+
+	if (after(tp->rcv_wup + tp->rcv_wnd, tp->rcv_nxt))
+		cur = tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt;
+	if (space > max)
+		space = max;
+	if (space >= cur + step || (space > cur && space == sk->sk_rcvbuf))
+		win = space & ~(unit - 1);
+	else
+		win = cur;
+	if (win < cur)
+		win = cur;
+	if (win & (unit - 1))
+		win = (win + unit - 1) & ~(unit - 1);
+	if (win > max)
+		win = max;
+	tp->rcv_wnd = win;
+	tp->rcv_wup = tp->rcv_nxt;
+	return win;
+}
+
+/* Option bytes for a SYN or SYN-ACK: MSS, SACK-permitted, window scale. */
+static unsigned int tcp_syn_options(uint8_t *p, uint16_t mss, int sack, int ws_ok, uint8_t ws)
+{
+	unsigned int n = 0;
+
+	p[n++] = TCPOPT_MSS;
+	p[n++] = TCPOLEN_MSS;
+	p[n++] = mss >> 8;
+	p[n++] = mss & 0xff;
+	if (sack) {
+		p[n++] = TCPOPT_NOP;
+		p[n++] = TCPOPT_NOP;
+		p[n++] = TCPOPT_SACK_PERM;
+		p[n++] = TCPOLEN_SACK_PERM;
+	}
+	if (ws_ok) {
+		p[n++] = TCPOPT_NOP;
+		p[n++] = TCPOPT_WINDOW;
+		p[n++] = TCPOLEN_WINDOW;
+		p[n++] = ws;
+	}
+	return n;
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+/*
+ * RFC 2018 4: SACK blocks describe the out-of-order data; the first block
+ * holds the most recently received segment.
+ */
+static unsigned int tcp_sack_options(struct tcp_sock *tp, uint8_t *p)
+{
+	uint32_t blk[TCP_MAX_SACKS][2];
+	unsigned int nblk = 0, i, first = 0, n = 0;
+	struct list_head *pos;
+
+	list_for_each(pos, &tp->out_of_order_queue.list) {
+		struct tcp_skb_cb *cb = TCP_SKB_CB(list_entry(pos, struct sk_buff, list));
+
+		if (nblk && !after(cb->seq, blk[nblk - 1][1])) {
+			blk[nblk - 1][1] = seq_max(blk[nblk - 1][1], cb->end_seq);
+			continue;
+		}
+		if (nblk == TCP_MAX_SACKS)
+			break;
+		blk[nblk][0] = cb->seq;
+		blk[nblk][1] = cb->end_seq;
+		nblk++;
+	}
+	if (!nblk)
+		return 0;
+	for (i = 0; i < nblk; i++)
+		if (between(tp->sack_recent, blk[i][0], blk[i][1] - 1))
+			first = i;
+	p[n++] = TCPOPT_NOP;
+	p[n++] = TCPOPT_NOP;
+	p[n++] = TCPOPT_SACK;
+	p[n++] = 2 + 8 * nblk;
+	for (i = 0; i < nblk; i++) {
+		unsigned int b = i == 0 ? first : (i <= first ? i - 1 : i);
+
+		put_be32(p + n, blk[b][0]);
+		put_be32(p + n + 4, blk[b][1]);
+		n += 8;
+	}
+	return n;
+}
+
+/*
+ * Builds and sends one segment of sk: header, options, the payload of
+ * `data` (copied: the original stays queued for retransmission), checksum.
+ */
+__attribute__((noinline)) int tcp_transmit_skb(struct sock *sk, const struct sk_buff *data,
+					       uint32_t seq, uint8_t flags)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	unsigned int plen = data ? data->len : 0, optlen;
+	uint8_t opts[TCP_MAX_OPT_LEN];
+	struct sk_buff *skb;
+	struct tcphdr *th;
+	uint32_t win;
+
+	if (flags & TCPHDR_SYN)
+		optlen = tcp_syn_options(opts, tp->advmss, 1,
+					 sk->sk_state == TCP_SYN_SENT || tp->wscale_ok,
+					 tp->rcv_wscale);
+	else
+		optlen = tp->sack_ok ? tcp_sack_options(tp, opts) : 0;
+
+	skb = alloc_skb(MAX_HEADER_LEN + plen);
+	if (!skb)
+		return -ENOBUFS;
+	skb_reserve(skb, MAX_HEADER_LEN);
+	if (plen)
+		memcpy(skb_put(skb, plen), data->data, plen);
+	memcpy(skb_push(skb, optlen), opts, optlen);
+	th = (struct tcphdr *)skb_push(skb, sizeof(*th));
+	skb_reset_transport_header(skb);
+	memset(th, 0, sizeof(*th));
+	th->source = htons(sk->sk_num);
+	th->dest = sk->sk_dport;
+	th->seq = htonl(seq);
+	th->doff_res = ((sizeof(*th) + optlen) / 4) << 4;
+	th->flags = flags;
+	if (flags & TCPHDR_ACK)
+		th->ack_seq = htonl(tp->rcv_nxt);
+
+	win = tcp_select_window(sk);
+	if (flags & TCPHDR_SYN)
+		th->window = htons(win > 65535 ? 65535 : win);  /* RFC 7323 2.2: never scaled */
+	else
+		th->window = htons(win >> tp->rcv_wscale);
+	tcp_v4_fill_check(skb, sk->sk_rcv_saddr, sk->sk_daddr);
+
+	if (flags & TCPHDR_ACK) {
+		tp->ack_pending = 0;
+		tp->segs_unacked = 0;
+		del_timer(&tp->delack_timer);
+	}
+	if (flags & TCPHDR_RST)
+		tcp_statistics.out_rsts++;
+	tcp_statistics.out_segs++;
+	tcp_trace_segment(sk, skb, sk->sk_rcv_saddr, sk->sk_daddr, 1);
+	return ip_queue_xmit(skb, sk->sk_rcv_saddr, sk->sk_daddr, IPPROTO_TCP);
+}
+
+static uint8_t tcp_skb_flags(const struct sock *sk, const struct sk_buff *skb)
+{
+	uint8_t flags = TCP_SKB_CB(skb)->tcp_flags;
+
+	/* every segment but the first SYN carries an ACK (RFC 9293 3.10.7) */
+	if (sk->sk_state != TCP_SYN_SENT)
+		flags |= TCPHDR_ACK;
+	if (skb->len)
+		flags |= TCPHDR_PSH;
+	return flags;
+}
+
+void tcp_sync_mss(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t mss = tp->rx_opt_mss ? tp->rx_opt_mss : TCP_MSS_DEFAULT;
+
+	if (tp->advmss && mss > tp->advmss)
+		mss = tp->advmss;
+	if (mss < TCP_MSS_MIN)
+		mss = TCP_MSS_MIN;
+	tp->mss_cache = (uint16_t)mss;
+}
+
+/* Queues the SYN and sends it (RFC 9293 3.10.1, OPEN call in CLOSED). */
+__attribute__((noinline)) int tcp_connect(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *skb;
+
+	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
+	tp->write_seq = tp->iss + 1;
+	tp->snd_wnd = 0;
+	tp->rcv_nxt = 0;
+	tp->rcv_wscale = tcp_select_rcv_wscale(sk->sk_rcvbuf);
+	tp->rcv_wnd = 0;
+	tp->rcv_wup = 0;
+	tp->rx_opt_mss = 0;
+	tcp_sync_mss(sk);
+	tcp_cong_init(sk);
+
+	skb = alloc_skb(1);
+	if (!skb)
+		return -ENOBUFS;
+	TCP_SKB_CB(skb)->seq = tp->iss;
+	TCP_SKB_CB(skb)->end_seq = tp->iss + 1;
+	TCP_SKB_CB(skb)->tcp_flags = TCPHDR_SYN;
+	TCP_SKB_CB(skb)->sacked = 0;
+	skb_queue_tail(&sk->sk_write_queue, skb);
+	tp->syn_time = jiffies_ms();
+	tcp_write_xmit(sk);
+	return 0;
+}
+
+/* The SYN-ACK for a request sock (RFC 9293 3.10.7.2, LISTEN state, third check). */
+struct sk_buff *tcp_make_synack(const struct sock *listener, struct request_sock *req)
+{
+	uint8_t opts[TCP_MAX_OPT_LEN];
+	struct sk_buff *skb;
+	struct tcphdr *th;
+	unsigned int optlen;
+	uint32_t win = listener->sk_rcvbuf;
+
+	optlen = tcp_syn_options(opts, tcp_mss_for_route(req->rmt_addr), req->sack_ok,
+				 req->wscale_ok, req->rcv_wscale);
+	skb = alloc_skb(MAX_HEADER_LEN);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, MAX_HEADER_LEN);
+	memcpy(skb_push(skb, optlen), opts, optlen);
+	th = (struct tcphdr *)skb_push(skb, sizeof(*th));
+	skb_reset_transport_header(skb);
+	memset(th, 0, sizeof(*th));
+	th->source = req->loc_port;
+	th->dest = req->rmt_port;
+	th->seq = htonl(req->snt_isn);
+	th->ack_seq = htonl(req->rcv_isn + 1);
+	th->doff_res = ((sizeof(*th) + optlen) / 4) << 4;
+	th->flags = TCPHDR_SYN | TCPHDR_ACK;
+	th->window = htons(win > 65535 ? 65535 : win);
+	tcp_v4_fill_check(skb, req->loc_addr, req->rmt_addr);
+	tcp_statistics.out_segs++;
+	tcp_trace_segment(listener, skb, req->loc_addr, req->rmt_addr, 1);
+	return skb;
+}
+
+void tcp_send_ack(struct sock *sk)
+{
+	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
+		return;
+	tcp_transmit_skb(sk, NULL, tcp_sk(sk)->snd_nxt, TCPHDR_ACK);
+}
+
+/* RFC 1122 4.2.3.2 / RFC 5681 4.2: an ACK may wait, but not long (< 500 ms). */
+void tcp_send_delayed_ack(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tp->ack_pending = 1;
+	if (!timer_pending(&tp->delack_timer))
+		mod_timer(&tp->delack_timer, jiffies_ms() + tcp_delack_ms);
+}
+
+void tcp_send_active_reset(struct sock *sk)
+{
+	tcp_transmit_skb(sk, NULL, tcp_sk(sk)->snd_nxt, TCPHDR_RST | TCPHDR_ACK);
+}
+
+/* Queues a FIN behind the data (RFC 9293 3.10.4, CLOSE call) and pushes it. */
+void tcp_send_fin(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *tail = skb_queue_len(&sk->sk_write_queue) ?
+			       list_entry(sk->sk_write_queue.list.prev, struct sk_buff, list) : NULL;
+
+	if (tp->fin_queued)
+		return;
+	if (tail && !(TCP_SKB_CB(tail)->sacked & TCPCB_EVER_SENT) &&
+	    !(TCP_SKB_CB(tail)->tcp_flags & (TCPHDR_SYN | TCPHDR_FIN))) {
+		TCP_SKB_CB(tail)->tcp_flags |= TCPHDR_FIN;
+		TCP_SKB_CB(tail)->end_seq++;
+	} else {
+		struct sk_buff *skb = alloc_skb(1);
+
+		if (!skb)
+			return;  /* the caller's state already says FIN; the RTO path cannot help */
+		TCP_SKB_CB(skb)->seq = tp->write_seq;
+		TCP_SKB_CB(skb)->end_seq = tp->write_seq + 1;
+		TCP_SKB_CB(skb)->tcp_flags = TCPHDR_FIN;
+		TCP_SKB_CB(skb)->sacked = 0;
+		skb_queue_tail(&sk->sk_write_queue, skb);
+	}
+	tp->write_seq++;
+	tp->fin_queued = 1;
+	tcp_push(sk);
+}
+
+/* Splits skb so that it carries `len` bytes; the rest follows it in the queue. */
+static int tcp_fragment(struct sock *sk, struct sk_buff *skb, unsigned int len)
+{
+	struct tcp_skb_cb *cb = TCP_SKB_CB(skb), *ncb;
+	unsigned int rest = skb->len - len;
+	struct sk_buff *nskb = alloc_skb(rest);
+
+	if (!nskb)
+		return -ENOBUFS;
+	memcpy(skb_put(nskb, rest), skb->data + len, rest);
+	skb_trim(skb, len);
+	ncb = TCP_SKB_CB(nskb);
+	ncb->seq = cb->seq + len;
+	ncb->end_seq = cb->end_seq;
+	ncb->tcp_flags = cb->tcp_flags & TCPHDR_FIN;
+	ncb->sacked = cb->sacked;
+	ncb->when = cb->when;
+	cb->tcp_flags &= ~TCPHDR_FIN;
+	cb->end_seq = cb->seq + len;
+	list_add(&nskb->list, &skb->list);
+	sk->sk_write_queue.qlen++;
+	return 0;
+}
+
+static void tcp_skb_sent(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	uint64_t now = jiffies_ms();
+
+	if (cb->sacked & TCPCB_EVER_SENT) {
+		cb->sacked |= TCPCB_RETRANS;
+		tp->total_retrans++;
+		tcp_statistics.retrans_segs++;
+		tp->rtt_start = 0;  /* Karn: no sample while retransmitting */
+	} else if (!tp->rtt_start) {
+		tp->rtt_seq = cb->end_seq;
+		tp->rtt_start = now;
+	}
+	cb->sacked |= TCPCB_EVER_SENT;
+	cb->when = now;
+	if (!timer_pending(&tp->retransmit_timer) || tp->probe_timer) {
+		tp->probe_timer = 0;
+		tcp_reset_xmit_timer(sk, tp->rto_ms);
+	}
+}
+
+/*
+ * Sends what the windows allow, starting at snd_nxt.  Returns the number
+ * of segments sent.
+ */
+static void tcp_event_new_data_sent(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tcp_skb_sent(sk, skb);
+	tp->snd_nxt = TCP_SKB_CB(skb)->end_seq;
+	if (after(tp->snd_nxt, tp->snd_max))
+		tp->snd_max = tp->snd_nxt;
+}
+
+int tcp_write_xmit(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct list_head *pos;
+	int sent = 0;
+
+	list_for_each(pos, &sk->sk_write_queue.list) {
+		struct sk_buff *skb = list_entry(pos, struct sk_buff, list);
+		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+		uint32_t in_flight = tcp_packets_in_flight(tp);
+		uint32_t wnd_end = tp->snd_una + tp->snd_wnd;
+
+		if (!after(cb->end_seq, tp->snd_nxt))
+			continue;               /* already in flight */
+		if (after(tp->snd_nxt, cb->seq)) {
+			/* snd_nxt fell inside it (a partial ACK trimmed nothing) */
+			if (tcp_fragment(sk, skb, tp->snd_nxt - cb->seq) < 0)
+				break;
+			continue;
+		}
+		if (in_flight && in_flight + skb->len > tp->snd_cwnd)
+			break;                  /* RFC 5681: cwnd */
+		if (skb->len > tp->mss_cache && tcp_fragment(sk, skb, tp->mss_cache) < 0)
+			break;
+		if (!(cb->tcp_flags & TCPHDR_SYN) && after(cb->end_seq, wnd_end)) {
+			/* the peer's window: send a part only if it is not silly
+			 * (RFC 9293 3.8.6.2.1) */
+			uint32_t avail = after(wnd_end, cb->seq) ? wnd_end - cb->seq : 0;
+
+			if (avail == 0 || avail >= skb->len)
+				break;
+			if (avail < tp->mss_cache && avail < tp->max_window / 2)
+				break;
+			if (tcp_fragment(sk, skb, avail) < 0)
+				break;
+		}
+		/* Nagle (RFC 896, RFC 9293 3.7.4): one small segment in flight */
+		if (skb->len < tp->mss_cache && in_flight && !sock_flag(sk, SOCK_NODELAY) &&
+		    !(cb->tcp_flags & TCPHDR_FIN) && pos->next == &sk->sk_write_queue.list)
+			break;
+
+		if (tcp_transmit_skb(sk, skb, cb->seq, tcp_skb_flags(sk, skb)) == -ENOBUFS)
+			break;
+		tcp_event_new_data_sent(sk, skb);
+		sent++;
+	}
+	return sent;
+}
+
+/* Sends the queued data and, if the peer's window holds it back, arms the persist timer. */
+void tcp_push(struct sock *sk)
+{
+	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV ||
+	    sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
+		return;
+	tcp_write_xmit(sk);
+	tcp_check_probe_timer(sk);
+}
+
+int tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	int err;
+
+	err = tcp_transmit_skb(sk, skb, cb->seq, tcp_skb_flags(sk, skb));
+	if (err == -ENOBUFS)
+		return err;
+	tcp_skb_sent(sk, skb);
+	return 0;
+}
+
+/*
+ * RFC 9293 3.8.6.1: with a zero window the sender probes.  Like Linux, the
+ * probe is an ACK for an old sequence number (snd_una - 1), which the peer
+ * must answer with an ACK carrying its current window.
+ */
+void tcp_send_probe0(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tcp_transmit_skb(sk, NULL, tp->snd_una - 1, TCPHDR_ACK);
+	tp->probes_out++;
+}
+
+/*
+ * The persist timer fired: if the window has opened a little, send what
+ * fits even if it is small (the timeout overrides silly window avoidance,
+ * RFC 9293 3.8.6.2.1); with a zero window send a probe.
+ */
+void tcp_write_wakeup(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t wnd_end = tp->snd_una + tp->snd_wnd;
+	struct list_head *pos;
+
+	list_for_each(pos, &sk->sk_write_queue.list) {
+		struct sk_buff *skb = list_entry(pos, struct sk_buff, list);
+		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+		uint32_t avail;
+
+		if (!after(cb->end_seq, tp->snd_nxt))
+			continue;
+		avail = after(wnd_end, cb->seq) ? wnd_end - cb->seq : 0;
+		if (!avail)
+			break;
+		if (avail > tp->mss_cache)
+			avail = tp->mss_cache;
+		if (skb->len > avail && tcp_fragment(sk, skb, avail) < 0)
+			return;
+		if (tcp_transmit_skb(sk, skb, cb->seq, tcp_skb_flags(sk, skb)) == -ENOBUFS)
+			return;
+		tcp_event_new_data_sent(sk, skb);
+		return;
+	}
+	tcp_send_probe0(sk);
+}
+
+void tcp_check_probe_timer(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *skb;
+	struct list_head *pos;
+	int unsent = 0;
+
+	if (tcp_packets_in_flight(tp) || timer_pending(&tp->retransmit_timer))
+		return;
+	list_for_each(pos, &sk->sk_write_queue.list) {
+		skb = list_entry(pos, struct sk_buff, list);
+		if (after(TCP_SKB_CB(skb)->end_seq, tp->snd_nxt))
+			unsent = 1;
+	}
+	if (!unsent)
+		return;
+	tp->probe_timer = 1;
+	tcp_reset_xmit_timer(sk, tp->rto_ms);
+}

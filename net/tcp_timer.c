@@ -1,0 +1,184 @@
+/*
+ * TCP timers: retransmission (RFC 6298) doubling as the persist timer
+ * (RFC 9293 3.8.6.1), delayed ACK (RFC 1122 4.2.3.2), TIME-WAIT 2*MSL
+ * (RFC 9293 3.3.2) and the SYN-ACK retransmission of request socks.
+ * Callbacks run in the timer softirq, serialised with the rest of the stack.
+ */
+#include "net/platform.h"
+#include "net/tcp.h"
+
+unsigned int tcp_msl_ms = 60000;
+unsigned int tcp_rto_min_ms = 200;
+unsigned int tcp_rto_max_ms = 120000;
+unsigned int tcp_rto_initial_ms = 1000;
+unsigned int tcp_syn_retries = 6;
+unsigned int tcp_synack_retries = 5;
+unsigned int tcp_retries2 = 15;
+unsigned int tcp_orphan_retries = 8;
+unsigned int tcp_fin_timeout_ms = 60000;
+unsigned int tcp_delack_ms = 40;
+
+/* RFC 6298 2.3: RTO = SRTT + max(G, 4 * RTTVAR), clamped to [min, max]. */
+void tcp_set_rto(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t rto;
+
+	if (!tp->srtt_ms8) {
+		rto = tcp_rto_initial_ms;
+	} else {
+		uint32_t var = tp->rttvar_ms4 ? tp->rttvar_ms4 : 1;  /* G = 1 ms */
+
+		rto = (tp->srtt_ms8 >> 3) + var;
+	}
+	if (rto < tcp_rto_min_ms)
+		rto = tcp_rto_min_ms;
+	if (rto > tcp_rto_max_ms)
+		rto = tcp_rto_max_ms;
+	tp->rto_ms = rto;
+}
+
+void tcp_reset_xmit_timer(struct sock *sk, uint32_t when_ms)
+{
+	mod_timer(&tcp_sk(sk)->retransmit_timer, jiffies_ms() + when_ms);
+}
+
+static void tcp_write_err(struct sock *sk)
+{
+	sk->sk_err = sk->sk_err_soft ? sk->sk_err_soft : ETIMEDOUT;
+	if (sk->sk_state == TCP_SYN_SENT)
+		tcp_statistics.attempt_fails++;
+	tcp_done(sk);
+}
+
+static void tcp_backoff(struct tcp_sock *tp)
+{
+	tp->backoff++;
+	tp->rto_ms = tp->rto_ms * 2 > tcp_rto_max_ms ? tcp_rto_max_ms : tp->rto_ms * 2;
+}
+
+/* RFC 6298 5.4-5.7: retransmit the earliest segment, back off, restart. */
+static void tcp_retransmit_timer(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+	unsigned int limit;
+
+	if (!head || tp->snd_una == tp->snd_max)
+		return;
+	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV)
+		limit = tcp_syn_retries;
+	else if (sock_flag(sk, SOCK_DEAD))
+		limit = tcp_orphan_retries;     /* nobody waits for an orphan */
+	else
+		limit = tcp_retries2;
+	if (tp->retransmits >= limit) {
+		tcp_write_err(sk);
+		return;
+	}
+	tp->retransmits++;
+	tcp_cong_on_rto(sk);
+	tcp_backoff(tp);
+	/* go back: everything after the head is resent as the window reopens */
+	tp->snd_nxt = tp->snd_una;
+	tcp_retransmit_skb(sk, head);
+	tp->snd_nxt = TCP_SKB_CB(head)->end_seq;
+	tcp_reset_xmit_timer(sk, tp->rto_ms);
+}
+
+static void tcp_probe_timer(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tp->probe_timer = 0;
+	if (tcp_packets_in_flight(tp) || !skb_peek(&sk->sk_write_queue))
+		return;
+	if (tp->probes_out >= tcp_retries2) {
+		tcp_write_err(sk);
+		return;
+	}
+	tcp_write_wakeup(sk);
+	if (tcp_packets_in_flight(tp))
+		return;         /* data went out: the RTO timer now runs */
+	tcp_backoff(tp);
+	tp->probe_timer = 1;
+	tcp_reset_xmit_timer(sk, tp->rto_ms);
+}
+
+static void tcp_write_timer(struct timer_list *t)
+{
+	struct tcp_sock *tp = container_of(t, struct tcp_sock, retransmit_timer);
+	struct sock *sk = &tp->sk;
+
+	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
+		return;
+	sock_hold(sk);
+	if (tp->probe_timer)
+		tcp_probe_timer(sk);
+	else
+		tcp_retransmit_timer(sk);
+	sock_put(sk);
+}
+
+static void tcp_delack_timer(struct timer_list *t)
+{
+	struct tcp_sock *tp = container_of(t, struct tcp_sock, delack_timer);
+
+	if (tp->ack_pending)
+		tcp_send_ack(&tp->sk);
+}
+
+/* 2*MSL over (RFC 9293 3.3.2), or an orphan gave up in FIN-WAIT-2. */
+static void tcp_tw_timer(struct timer_list *t)
+{
+	struct tcp_sock *tp = container_of(t, struct tcp_sock, tw_timer);
+	struct sock *sk = &tp->sk;
+
+	if (sk->sk_state == TCP_TIME_WAIT || sk->sk_state == TCP_FIN_WAIT2)
+		tcp_done(sk);
+}
+
+void tcp_init_xmit_timers(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	timer_setup(&tp->retransmit_timer, tcp_write_timer);
+	timer_setup(&tp->delack_timer, tcp_delack_timer);
+	timer_setup(&tp->tw_timer, tcp_tw_timer);
+}
+
+void tcp_clear_xmit_timers(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	del_timer(&tp->retransmit_timer);
+	del_timer(&tp->delack_timer);
+	del_timer(&tp->tw_timer);
+	tp->probe_timer = 0;
+}
+
+/* SYN-ACK retransmission for a request sock, then give up (RFC 6298 5.5 backoff). */
+static void tcp_reqsk_timer(struct timer_list *t)
+{
+	struct request_sock *req = container_of(t, struct request_sock, rsk_timer);
+
+	if (req->num_retrans >= tcp_synack_retries) {
+		inet_csk_reqsk_queue_drop(req->listener, req);
+		return;
+	}
+	req->num_retrans++;
+	tcp_statistics.retrans_segs++;
+	tcp_v4_send_synack(req->listener, req);
+	tcp_reqsk_timer_arm(req);
+}
+
+void tcp_reqsk_timer_arm(struct request_sock *req)
+{
+	uint64_t timeout = (uint64_t)tcp_rto_initial_ms << req->num_retrans;
+
+	if (timeout > tcp_rto_max_ms)
+		timeout = tcp_rto_max_ms;
+	if (!req->rsk_timer.function)
+		timer_setup(&req->rsk_timer, tcp_reqsk_timer);
+	mod_timer(&req->rsk_timer, jiffies_ms() + timeout);
+}

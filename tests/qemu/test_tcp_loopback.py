@@ -1,0 +1,110 @@
+"""replyhi and hello over loopback, as in the Linux lab: the exact console lines,
+errors in words, Ctrl-C, and the socket counter back where it was afterwards."""
+import re
+import time
+
+
+def test_replyhi_hello_lines(shell):
+    out = shell.cmd('replyhi')
+    assert 'Please input hello...' in out, out
+    out = shell.cmd('hello')
+    port = re.search(r'recv "hello" from 127\.0\.0\.1:(\d+)', out)
+    assert port, out
+    p = port.group(1)
+    assert 'send "hi" to 127.0.0.1:%s' % p in out, out
+    assert 'send "hello" to 127.0.0.1:5001' in out, out
+    assert 'recv "hi" from 127.0.0.1:5001' in out, out
+    # the client's lines come in order, the server's too
+    assert out.index('send "hello" to') < out.index('recv "hi" from'), out
+    assert out.index('recv "hello" from') < out.index('send "hi" to'), out
+
+
+def test_second_replyhi_says_running(shell):
+    shell.cmd('replyhi')
+    out = shell.cmd('replyhi')
+    assert 'already running' in out, out
+
+
+def test_many_hellos_and_netstat(shell):
+    shell.cmd('replyhi')
+    for _ in range(20):
+        out = shell.cmd('hello 127.0.0.1 5001')
+        assert 'recv "hi" from 127.0.0.1:5001' in out, out
+    out = shell.cmd('netstat')
+    assert re.search(r'tcp\s+0\.0\.0\.0:5001\s+0\.0\.0\.0:\*\s+LISTEN', out), out
+    # the server closes first, so its side of each connection waits in TIME_WAIT
+    assert 'TIME_WAIT' in out, out
+
+
+def test_hello_refused(shell):
+    out = shell.cmd('hello 127.0.0.1 5999')
+    assert 'hello: connect to 127.0.0.1:5999 failed: Connection refused' in out, out
+
+
+def test_hello_unreachable(shell):
+    out = shell.cmd('hello 192.0.2.1 5001')
+    assert 'hello: connect to 192.0.2.1:5001 failed:' in out, out
+    assert 'unreachable' in out, out
+
+
+def test_hello_usage(shell):
+    out = shell.cmd('hello 1.2.3')
+    assert 'usage: hello [IP [PORT]]' in out, out
+
+
+def test_tcptrace_handshake_and_teardown(shell):
+    shell.cmd('replyhi')
+    shell.cmd('tcptrace on')
+    out = shell.cmd('hello')
+    shell.cmd('tcptrace off')
+    outs = [l for l in out.splitlines() if ' out ' in l]
+    flags = [re.search(r'Flags \[([^\]]*)\]', l).group(1) for l in outs]
+    # SYN, SYN-ACK, ACK, then data, then the FIN exchange
+    assert flags[:3] == ['S', 'S.', '.'], out
+    assert 'P.' in flags and 'F.' in flags, out
+    assert 'options [mss 65495,nop,nop,sackOK,nop,wscale' in outs[0], out
+    assert re.search(r'Flags \[S\.\], seq \d+, ack \d+', outs[1]), out
+    assert 'seq 1, ack 1,' in outs[2], out
+    assert 'seq 1:6, ack 1,' in out, out    # "hello", relative numbers
+
+
+def test_sink_and_send(shell):
+    out = shell.cmd('sink 5002')
+    assert 'discarding on port 5002' in out, out
+    out = shell.cmd('send 127.0.0.1 5002 2')
+    assert re.search(r'send: 2097152 bytes to 127\.0\.0\.1:5002 in \d+ ms, \d+\.\d{3} Mbit/s', out), out
+    # the sink task prints when the stream ends: before or after the prompt
+    if not re.search(r'sink: 2097152 bytes from 127\.0\.0\.1:\d+', out):
+        shell.expect(r'sink: 2097152 bytes from 127\.0\.0\.1:\d+')
+
+
+def sockets_in_use(m):
+    return int(re.search(r'sockets in use: (\d+)', m.cmd('netstat')).group(1))
+
+
+def skbs_in_use(m):
+    return int(re.search(r'(\d+) in use', m.cmd('skb')).group(1))
+
+
+def test_sockets_return_after_time_wait(boot):
+    m = boot(append='tcp_msl_ms=1000')
+    m.cmd('replyhi')
+    before, skb_before = sockets_in_use(m), skbs_in_use(m)
+    for _ in range(5):
+        assert 'recv "hi"' in m.cmd('hello')
+    assert sockets_in_use(m) == before + 5       # five TIME_WAIT socks (server side)
+    time.sleep(3)                                # 2*MSL = 2 s
+    assert sockets_in_use(m) == before
+    assert skbs_in_use(m) == skb_before
+
+
+def test_ctrl_c_interrupts_hello(boot):
+    m = boot()
+    # a listener that never accepts nor answers would still complete the
+    # handshake; a SYN to an address on a silent network hangs in SYN_SENT
+    m.cmd('route add 192.0.2.0/24 dev lo')
+    m.sendline('hello 192.0.2.1 5001')
+    m.expect(r'hello 192\.0\.2\.1 5001')
+    m.send('\x03')
+    m.expect(r'interrupted|failed')
+    m.wait_prompt()

@@ -1,0 +1,133 @@
+/* A fake Ethernet device and frame builders for host tests: see platform_test.h. */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "net/eth.h"
+#include "net/ip.h"
+#include "net/checksum.h"
+#include "net/platform.h"
+#include "tests/unit/support/platform_test.h"
+
+struct fake_eth {
+	struct sk_buff_head txq;
+	int xmit_error;
+};
+
+static int fake_eth_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct fake_eth *fe = dev->priv;
+
+	if (fe->xmit_error) {
+		dev->stats.tx_dropped++;
+		kfree_skb(skb);
+		return fe->xmit_error;
+	}
+	dev->stats.tx_packets++;
+	dev->stats.tx_bytes += skb->len;
+	skb_queue_tail(&fe->txq, skb);
+	return 0;
+}
+
+static const struct net_device_ops fake_eth_ops = {
+	.ndo_start_xmit = fake_eth_xmit,
+};
+
+struct net_device *fake_eth_create(const char *name, const uint8_t mac[ETH_ALEN])
+{
+	struct net_device *dev = alloc_netdev(name, sizeof(struct fake_eth));
+	struct fake_eth *fe;
+
+	if (!dev)
+		return NULL;
+	fe = dev->priv;
+	skb_queue_head_init(&fe->txq);
+	ether_setup(dev);
+	memcpy(dev->dev_addr, mac, ETH_ALEN);
+	dev->ops = &fake_eth_ops;
+	dev->driver = "fake_eth";
+	if (register_netdev(dev)) {
+		kfree(dev);
+		return NULL;
+	}
+	return dev;
+}
+
+struct net_device *fake_eth_create_up(const char *name, const uint8_t mac[ETH_ALEN],
+				      uint32_t addr, uint32_t mask)
+{
+	struct net_device *dev = fake_eth_create(name, mac);
+
+	if (!dev)
+		return NULL;
+	if (inet_set_addr(dev, addr, mask) || dev_open(dev))
+		return NULL;
+	fake_eth_purge_tx(dev);
+	return dev;
+}
+
+struct sk_buff *fake_eth_pop_tx(struct net_device *dev)
+{
+	return skb_dequeue(&((struct fake_eth *)dev->priv)->txq);
+}
+
+unsigned int fake_eth_tx_len(struct net_device *dev)
+{
+	return skb_queue_len(&((struct fake_eth *)dev->priv)->txq);
+}
+
+void fake_eth_purge_tx(struct net_device *dev)
+{
+	skb_queue_purge(&((struct fake_eth *)dev->priv)->txq);
+}
+
+void fake_eth_set_xmit_error(struct net_device *dev, int err)
+{
+	((struct fake_eth *)dev->priv)->xmit_error = err;
+}
+
+int fake_eth_inject(struct net_device *dev, const void *frame, size_t len)
+{
+	struct sk_buff *skb = alloc_skb(len);
+
+	if (!skb)
+		return -ENOMEM;
+	memcpy(skb_put(skb, len), frame, len);
+	skb->dev = dev;
+	dev->stats.rx_packets++;
+	dev->stats.rx_bytes += len;
+	return netif_receive_skb(skb);
+}
+
+size_t fake_build_eth(uint8_t *buf, const uint8_t dst[ETH_ALEN], const uint8_t src[ETH_ALEN],
+		      uint16_t type, const void *payload, size_t len)
+{
+	struct ethhdr *eth = (struct ethhdr *)buf;
+
+	memcpy(eth->h_dest, dst, ETH_ALEN);
+	memcpy(eth->h_source, src, ETH_ALEN);
+	eth->h_proto = htons(type);
+	if (len)
+		memcpy(buf + ETH_HLEN, payload, len);
+	return ETH_HLEN + len;
+}
+
+size_t fake_build_ip(uint8_t *buf, const uint8_t dst_mac[ETH_ALEN],
+		     const uint8_t src_mac[ETH_ALEN], uint32_t saddr, uint32_t daddr,
+		     uint8_t protocol, const void *payload, size_t len)
+{
+	struct iphdr *iph = (struct iphdr *)(buf + ETH_HLEN);
+
+	fake_build_eth(buf, dst_mac, src_mac, ETH_P_IP, NULL, 0);
+	memset(iph, 0, sizeof(*iph));
+	iph->ihl_version = 0x45;
+	iph->tot_len = htons(sizeof(*iph) + len);
+	iph->id = htons(1);
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = IP_DEFAULT_TTL;
+	iph->protocol = protocol;
+	iph->saddr = saddr;
+	iph->daddr = daddr;
+	iph->check = ip_compute_csum(iph, sizeof(*iph));
+	memcpy(buf + ETH_HLEN + sizeof(*iph), payload, len);
+	return ETH_HLEN + sizeof(*iph) + len;
+}

@@ -1,0 +1,101 @@
+/*
+ * The fake platform under the host unit tests, and the hooks tests use to
+ * drive it.  It implements net/platform.h and the kernel/timer.h,
+ * kernel/wait.h and kernel/printk.h functions that net/ calls:
+ *
+ * - Memory: kmalloc/kzalloc/kfree over malloc, counted
+ *   (fake_kmalloc_in_use), with optional failure injection.
+ * - Time: a fake millisecond clock starting at FAKE_CLOCK_START_MS.
+ *   Nothing moves it but fake_clock_set/fake_clock_advance (and net_wait,
+ *   see below); they run every timer that falls due, in order of expiry,
+ *   with the clock reading that timer's expiry while it runs.
+ *   ktime_ns() is the clock in ns plus fake_ktime_add_ns() extra.
+ * - Locks: net_lock/net_unlock keep a depth counter (fake_net_lock_depth);
+ *   unlocking below zero aborts.  net_irq_save/restore likewise.
+ * - Softirq: net_raise_rx_softirq only sets a pending flag;
+ *   fake_run_softirqs() runs the handler net_init registered while the
+ *   flag is set (as the kernel does when bottom halves are re-enabled).
+ * - Sleeping: net_wait(wq, cond, arg, timeout) aborts unless net_lock is
+ *   held, then simulates a task asleep: returns -EINTR if an interrupt was
+ *   queued with fake_net_wait_interrupt(); else runs pending softirqs and
+ *   the test's wait hook (fake_net_wait_set_hook) and returns 1 as soon as
+ *   cond holds; else lets time pass up to the timeout (timers and softirqs
+ *   run on the way) and returns 0.  A wait without timeout whose condition
+ *   cannot become true returns 0 rather than hang the test.
+ *   wait_event_cond behaves the same without the lock check.
+ * - printk goes to stderr and to a capture buffer (fake_printk_buffer);
+ *   panic prints and aborts.
+ * - Randomness: a xorshift generator, seeded by fake_random_seed.
+ * - tcp_v4_rcv: a weak stub that frees the segment, until TCP links in.
+ *
+ * Fake Ethernet device: fake_eth_create() registers an ARPHRD_ETHER
+ * net_device whose transmit queues frames on a list the test inspects
+ * (fake_eth_pop_tx); fake_eth_inject() hands a frame to
+ * netif_receive_skb as a NAPI poll would.
+ */
+#ifndef TESTS_UNIT_SUPPORT_PLATFORM_TEST_H
+#define TESTS_UNIT_SUPPORT_PLATFORM_TEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "net/netdevice.h"
+
+#define FAKE_CLOCK_START_MS 1000000
+
+/* Memory */
+long fake_kmalloc_in_use(void);
+/* The n-th allocation from now (1 = the next) returns NULL; 0 disables. */
+void fake_kmalloc_fail_nth(long n);
+
+/* Clock and timers */
+uint64_t fake_clock_ms(void);
+void fake_clock_set(uint64_t ms);               /* never backwards */
+void fake_clock_advance(uint64_t ms);
+void fake_ktime_add_ns(uint64_t ns);
+int fake_timers_pending(void);
+
+/* Locks */
+int fake_net_lock_depth(void);
+
+/* Softirq */
+int fake_rx_softirq_pending(void);
+/* Runs the NET_RX handler while it is pending; returns how many runs. */
+int fake_run_softirqs(void);
+
+/* Sleeping */
+void fake_net_wait_set_hook(void (*hook)(void *ctx), void *ctx);
+/* The next n net_wait calls return -EINTR. */
+void fake_net_wait_interrupt(int n);
+
+/* printk capture (the last 64 KiB) */
+const char *fake_printk_buffer(void);
+void fake_printk_clear(void);
+
+/* Randomness */
+void fake_random_seed(uint32_t seed);
+
+/* Fake Ethernet device */
+struct net_device *fake_eth_create(const char *name, const uint8_t mac[ETH_ALEN]);
+/* Creates, gives addr/mask (network order), opens, and empties its tx list. */
+struct net_device *fake_eth_create_up(const char *name, const uint8_t mac[ETH_ALEN],
+				      uint32_t addr, uint32_t mask);
+struct sk_buff *fake_eth_pop_tx(struct net_device *dev);   /* oldest first; NULL if none */
+unsigned int fake_eth_tx_len(struct net_device *dev);
+void fake_eth_purge_tx(struct net_device *dev);
+/* Makes the next transmits fail with err (0: succeed again). */
+void fake_eth_set_xmit_error(struct net_device *dev, int err);
+/* Copies frame into a fresh skb and passes it to netif_receive_skb. */
+int fake_eth_inject(struct net_device *dev, const void *frame, size_t len);
+
+/*
+ * Frame builders for crafted input.  Each writes into buf (large enough)
+ * and returns the frame length.  fake_build_ip builds Ethernet + a valid
+ * 20-byte IPv4 header (TTL 64, DF, correct checksum) + payload.
+ */
+size_t fake_build_eth(uint8_t *buf, const uint8_t dst[ETH_ALEN], const uint8_t src[ETH_ALEN],
+		      uint16_t type, const void *payload, size_t len);
+size_t fake_build_ip(uint8_t *buf, const uint8_t dst_mac[ETH_ALEN],
+		     const uint8_t src_mac[ETH_ALEN], uint32_t saddr, uint32_t daddr,
+		     uint8_t protocol, const void *payload, size_t len);
+
+#endif

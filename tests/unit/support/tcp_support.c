@@ -1,0 +1,292 @@
+/* The scripted TCP peer of tcp_support.h, over the fake Ethernet device. */
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "net/tcp.h"
+#include "net/arp.h"
+#include "net/eth.h"
+#include "net/ip.h"
+#include "net/checksum.h"
+#include "net/platform.h"
+#include "net/socket.h"
+#include "tests/unit/support/platform_test.h"
+#include "tests/unit/support/tcp_support.h"
+
+struct net_device *tcp_test_dev;
+uint32_t tcp_test_our_ip, tcp_test_peer_ip;
+
+static const uint8_t our_mac[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+static const uint8_t peer_mac[ETH_ALEN] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
+
+static void learn_peer(void)
+{
+	struct arphdr a = {
+		.ar_hrd = htons(ARPHRD_ETHER), .ar_pro = htons(ETH_P_IP), .ar_hln = 6,
+		.ar_pln = 4, .ar_op = htons(ARPOP_REPLY), .ar_sip = tcp_test_peer_ip,
+		.ar_tip = tcp_test_our_ip,
+	};
+	uint8_t frame[64];
+
+	memcpy(a.ar_sha, peer_mac, ETH_ALEN);
+	memcpy(a.ar_tha, our_mac, ETH_ALEN);
+	fake_eth_inject(tcp_test_dev, frame,
+			fake_build_eth(frame, our_mac, peer_mac, ETH_P_ARP, &a, sizeof(a)));
+}
+
+void tcp_test_env_init(void)
+{
+	if (tcp_test_dev)
+		return;
+	net_init();
+	tcp_test_our_ip = inet_addr("10.0.2.15");
+	tcp_test_peer_ip = inet_addr("10.0.2.2");
+	tcp_test_dev = fake_eth_create_up("eth%d", our_mac, tcp_test_our_ip,
+					  inet_addr("255.255.255.0"));
+}
+
+void tcp_test_env_reset(void)
+{
+	learn_peer();
+	fake_eth_purge_tx(tcp_test_dev);
+}
+
+static void peer_send(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
+		      uint16_t win, const struct topts *o, const void *data, size_t len, int badsum)
+{
+	uint8_t seg[2048 + 60], frame[2048 + 120];
+	struct tcphdr *th = (struct tcphdr *)seg;
+	size_t optlen = 0;
+	uint8_t *p = seg + sizeof(*th);
+
+	memset(seg, 0, sizeof(*th) + 40);
+	if (o && o->mss) {
+		p[optlen++] = TCPOPT_MSS;
+		p[optlen++] = 4;
+		p[optlen++] = (uint8_t)(o->mss >> 8);
+		p[optlen++] = (uint8_t)o->mss;
+	}
+	if (o && o->sack_perm) {
+		p[optlen++] = TCPOPT_NOP;
+		p[optlen++] = TCPOPT_NOP;
+		p[optlen++] = TCPOPT_SACK_PERM;
+		p[optlen++] = 2;
+	}
+	if (o && o->wscale >= 0) {
+		p[optlen++] = TCPOPT_NOP;
+		p[optlen++] = TCPOPT_WINDOW;
+		p[optlen++] = 3;
+		p[optlen++] = (uint8_t)o->wscale;
+	}
+	th->source = htons(sport);
+	th->dest = htons(dport);
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(ack);
+	th->doff_res = (uint8_t)(((sizeof(*th) + optlen) / 4) << 4);
+	th->flags = flags;
+	th->window = htons(win);
+	if (len)
+		memcpy(seg + sizeof(*th) + optlen, data, len);
+	len += sizeof(*th) + optlen;
+	th->check = csum_tcpudp_magic(tcp_test_peer_ip, tcp_test_our_ip, (uint16_t)len, IPPROTO_TCP,
+				      csum_partial(seg, (int)len, 0));
+	if (badsum)
+		th->check ^= 0x1234;
+	fake_eth_inject(tcp_test_dev, frame,
+			fake_build_ip(frame, our_mac, peer_mac, tcp_test_peer_ip, tcp_test_our_ip,
+				      IPPROTO_TCP, seg, len));
+	fake_run_softirqs();
+}
+
+void tcp_peer_send(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
+		   uint16_t win, const struct topts *opts, const void *data, size_t len)
+{
+	peer_send(sport, dport, seq, ack, flags, win, opts, data, len, 0);
+}
+
+void tcp_peer_send_badsum(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+			  uint8_t flags, uint16_t win)
+{
+	peer_send(sport, dport, seq, ack, flags, win, NULL, NULL, 0, 1);
+}
+
+static void parse_options(struct tseg *s, const uint8_t *p, int len)
+{
+	while (len > 0) {
+		int kind = p[0], olen;
+
+		if (kind == TCPOPT_EOL)
+			break;
+		if (kind == TCPOPT_NOP) {
+			p++;
+			len--;
+			continue;
+		}
+		olen = len > 1 ? p[1] : 0;
+		if (olen < 2 || olen > len)
+			break;
+		if (kind == TCPOPT_MSS && olen == 4)
+			s->mss = p[2] << 8 | p[3];
+		else if (kind == TCPOPT_WINDOW && olen == 3)
+			s->wscale = p[2];
+		else if (kind == TCPOPT_SACK_PERM)
+			s->sack_perm = 1;
+		else if (kind == TCPOPT_SACK) {
+			int i;
+
+			s->nsacks = (olen - 2) / 8;
+			for (i = 0; i < s->nsacks && i < 4; i++) {
+				uint32_t v[2];
+
+				memcpy(v, p + 2 + 8 * i, 8);
+				s->sacks[i][0] = ntohl(v[0]);
+				s->sacks[i][1] = ntohl(v[1]);
+			}
+		}
+		p += olen;
+		len -= olen;
+	}
+}
+
+/* Parses a frame; 1 if it is a TCP segment. */
+static int parse_frame(struct sk_buff *skb, struct tseg *s)
+{
+	const struct iphdr *iph;
+	const struct tcphdr *th;
+	unsigned int ihl, tot, hl;
+
+	if (skb->len < ETH_HLEN + sizeof(struct iphdr))
+		return 0;
+	if (skb->data[12] != 0x08 || skb->data[13] != 0x00)
+		return 0;
+	iph = (const struct iphdr *)(skb->data + ETH_HLEN);
+	if (iph->protocol != IPPROTO_TCP)
+		return 0;
+	ihl = (iph->ihl_version & 0xf) * 4u;
+	tot = ntohs(iph->tot_len);
+	th = (const struct tcphdr *)((const uint8_t *)iph + ihl);
+	hl = tcp_hdrlen(th);
+	memset(s, 0, sizeof(*s));
+	s->mss = -1;
+	s->wscale = -1;
+	s->saddr = iph->saddr;
+	s->daddr = iph->daddr;
+	s->sport = ntohs(th->source);
+	s->dport = ntohs(th->dest);
+	s->seq = ntohl(th->seq);
+	s->ack = ntohl(th->ack_seq);
+	s->flags = th->flags;
+	s->win = ntohs(th->window);
+	s->len = tot - ihl - hl;
+	memcpy(s->data, (const uint8_t *)th + hl, s->len < sizeof(s->data) ? s->len : sizeof(s->data));
+	parse_options(s, (const uint8_t *)(th + 1), (int)hl - (int)sizeof(*th));
+	s->csum_ok = csum_tcpudp_magic(iph->saddr, iph->daddr, (uint16_t)(tot - ihl), IPPROTO_TCP,
+				       csum_partial(th, (int)(tot - ihl), 0)) == 0;
+	return 1;
+}
+
+int tcp_peer_recv(struct tseg *s)
+{
+	struct sk_buff *skb;
+
+	while ((skb = fake_eth_pop_tx(tcp_test_dev))) {
+		int ok = parse_frame(skb, s);
+		int arp = skb->len >= ETH_HLEN && skb->data[12] == 0x08 && skb->data[13] == 0x06;
+
+		kfree_skb(skb);
+		if (ok)
+			return 1;
+		if (arp)
+			learn_peer();   /* the peer answers; what waited for it follows */
+	}
+	return 0;
+}
+
+unsigned int tcp_peer_pending(void)
+{
+	return fake_eth_tx_len(tcp_test_dev);
+}
+
+void tcp_peer_flush(void)
+{
+	fake_eth_purge_tx(tcp_test_dev);
+}
+
+int tcp_test_state(uint16_t lport, uint16_t rport)
+{
+	struct tcp_sock_info info[64];
+	int i, n = tcp_get_sock_info(info, 64);
+
+	for (i = 0; i < n && i < 64; i++)
+		if (info[i].lport == lport && info[i].rport == rport)
+			return info[i].state;
+	return 0;
+}
+
+int tcp_test_active_open(struct tconn *c, uint16_t rport, uint32_t peer_isn, uint16_t win,
+			 const struct topts *o)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(rport),
+				   .sin_addr.s_addr = tcp_test_peer_ip };
+	struct sockaddr_in me;
+	socklen_t len = sizeof(me);
+	struct tseg s;
+
+	memset(c, 0, sizeof(*c));
+	c->lfd = -1;
+	c->fd = __sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (c->fd < 0)
+		return -1;
+	if (__sys_connect(c->fd, (struct sockaddr *)&sin, sizeof(sin)) != -EINPROGRESS)
+		return -2;
+	if (!tcp_peer_recv(&c->syn) || c->syn.flags != TCPHDR_SYN)
+		return -3;
+	if (__sys_getsockname(c->fd, (struct sockaddr *)&me, &len) < 0)
+		return -4;
+	c->lport = ntohs(me.sin_port);
+	c->rport = rport;
+	c->our_isn = c->syn.seq;
+	c->peer_isn = peer_isn;
+	tcp_peer_send(rport, c->lport, peer_isn, c->our_isn + 1, TCPHDR_SYN | TCPHDR_ACK, win, o,
+		      NULL, 0);
+	if (!tcp_peer_recv(&s) || s.flags != TCPHDR_ACK || s.seq != c->our_isn + 1 ||
+	    s.ack != peer_isn + 1)
+		return -5;
+	c->snd_nxt = c->our_isn + 1;
+	c->rcv_nxt = peer_isn + 1;
+	return tcp_test_state(c->lport, rport) == TCP_ESTABLISHED ? 0 : -6;
+}
+
+int tcp_test_passive_open(struct tconn *c, uint16_t lport, uint16_t rport, uint32_t peer_isn,
+			  uint16_t win, const struct topts *o)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(lport) };
+	struct sockaddr_in peer;
+	socklen_t len = sizeof(peer);
+	int one = 1;
+
+	memset(c, 0, sizeof(*c));
+	c->lfd = __sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (c->lfd < 0)
+		return -1;
+	__sys_setsockopt(c->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (__sys_bind(c->lfd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	    __sys_listen(c->lfd, 8) < 0)
+		return -2;
+	c->lport = lport;
+	c->rport = rport;
+	c->peer_isn = peer_isn;
+	tcp_peer_send(rport, lport, peer_isn, 0, TCPHDR_SYN, win, o, NULL, 0);
+	if (!tcp_peer_recv(&c->syn) || c->syn.flags != (TCPHDR_SYN | TCPHDR_ACK) ||
+	    c->syn.ack != peer_isn + 1)
+		return -3;
+	c->our_isn = c->syn.seq;
+	tcp_peer_send(rport, lport, peer_isn + 1, c->our_isn + 1, TCPHDR_ACK, win, NULL, NULL, 0);
+	c->fd = __sys_accept4(c->lfd, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK);
+	if (c->fd < 0)
+		return -4;
+	if (peer.sin_addr.s_addr != tcp_test_peer_ip || ntohs(peer.sin_port) != rport)
+		return -5;
+	c->snd_nxt = c->our_isn + 1;
+	c->rcv_nxt = peer_isn + 1;
+	return tcp_test_state(lport, rport) == TCP_ESTABLISHED ? 0 : -6;
+}

@@ -1,0 +1,83 @@
+/*
+ * A scripted TCP peer for the TCP unit tests.  The stack under test is
+ * 10.0.2.15 on a fake Ethernet device; the peer is 10.0.2.2.  The test
+ * crafts each of the peer's segments (tcp_peer_send) and reads back what
+ * the stack transmitted (tcp_peer_recv), segment by segment.
+ */
+#ifndef TESTS_UNIT_SUPPORT_TCP_SUPPORT_H
+#define TESTS_UNIT_SUPPORT_TCP_SUPPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "net/netdevice.h"
+
+/* A segment as seen on the wire; ports host order, options decoded. */
+struct tseg {
+	uint32_t saddr, daddr;          /* network order */
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;                  /* TCPHDR_* */
+	uint16_t win;                   /* raw window field */
+	int mss;                        /* MSS option, -1 if absent */
+	int wscale;                     /* window scale option, -1 if absent */
+	int sack_perm;
+	int nsacks;
+	uint32_t sacks[4][2];
+	unsigned int len;               /* payload length */
+	uint8_t data[2048];             /* first bytes of the payload */
+	int csum_ok;                    /* the TCP checksum verifies */
+};
+
+/* The options of a crafted segment. */
+struct topts {
+	int mss;                        /* 0: none */
+	int wscale;                     /* -1: none */
+	int sack_perm;
+};
+
+extern struct net_device *tcp_test_dev;
+extern uint32_t tcp_test_our_ip, tcp_test_peer_ip;
+
+/* Once per test binary: net_init, the fake device, the peer's ARP entry. */
+void tcp_test_env_init(void);
+/* Before each test: the peer's ARP entry fresh, the tx list empty. */
+void tcp_test_env_reset(void);
+
+/* Sends one segment from the peer (10.0.2.2:sport) to us (10.0.2.15:dport). */
+void tcp_peer_send(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
+		   uint16_t win, const struct topts *opts, const void *data, size_t len);
+/* Same with a wrong checksum. */
+void tcp_peer_send_badsum(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+			  uint8_t flags, uint16_t win);
+/* Next TCP segment the stack sent (other frames skipped): 1, or 0 if none. */
+int tcp_peer_recv(struct tseg *s);
+/* How many TCP segments are waiting, without taking them. */
+unsigned int tcp_peer_pending(void);
+/* Drops everything the stack sent so far. */
+void tcp_peer_flush(void);
+
+#endif
+
+/* A connection between a socket under test and the scripted peer. */
+struct tconn {
+	int fd;                         /* our socket */
+	int lfd;                        /* the listening socket (passive open), else -1 */
+	uint16_t lport, rport;          /* our port, the peer's port */
+	uint32_t our_isn, peer_isn;
+	uint32_t snd_nxt;               /* the peer's view: next seq we will send */
+	uint32_t rcv_nxt;               /* next seq the peer sends */
+	struct tseg syn;                /* our SYN or SYN-ACK as sent */
+};
+
+/* The state of our sock lport <-> peer rport (0 if no such sock). */
+int tcp_test_state(uint16_t lport, uint16_t rport);
+/*
+ * Active open from a non-blocking socket to the peer's rport; the peer
+ * answers with SYN-ACK (peer_isn, window win, options o) and the stack
+ * ACKs.  Returns 0, or a negative step number on the first surprise.
+ */
+int tcp_test_active_open(struct tconn *c, uint16_t rport, uint32_t peer_isn, uint16_t win,
+			 const struct topts *o);
+/* Passive open: listen on lport, the peer connects from rport, accept. */
+int tcp_test_passive_open(struct tconn *c, uint16_t lport, uint16_t rport, uint32_t peer_isn,
+			  uint16_t win, const struct topts *o);

@@ -1,0 +1,568 @@
+/*
+ * TCP data transfer with crafted segments and the fake clock: delayed
+ * ACKs, retransmission and backoff (RFC 6298), out-of-order reassembly
+ * and SACK blocks (RFC 2018), the receive window and window updates, the
+ * persist timer, MSS and window scale, Nagle, NewReno fast retransmit
+ * (RFC 5681/6582) and sequence number wrap-around.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "net/tcp.h"
+#include "net/socket.h"
+#include "net/platform.h"
+#include "tests/unit/support/platform_test.h"
+#include "tests/unit/support/tcp_support.h"
+
+#define PEER_ISN 5000000u
+#define WIN 65535
+#define ACK TCPHDR_ACK
+#define SYN TCPHDR_SYN
+#define FIN TCPHDR_FIN
+#define RST TCPHDR_RST
+#define PSH TCPHDR_PSH
+
+static uint64_t skb_base;
+static long sock_base;
+static uint16_t next_port = 41000;
+static uint16_t next_lport = 7000;
+
+static int group_setup(void **state)
+{
+	(void)state;
+	tcp_test_env_init();
+	tcp_msl_ms = 500;
+	return tcp_test_dev ? 0 : -1;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	tcp_test_env_reset();
+	skb_base = skb_in_use();
+	sock_base = sock_in_use();
+	next_port++;
+	next_lport++;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tcp_rto_min_ms = 200;
+	tcp_retries2 = 15;
+	fake_clock_advance(2 * tcp_msl_ms + tcp_fin_timeout_ms + 130000);
+	tcp_peer_flush();
+	assert_int_equal(fake_net_lock_depth(), 0);
+	assert_int_equal(sock_in_use(), sock_base);
+	assert_int_equal(skb_in_use(), skb_base);
+	return 0;
+}
+
+static void expect_seg(struct tseg *s, uint8_t flags, uint32_t seq, uint32_t ack)
+{
+	assert_true(tcp_peer_recv(s));
+	assert_int_equal(s->flags, flags);
+	assert_int_equal(s->seq, seq);
+	if (flags & ACK)
+		assert_int_equal(s->ack, ack);
+	assert_true(s->csum_ok);
+}
+
+static void expect_nothing(void)
+{
+	struct tseg s;
+
+	assert_false(tcp_peer_recv(&s));
+}
+
+static void peer_data(struct tconn *c, uint32_t seq, const void *data, size_t len, uint16_t win)
+{
+	tcp_peer_send(c->rport, c->lport, seq, c->snd_nxt, PSH | ACK, win, NULL, data, len);
+}
+
+static void peer_ack(struct tconn *c, uint32_t ack, uint16_t win)
+{
+	tcp_peer_send(c->rport, c->lport, c->rcv_nxt, ack, ACK, win, NULL, NULL, 0);
+}
+
+/* Tears c down: RST from the peer (exact sequence), sockets closed. */
+static void abort_conn(struct tconn *c)
+{
+	tcp_peer_send(c->rport, c->lport, c->rcv_nxt, 0, RST, 0, NULL, NULL, 0);
+	__sys_close(c->fd);
+	if (c->lfd >= 0)
+		__sys_close(c->lfd);
+	tcp_peer_flush();
+}
+
+static void test_delayed_ack(void **state)
+{
+	struct tconn c;
+	struct tseg s;
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(tcp_test_passive_open(&c, next_lport, next_port, PEER_ISN, WIN, NULL), 0);
+	/* the first two segments of a connection are acked at once (quick ACK) */
+	peer_data(&c, c.rcv_nxt, "aa", 2, WIN);
+	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + 2);
+	peer_data(&c, c.rcv_nxt + 2, "bb", 2, WIN);
+	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + 4);
+	/* then an ACK waits up to tcp_delack_ms (RFC 1122 4.2.3.2) ... */
+	peer_data(&c, c.rcv_nxt + 4, "cc", 2, WIN);
+	expect_nothing();
+	fake_clock_advance(tcp_delack_ms - 1);
+	expect_nothing();
+	fake_clock_advance(1);
+	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + 6);
+	/* ... but every second segment is acked at once (RFC 5681 4.2) */
+	peer_data(&c, c.rcv_nxt + 6, "dd", 2, WIN);
+	expect_nothing();
+	peer_data(&c, c.rcv_nxt + 8, "ee", 2, WIN);
+	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + 10);
+	/* a reply carries the ACK: no separate one later */
+	peer_data(&c, c.rcv_nxt + 10, "ff", 2, WIN);
+	assert_int_equal(__sys_sendto(c.fd, "ok", 2, 0, NULL, 0), 2);
+	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt + 12);
+	fake_clock_advance(tcp_delack_ms * 2);
+	assert_int_equal(__sys_recvfrom(c.fd, buf, sizeof(buf), 0, NULL, NULL), 12);
+	assert_memory_equal(buf, "aabbccddeeff", 12);
+	c.snd_nxt += 2;
+	c.rcv_nxt += 12;
+	peer_ack(&c, c.snd_nxt, WIN);
+	tcp_peer_flush();
+	abort_conn(&c);
+}
+
+static void test_retransmission_backoff(void **state)
+{
+	struct tconn c;
+	struct tseg s;
+	struct tcp_sock_info info[8];
+	int i, n;
+	uint32_t gap;
+
+	(void)state;
+	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, NULL), 0);
+	assert_int_equal(__sys_sendto(c.fd, "data", 4, 0, NULL, 0), 4);
+	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
+	/* the SYN's RTT sample was ~0 ms: RTO is the 200 ms minimum, then doubles */
+	for (gap = 200, i = 0; i < 4; i++, gap *= 2) {
+		fake_clock_advance(gap - 1);
+		expect_nothing();
+		fake_clock_advance(1);
+		expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
+		assert_int_equal(s.len, 4);
+		assert_memory_equal(s.data, "data", 4);
+	}
+	n = tcp_get_sock_info(info, 8);
+	for (i = 0; i < n && i < 8; i++)
+		if (info[i].lport == c.lport)
+			assert_int_equal(info[i].retrans, 4);
+	/* the ACK stops the timer; the next RTO is computed again (Karn) */
+	peer_ack(&c, c.snd_nxt + 4, WIN);
+	fake_clock_advance(60000);
+	expect_nothing();
+	c.snd_nxt += 4;
+	abort_conn(&c);
+}
+
+static void test_rto_min_and_give_up(void **state)
+{
+	struct tconn c;
+	struct tseg s;
+	char buf[4];
+	int i;
+
+	(void)state;
+	tcp_rto_min_ms = 50;
+	tcp_retries2 = 3;
+	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, NULL), 0);
+	assert_int_equal(__sys_sendto(c.fd, "x", 1, 0, NULL, 0), 1);
+	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
+	fake_clock_advance(50);
+	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
+	for (i = 0; i < 2; i++) {
+		fake_clock_advance(100u << i);
+		expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
+	}
+	fake_clock_advance(400);
+	expect_nothing();
+	assert_int_equal(tcp_test_state(c.lport, c.rport), 0);
+	assert_int_equal(__sys_recvfrom(c.fd, buf, sizeof(buf), 0, NULL, NULL), -ETIMEDOUT);
+	__sys_close(c.fd);
+}
+
+static void test_out_of_order_reassembly_with_sack(void **state)
+{
+	struct tconn c;
+	struct tseg s;
+	char buf[64];
+	const struct topts sack = { .mss = 1460, .wscale = -1, .sack_perm = 1 };
+	uint32_t r;
+
+	(void)state;
+	assert_int_equal(tcp_test_passive_open(&c, next_lport, next_port, PEER_ISN, WIN, &sack), 0);
+	r = c.rcv_nxt;
+	/* "world" arrives before "hello": immediate duplicate ACK with a SACK block */
+	peer_data(&c, r + 5, "world", 5, WIN);
+	expect_seg(&s, ACK, c.snd_nxt, r);
+	assert_int_equal(s.nsacks, 1);
+	assert_int_equal(s.sacks[0][0], r + 5);
+	assert_int_equal(s.sacks[0][1], r + 10);
+	/* a second island: the most recent block first (RFC 2018 4) */
+	peer_data(&c, r + 20, "tail", 4, WIN);
+	expect_seg(&s, ACK, c.snd_nxt, r);
+	assert_int_equal(s.nsacks, 2);
+	assert_int_equal(s.sacks[0][0], r + 20);
+	assert_int_equal(s.sacks[1][0], r + 5);
+	/* an overlapping duplicate changes nothing */
+	peer_data(&c, r + 7, "rld", 3, WIN);
+	expect_seg(&s, ACK, c.snd_nxt, r);
+	assert_int_equal(__sys_recvfrom(c.fd, buf, sizeof(buf), 0, NULL, NULL), -EAGAIN);
+	/* the hole is filled: one ACK covers up to the next hole */
+	peer_data(&c, r, "hello", 5, WIN);
+	expect_seg(&s, ACK, c.snd_nxt, r + 10);
+	assert_int_equal(s.nsacks, 1);
+	/* overlapping both sides of the last hole */
+	peer_data(&c, r + 8, "ldXXXXXXXXXXta", 14, WIN);
+	expect_seg(&s, ACK, c.snd_nxt, r + 24);
+	assert_int_equal(s.nsacks, 0);
+	assert_int_equal(__sys_recvfrom(c.fd, buf, sizeof(buf), 0, NULL, NULL), 24);
+	assert_memory_equal(buf, "helloworldXXXXXXXXXXtail", 24);
+	c.rcv_nxt += 24;
+	abort_conn(&c);
+}
+
+static void test_receive_window_and_update(void **state)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(next_port),
+				   .sin_addr.s_addr = tcp_test_peer_ip };
+	struct sockaddr_in me;
+	socklen_t len = sizeof(me);
+	struct tconn c = { .lfd = -1 };
+	struct tseg s;
+	int rcvbuf = 4000;
+	char data[1000], buf[5000];
+
+	(void)state;
+	memset(data, 'w', sizeof(data));
+	c.fd = __sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_int_equal(__sys_setsockopt(c.fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)), 0);
+	assert_int_equal(__sys_connect(c.fd, (struct sockaddr *)&sin, sizeof(sin)), -EINPROGRESS);
+	assert_true(tcp_peer_recv(&c.syn));
+	assert_int_equal(c.syn.wscale, 0);
+	assert_int_equal(c.syn.win, 4000);
+	__sys_getsockname(c.fd, (struct sockaddr *)&me, &len);
+	c.lport = ntohs(me.sin_port);
+	c.rport = next_port;
+	c.snd_nxt = c.syn.seq + 1;
+	c.rcv_nxt = PEER_ISN + 1;
+	tcp_peer_send(c.rport, c.lport, PEER_ISN, c.snd_nxt, SYN | ACK, WIN, NULL, NULL, 0);
+	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt);
+	/* the window closes as unread data piles up */
+	peer_data(&c, c.rcv_nxt, data, 1000, WIN);
+	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + 1000);
+	assert_int_equal(s.win, 3000);
+	peer_data(&c, c.rcv_nxt + 1000, data, 1000, WIN);
+	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + 2000);
+	assert_int_equal(s.win, 2000);
+	peer_data(&c, c.rcv_nxt + 2000, data, 1000, WIN);
+	peer_data(&c, c.rcv_nxt + 3000, data, 1000, WIN);
+	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + 4000);
+	assert_int_equal(s.win, 0);
+	/* nothing fits a zero window: the byte is not taken, the ACK repeats */
+	peer_data(&c, c.rcv_nxt + 4000, "z", 1, WIN);
+	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + 4000);
+	assert_int_equal(s.win, 0);
+	/* a zero-window probe (old sequence number) is answered */
+	tcp_peer_send(c.rport, c.lport, c.rcv_nxt + 3999, c.snd_nxt, ACK, WIN, NULL, NULL, 0);
+	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + 4000);
+	/* reading opens the window and tells the peer at once */
+	assert_int_equal(__sys_recvfrom(c.fd, buf, sizeof(buf), 0, NULL, NULL), 4000);
+	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + 4000);
+	assert_int_equal(s.win, 4000);
+	c.rcv_nxt += 4000;
+	abort_conn(&c);
+}
+
+static void test_persist_timer_zero_window(void **state)
+{
+	struct tconn c;
+	struct tseg s;
+	uint32_t gap;
+	int i;
+
+	(void)state;
+	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, 0, NULL), 0);
+	assert_int_equal(__sys_sendto(c.fd, "abc", 3, 0, NULL, 0), 3);
+	expect_nothing();
+	/* probes (an old sequence number, no data) back off like the RTO */
+	for (gap = 200, i = 0; i < 3; i++, gap *= 2) {
+		fake_clock_advance(gap - 1);
+		expect_nothing();
+		fake_clock_advance(1);
+		expect_seg(&s, ACK, c.snd_nxt - 1, c.rcv_nxt);
+		assert_int_equal(s.len, 0);
+		/* the peer answers, window still zero */
+		peer_ack(&c, c.snd_nxt, 0);
+	}
+	/* the window opens: the data goes at once */
+	peer_ack(&c, c.snd_nxt, 1000);
+	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
+	assert_int_equal(s.len, 3);
+	peer_ack(&c, c.snd_nxt + 3, 1000);
+	c.snd_nxt += 3;
+	fake_clock_advance(10000);
+	expect_nothing();
+	abort_conn(&c);
+}
+
+static void test_small_window_persist_sends_what_fits(void **state)
+{
+	struct tconn c;
+	struct tseg s;
+	char data[300];
+	int one = 1;
+
+	(void)state;
+	memset(data, 'p', sizeof(data));
+	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, 1000, NULL), 0);
+	__sys_setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* the peer's window shrinks to 10 bytes: sending 10 is silly (RFC 9293
+	 * 3.8.6.2.1) until the persist timer says otherwise */
+	peer_ack(&c, c.snd_nxt, 10);
+	assert_int_equal(__sys_sendto(c.fd, data, 300, 0, NULL, 0), 300);
+	expect_nothing();
+	fake_clock_advance(200);
+	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
+	assert_int_equal(s.len, 10);
+	peer_ack(&c, c.snd_nxt + 10, 1000);
+	expect_seg(&s, PSH | ACK, c.snd_nxt + 10, c.rcv_nxt);
+	assert_int_equal(s.len, 290);
+	peer_ack(&c, c.snd_nxt + 300, 1000);
+	c.snd_nxt += 300;
+	abort_conn(&c);
+}
+
+static void test_mss_and_nagle(void **state)
+{
+	struct tconn c;
+	struct tseg s;
+	const struct topts small = { .mss = 100, .wscale = -1 };
+	char data[350];
+	int one = 1;
+
+	(void)state;
+	memset(data, 'n', sizeof(data));
+	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, &small), 0);
+	assert_int_equal(__sys_sendto(c.fd, data, 350, 0, NULL, 0), 350);
+	/* segments of the peer's MSS; the 50-byte tail waits (Nagle, RFC 896) */
+	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
+	assert_int_equal(s.len, 100);
+	expect_seg(&s, PSH | ACK, c.snd_nxt + 100, c.rcv_nxt);
+	expect_seg(&s, PSH | ACK, c.snd_nxt + 200, c.rcv_nxt);
+	expect_nothing();
+	peer_ack(&c, c.snd_nxt + 300, WIN);
+	expect_seg(&s, PSH | ACK, c.snd_nxt + 300, c.rcv_nxt);
+	assert_int_equal(s.len, 50);
+	/* small writes with data in flight: held and coalesced */
+	assert_int_equal(__sys_sendto(c.fd, "ab", 2, 0, NULL, 0), 2);
+	assert_int_equal(__sys_sendto(c.fd, "cd", 2, 0, NULL, 0), 2);
+	expect_nothing();
+	peer_ack(&c, c.snd_nxt + 350, WIN);
+	expect_seg(&s, PSH | ACK, c.snd_nxt + 350, c.rcv_nxt);
+	assert_int_equal(s.len, 4);
+	assert_memory_equal(s.data, "abcd", 4);
+	/* TCP_NODELAY: each write goes at once */
+	assert_int_equal(__sys_setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)), 0);
+	assert_int_equal(__sys_sendto(c.fd, "e", 1, 0, NULL, 0), 1);
+	assert_int_equal(__sys_sendto(c.fd, "f", 1, 0, NULL, 0), 1);
+	expect_seg(&s, PSH | ACK, c.snd_nxt + 354, c.rcv_nxt);
+	expect_seg(&s, PSH | ACK, c.snd_nxt + 355, c.rcv_nxt);
+	peer_ack(&c, c.snd_nxt + 356, WIN);
+	c.snd_nxt += 356;
+	abort_conn(&c);
+}
+
+static void test_window_scale(void **state)
+{
+	struct tconn c;
+	struct tseg s;
+	const struct topts ws = { .mss = 1460, .wscale = 3 };
+	char data[2000];
+	int one = 1;
+
+	(void)state;
+	memset(data, 's', sizeof(data));
+	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, 100, &ws), 0);
+	__sys_setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* our windows are scaled by the shift we sent (RFC 7323 2.3) */
+	peer_data(&c, c.rcv_nxt, "w", 1, 100);
+	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + 1);
+	assert_true(((uint32_t)s.win << c.syn.wscale) > 100000);
+	c.rcv_nxt++;
+	/* the peer's 100 means 800 bytes after the handshake */
+	peer_ack(&c, c.snd_nxt, 100);
+	assert_int_equal(__sys_sendto(c.fd, data, 2000, 0, NULL, 0), 2000);
+	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
+	assert_int_equal(s.len, 800);
+	expect_nothing();
+	peer_ack(&c, c.snd_nxt + 800, 1000);
+	expect_seg(&s, PSH | ACK, c.snd_nxt + 800, c.rcv_nxt);
+	assert_int_equal(s.len, 660);   /* the rest of the first 1460-byte segment */
+	expect_seg(&s, PSH | ACK, c.snd_nxt + 1460, c.rcv_nxt);
+	assert_int_equal(s.len, 540);
+	peer_ack(&c, c.snd_nxt + 2000, 1000);
+	c.snd_nxt += 2000;
+	abort_conn(&c);
+}
+
+static void test_newreno_fast_retransmit(void **state)
+{
+	struct tconn c;
+	struct tseg s;
+	const struct topts small = { .mss = 100, .wscale = -1 };
+	char data[1000];
+	uint32_t una, hi;
+	int one = 1;
+
+	(void)state;
+	memset(data, 'r', sizeof(data));
+	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, &small), 0);
+	__sys_setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	assert_int_equal(__sys_sendto(c.fd, data, 1000, 0, NULL, 0), 1000);
+	/* initial window: 4 segments (RFC 5681 3.1: min(4*MSS, max(2*MSS, 4380))) */
+	for (hi = 0; hi < 4; hi++)
+		expect_seg(&s, PSH | ACK, c.snd_nxt + 100 * hi, c.rcv_nxt);
+	expect_nothing();
+	una = c.snd_nxt;
+	/* the first segment is lost: two duplicate ACKs do nothing */
+	peer_ack(&c, una, WIN);
+	peer_ack(&c, una, WIN);
+	expect_nothing();
+	/* the third: fast retransmit of the head; cwnd = ssthresh + 3*MSS =
+	 * 200 + 300 lets one new segment follow (RFC 6582 3.2 steps 2-3) */
+	peer_ack(&c, una, WIN);
+	expect_seg(&s, PSH | ACK, una, c.rcv_nxt);
+	assert_int_equal(s.len, 100);
+	expect_seg(&s, PSH | ACK, una + 400, c.rcv_nxt);
+	expect_nothing();
+	/* each further duplicate inflates cwnd by one MSS: one more segment */
+	peer_ack(&c, una, WIN);
+	expect_seg(&s, PSH | ACK, una + 500, c.rcv_nxt);
+	expect_nothing();
+	/* partial ACK (segment 3 was lost too): retransmit it at once (step 5) */
+	peer_ack(&c, una + 200, WIN);
+	expect_seg(&s, PSH | ACK, una + 200, c.rcv_nxt);
+	while (tcp_peer_recv(&s))
+		assert_true(s.seq >= una + 600);   /* only new data besides */
+	/* full ACK (covers "recover"): recovery over, the rest is sent as
+	 * the peer acknowledges it */
+	peer_ack(&c, una + 600, WIN);
+	for (hi = una + 600; hi != una + 1000;) {
+		int got = 0;
+
+		while (tcp_peer_recv(&s)) {
+			assert_true(s.seq >= una + 600 && s.seq + s.len <= una + 1000);
+			hi = seq_max(hi, s.seq + s.len);
+			got = 1;
+		}
+		assert_true(got);
+		peer_ack(&c, hi, WIN);
+	}
+	fake_clock_advance(10000);
+	expect_nothing();
+	c.snd_nxt += 1000;
+	abort_conn(&c);
+}
+
+static void test_receive_sequence_wraparound(void **state)
+{
+	struct tconn c;
+	struct tseg s;
+	char buf[64];
+	uint32_t isn = 0xfffffff0u, r;
+
+	(void)state;
+	assert_int_equal(tcp_test_passive_open(&c, next_lport, next_port, isn, WIN, NULL), 0);
+	r = c.rcv_nxt;
+	/* out of order across the wrap, then the head */
+	peer_data(&c, r + 16, "ABCDEFGHIJKLMNOP", 16, WIN);
+	expect_seg(&s, ACK, c.snd_nxt, r);
+	peer_data(&c, r, "abcdefghijklmnop", 16, WIN);
+	expect_seg(&s, ACK, c.snd_nxt, r + 32);
+	assert_true(s.ack < 0x100);
+	assert_int_equal(__sys_recvfrom(c.fd, buf, sizeof(buf), 0, NULL, NULL), 32);
+	assert_memory_equal(buf, "abcdefghijklmnopABCDEFGHIJKLMNOP", 32);
+	c.rcv_nxt += 32;
+	/* an old duplicate from before the wrap is not new data */
+	peer_data(&c, r, "abcdefghijklmnop", 16, WIN);
+	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt);
+	assert_int_equal(__sys_recvfrom(c.fd, buf, sizeof(buf), 0, NULL, NULL), -EAGAIN);
+	abort_conn(&c);
+}
+
+/* Our ISN is steered close to 2^32 through the RFC 6528 clock (4 us ticks). */
+static void test_send_sequence_wraparound(void **state)
+{
+	struct tconn c;
+	struct tseg s;
+	char data[600];
+	uint32_t target = 0xffffff00u, isn1;
+	const struct topts mss1460 = { .mss = 1460, .wscale = -1 };
+	int one = 1, i;
+
+	(void)state;
+	memset(data, 'q', sizeof(data));
+	assert_int_equal(tcp_test_passive_open(&c, next_lport, next_port, PEER_ISN, WIN, NULL), 0);
+	abort_conn(&c);
+	/* same 4-tuple, so the hash is the same: only the clock moves the ISN */
+	isn1 = c.our_isn;
+	fake_ktime_add_ns((uint64_t)(uint32_t)(target - isn1) * 4000);
+	assert_int_equal(tcp_test_passive_open(&c, next_lport, next_port, PEER_ISN + 100000, WIN,
+					       &mss1460), 0);
+	assert_int_equal(c.our_isn, target);
+	__sys_setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	assert_int_equal(__sys_sendto(c.fd, data, 600, 0, NULL, 0), 600);
+	for (i = 0; i < 1; i++)
+		expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
+	assert_int_equal(s.len, 600);
+	/* partial ACK past the wrap, then the rest */
+	peer_ack(&c, c.snd_nxt + 300, WIN);
+	assert_true(c.snd_nxt + 300 < 0x1000);
+	peer_ack(&c, c.snd_nxt + 600, WIN);
+	fake_clock_advance(10000);
+	expect_nothing();
+	assert_int_equal(__sys_sendto(c.fd, "z", 1, 0, NULL, 0), 1);
+	expect_seg(&s, PSH | ACK, c.snd_nxt + 600, c.rcv_nxt);
+	c.snd_nxt += 601;
+	peer_ack(&c, c.snd_nxt, WIN);
+	abort_conn(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_delayed_ack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retransmission_backoff, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rto_min_and_give_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_order_reassembly_with_sack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_receive_window_and_update, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_persist_timer_zero_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_small_window_persist_sends_what_fits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mss_and_nagle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_window_scale, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newreno_fast_retransmit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_receive_sequence_wraparound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_send_sequence_wraparound, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, NULL);
+}

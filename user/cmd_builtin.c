@@ -1,0 +1,207 @@
+/*
+ * The shell's built-in commands: system information and control.
+ * Handlers return 0, a negative errno that the engine prints as words, or
+ * 1 when they have explained the failure themselves.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "user/menu.h"
+#include "kernel/cmdline.h"
+#include "kernel/console.h"
+#include "kernel/irq.h"
+#include "kernel/mm.h"
+#include "kernel/power.h"
+#include "kernel/sched.h"
+#include "kernel/timer.h"
+
+#define OS_NAME         "MenuOS/x64"
+/* Canonical, far above the identity-mapped first 4 GiB: never mapped. */
+#define FAULT_ADDR      0xdead0000000UL
+
+static int cmd_version(int argc, char *argv[])
+{
+	(void)argc;
+	(void)argv;
+	printf("%s version %s (build %s)\n", OS_NAME, MENUOS_VERSION, MENUOS_BUILD);
+	return 0;
+}
+
+static int cmd_quit(int argc, char *argv[])
+{
+	(void)argc;
+	(void)argv;
+	printf("Powering off.\n");
+	machine_power_off();
+}
+
+static int cmd_reboot(int argc, char *argv[])
+{
+	(void)argc;
+	(void)argv;
+	printf("Rebooting.\n");
+	machine_reboot();
+}
+
+static int cmd_uptime(int argc, char *argv[])
+{
+	uint64_t ms = jiffies_ms(), s = ms / 1000;
+
+	(void)argc;
+	(void)argv;
+	printf("up %llu:%02llu:%02llu (%llu.%03llu s)\n", (unsigned long long)(s / 3600),
+	       (unsigned long long)(s / 60 % 60), (unsigned long long)(s % 60),
+	       (unsigned long long)s, (unsigned long long)(ms % 1000));
+	return 0;
+}
+
+static int cmd_mem(int argc, char *argv[])
+{
+	struct mem_stats st;
+	uint64_t kib_per_page = PAGE_SIZE / 1024;
+
+	(void)argc;
+	(void)argv;
+	mem_get_stats(&st);
+	printf("pages:   %llu total, %llu free, %llu used (%lu KiB each)\n",
+	       (unsigned long long)st.total_pages, (unsigned long long)st.free_pages,
+	       (unsigned long long)(st.total_pages - st.free_pages), PAGE_SIZE / 1024);
+	printf("memory:  %llu KiB total, %llu KiB free\n",
+	       (unsigned long long)(st.total_pages * kib_per_page),
+	       (unsigned long long)(st.free_pages * kib_per_page));
+	printf("kmalloc: %llu bytes in use, %llu allocations, %llu frees\n",
+	       (unsigned long long)st.kmalloc_bytes, (unsigned long long)st.kmalloc_allocs,
+	       (unsigned long long)st.kmalloc_frees);
+	return 0;
+}
+
+static int cmd_ps(int argc, char *argv[])
+{
+	(void)argc;
+	(void)argv;
+	sched_show();
+	return 0;
+}
+
+static int cmd_clear(int argc, char *argv[])
+{
+	(void)argc;
+	(void)argv;
+	console_clear();
+	return 0;
+}
+
+static int cmd_irq(int argc, char *argv[])
+{
+	(void)argc;
+	(void)argv;
+	irq_show();
+	return 0;
+}
+
+static int cmd_echo(int argc, char *argv[])
+{
+	for (int i = 1; i < argc; i++)
+		printf("%s%s", argv[i], i + 1 < argc ? " " : "");
+	printf("\n");
+	return 0;
+}
+
+/* The raw command line, then each word as the kernel's parser sees it. */
+static int cmd_cmdline(int argc, char *argv[])
+{
+	const char *raw = cmdline_raw(), *p = raw;
+
+	(void)argc;
+	(void)argv;
+	printf("%s\n", raw);
+	for (;;) {
+		char key[64];
+		size_t wlen, klen;
+		const char *val;
+
+		p += strspn(p, " \t");
+		wlen = strcspn(p, " \t");
+		if (!wlen)
+			break;
+		klen = strcspn(p, " \t=");
+		if (klen > 0 && klen < sizeof(key)) {
+			memcpy(key, p, klen);
+			key[klen] = '\0';
+			val = cmdline_get(key);
+			if (val && *val)
+				printf("  %s = %s\n", key, val);
+			else if (val)
+				printf("  %s\n", key);
+		}
+		p += wlen;
+	}
+	return 0;
+}
+
+/* Busy-loops forever without yielding: only the timer tick can take the CPU away. */
+static void spin_task(void *arg)
+{
+	(void)arg;
+	for (;;)
+		__asm__ volatile("pause");
+}
+
+static int cmd_spin(int argc, char *argv[])
+{
+	struct task *t;
+
+	(void)argc;
+	(void)argv;
+	t = kthread_create(spin_task, NULL, "spin");
+	if (!t)
+		return -ENOMEM;
+	printf("spin: task %d spins forever without yielding\n", t->pid);
+	return 0;
+}
+
+static int cmd_sleep(int argc, char *argv[])
+{
+	char *end;
+	unsigned long ms;
+
+	if (argc != 2) {
+		printf("usage: sleep MS\n");
+		return 1;
+	}
+	ms = strtoul(argv[1], &end, 10);
+	if (end == argv[1] || *end) {
+		printf("sleep: not a number of milliseconds: %s\n", argv[1]);
+		return 1;
+	}
+	return msleep_interruptible(ms);
+}
+
+static int cmd_fault(int argc, char *argv[])
+{
+	(void)argc;
+	(void)argv;
+	printf("fault: writing to unmapped address 0x%lx\n", FAULT_ADDR);
+	*(volatile int *)FAULT_ADDR = 1;
+	return 0;
+}
+
+void menu_register_builtin(void)
+{
+	MenuConfig("version", "show the OS name, version and build", cmd_version);
+	MenuConfig("quit", "power the machine off", cmd_quit);
+	MenuConfig("reboot", "restart the machine", cmd_reboot);
+	MenuConfig("uptime", "time since boot", cmd_uptime);
+	MenuConfig("mem", "physical pages and kmalloc usage", cmd_mem);
+	MenuConfig("ps", "list the tasks and their states", cmd_ps);
+	MenuConfig("clear", "clear the screen", cmd_clear);
+	MenuConfig("irq", "interrupt vectors and their counts", cmd_irq);
+	MenuConfig("cmdline", "the kernel command line and its key=value words", cmd_cmdline);
+	MenuConfig("echo", "print the arguments, separated by single spaces", cmd_echo);
+	MenuConfig("sleep", "sleep MS milliseconds (Ctrl-C interrupts)", cmd_sleep);
+	MenuConfig("spin", "start a task that busy-loops forever (shows preemption)", cmd_spin);
+	MenuConfig("fault", "touch an unmapped address: CRASHES the kernel (fault report test)",
+		   cmd_fault);
+}

@@ -1,0 +1,435 @@
+/*
+ * The TCP commands: replyhi, hello (MenuOS's client/server pair), netstat,
+ * tcptrace, sink and send.  They use the BSD socket calls and a few
+ * documented calls of net/tcp.h, the way MenuOS's own replyhi/hello did
+ * on Linux; only the process creation differs (a kernel task stands in
+ * for fork()).  Handlers return 0, a negative errno that the engine
+ * prints as words, or 1 when they have explained the failure themselves.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include "user/menu.h"
+#include "user/cmd_net.h"
+#include "kernel/cmdline.h"
+#include "kernel/sched.h"
+#include "kernel/timer.h"
+#include "net/platform.h"
+#include "net/tcp.h"
+
+#define PORT              5001
+#define IP_ADDR           "127.0.0.1"
+#define MAX_BUF_LEN       1024
+#define MAX_CONNECT_QUEUE 1024
+
+#define NETSTAT_MAX       256
+#define SEND_CHUNK        8192
+#define MIB               (1024 * 1024)
+
+/* "a.b.c.d:port" of a sockaddr_in, in buf. */
+static const char *addr_str(const struct sockaddr_in *sin, char *buf, size_t n)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof(ip));
+	snprintf(buf, n, "%s:%u", ip, (unsigned int)ntohs(sin->sin_port));
+	return buf;
+}
+
+/* ---- replyhi: the server, as a background task ---- */
+
+static int replyhi_running;
+
+static void Replyhi(void *arg)
+{
+	int sockfd = (int)(long)arg;
+	char szBuf[MAX_BUF_LEN];
+	char szReplyMsg[MAX_BUF_LEN] = "hi";
+	struct sockaddr_in clientaddr;
+	socklen_t addr_len;
+	char peer[32];
+	int newfd, ret;
+
+	while (1) {
+		addr_len = sizeof(clientaddr);
+		newfd = accept(sockfd, (struct sockaddr *)&clientaddr, &addr_len);
+		if (newfd == -1) {
+			if (errno == EINTR)
+				continue;
+			printf("replyhi: accept: %s\n", strerror(errno));
+			break;
+		}
+		addr_str(&clientaddr, peer, sizeof(peer));
+		ret = recv(newfd, szBuf, MAX_BUF_LEN - 1, 0);
+		if (ret > 0) {
+			szBuf[ret] = '\0';
+			printf("recv \"%s\" from %s\n", szBuf, peer);
+			ret = send(newfd, szReplyMsg, strlen(szReplyMsg), 0);
+			if (ret > 0)
+				printf("send \"%s\" to %s\n", szReplyMsg, peer);
+			else
+				printf("replyhi: send to %s: %s\n", peer, strerror(errno));
+		} else if (ret < 0) {
+			printf("replyhi: recv from %s: %s\n", peer, strerror(errno));
+		}
+		close(newfd);
+	}
+	close(sockfd);
+	replyhi_running = 0;
+}
+
+static int StartReplyhi(int argc, char *argv[])
+{
+	struct sockaddr_in serveraddr;
+	int sockfd, one = 1;
+
+	(void)argc;
+	(void)argv;
+	if (replyhi_running) {
+		printf("replyhi: already running (port %d)\n", PORT);
+		return 1;
+	}
+	sockfd = socket(PF_INET, SOCK_STREAM, 0);
+	if (sockfd == -1)
+		return -errno;
+	memset(&serveraddr, 0, sizeof(serveraddr));
+	serveraddr.sin_family = AF_INET;
+	serveraddr.sin_port = htons(PORT);
+	serveraddr.sin_addr.s_addr = htonl(INADDR_ANY);  /* so the host can connect too */
+	setsockopt(sockfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(sockfd, (struct sockaddr *)&serveraddr, sizeof(struct sockaddr)) == -1 ||
+	    listen(sockfd, MAX_CONNECT_QUEUE) == -1) {
+		printf("replyhi: port %d: %s\n", PORT, strerror(errno));
+		close(sockfd);
+		return 1;
+	}
+	/* MenuOS fork()ed here; the child became the server */
+	replyhi_running = 1;
+	if (!kthread_create(Replyhi, (void *)(long)sockfd, "replyhi")) {
+		replyhi_running = 0;
+		close(sockfd);
+		return -ENOMEM;
+	}
+	printf("Please input hello...\n");
+	return 0;
+}
+
+/* ---- hello: the client, in the foreground ---- */
+
+/* Parses [IP [PORT]] into sin; 0 or -EINVAL. */
+static int parse_ip_port(int argc, char *argv[], int first, struct sockaddr_in *sin,
+			 const char *def_ip, int def_port)
+{
+	long port = def_port;
+	char *end;
+
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	if (inet_pton(AF_INET, argc > first ? argv[first] : def_ip, &sin->sin_addr) != 1)
+		return -EINVAL;
+	if (argc > first + 1) {
+		port = strtol(argv[first + 1], &end, 10);
+		if (*end || port < 1 || port > 65535)
+			return -EINVAL;
+	}
+	sin->sin_port = htons((uint16_t)port);
+	return 0;
+}
+
+static int Hello(int argc, char *argv[])
+{
+	char szBuf[MAX_BUF_LEN];
+	char szMsg[MAX_BUF_LEN] = "hello";
+	struct sockaddr_in serveraddr, peeraddr;
+	socklen_t addr_len = sizeof(peeraddr);
+	char dst[32], peer[32];
+	int sockfd, ret;
+
+	if (argc > 3 || parse_ip_port(argc, argv, 1, &serveraddr, IP_ADDR, PORT) < 0) {
+		printf("usage: hello [IP [PORT]]   (default %s %d)\n", IP_ADDR, PORT);
+		return 1;
+	}
+	addr_str(&serveraddr, dst, sizeof(dst));
+	sockfd = socket(PF_INET, SOCK_STREAM, 0);
+	if (sockfd == -1)
+		return -errno;
+	if (connect(sockfd, (struct sockaddr *)&serveraddr, sizeof(struct sockaddr)) == -1) {
+		if (errno == EINTR)
+			printf("hello: connect to %s interrupted\n", dst);
+		else
+			printf("hello: connect to %s failed: %s\n", dst, strerror(errno));
+		close(sockfd);
+		return 1;
+	}
+	/* the address we are really connected to (MenuOS printed garbage here) */
+	if (getpeername(sockfd, (struct sockaddr *)&peeraddr, &addr_len) == 0)
+		addr_str(&peeraddr, peer, sizeof(peer));
+	else
+		strcpy(peer, dst);
+	ret = send(sockfd, szMsg, strlen(szMsg), 0);
+	if (ret <= 0) {
+		printf("hello: send to %s: %s\n", peer, strerror(errno));
+		close(sockfd);
+		return 1;
+	}
+	printf("send \"%s\" to %s\n", szMsg, peer);
+	ret = recv(sockfd, szBuf, MAX_BUF_LEN - 1, 0);
+	if (ret > 0) {
+		szBuf[ret] = '\0';
+		printf("recv \"%s\" from %s\n", szBuf, peer);
+	} else if (ret == 0) {
+		printf("hello: %s closed the connection without a reply\n", peer);
+	} else if (errno == EINTR) {
+		printf("hello: interrupted\n");
+	} else {
+		printf("hello: recv from %s: %s\n", peer, strerror(errno));
+	}
+	close(sockfd);
+	return ret > 0 ? 0 : 1;
+}
+
+/* ---- netstat ---- */
+
+static void show_tcp_counters(void)
+{
+	struct tcp_mib m;
+
+	net_lock();
+	m = tcp_statistics;
+	net_unlock();
+	printf("Tcp: active_opens %llu passive_opens %llu attempt_fails %llu estab_resets %llu\n",
+	       (unsigned long long)m.active_opens, (unsigned long long)m.passive_opens,
+	       (unsigned long long)m.attempt_fails, (unsigned long long)m.estab_resets);
+	printf("Tcp: in_segs %llu out_segs %llu retrans_segs %llu in_errs %llu out_rsts %llu\n",
+	       (unsigned long long)m.in_segs, (unsigned long long)m.out_segs,
+	       (unsigned long long)m.retrans_segs, (unsigned long long)m.in_errs,
+	       (unsigned long long)m.out_rsts);
+	printf("Tcp: challenge_acks %llu syn_drops %llu listen_overflows %llu\n",
+	       (unsigned long long)m.challenge_acks, (unsigned long long)m.syn_drops,
+	       (unsigned long long)m.listen_overflows);
+}
+
+static int cmd_netstat(int argc, char *argv[])
+{
+	static struct tcp_sock_info info[NETSTAT_MAX];
+	struct sockaddr_in l, r;
+	char ls[32], rs[32];
+	int i, n;
+
+	if (argc == 2 && strcmp(argv[1], "-i") == 0) {
+		net_show_interfaces_counters();
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "-s") == 0) {
+		net_show_protocol_counters();
+		show_tcp_counters();
+		return 0;
+	}
+	if (argc != 1) {
+		printf("usage: netstat [-i | -s]\n");
+		return 1;
+	}
+	n = tcp_get_sock_info(info, NETSTAT_MAX);
+	printf("Proto %-21s %-21s %-11s %6s %6s %7s\n", "Local Address", "Foreign Address",
+	       "State", "Send-Q", "Recv-Q", "Retrans");
+	for (i = 0; i < n && i < NETSTAT_MAX; i++) {
+		memset(&l, 0, sizeof(l));
+		memset(&r, 0, sizeof(r));
+		l.sin_addr.s_addr = info[i].laddr;
+		l.sin_port = htons(info[i].lport);
+		r.sin_addr.s_addr = info[i].raddr;
+		r.sin_port = htons(info[i].rport);
+		addr_str(&l, ls, sizeof(ls));
+		if (info[i].state == TCP_LISTEN || (!info[i].raddr && !info[i].rport))
+			strcpy(rs, "0.0.0.0:*");
+		else
+			addr_str(&r, rs, sizeof(rs));
+		printf("tcp   %-21s %-21s %-11s %6u %6u %7u\n", ls, rs, tcp_state_name(info[i].state),
+		       info[i].send_q, info[i].recv_q, (unsigned int)info[i].retrans);
+	}
+	if (n > NETSTAT_MAX)
+		printf("(%d more not shown)\n", n - NETSTAT_MAX);
+	printf("sockets in use: %ld\n", sock_in_use());
+	return 0;
+}
+
+/* ---- tcptrace ---- */
+
+static int cmd_tcptrace(int argc, char *argv[])
+{
+	if (argc == 2 && strcmp(argv[1], "on") == 0)
+		tcp_trace_enable(1);
+	else if (argc == 2 && strcmp(argv[1], "off") == 0)
+		tcp_trace_enable(0);
+	else if (argc != 1) {
+		printf("usage: tcptrace [on|off]\n");
+		return 1;
+	}
+	printf("tcptrace is %s\n", tcp_trace_enabled ? "on" : "off");
+	return 0;
+}
+
+/* ---- sink: a background discard server ---- */
+
+static void sink_task(void *arg)
+{
+	int sockfd = (int)(long)arg;
+	static char buf[SEND_CHUNK];
+	struct sockaddr_in peer;
+	socklen_t len;
+	char ps[32];
+
+	while (1) {
+		uint64_t bytes = 0, t0, ms;
+		int fd;
+		long n;
+
+		len = sizeof(peer);
+		fd = accept(sockfd, (struct sockaddr *)&peer, &len);
+		if (fd == -1) {
+			if (errno == EINTR)
+				continue;
+			printf("sink: accept: %s\n", strerror(errno));
+			break;
+		}
+		t0 = jiffies_ms();
+		while ((n = recv(fd, buf, sizeof(buf), 0)) > 0)
+			bytes += (uint64_t)n;
+		ms = jiffies_ms() - t0;
+		printf("sink: %llu bytes from %s in %llu ms%s\n", (unsigned long long)bytes,
+		       addr_str(&peer, ps, sizeof(ps)), (unsigned long long)ms,
+		       n < 0 ? " (connection error)" : "");
+		close(fd);
+	}
+	close(sockfd);
+}
+
+static int cmd_sink(int argc, char *argv[])
+{
+	struct sockaddr_in sin;
+	int sockfd, one = 1;
+	char *end;
+	long port;
+
+	port = argc == 2 ? strtol(argv[1], &end, 10) : 0;
+	if (argc != 2 || *end || port < 1 || port > 65535) {
+		printf("usage: sink PORT\n");
+		return 1;
+	}
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	sockfd = socket(AF_INET, SOCK_STREAM, 0);
+	if (sockfd == -1)
+		return -errno;
+	setsockopt(sockfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(sockfd, (struct sockaddr *)&sin, sizeof(sin)) == -1 || listen(sockfd, 16) == -1) {
+		printf("sink: port %s: %s\n", argv[1], strerror(errno));
+		close(sockfd);
+		return 1;
+	}
+	if (!kthread_create(sink_task, (void *)(long)sockfd, "sink")) {
+		close(sockfd);
+		return -ENOMEM;
+	}
+	printf("sink: discarding on port %s\n", argv[1]);
+	return 0;
+}
+
+/* ---- send: a stream of MBYTES MiB, and its rate ---- */
+
+static int cmd_send(int argc, char *argv[])
+{
+	static char buf[SEND_CHUNK];
+	struct sockaddr_in sin;
+	uint64_t total, done = 0, t0, ms, kbps;
+	char dst[32];
+	char *end;
+	long mb;
+	int fd;
+
+	if (argc != 4 || parse_ip_port(argc, argv, 1, &sin, "0.0.0.0", 0) < 0) {
+		printf("usage: send IP PORT MBYTES\n");
+		return 1;
+	}
+	mb = strtol(argv[3], &end, 10);
+	if (*end || mb < 1 || mb > 100000) {
+		printf("send: MBYTES must be 1..100000\n");
+		return 1;
+	}
+	total = (uint64_t)mb * MIB;
+	addr_str(&sin, dst, sizeof(dst));
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (char)('a' + i % 26);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd == -1)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		printf("send: connect to %s failed: %s\n", dst, strerror(errno));
+		close(fd);
+		return 1;
+	}
+	t0 = jiffies_ms();
+	while (done < total) {
+		size_t n = total - done < sizeof(buf) ? (size_t)(total - done) : sizeof(buf);
+		long r = send(fd, buf, n, 0);
+
+		if (r <= 0) {
+			printf("send: %s after %llu bytes\n", strerror(errno),
+			       (unsigned long long)done);
+			close(fd);
+			return 1;
+		}
+		done += (uint64_t)r;
+	}
+	/* the rate counts what the peer has: wait for its close */
+	shutdown(fd, SHUT_WR);
+	while (recv(fd, buf, sizeof(buf), 0) > 0)
+		;
+	ms = jiffies_ms() - t0;
+	if (ms == 0)
+		ms = 1;
+	kbps = done * 8 / ms;   /* bits per ms = kbit/s */
+	printf("send: %llu bytes to %s in %llu ms, %llu.%03llu Mbit/s\n", (unsigned long long)done,
+	       dst, (unsigned long long)ms, (unsigned long long)(kbps / 1000),
+	       (unsigned long long)(kbps % 1000));
+	close(fd);
+	return 0;
+}
+
+/* Tunables from the kernel command line (tcp_msl_ms=, tcp_rto_min_ms=), for tests. */
+static void tcp_apply_cmdline(void)
+{
+	const char *v;
+	char *end;
+	long n;
+
+	v = cmdline_get("tcp_msl_ms");
+	if (v && (n = strtol(v, &end, 10)) >= 1 && n <= 600000 && !*end)
+		tcp_msl_ms = (unsigned int)n;
+	v = cmdline_get("tcp_rto_min_ms");
+	if (v && (n = strtol(v, &end, 10)) >= 1 && n <= 60000 && !*end)
+		tcp_rto_min_ms = (unsigned int)n;
+}
+
+void menu_register_tcp(void)
+{
+	tcp_apply_cmdline();
+	MenuConfig("replyhi", "start the TCP server on port 5001 that answers hello with hi",
+		   StartReplyhi);
+	MenuConfig("hello", "hello [IP [PORT]]: send hello to a replyhi server", Hello);
+	MenuConfig("netstat", "netstat [-i | -s]: TCP sockets, interface or protocol counters",
+		   cmd_netstat);
+	MenuConfig("tcptrace", "tcptrace on|off: print every TCP segment", cmd_tcptrace);
+	MenuConfig("sink", "sink PORT: background server that discards what it receives",
+		   cmd_sink);
+	MenuConfig("send", "send IP PORT MBYTES: stream data and report the rate", cmd_send);
+}

@@ -1,0 +1,14 @@
+/* The shell task: registers every command group, then runs the menu. */
+#include "user/menu.h"
+
+void menuos_main(void *arg);
+
+void menuos_main(void *arg)
+{
+	(void)arg;
+	SetPrompt("MenuOS>>");
+	menu_register_builtin();
+	menu_register_net();
+	menu_register_tcp();
+	ExecuteMenu();
+}
