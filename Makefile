@@ -140,4 +140,4 @@ fmt:
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/k $(B)/unit -name '*.d' -type f 2>/dev/null)

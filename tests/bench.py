@@ -87,7 +87,7 @@ class Report:
     @staticmethod
     def _fmt(row):
         figure, guest, value, setup = row
-        return '%-22s %-8s %-44s | %s' % (figure, guest, value, setup)
+        return '%-40s %-7s %-52s | %s' % (figure, guest, value, setup)
 
     def _write(self):
         os.makedirs(os.path.dirname(self.path) or '.', exist_ok=True)
@@ -551,8 +551,7 @@ def bench_net_menuos(rep, args, model):
             rep.skip('net.tcp' + tag, 'MenuOS', 'the guest does not answer ping', setup)
             return
         if 'replyhi' in cmds:
-            out = con.cmd('replyhi', timeout=20)
-            rep.note('MenuOS %s replyhi: %s' % (model, _lastlines(out, 3)))
+            con.cmd('replyhi', timeout=20)
             net_hi(rep, tag, 'MenuOS', 'guest: replyhi; ' + setup, args.hi_n)
         else:
             rep.skip('net.tcp-hi' + tag, 'MenuOS', 'no replyhi command in this build', setup)
@@ -562,6 +561,14 @@ def bench_net_menuos(rep, args, model):
             con.start_cmd('sink 5002')
             fg = con.child.expect_exact([PROMPT, pexpect.TIMEOUT], timeout=3) == 1
             net_push(rep, tag, 'MenuOS', 'guest: sink 5002; ' + setup, args.mbytes)
+            # sink prints what it got when the connection ends
+            try:
+                con.child.expect(r'sink: (\d+) bytes from \S+ in (\d+) ms', timeout=30)
+                got = 'guest counted %s bytes in %s ms' % con.child.match.groups()
+            except pexpect.TIMEOUT:
+                got = 'guest printed no sink summary'
+            rep.add('net.bulk-host->guest-check' + tag, 'MenuOS', got,
+                    'guest: the line `sink: N bytes from ... in T ms` on the console')
             if fg:
                 con.child.send('\x03')
                 con.child.expect_exact(PROMPT, timeout=20)
@@ -572,6 +579,11 @@ def bench_net_menuos(rep, args, model):
             net_pull(rep, tag, 'MenuOS', setup, args.mbytes,
                      lambda: (con.start_cmd(line), line)[1],
                      lambda: con.child.expect_exact(PROMPT, timeout=120 + 30 * args.mbytes))
+            m = re.search(r'send: (\d+) bytes to \S+ in (\d+) ms, ([0-9.]+) Mbit/s', con.child.before)
+            rep.add('net.bulk-guest->host-guest-view' + tag, 'MenuOS',
+                    '%s bytes in %s ms, %s Mbit/s' % m.groups() if m else
+                    'no rate line: %s' % _lastlines(con.child.before.replace('\r', '')),
+                    'guest: %s (its own report: connect to the peer\'s close)' % line)
         else:
             rep.skip('net.bulk-guest->host' + tag, 'MenuOS', 'no send command in this build', setup)
     except (pexpect.TIMEOUT, pexpect.EOF) as e:
@@ -659,7 +671,7 @@ def main():
     ap.add_argument('--nics', default='virtio,e1000')
     ap.add_argument('--runs', type=int, default=5, help='boots per boot-time figure')
     ap.add_argument('--hi-n', type=int, default=300, help='hello/hi exchanges')
-    ap.add_argument('--mbytes', type=int, default=16, help='MiB per bulk transfer')
+    ap.add_argument('--mbytes', type=int, default=64, help='MiB per bulk transfer')
     ap.add_argument('--boot-timeout', type=int, default=120)
     ap.add_argument('--mem-timeout', type=int, default=20)
     ap.add_argument('--net-timeout', type=int, default=120)

@@ -15,7 +15,11 @@ set pagination off
 set confirm off
 set architecture i386:x86-64
 file build/menuos.elf
-target remote localhost:1234
+# `make debug` uses QEMU's -s (port 1234); tests pick a free port.
+python
+import os
+gdb.execute('target remote localhost:' + os.environ.get('MENUOS_GDB_PORT', '1234'))
+end
 
 define grub-boot
   mem 0x100000 0x400000 ro

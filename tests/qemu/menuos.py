@@ -26,7 +26,8 @@ MenuOS(...) options (all keyword arguments):
   netns     run QEMU inside `ip netns exec NETNS` (root only)
   append    kernel command line (direct boot only; GRUB has its own)
   extra     more QEMU arguments (list)
-  gdb       add -s -S (gdb stub on :1234, CPU stopped until gdb continues);
+  gdb       gdb stub on a free port (attribute gdb_port; tests/menuos.gdb reads
+            $MENUOS_GDB_PORT), CPU stopped until gdb continues (like -s -S);
             then use start(), not boot() or `with`, and attach gdb
   qmp       open a QMP socket: enables type_keys()/key() (the PS/2 keyboard)
             and vga_text() (the VGA text screen), and qmp_command()
@@ -89,6 +90,13 @@ def _as_list(x, n):
     return [x] * n
 
 
+def _free_tcp_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
 class MenuOSError(AssertionError):
     """QEMU died, or the expected output did not come; the message ends with
     the last part of the console transcript."""
@@ -112,6 +120,7 @@ class MenuOS:
         self.append = append
         self.extra = list(extra)
         self.gdb = gdb
+        self.gdb_port = None
         self.timeout = timeout
         self.child = None
         self.transcript = ''
@@ -161,7 +170,11 @@ class MenuOS:
                 dev += ',mac=%s' % self.macs[i]
             a += ['-netdev', spec, '-device', dev]
         if self.gdb:
-            a += ['-s', '-S']
+            # like -s -S, but on a free port so that tests cannot collide;
+            # tests/menuos.gdb connects to $MENUOS_GDB_PORT (default 1234)
+            if not self.gdb_port:
+                self.gdb_port = _free_tcp_port()
+            a += ['-gdb', 'tcp:127.0.0.1:%d' % self.gdb_port, '-S']
         if self._tmpdir:
             a += ['-qmp', 'unix:%s,server=on,wait=off' % os.path.join(self._tmpdir, 'qmp')]
         a += self.extra

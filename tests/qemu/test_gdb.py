@@ -1,14 +1,16 @@
 """gdb against QEMU's stub (-s -S) with the project's script, as `make debug` + `make gdb` do."""
+import os
 import subprocess
 
-from menuos import MenuOS, ROOT, build_path
+from menuos import MenuOS, ROOT
 
 
-def run_gdb(commands, timeout=120):
+def run_gdb(m, commands, timeout=120):
     argv = ['gdb', '-q', '-batch', '-nx', '-x', 'tests/menuos.gdb']
     for c in commands:
         argv += ['-ex', c]
-    r = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    env = dict(os.environ, MENUOS_GDB_PORT=str(m.gdb_port))
+    r = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
     return r.stdout + r.stderr
 
 
@@ -16,7 +18,7 @@ def test_break_in_kmain_direct_boot():
     m = MenuOS(gdb=True)
     m.start()
     try:
-        out = run_gdb(['break kmain', 'continue', 'bt', 'info registers rip', 'list'])
+        out = run_gdb(m, ['break kmain', 'continue', 'bt', 'info registers rip', 'list'])
     finally:
         m.close()
     assert 'Breakpoint 1, kmain (' in out, out
@@ -35,7 +37,7 @@ def test_break_in_kmain_through_grub():
     m = MenuOS(gdb=True, iso=True)
     m.start()
     try:
-        out = run_gdb(['grub-boot', 'break kmain', 'continue', 'bt'], timeout=180)
+        out = run_gdb(m, ['grub-boot', 'break kmain', 'continue', 'bt'], timeout=180)
     finally:
         m.close()
     assert 'Breakpoint 1, kmain (' in out, out

@@ -17,7 +17,7 @@ BREAKS = ['__sys_socket', '__sys_bind', '__sys_listen', '__sys_accept4', '__sys_
 
 def gdb_script(path):
     lines = ['set pagination off', 'set confirm off', 'set architecture i386:x86-64',
-             'file %s' % os.path.abspath(build_path('menuos.elf')),
+             'file %s' % os.path.join(ROOT, build_path('menuos.elf')),
              'target remote localhost:1234']
     for b in BREAKS:
         lines += ['break %s' % b, 'commands', 'silent', 'printf "HIT %s\\n"' % b, 'continue',
