@@ -30,14 +30,24 @@ done
 
 [ -f build/menuos.elf ] && [ -f build/menuos.iso ] || make -s all
 
-# KVM only where /dev/kvm answers: a guest that cannot run under it would hang.
+# KVM only where it really runs a guest: /dev/kvm can exist and still hang
+# guests (nested virtualisation), so boot the kernel once under KVM and wait
+# for the prompt on its serial port.
 kvm_works() {
     [ -w /dev/kvm ] || return 1
-    timeout 10 qemu-system-x86_64 -accel kvm -machine none -display none -S \
-        -monitor none -serial none -no-user-config </dev/null >/dev/null 2>&1 &
-    pid=$!; sleep 2
-    if kill -0 $pid 2>/dev/null; then kill $pid; wait $pid 2>/dev/null; return 0; fi
-    wait $pid 2>/dev/null; return 1
+    probe=$(mktemp)
+    qemu-system-x86_64 -accel kvm -m 64 -kernel build/menuos.elf -nic none -display none \
+        -monitor none -serial "file:$probe" </dev/null >/dev/null 2>&1 &
+    pid=$!
+    ok=1
+    for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+        if grep -q 'MenuOS>>' "$probe" 2>/dev/null; then ok=0; break; fi
+        kill -0 $pid 2>/dev/null || break
+        sleep 0.5
+    done
+    kill $pid 2>/dev/null; wait $pid 2>/dev/null
+    rm -f "$probe"
+    return $ok
 }
 case "$accel" in
 auto) if kvm_works; then accel=kvm; else accel=tcg; fi ;;
