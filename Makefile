@@ -104,6 +104,11 @@ $(B)/unit/test_lineedit: tests/unit/test_lineedit.c user/lineedit.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
 
+# The page allocator and kmalloc, on a fake physical memory mapped low in the test process.
+$(B)/unit/test_mm: tests/unit/test_mm.c kernel/mm.c
+	@mkdir -p $(dir $@)
+	$(CC) -Itests/unit/host_include $(HCFLAGS) $^ -o $@ $(HLDLIBS)
+
 $(B)/unit/test_%: tests/unit/test_%.c $(HOST_NET_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
