@@ -29,6 +29,8 @@ KSRCS := $(wildcard boot/*.S kernel/*.c kernel/*.S drivers/*.c net/*.c libc/*.c 
 KOBJS := $(patsubst %,$(B)/k/%.o,$(KSRCS))
 
 .PHONY: all run debug gdb test unit qemu-test bench clean deps fmt
+# keep intermediate objects (host net objects would otherwise be rebuilt every run)
+.SECONDARY:
 all: $(B)/menuos.elf $(B)/menuos.iso
 
 $(B)/k/%.c.o: %.c
