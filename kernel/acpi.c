@@ -83,6 +83,7 @@ static void parse_madt(const struct sdt_header *h)
 			if (p[3] < 16) {
 				acpi.isa_gsi[p[3]] = *(const uint32_t *)(p + 4);
 				acpi.isa_flags[p[3]] = *(const uint16_t *)(p + 8);
+				acpi.isa_override[p[3]] = 1;
 			}
 			break;
 		case 5:         /* 64-bit local APIC address override */

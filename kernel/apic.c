@@ -153,6 +153,26 @@ static void shared_trampoline(void *arg)
 		s->h[i].fn(s->h[i].arg);
 }
 
+/* ACPI 5.2.12.5 MPS INTI flags: polarity bits 0-1, trigger mode bits 2-3 (3 = low / level). */
+static uint32_t inti_flags_to_rte(uint16_t f)
+{
+	return ((f & 3) == 3 ? RTE_ACTIVE_LOW : 0) | (((f >> 2) & 3) == 3 ? RTE_LEVEL : 0);
+}
+
+/*
+ * The firmware's word beats the caller's default: QEMU's MADT declares the
+ * PCI interrupt lines 5, 9, 10 and 11 level-triggered and active-high, and
+ * an interrupt controller that honours polarity (KVM's) would otherwise see
+ * the line stuck asserted.
+ */
+static uint32_t gsi_rte_flags(unsigned gsi, int level_low)
+{
+	for (int irq = 0; irq < 16; irq++)
+		if (acpi.isa_override[irq] && acpi.isa_gsi[irq] == gsi)
+			return inti_flags_to_rte(acpi.isa_flags[irq]);
+	return level_low ? RTE_ACTIVE_LOW | RTE_LEVEL : 0;
+}
+
 int irq_request_gsi(unsigned gsi, int level_low, irq_handler_t fn, void *arg, const char *name)
 {
 	struct shared_line *s = NULL;
@@ -176,14 +196,13 @@ int irq_request_gsi(unsigned gsi, int level_low, irq_handler_t fn, void *arg, co
 			s->n = 0;
 			return s->vector;
 		}
-		int err = route_gsi(gsi, level_low ? RTE_ACTIVE_LOW | RTE_LEVEL : 0, s->vector);
+		int err = route_gsi(gsi, gsi_rte_flags(gsi, level_low), s->vector);
 		if (err)
 			return err;
 	}
 	return s->vector;
 }
 
-/* ACPI 5.2.12.5 MPS INTI flags: polarity bits 0-1, trigger mode bits 2-3 (3 = low / level). */
 int irq_request_isa(unsigned isa_irq, irq_handler_t fn, void *arg, const char *name)
 {
 	uint16_t f = isa_irq < 16 ? acpi.isa_flags[isa_irq] : 0;
@@ -194,8 +213,7 @@ int irq_request_isa(unsigned isa_irq, irq_handler_t fn, void *arg, const char *n
 	v = install(fn, arg, name);
 	if (v < 0)
 		return v;
-	return route_gsi(acpi.isa_gsi[isa_irq],
-			 ((f & 3) == 3 ? RTE_ACTIVE_LOW : 0) | (((f >> 2) & 3) == 3 ? RTE_LEVEL : 0), v) ?: v;
+	return route_gsi(acpi.isa_gsi[isa_irq], inti_flags_to_rte(f), v) ?: v;
 }
 
 /* SDM 10.11: MSI address 0xFEE<dest id>xxx, data = vector, fixed delivery, edge. */

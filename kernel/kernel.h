@@ -44,6 +44,7 @@ struct acpi_info {
 	/* ISA IRQ -> GSI and flags, from MADT interrupt source overrides */
 	uint32_t isa_gsi[16];
 	uint16_t isa_flags[16];
+	uint8_t isa_override[16];  /* the MADT had an override for this IRQ */
 	uint32_t pm1a_cnt, pm1b_cnt;
 	uint16_t slp_typ_s5;    /* SLP_TYPa for S5 */
 	int have_s5;
