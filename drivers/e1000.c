@@ -156,7 +156,7 @@ struct e1000 {
 	uint16_t tx_tail;             /* TDT: next descriptor to fill */
 	uint16_t tx_clean;            /* oldest descriptor not yet reclaimed */
 	volatile int link_changed;    /* set by the interrupt, handled by the poll */
-	int carrier;                  /* link state last seen */
+	int rx_discard;               /* inside a frame that spans buffers */
 	const char *irq_kind;
 };
 
@@ -189,19 +189,18 @@ static void e1000_update_link(struct e1000 *e)
 	struct net_device *dev = e->dev;
 	int up = e1000_link_up(e);
 
-	if (up != e->carrier) {
-		e->carrier = up;
+	if (up != dev->carrier)
 		printk("%s: link %s\n", dev->name, up ? "up" : "down");
-	}
-	if (up && (dev->flags & IFF_UP))
-		dev->flags |= IFF_RUNNING;
+	if (up)
+		netif_carrier_on(dev);
 	else
-		dev->flags &= ~IFF_RUNNING;
+		netif_carrier_off(dev);
 }
 
 static void e1000_tx_reclaim(struct e1000 *e)
 {
-	while (e->tx_clean != e->tx_tail && (e->tx[e->tx_clean].status & TXD_STAT_DD)) {
+	while (e->tx_clean != e->tx_tail &&
+	       (*(volatile uint8_t *)&e->tx[e->tx_clean].status & TXD_STAT_DD)) {
 		kfree_skb(e->tx_skb[e->tx_clean]);
 		e->tx_skb[e->tx_clean] = NULL;
 		e->tx_clean = (e->tx_clean + 1) % E1000_TX_RING;
@@ -217,10 +216,19 @@ static void e1000_receive(struct e1000 *e, unsigned i)
 	struct sk_buff *skb;
 	unsigned len = d->length;
 
-	if (!(d->status & RXD_STAT_EOP) || (d->errors & RXD_ERR_FRAME) || len == 0) {
-		/* Longer than one buffer (LPE is off, so not a valid frame) or damaged. */
-		dev->stats.rx_errors++;
+	/*
+	 * A frame longer than one buffer (not valid with LPE off): drop every
+	 * piece of it up to and including the one with EOP.
+	 */
+	if (!(d->status & RXD_STAT_EOP) || e->rx_discard) {
+		if (!e->rx_discard)
+			dev->stats.rx_errors++;
+		e->rx_discard = !(d->status & RXD_STAT_EOP);
 		return;     /* the page stays in the ring */
+	}
+	if ((d->errors & RXD_ERR_FRAME) || len == 0) {
+		dev->stats.rx_errors++;
+		return;
 	}
 	fresh = page_alloc(RX_PAGE_ORDER);
 	skb = fresh ? build_skb(page, PAGE_SIZE << RX_PAGE_ORDER) : NULL;
@@ -256,7 +264,7 @@ static int e1000_poll(struct napi_struct *napi, int budget)
 		unsigned i = (e->rx_tail + 1) % E1000_RX_RING;
 		struct e1000_rx_desc *d = &e->rx[i];
 
-		if (!(d->status & RXD_STAT_DD))
+		if (!(*(volatile uint8_t *)&d->status & RXD_STAT_DD))
 			break;
 		rmb();  /* the descriptor's other fields after its DD bit */
 		e1000_receive(e, i);
@@ -569,11 +577,11 @@ static int e1000_probe(struct pci_dev *pdev)
 	}
 	pdev->priv = e;
 	e1000_hw_start(e);
-	e->carrier = e1000_link_up(e);
+	e->dev->carrier = e1000_link_up(e);
 	m = dev->dev_addr;
 	printk("%s: e1000 at %02x:%02x.%x, mac %02x:%02x:%02x:%02x:%02x:%02x, %s, link %s\n",
 	       dev->name, pdev->bus, pdev->dev, pdev->fn, m[0], m[1], m[2], m[3], m[4], m[5],
-	       e->irq_kind, e->carrier ? "up" : "down");
+	       e->irq_kind, e->dev->carrier ? "up" : "down");
 	return 0;
 
 fail_rings:

@@ -123,8 +123,8 @@ uint16_t virtio_cfg_read16(struct virtio_device *vdev, unsigned off)
 
 /*
  * Walks the vendor-specific capabilities and maps the first usable
- * common, notify, ISR and device-config structures (4.1.4.1: "the driver
- * SHOULD use the first instance it can support").
+ * common, notify, ISR and device-config structures (4.1.4.1: a driver
+ * should use the first instance of each type that it can support).
  */
 static int vp_find_modern(struct virtio_device *vdev)
 {

@@ -65,8 +65,8 @@ struct virtnet {
 	struct virtqueue rxq, txq;
 	struct net_device *dev;
 	unsigned hdr_len;
+	int rx_split;                /* header and frame in separate descriptors */
 	volatile int link_changed;   /* set by the config interrupt, handled by the poll */
-	int carrier;                 /* link state last seen */
 };
 
 /* Every transmitted frame carries this header: no checksum or GSO work. */
@@ -77,13 +77,25 @@ static void rx_page_release(struct sk_buff *skb)
 	page_free(skb->head, RX_PAGE_ORDER);
 }
 
-/* Gives one receive page to the device (its descriptor was just freed). */
-static void virtnet_post_rx(struct virtnet *vi, uint8_t *page)
+/*
+ * Gives one receive page to the device.  A legacy device without
+ * ANY_LAYOUT wants the header in a descriptor of its own (2.4.4, legacy
+ * message framing); header and frame stay adjacent in the page either way.
+ * Fails only when the ring is full.
+ */
+static int virtnet_post_rx(struct virtnet *vi, uint8_t *page)
 {
 	unsigned off = RX_FRAME_OFFSET - vi->hdr_len;
-	struct vq_buf b = { .addr = page + off, .len = (PAGE_SIZE << RX_PAGE_ORDER) - off };
+	struct vq_buf b[2] = {
+		{ .addr = page + off, .len = (PAGE_SIZE << RX_PAGE_ORDER) - off },
+	};
 
-	virtqueue_add(&vi->rxq, &b, 0, 1, page);
+	if (!vi->rx_split)
+		return virtqueue_add(&vi->rxq, b, 0, 1, page);
+	b[0].len = vi->hdr_len;
+	b[1].addr = page + RX_FRAME_OFFSET;
+	b[1].len = (PAGE_SIZE << RX_PAGE_ORDER) - RX_FRAME_OFFSET;
+	return virtqueue_add(&vi->rxq, b, 0, 2, page);
 }
 
 /* Probe time: a page in every receive descriptor.  Returns how many. */
@@ -91,12 +103,15 @@ static int virtnet_rx_fill(struct virtnet *vi)
 {
 	int n = 0;
 
-	while (vi->rxq.num_free > 0) {
+	for (;;) {
 		uint8_t *page = page_alloc(RX_PAGE_ORDER);
 
 		if (!page)
 			break;
-		virtnet_post_rx(vi, page);
+		if (virtnet_post_rx(vi, page)) {
+			page_free(page, RX_PAGE_ORDER);    /* the ring is full */
+			break;
+		}
 		n++;
 	}
 	return n;
@@ -180,14 +195,12 @@ static void virtnet_update_link(struct virtnet *vi)
 	struct net_device *dev = vi->dev;
 	int up = virtnet_link_up(vi);
 
-	if (up != vi->carrier) {
-		vi->carrier = up;
+	if (up != dev->carrier)
 		printk("%s: link %s\n", dev->name, up ? "up" : "down");
-	}
-	if (up && (dev->flags & IFF_UP))
-		dev->flags |= IFF_RUNNING;
+	if (up)
+		netif_carrier_on(dev);
 	else
-		dev->flags &= ~IFF_RUNNING;
+		netif_carrier_off(dev);
 }
 
 static int virtnet_open(struct net_device *dev)
@@ -210,6 +223,7 @@ static int virtnet_poll(struct napi_struct *napi, int budget)
 	}
 	virtnet_tx_reclaim(vi);
 	while (work < budget && (page = virtqueue_get_buf(&vi->rxq, &len))) {
+		/* The page's descriptors were just freed: reposting cannot fail. */
 		virtnet_post_rx(vi, virtnet_receive(vi, page, len));
 		work++;
 	}
@@ -338,6 +352,7 @@ static int virtnet_probe(struct pci_dev *pdev)
 		vi->hdr_len = sizeof(struct virtio_net_hdr);
 	else
 		vi->hdr_len = VIRTIO_NET_HDR_LEGACY_LEN;
+	vi->rx_split = !vi->vdev.modern && !virtio_has_feature(&vi->vdev, VIRTIO_F_ANY_LAYOUT);
 
 	netif_napi_add(dev, &dev->napi, virtnet_poll);
 	/* Before the queues: MSI-X vectors are assigned while setting them up. */
@@ -354,7 +369,7 @@ static int virtnet_probe(struct pci_dev *pdev)
 		goto fail_irq;
 
 	virtnet_read_mac(vi);
-	vi->carrier = virtnet_link_up(vi);
+	vi->dev->carrier = virtnet_link_up(vi);
 	dev->mtu = 1500;
 	dev->type = ARPHRD_ETHER;
 	dev->flags |= IFF_BROADCAST;
@@ -370,11 +385,11 @@ static int virtnet_probe(struct pci_dev *pdev)
 	virtio_driver_ok(&vi->vdev);
 	virtqueue_kick(&vi->rxq);
 	printk("%s: virtio-net (%s) at %02x:%02x.%x, mac %02x:%02x:%02x:%02x:%02x:%02x, %s, "
-	       "queues %u/%u, link %s\n",
+	       "queues %u/%u, header %u%s, link %s\n",
 	       dev->name, vi->vdev.modern ? "modern" : "legacy", pdev->bus, pdev->dev, pdev->fn,
 	       dev->dev_addr[0], dev->dev_addr[1], dev->dev_addr[2], dev->dev_addr[3],
 	       dev->dev_addr[4], dev->dev_addr[5], vi->vdev.msix ? "MSI-X" : "INTx", vi->rxq.num,
-	       vi->txq.num, vi->carrier ? "up" : "down");
+	       vi->txq.num, vi->hdr_len, vi->rx_split ? " split" : "", vi->dev->carrier ? "up" : "down");
 	return 0;
 
 fail_irq:

@@ -42,6 +42,7 @@ struct net_device *alloc_netdev(const char *name_fmt, size_t priv_size)
 	snprintf(dev->name, IFNAMSIZ, "%s", name_fmt);
 	INIT_LIST_HEAD(&dev->dev_list);
 	INIT_LIST_HEAD(&dev->napi.poll_list);
+	dev->carrier = 1;
 	if (priv_size)
 		dev->priv = dev + 1;
 	return dev;
@@ -97,6 +98,19 @@ int register_netdev(struct net_device *dev)
 	return 0;
 }
 
+void netif_carrier_on(struct net_device *dev)
+{
+	dev->carrier = 1;
+	if (dev->flags & IFF_UP)
+		dev->flags |= IFF_RUNNING;
+}
+
+void netif_carrier_off(struct net_device *dev)
+{
+	dev->carrier = 0;
+	dev->flags &= ~IFF_RUNNING;
+}
+
 int dev_open(struct net_device *dev)
 {
 	int err;
@@ -108,7 +122,9 @@ int dev_open(struct net_device *dev)
 		if (err)
 			return err;
 	}
-	dev->flags |= IFF_UP | IFF_RUNNING;
+	dev->flags |= IFF_UP;
+	if (dev->carrier)
+		dev->flags |= IFF_RUNNING;
 	if (dev->type == ARPHRD_ETHER && dev->ip_addr)
 		arp_announce(dev);
 	return 0;

@@ -53,6 +53,7 @@ struct net_device {
 	char name[IFNAMSIZ];
 	int ifindex;
 	unsigned int flags;
+	int carrier;                    /* link detected (netif_carrier_on/off) */
 	unsigned int mtu;
 	uint8_t dev_addr[ETH_ALEN];
 	uint8_t broadcast[ETH_ALEN];
@@ -75,6 +76,9 @@ int register_netdev(struct net_device *dev);
 struct net_device *dev_get_by_name(const char *name);
 struct net_device *dev_get_by_index(int ifindex);
 struct list_head *netdev_list(void);
+/* Link state from the driver; IFF_RUNNING = IFF_UP and carrier. New devices have carrier. */
+void netif_carrier_on(struct net_device *dev);
+void netif_carrier_off(struct net_device *dev);
 int dev_open(struct net_device *dev);    /* IFF_UP, gratuitous ARP */
 int dev_close(struct net_device *dev);
 

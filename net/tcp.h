@@ -110,6 +110,8 @@ struct tcp_skb_cb {
 } __attribute__((packed));
 #define TCPCB_RETRANS 0x1       /* sent more than once (Karn: no RTT sample) */
 #define TCPCB_EVER_SENT 0x2
+#define TCPCB_SACKED 0x4        /* the peer has it (a SACK block covers it) */
+#define TCPCB_RECOV_RETRANS 0x8 /* retransmitted in the current recovery */
 #define TCP_SKB_CB(skb) ((struct tcp_skb_cb *)&(skb)->cb[0])
 
 /* Options parsed from a received segment. */
@@ -180,6 +182,7 @@ struct tcp_sock {
 	uint8_t in_recovery;            /* in fast recovery */
 	uint8_t dupacks;
 	uint32_t bytes_acked;           /* congestion avoidance accumulator */
+	uint32_t highest_sack;          /* end of the highest SACK block seen */
 
 	/* delayed ACK (RFC 1122 4.2.3.2, RFC 5681 4.2) */
 	uint8_t ack_pending;
@@ -283,6 +286,9 @@ void tcp_send_active_reset(struct sock *sk);
 void tcp_push(struct sock *sk);
 int tcp_write_xmit(struct sock *sk);
 int tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
+/* Loss recovery: retransmits the first hole the SACK blocks reveal (or the
+ * head), once per recovery.  Returns 1 if something was sent. */
+int tcp_retransmit_next_hole(struct sock *sk);
 void tcp_send_probe0(struct sock *sk);
 void tcp_write_wakeup(struct sock *sk);
 void tcp_check_probe_timer(struct sock *sk);

@@ -120,6 +120,7 @@ static void tcp_reset(struct sock *sk)
 {
 	switch (sk->sk_state) {
 	case TCP_SYN_SENT:
+	case TCP_SYN_RECV:      /* full socks reach SYN-RECEIVED only from SYN-SENT */
 		sk->sk_err = ECONNREFUSED;
 		break;
 	case TCP_CLOSE_WAIT:
@@ -190,6 +191,47 @@ static uint32_t tcp_clean_rtx_queue(struct sock *sk, uint32_t ack)
 	return freed;
 }
 
+/*
+ * RFC 2018 / RFC 6675: marks the sent segments that the SACK blocks of
+ * this ACK cover.  Blocks outside [SND.UNA, SND.MAX] are ignored (RFC
+ * 2883 D-SACKs and forged blocks alike).
+ */
+static void tcp_sacktag(struct sock *sk, const struct sk_buff *skb)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct tcp_options_received opt;
+	struct list_head *pos;
+	int i;
+
+	tcp_parse_options(skb, &opt);
+	for (i = 0; i < opt.num_sacks; i++) {
+		uint32_t start = opt.sack[i][0], end = opt.sack[i][1];
+
+		if (!after(end, start) || !after(end, tp->snd_una) || after(end, tp->snd_max) ||
+		    before(start, tp->snd_una))
+			continue;
+		if (after(end, tp->highest_sack))
+			tp->highest_sack = end;
+		list_for_each(pos, &sk->sk_write_queue.list) {
+			struct tcp_skb_cb *cb = TCP_SKB_CB(list_entry(pos, struct sk_buff, list));
+
+			if (!before(cb->seq, end))
+				break;
+			if (!before(cb->seq, start) && !after(cb->end_seq, end))
+				cb->sacked |= TCPCB_SACKED;
+		}
+	}
+}
+
+/* A new recovery episode: every segment may be retransmitted once again. */
+static void tcp_clear_recovery_marks(struct sock *sk)
+{
+	struct list_head *pos;
+
+	list_for_each(pos, &sk->sk_write_queue.list)
+		TCP_SKB_CB(list_entry(pos, struct sk_buff, list))->sacked &= ~TCPCB_RECOV_RETRANS;
+}
+
 /* RFC 9293 3.10.7.4 fifth check, window update part. */
 static void tcp_ack_update_window(struct sock *sk, const struct tcp_skb_cb *cb)
 {
@@ -233,17 +275,25 @@ static int tcp_ack(struct sock *sk, struct sk_buff *skb, unsigned int payload)
 		return 0;               /* old duplicate: ignore the ACK */
 	}
 	tcp_ack_update_window(sk, cb);
+	if (tp->sack_ok && tcp_hdrlen(tcp_hdr(skb)) > sizeof(struct tcphdr))
+		tcp_sacktag(sk, skb);
+	if (before(tp->highest_sack, ack))
+		tp->highest_sack = ack;
 
 	if (ack == tp->snd_una) {
 		/* RFC 5681 2: a duplicate ACK carries no data, does not change
 		 * the window, and there is outstanding data */
 		if (payload == 0 && !(cb->tcp_flags & (TCPHDR_SYN | TCPHDR_FIN)) &&
 		    tp->snd_wnd == prior_wnd && tp->snd_una != tp->snd_max) {
-			if (tcp_cong_dupack(sk)) {
-				struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+			int was_in_recovery = tp->in_recovery;
 
-				if (head)
-					tcp_retransmit_skb(sk, head);
+			if (tcp_cong_dupack(sk)) {
+				/* fast retransmit: a new recovery episode */
+				tcp_clear_recovery_marks(sk);
+				tcp_retransmit_next_hole(sk);
+			} else if (was_in_recovery && tp->sack_ok) {
+				/* RFC 6675 5 (C): the SACK blocks show more holes */
+				tcp_retransmit_next_hole(sk);
 			}
 		}
 		return 0;
@@ -264,8 +314,14 @@ static int tcp_ack(struct sock *sk, struct sk_buff *skb, unsigned int payload)
 		if (tcp_cong_recovery_ack(sk, acked)) {
 			struct sk_buff *head = skb_peek(&sk->sk_write_queue);
 
-			if (head)
+			/* RFC 6582 3.2 step 5: the first unacknowledged segment,
+			 * unless this recovery resent it already (then the next hole) */
+			if (head && !(TCP_SKB_CB(head)->sacked & TCPCB_RECOV_RETRANS)) {
 				tcp_retransmit_skb(sk, head);
+				TCP_SKB_CB(head)->sacked |= TCPCB_RECOV_RETRANS;
+			} else {
+				tcp_retransmit_next_hole(sk);
+			}
 			/* RFC 6582 3.2 step 5: reset the timer on the first partial ACK */
 			tcp_reset_xmit_timer(sk, tp->rto_ms);
 		}

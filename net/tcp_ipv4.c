@@ -258,6 +258,7 @@ struct sock *tcp_v4_syn_recv_sock(struct sock *listener, struct sk_buff *skb,
 
 	newtp->iss = req->snt_isn;
 	newtp->snd_una = newtp->snd_nxt = newtp->snd_max = newtp->write_seq = req->snt_isn + 1;
+	newtp->highest_sack = req->snt_isn + 1;
 	newtp->irs = req->rcv_isn;
 	newtp->rcv_nxt = newtp->rcv_wup = req->rcv_isn + 1;
 	newtp->snd_wl1 = req->rcv_isn;

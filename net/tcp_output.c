@@ -235,7 +235,7 @@ __attribute__((noinline)) int tcp_connect(struct sock *sk)
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct sk_buff *skb;
 
-	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
+	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->highest_sack = tp->iss;
 	tp->write_seq = tp->iss + 1;
 	tp->snd_wnd = 0;
 	tp->rcv_nxt = 0;
@@ -417,6 +417,10 @@ int tcp_write_xmit(struct sock *sk)
 
 		if (!after(cb->end_seq, tp->snd_nxt))
 			continue;               /* already in flight */
+		if ((cb->sacked & TCPCB_SACKED) && cb->seq == tp->snd_nxt) {
+			tp->snd_nxt = cb->end_seq;      /* the peer has it: no resend */
+			continue;
+		}
 		if (after(tp->snd_nxt, cb->seq)) {
 			/* snd_nxt fell inside it (a partial ACK trimmed nothing) */
 			if (tcp_fragment(sk, skb, tp->snd_nxt - cb->seq) < 0)
@@ -471,6 +475,35 @@ int tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	if (err == -ENOBUFS)
 		return err;
 	tcp_skb_sent(sk, skb);
+	return 0;
+}
+
+/*
+ * RFC 6675 4 (NextSeg, simplified): the first segment not SACKed and not
+ * yet retransmitted in this recovery that lies below the highest SACKed
+ * sequence number is taken as lost; without SACK information, the head.
+ */
+int tcp_retransmit_next_hole(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct list_head *pos;
+
+	list_for_each(pos, &sk->sk_write_queue.list) {
+		struct sk_buff *skb = list_entry(pos, struct sk_buff, list);
+		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+		int is_head = pos == sk->sk_write_queue.list.next;
+
+		if (after(cb->end_seq, tp->snd_max) || !(cb->sacked & TCPCB_EVER_SENT))
+			break;                          /* never sent: not a hole */
+		if (!is_head && !before(cb->seq, tp->highest_sack))
+			break;                          /* nothing SACKed above it */
+		if (cb->sacked & (TCPCB_SACKED | TCPCB_RECOV_RETRANS))
+			continue;
+		if (tcp_retransmit_skb(sk, skb) < 0)
+			return 0;
+		cb->sacked |= TCPCB_RECOV_RETRANS;
+		return 1;
+	}
 	return 0;
 }
 

@@ -93,7 +93,7 @@ static void tcp_probe_timer(struct sock *sk)
 	tp->probe_timer = 0;
 	if (tcp_packets_in_flight(tp) || !skb_peek(&sk->sk_write_queue))
 		return;
-	if (tp->probes_out >= tcp_retries2) {
+	if (tp->probes_out >= (sock_flag(sk, SOCK_DEAD) ? tcp_orphan_retries : tcp_retries2)) {
 		tcp_write_err(sk);
 		return;
 	}

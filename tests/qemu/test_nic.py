@@ -1,12 +1,17 @@
-"""NIC drivers end to end: virtio-net (transitional, modern-only, legacy-only)
-and e1000, each over a tap device in a network namespace this test creates.
+"""NIC drivers end to end: virtio-net (transitional, modern-only, legacy-only,
+modern/legacy without MSI-X, i.e. on the INTx line, and legacy without
+MRG_RXBUF/ANY_LAYOUT) and e1000, each over a tap device in a network
+namespace this test creates.
 
 For every model: lspci shows the device bound to its driver; the host
 pings the guest (5 of 5), the guest pings the host and 127.0.0.1; a capture
 on the host side of the tap, read with tshark, holds ARP request/reply and
-ICMP echo request/reply with valid checksums and nothing malformed; a host
-flood of 10,000 pings loses nothing and leaves the guest's sk_buff count
-where it was.  Needs root, iproute2, tcpdump and tshark.
+ICMP echo request/reply with valid checksums and nothing malformed; pulling
+the virtual cable (QEMU set_link) clears and restores RUNNING; a host flood
+of 10,000 pings loses nothing and leaves the guest's sk_buff count where it
+was.  Also: two NICs at once (eth0/eth1 in PCI order, each on its own
+network) and a NIC behind two PCI-PCI bridges.  Needs root, iproute2,
+tcpdump and tshark.
 """
 import os
 import re
@@ -29,13 +34,18 @@ MODELS = {
     'e1000': '8086:100e class 02:00 driver e1000',
     'virtio-modern-intx': '1af4:1041 class 02:00 driver virtio-net',
     'virtio-legacy-intx': '1af4:1000 class 02:00 driver virtio-net',
+    'virtio-legacy-nomrg': '1af4:1000 class 02:00 driver virtio-net',
 }
 
 # Models the harness does not know: virtio-net without MSI-X (vectors=0),
-# so the driver falls back to the INTx line through the I/O APIC.
+# so the driver falls back to the INTx line through the I/O APIC; and a
+# legacy device offering neither MRG_RXBUF nor ANY_LAYOUT (10-byte header
+# in a descriptor of its own).
 RAW_DEVICES = {
     'virtio-modern-intx': 'virtio-net-pci,disable-legacy=on,disable-modern=off,vectors=0',
     'virtio-legacy-intx': 'virtio-net-pci,disable-legacy=off,disable-modern=on,vectors=0',
+    'virtio-legacy-nomrg': ('virtio-net-pci,disable-legacy=off,disable-modern=on,'
+                            'mrg_rxbuf=off,any_layout=off'),
 }
 
 # Wireshark's checksum status: "Bad" (0) when verification failed.
@@ -89,6 +99,10 @@ def test_lspci_shows_driver(guest):
     assert MODELS[model] in out, out
     irq = 'INTx' if model.endswith('intx') or model == 'e1000' else 'MSI-X'
     assert re.search(r'eth0: .*, %s,' % irq, m.transcript), m.transcript
+    if model.startswith('virtio'):
+        # 5.1.6: 12 bytes with MRG_RXBUF or VERSION_1, else the legacy 10
+        hdr = 'header 10 split' if model == 'virtio-legacy-nomrg' else 'header 12,'
+        assert re.search(r'eth0: virtio-net .*, %s' % hdr, m.transcript), m.transcript
 
 
 def test_host_pings_guest(guest):
@@ -230,3 +244,20 @@ def test_two_nics_numbered_in_pci_order():
                 rx = re.search(r'RX packets (\d+)', block.group(0))
                 irqs = re.search(r'interrupts (\d+)', block.group(0))
                 assert rx and int(rx.group(1)) >= 3 and irqs and int(irqs.group(1)) > 0, block.group(0)
+
+
+@pytest.mark.parametrize('device', ['e1000', 'virtio-net-pci'])
+def test_device_behind_two_bridges(device):
+    """Enumeration follows PCI-PCI bridges (secondary bus numbers): the NIC
+    sits on bus 2, behind a bridge on bus 1 behind a bridge on bus 0."""
+    with NetNS() as ns:
+        extra = ['-device', 'pci-bridge,id=br1,chassis_nr=1',
+                 '-device', 'pci-bridge,id=br2,chassis_nr=2,bus=br1,addr=2',
+                 '-netdev', 'tap,id=net0,ifname=%s,script=no,downscript=no' % ns.tap,
+                 '-device', '%s,netdev=net0,bus=br2,addr=3' % device]
+        with MenuOS(mem=128, extra=extra, netns=ns.name) as m:
+            lspci = m.cmd('lspci')
+            assert re.search(r'^01:02\.0 1b36:0001 class 06:04 ', lspci, re.M), lspci
+            assert re.search(r'^02:03\.0 \S+ class 02:00 driver (e1000|virtio-net)$', lspci, re.M), lspci
+            r = ns.run(['ping', '-c', '3', '-i', '0.2', '-W', '2', GUEST], timeout=30)
+            assert ping_summary(r.stdout) == (3, 3), r.stdout
