@@ -253,6 +253,8 @@ def bench_boot(rep, args, lg):
             rep.skip('boot.direct', 'Linux', 'Linux guest not available (see above)')
     for fig, guest, argv, ready, fail, need in cases:
         setup = '%s  (until %r on serial; median of %d)' % (q(argv), ready, args.runs)
+        if guest == 'Linux':
+            setup += '; the marker comes after init has loaded the NIC modules'
         if not os.path.exists(need):
             rep.skip(fig, guest, '%s not built' % need, setup)
             continue
@@ -286,6 +288,8 @@ def bench_size(rep, args, lg):
             rep.add('size.iso', 'MenuOS', '%d bytes' % os.path.getsize(iso), 'stat -c %%s %s' % iso)
         else:
             rep.skip('size.iso', 'MenuOS', '%s not built' % iso)
+    if 'linux' in args.guests and not lg:
+        rep.skip('size.vmlinuz', 'Linux', 'Linux guest not available (see above)')
     if 'linux' in args.guests and lg:
         rep.add('size.vmlinuz', 'Linux', '%d bytes' % os.path.getsize(lg['vmlinuz']),
                 'stat -c %%s %s  (%s from %s)' % (lg['vmlinuz'], lg['kernel_version'],
@@ -347,6 +351,8 @@ def bench_mem(rep, args, lg):
                           menuos_argv(args.elf, mem='M')))
         else:
             rep.skip('mem.min', 'MenuOS', '%s not built' % args.elf)
+    if 'linux' in args.guests and not lg:
+        rep.skip('mem.min', 'Linux', 'Linux guest not available (see above)')
     if 'linux' in args.guests and lg:
         cases.append(('Linux', lambda m: linux_argv(lg, mem=m), linux_guest.READY_MARKER, LINUX_FAIL, 2, 128,
                       linux_argv(lg, mem='M')))
@@ -467,65 +473,86 @@ def net_hi(rep, tag, guest, setup, n):
                 % (res['nerrors'], '; '.join(res['errors'][:2])), cmd)
 
 
-def rate(nbytes, secs):
-    return '%.2f MiB/s = %.1f Mbit/s (%d bytes in %.2f s)' % (
-        nbytes / secs / 1048576, nbytes * 8 / secs / 1e6, nbytes, secs)
+class BenchError(Exception):
+    """One measurement run failed; the message says how."""
 
 
-def net_push(rep, tag, guest, setup, mbytes):
-    """host -> guest discard server on 5002."""
-    argv = [PY, NETCLIENT, 'push', GUEST_IP, '5002', str(mbytes * 1048576), '60']
-    cmd = 'ip netns exec %s %s; %s' % (NETNS, q(argv), setup)
-    r = nsrun(argv, timeout=120 + 30 * mbytes, cwd=ROOT)
+def push_once(mbytes):
+    """host -> guest discard server on 5002: (bytes, seconds, note)."""
+    r = nsrun(push_argv(mbytes), timeout=120 + 30 * mbytes, cwd=ROOT)
     try:
         res = json.loads(r.stdout.strip().split('\n')[-1])
     except (ValueError, IndexError):
-        res = {'error': _lastlines(r.stdout + r.stderr)}
+        raise BenchError('client: %s' % _lastlines(r.stdout + r.stderr)) from None
     if 'error' in res:
-        rep.add('net.bulk-host->guest' + tag, guest, 'FAILED: %s' % res['error'], cmd)
-        return
+        raise BenchError(res['error'])
     if res['peer_closed']:
-        rep.add('net.bulk-host->guest' + tag, guest, rate(res['bytes'], res['seconds']), cmd)
-    else:
-        rep.add('net.bulk-host->guest' + tag, guest, rate(res['bytes'], res['seconds_to_last_send'])
-                + ' [guest did not close; timed to last send]', cmd)
+        return res['bytes'], res['seconds'], ''
+    return res['bytes'], res['seconds_to_last_send'], 'guest did not close; timed to last send'
 
 
-def net_pull(rep, tag, guest, setup, mbytes, start_send, wait_send):
-    """guest -> host discard server on 10.0.2.2:5003; start_send() types the
-    guest's send command, wait_send() waits until it is done."""
-    argv = [PY, NETCLIENT, 'discard', HOST_IP, '5003', '120']
-    srv = subprocess.Popen(['ip', 'netns', 'exec', NETNS] + argv, cwd=ROOT, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)
+def push_argv(mbytes):
+    return [PY, NETCLIENT, 'push', GUEST_IP, '5002', str(mbytes * 1048576), '60']
+
+
+def pull_argv(mbytes, limit):
+    return [PY, NETCLIENT, 'discard', HOST_IP, '5003', '120'] + ([str(mbytes * 1048576)] if limit else [])
+
+
+def pull_once(mbytes, start_send, wait_send, limit=False):
+    """guest -> host discard server on 10.0.2.2:5003: (bytes, seconds, note).
+    start_send() types the guest's send command, wait_send() waits until it
+    is done.  With limit the server closes after mbytes MiB (the guest
+    streams until the peer closes)."""
+    srv = subprocess.Popen(['ip', 'netns', 'exec', NETNS] + pull_argv(mbytes, limit), cwd=ROOT,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         first = srv.stdout.readline()
         if 'listening' not in first:
-            raise RuntimeError('discard server did not start: %s %s' % (first, srv.stderr.read()))
-        cmdline = start_send()
-        cmd = 'guest: %s; host: ip netns exec %s %s; %s' % (cmdline, NETNS, q(argv), setup)
+            raise BenchError('discard server did not start: %s %s' % (first, srv.stderr.read()))
+        start_send()
         try:
             wait_send()
         except (pexpect.TIMEOUT, pexpect.EOF) as e:
-            rep.add('net.bulk-guest->host' + tag, guest, 'FAILED: guest command: %s' % type(e).__name__,
-                    cmd)
-            return
+            raise BenchError('guest command: %s' % type(e).__name__) from None
         try:
             outs, errs = srv.communicate(timeout=30)
         except subprocess.TimeoutExpired:
-            rep.add('net.bulk-guest->host' + tag, guest, 'FAILED: host server saw no EOF', cmd)
-            return
+            raise BenchError('host server saw no EOF') from None
         try:
             res = json.loads(outs.strip().split('\n')[-1])
         except (ValueError, IndexError):
-            res = {'error': _lastlines(outs + errs)}
+            raise BenchError(_lastlines(outs + errs)) from None
         if 'error' in res or not res.get('bytes'):
-            rep.add('net.bulk-guest->host' + tag, guest, 'FAILED: %s' % res.get('error', 'no data'), cmd)
-            return
-        rep.add('net.bulk-guest->host' + tag, guest, rate(res['bytes'], res['seconds']), cmd)
+            raise BenchError(res.get('error', 'no data'))
+        return res['bytes'], res['seconds'], ''
     finally:
         if srv.poll() is None:
             srv.kill()
             srv.wait()
+
+
+def bulk(rep, fig, guest, cmd, once, reps, check=None, check_fig='', check_setup=''):
+    """Runs once() reps times; reports the median rate and every run's rate.
+    check() (after each run) returns a string for the check_fig line."""
+    results, checks = [], []
+    for i in range(reps):
+        try:
+            results.append(once())
+        except BenchError as e:
+            rep.add(fig, guest, 'FAILED (run %d of %d): %s' % (i + 1, reps, e), cmd)
+            return
+        if check:
+            checks.append(check())
+    rates = sorted(b / s for b, s, _ in results)
+    med = statistics.median(rates)
+    notes = sorted(set(n for _, _, n in results if n))
+    rep.add(fig, guest, 'median %.2f MiB/s = %.1f Mbit/s (runs: %s MiB/s; %s bytes each)%s'
+            % (med / 1048576, med * 8 / 1e6, ' '.join('%.1f' % (r / 1048576) for r in rates),
+               '/'.join(sorted(set(str(b) for b, _, _ in results))),
+               ' [%s]' % '; '.join(notes) if notes else ''), cmd)
+    if checks:
+        rep.add(check_fig, guest, '; '.join(checks), check_setup)
 
 
 def menuos_commands(con):
@@ -560,15 +587,19 @@ def bench_net_menuos(rep, args, model):
             # foreground (then Ctrl-C ends it after the transfer).
             con.start_cmd('sink 5002')
             fg = con.child.expect_exact([PROMPT, pexpect.TIMEOUT], timeout=3) == 1
-            net_push(rep, tag, 'MenuOS', 'guest: sink 5002; ' + setup, args.mbytes)
-            # sink prints what it got when the connection ends
-            try:
-                con.child.expect(r'sink: (\d+) bytes from \S+ in (\d+) ms', timeout=30)
-                got = 'guest counted %s bytes in %s ms' % con.child.match.groups()
-            except pexpect.TIMEOUT:
-                got = 'guest printed no sink summary'
-            rep.add('net.bulk-host->guest-check' + tag, 'MenuOS', got,
-                    'guest: the line `sink: N bytes from ... in T ms` on the console')
+
+            def sink_check():
+                # sink prints what it got when the connection ends
+                try:
+                    con.child.expect(r'sink: (\d+) bytes from \S+ in (\d+) ms', timeout=30)
+                    return '%s bytes in %s ms' % con.child.match.groups()
+                except pexpect.TIMEOUT:
+                    return 'no sink summary'
+            bulk(rep, 'net.bulk-host->guest' + tag, 'MenuOS',
+                 'ip netns exec %s %s; guest: sink 5002; %s' % (NETNS, q(push_argv(args.mbytes)), setup),
+                 lambda: push_once(args.mbytes), args.reps, sink_check,
+                 'net.bulk-host->guest-check' + tag,
+                 'guest: the line `sink: N bytes from ... in T ms` on the console, per run')
             if fg:
                 con.child.send('\x03')
                 con.child.expect_exact(PROMPT, timeout=20)
@@ -576,14 +607,18 @@ def bench_net_menuos(rep, args, model):
             rep.skip('net.bulk-host->guest' + tag, 'MenuOS', 'no sink command in this build', setup)
         if 'send' in cmds:
             line = 'send %s 5003 %d' % (HOST_IP, args.mbytes)
-            net_pull(rep, tag, 'MenuOS', setup, args.mbytes,
-                     lambda: (con.start_cmd(line), line)[1],
-                     lambda: con.child.expect_exact(PROMPT, timeout=120 + 30 * args.mbytes))
-            m = re.search(r'send: (\d+) bytes to \S+ in (\d+) ms, ([0-9.]+) Mbit/s', con.child.before)
-            rep.add('net.bulk-guest->host-guest-view' + tag, 'MenuOS',
-                    '%s bytes in %s ms, %s Mbit/s' % m.groups() if m else
-                    'no rate line: %s' % _lastlines(con.child.before.replace('\r', '')),
-                    'guest: %s (its own report: connect to the peer\'s close)' % line)
+
+            def send_check():
+                m = re.search(r'send: (\d+) bytes to \S+ in (\d+) ms, ([0-9.]+) Mbit/s', con.child.before)
+                return ('%s bytes in %s ms, %s Mbit/s' % m.groups() if m else
+                        'no rate line: %s' % _lastlines(con.child.before.replace('\r', '')))
+            bulk(rep, 'net.bulk-guest->host' + tag, 'MenuOS',
+                 'guest: %s; host: ip netns exec %s %s; %s'
+                 % (line, NETNS, q(pull_argv(args.mbytes, False)), setup),
+                 lambda: pull_once(args.mbytes, lambda: con.start_cmd(line),
+                                   lambda: con.child.expect_exact(PROMPT, timeout=120 + 30 * args.mbytes)),
+                 args.reps, send_check, 'net.bulk-guest->host-guest-view' + tag,
+                 'guest: %s (its own report, per run: connect to the peer\'s close)' % line)
         else:
             rep.skip('net.bulk-guest->host' + tag, 'MenuOS', 'no send command in this build', setup)
     except (pexpect.TIMEOUT, pexpect.EOF) as e:
@@ -614,16 +649,29 @@ def bench_net_linux(rep, args, lg, model):
             return
         if not net_ping(rep, tag, 'Linux', setup):
             return
-        net_hi(rep, tag, 'Linux', setup, args.hi_n)
-        net_push(rep, tag, 'Linux', setup, args.mbytes)
-        got = con.cmd('cat /tmp/sink.bytes', timeout=20).split('\n')[1:]
-        rep.add('net.bulk-host->guest-check' + tag, 'Linux', 'guest counted %s bytes'
-                % (got[0].strip() if got else '?'), 'guest: cat /tmp/sink.bytes (written by wc -c in /sink.sh)')
-        line = ('dd if=/dev/zero bs=65536 count=%d 2>/dev/null | nc %s 5003'
-                % (args.mbytes * 16, HOST_IP))
-        net_pull(rep, tag, 'Linux', setup, args.mbytes,
-                 lambda: (line, _cmd_bg(con, line))[0],
-                 lambda: con.child.expect('SENDDONE\r*\n', timeout=120 + 30 * args.mbytes))
+        net_hi(rep, tag, 'Linux', 'guest: busybox nc -ll -p 5001 -e /hi.sh (a fork and exec of sh '
+               'and head per connection); ' + setup, args.hi_n)
+
+        def sink_check():
+            out = con.cmd('cat /tmp/sink.bytes; rm -f /tmp/sink.bytes', timeout=20)
+            m = re.search(r'^\s*(\d+)\s*$', out, re.M)
+            return '%s bytes' % m.group(1) if m else 'no count: %s' % _lastlines(out)
+        bulk(rep, 'net.bulk-host->guest' + tag, 'Linux',
+             'ip netns exec %s %s; %s' % (NETNS, q(push_argv(args.mbytes)), setup),
+             lambda: push_once(args.mbytes), args.reps, sink_check, 'net.bulk-host->guest-check' + tag,
+             'guest: cat /tmp/sink.bytes (written by wc -c in /sink.sh), per run')
+        # nc reads /dev/zero itself: through a pipe (dd | nc) busybox nc's
+        # small reads made the pipe, not the network, the bottleneck
+        # (3.5 MiB/s against 22 MiB/s measured).  The host server closes
+        # after MBYTES MiB, which ends nc.
+        line = 'nc %s 5003 </dev/zero' % HOST_IP
+        bulk(rep, 'net.bulk-guest->host' + tag, 'Linux',
+             'guest: %s; host: ip netns exec %s %s; %s'
+             % (line, NETNS, q(pull_argv(args.mbytes, True)), setup),
+             lambda: pull_once(args.mbytes, lambda: _type_with_marker(con, line),
+                               lambda: con.child.expect('SENDDONE\r*\n', timeout=120 + 30 * args.mbytes),
+                               limit=True),
+             args.reps)
     except (pexpect.TIMEOUT, pexpect.EOF) as e:
         rep.add('net' + tag, 'Linux', 'FAILED: console %s: %s' % (type(e).__name__, _lastlines(con.tail())),
                 setup)
@@ -631,7 +679,8 @@ def bench_net_linux(rep, args, lg, model):
         con.close()
 
 
-def _cmd_bg(con, line):
+def _type_with_marker(con, line):
+    """Types line on the Linux console; SENDDONE is printed when it ends."""
     con.child.send('%s; echo SEND""DONE\r' % line)
 
 
@@ -672,6 +721,7 @@ def main():
     ap.add_argument('--runs', type=int, default=5, help='boots per boot-time figure')
     ap.add_argument('--hi-n', type=int, default=300, help='hello/hi exchanges')
     ap.add_argument('--mbytes', type=int, default=64, help='MiB per bulk transfer')
+    ap.add_argument('--reps', type=int, default=3, help='runs per bulk transfer figure (median)')
     ap.add_argument('--boot-timeout', type=int, default=120)
     ap.add_argument('--mem-timeout', type=int, default=20)
     ap.add_argument('--net-timeout', type=int, default=120)
@@ -694,6 +744,13 @@ def main():
              % (time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime()), rev or '?'))
     rep.note('host: %s, %d CPUs, load average %s; %s; all guests: -accel tcg -m 128 unless stated'
              % (os.uname().release, os.cpu_count(), ' '.join(open('/proc/loadavg').read().split()[:3]), qv))
+
+    rep.note('boot: wall time from spawning QEMU (serial on a pexpect pty) until the marker appears; '
+             'percentiles: nearest rank; MiB = 2^20 bytes, Mbit = 10^6 bits')
+    rep.note('net: host side in netns %s (tap %s, %s/24), guest %s; throughput timed on the host: '
+             'host->guest from connect until the guest closes after our EOF, guest->host from accept '
+             'until EOF (Linux: until the %d MiB-th byte, then the host closes)'
+             % (NETNS, TAP, HOST_IP, GUEST_IP, args.mbytes))
 
     lg = None
     if 'linux' in args.guests:

@@ -9,9 +9,11 @@ its traffic stays there.  Each mode prints one JSON object on stdout.
   netclient.py push HOST PORT BYTES [TIMEOUT]
       connect, send BYTES of zeros, shut down the sending side, wait until
       the peer closes.  Reports bytes and seconds (connect to peer close).
-  netclient.py discard ADDR PORT [TIMEOUT]
-      accept one connection, read to EOF.  Prints {"listening": PORT} first
-      (one line, flushed), then bytes and seconds (accept to EOF).
+  netclient.py discard ADDR PORT [TIMEOUT [LIMIT]]
+      accept one connection, read to EOF, or with LIMIT > 0 until LIMIT
+      bytes have come and then close (for a sender that streams until the
+      peer closes).  Prints {"listening": PORT} first (one line, flushed),
+      then bytes and seconds (accept to EOF or to the LIMIT-th byte).
 """
 import json
 import socket
@@ -81,7 +83,7 @@ def push(host, port, nbytes, timeout=120.0):
          'peer_closed': closed})
 
 
-def discard(addr, port, timeout=120.0):
+def discard(addr, port, timeout=120.0, limit=0):
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind((addr, port))
@@ -98,6 +100,8 @@ def discard(addr, port, timeout=120.0):
             if not d:
                 break
             n += len(d)
+            if limit and n >= limit:
+                break
     finally:
         t1 = time.perf_counter()
         c.close()
@@ -116,7 +120,7 @@ def main(argv):
         elif mode == 'push':
             push(host, port, int(rest[0]), *map(float, rest[1:2]))
         elif mode == 'discard':
-            discard(host, port, *map(float, rest[0:1]))
+            discard(host, port, *map(float, rest[0:1]), *map(int, rest[1:2]))
         else:
             sys.exit('unknown mode %r\n%s' % (mode, __doc__))
     except OSError as e:
