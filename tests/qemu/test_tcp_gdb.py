@@ -1,4 +1,4 @@
-"""The Linux lab under gdb: QEMU -s -S, breakpoints on the socket calls and the
+"""The Linux lab under gdb: QEMU -S with its gdb stub, breakpoints on the socket calls and the
 TCP functions, `replyhi` then `hello` typed on the console; the breakpoints are
 hit in handshake order."""
 import os
@@ -15,10 +15,10 @@ BREAKS = ['__sys_socket', '__sys_bind', '__sys_listen', '__sys_accept4', '__sys_
           'tcp_check_req', 'inet_csk_accept']
 
 
-def gdb_script(path):
+def gdb_script(path, port):
     lines = ['set pagination off', 'set confirm off', 'set architecture i386:x86-64',
              'file %s' % os.path.join(ROOT, build_path('menuos.elf')),
-             'target remote localhost:1234']
+             'target remote localhost:%d' % port]
     for b in BREAKS:
         lines += ['break %s' % b, 'commands', 'silent', 'printf "HIT %s\\n"' % b, 'continue',
                   'end']
@@ -36,7 +36,7 @@ def test_handshake_breakpoints_in_order():
     m.start()
     with tempfile.TemporaryDirectory() as d:
         script = os.path.join(d, 'tcp.gdb')
-        gdb_script(script)
+        gdb_script(script, m.gdb_port)
         g = subprocess.Popen(['gdb', '-q', '-batch', '-nx', '-x', script], cwd=ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
