@@ -44,7 +44,6 @@ void inet_csk_listen_stop(struct sock *sk)
 
 		list_del(&ctp->accept_node);
 		tp->accept_queue.accept_qlen--;
-		ctp->parent = NULL;
 		tcp_disconnect_reset(child, 0);
 		tcp_close(child);
 	}
@@ -107,7 +106,6 @@ __attribute__((noinline)) struct sock *inet_csk_accept(struct sock *sk, int nonb
 	ctp = list_first_entry(&tp->accept_queue.accept_queue, struct tcp_sock, accept_node);
 	list_del(&ctp->accept_node);
 	tp->accept_queue.accept_qlen--;
-	ctp->parent = NULL;
 	*err = 0;
 	return &ctp->sk;
 }

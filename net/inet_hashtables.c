@@ -144,7 +144,8 @@ int inet_listen_conflict(const struct sock *sk)
 	list_for_each_entry(sk2, &bhash[sk->sk_num % BHASH_SIZE], sk_bind_node) {
 		if (sk2 == sk || sk2->sk_num != sk->sk_num || sk2->sk_state != TCP_LISTEN)
 			continue;
-		if (!sk2->sk_rcv_saddr || !sk->sk_rcv_saddr || sk2->sk_rcv_saddr == sk->sk_rcv_saddr)
+		if (!sk2->sk_rcv_saddr || !sk->sk_rcv_saddr ||
+		    sk2->sk_rcv_saddr == sk->sk_rcv_saddr)
 			return 1;
 	}
 	return 0;

@@ -7,6 +7,7 @@
 
 #include "net/ip.h"
 #include "net/checksum.h"
+#include "net/loopback.h"
 #include "net/platform.h"
 
 struct ip_mib ip_statistics;
@@ -52,10 +53,28 @@ int ip_rcv(struct sk_buff *skb)
 	if (tot_len < ihl)
 		goto hdr_error;                 /* total length inside the header */
 	skb_trim(skb, tot_len);                 /* drop Ethernet padding */
-	if ((ntohl(iph->saddr) >> 28) == 0xe || iph->saddr == htonl(0xffffffffu))
+	if ((ntohl(iph->saddr) >> 28) == 0xe || ip_is_broadcast(iph->saddr, dev))
 		goto addr_error;                /* RFC 1122 3.2.1.3: source must be unicast */
+	/*
+	 * RFC 1122 3.2.1.3 (g): 127/8 "MUST NOT appear outside a host".  From a
+	 * NIC, such a datagram is forged: without this check it would reach
+	 * sockets bound to 127.0.0.1, and our answer would leave eth0 with a
+	 * loopback source address (found by tests/fuzz/fuzz_rx).
+	 */
+	if (!(dev->flags & IFF_LOOPBACK) &&
+	    ((ntohl(iph->saddr) & LOOPBACK_MASK) == LOOPBACK_NET ||
+	     (ntohl(iph->daddr) & LOOPBACK_MASK) == LOOPBACK_NET))
+		goto addr_error;
 	if (!ip_is_local_addr(iph->daddr) && !ip_is_broadcast(iph->daddr, dev))
 		goto addr_error;                /* not ours; we do not forward */
+	/*
+	 * RFC 1122 3.2.1.3 (a): 0.0.0.0 is a source only while a host learns
+	 * its address, which it does by broadcast (as Linux's martian check).
+	 * A unicast from it could only be answered to 0.0.0.0 (fuzz_rx saw
+	 * SYN-ACKs sent there).
+	 */
+	if (iph->saddr == 0 && !ip_is_broadcast(iph->daddr, dev))
+		goto addr_error;
 	if (skb->pkt_type == PACKET_HOST && ip_is_broadcast(iph->daddr, dev))
 		skb->pkt_type = PACKET_BROADCAST;  /* so no ICMP error answers it */
 	return ip_local_deliver(skb);

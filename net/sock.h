@@ -48,7 +48,6 @@ struct sock {
 	int sk_refcnt;
 	unsigned int sk_flags;          /* SOCK_DEAD, ... */
 	int sk_err;                     /* pending error (positive errno, as Linux) */
-	int sk_err_soft;                /* last soft error (ICMP), reported on timeout */
 	unsigned int sk_shutdown;       /* RCV_SHUTDOWN | SEND_SHUTDOWN */
 	int sk_reuse;                   /* SO_REUSEADDR */
 	int sk_userlocks;               /* the user bound an address (do not auto-unbind) */
@@ -71,7 +70,10 @@ static inline void sock_hold(struct sock *sk) { sk->sk_refcnt++; }
 void sock_put(struct sock *sk);
 /* Wakes tasks blocked on sk and every poll() in progress. */
 void sk_wake(struct sock *sk);
-static inline int sock_flag(const struct sock *sk, unsigned int f) { return (sk->sk_flags & f) != 0; }
+static inline int sock_flag(const struct sock *sk, unsigned int f)
+{
+	return (sk->sk_flags & f) != 0;
+}
 static inline void sock_set_flag(struct sock *sk, unsigned int f) { sk->sk_flags |= f; }
 static inline void sock_reset_flag(struct sock *sk, unsigned int f) { sk->sk_flags &= ~f; }
 

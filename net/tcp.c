@@ -136,7 +136,10 @@ static int tcp_queue_data(struct sock *sk, const uint8_t *buf, size_t len)
 			/* room for small writes that follow, so that they
 			 * coalesce (Nagle needs that); a loopback MSS near
 			 * 64 KiB is not worth reserving for a few bytes */
-			size_t size = len - done > TCP_SKB_MIN_ALLOC ? len - done : TCP_SKB_MIN_ALLOC;
+			size_t size = len - done;
+
+			if (size < TCP_SKB_MIN_ALLOC)
+				size = TCP_SKB_MIN_ALLOC;
 
 			if (size > tp->mss_cache)
 				size = tp->mss_cache;
@@ -436,8 +439,9 @@ int tcp_get_sock_info(struct tcp_sock_info *out, int max)
 			i->lport = sk->sk_num;
 			i->rport = ntohs(sk->sk_dport);
 			i->state = sk->sk_state;
-			i->send_q = sk->sk_state == TCP_LISTEN ? (unsigned int)tp->accept_queue.accept_qlen :
-				    sk->sk_wmem_queued;
+			/* a listener's Send-Q is its accept queue, as in Linux */
+			i->send_q = sk->sk_state == TCP_LISTEN ?
+				    (unsigned int)tp->accept_queue.accept_qlen : sk->sk_wmem_queued;
 			i->recv_q = sk->sk_rmem_queued;
 			i->retrans = tp->total_retrans;
 			i->orphan = sock_flag(sk, SOCK_DEAD);

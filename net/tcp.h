@@ -103,13 +103,11 @@ struct tcp_skb_cb {
 	uint32_t seq;           /* first sequence number */
 	uint32_t end_seq;       /* seq + SYN + FIN + data length */
 	uint32_t ack_seq;       /* received segments: the acknowledgment number */
-	uint64_t when;          /* sent segments: time of last transmission (ms) */
 	uint8_t tcp_flags;      /* TCPHDR_* */
 	uint8_t sacked;         /* TCPCB_* */
 	uint16_t window;        /* received segments: raw window field, host order */
 } __attribute__((packed));
-#define TCPCB_RETRANS 0x1       /* sent more than once (Karn: no RTT sample) */
-#define TCPCB_EVER_SENT 0x2
+#define TCPCB_EVER_SENT 0x2     /* sent once: a resend is a retransmission (Karn) */
 #define TCPCB_SACKED 0x4        /* the peer has it (a SACK block covers it) */
 #define TCPCB_RECOV_RETRANS 0x8 /* retransmitted in the current recovery */
 #define TCP_SKB_CB(skb) ((struct tcp_skb_cb *)&(skb)->cb[0])
@@ -195,12 +193,9 @@ struct tcp_sock {
 	struct timer_list delack_timer;
 	struct timer_list tw_timer;     /* TIME-WAIT 2*MSL, orphan FIN-WAIT-2 */
 
-	/* listening socket: SYN and accept queues; child: its listener */
+	/* listening socket: SYN and accept queues; child: its place in them */
 	struct request_sock_queue accept_queue;
 	struct list_head accept_node;   /* on the listener's accept_queue */
-	struct sock *parent;
-
-	uint64_t syn_time;              /* when the SYN was first sent (ms) */
 };
 
 static inline struct tcp_sock *tcp_sk(const struct sock *sk) { return (struct tcp_sock *)sk; }
@@ -352,7 +347,8 @@ void inet_hash(struct sock *sk);          /* into ehash, or lhash if LISTEN */
 void inet_unhash(struct sock *sk);
 void inet_bind_hash(struct sock *sk, uint16_t port);
 void inet_put_port(struct sock *sk);
-struct sock *inet_lookup_established(uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport);
+struct sock *inet_lookup_established(uint32_t saddr, uint16_t sport, uint32_t daddr,
+				     uint16_t dport);
 struct sock *inet_lookup_listener(uint32_t daddr, uint16_t dport);
 /* Binds sk to port (host order; 0: pick an ephemeral port).  -EADDRINUSE. */
 int inet_csk_get_port(struct sock *sk, uint16_t port);

@@ -85,7 +85,7 @@ int tcp_cong_dupack(struct sock *sk)
 
 /*
  * An ACK for new data while in fast recovery (RFC 6582 3.2 steps 4-5).
- * Full ACK: deflate to min(ssthresh, FlightSize + SMSS) and leave.
+ * Full ACK: deflate to ssthresh and leave.
  * Partial ACK: retransmit the next hole, deflate by the amount acked and
  * add back one SMSS if that was at least one SMSS.
  */
@@ -95,11 +95,9 @@ int tcp_cong_recovery_ack(struct sock *sk, uint32_t acked)
 	uint32_t mss = tp->mss_cache;
 
 	if (!before(tp->snd_una, tp->recover)) {
-		uint32_t flight = tp->snd_max - tp->snd_una;
-
-		tp->snd_cwnd = flight + mss < tp->snd_ssthresh ? flight + mss : tp->snd_ssthresh;
-		if (tp->snd_cwnd < mss)
-			tp->snd_cwnd = mss;
+		/* RFC 6582 3.2 step 6, option (2): cwnd = ssthresh (option (1)
+		 * would restart from two segments when little is in flight) */
+		tp->snd_cwnd = tp->snd_ssthresh;
 		tp->in_recovery = 0;
 		tp->dupacks = 0;
 		return 0;

@@ -15,6 +15,11 @@
 
 unsigned int tcp_challenge_ack_limit = 1000;
 
+static uint32_t get_be32(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
 void tcp_parse_options(const struct sk_buff *skb, struct tcp_options_received *opt)
 {
 	const struct tcphdr *th = tcp_hdr(skb);
@@ -58,10 +63,8 @@ void tcp_parse_options(const struct sk_buff *skb, struct tcp_options_received *o
 				int i, n = (olen - 2) / 8;
 
 				for (i = 0; i < n && i < TCP_MAX_SACKS; i++) {
-					const uint8_t *b = p + 2 + 8 * i;
-
-					opt->sack[i][0] = (uint32_t)b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3];
-					opt->sack[i][1] = (uint32_t)b[4] << 24 | b[5] << 16 | b[6] << 8 | b[7];
+					opt->sack[i][0] = get_be32(p + 2 + 8 * i);
+					opt->sack[i][1] = get_be32(p + 6 + 8 * i);
 				}
 				opt->num_sacks = (uint8_t)i;
 			}
@@ -193,15 +196,15 @@ static uint32_t tcp_clean_rtx_queue(struct sock *sk, uint32_t ack)
 
 /*
  * RFC 2018 / RFC 6675: marks the sent segments that the SACK blocks of
- * this ACK cover.  Blocks outside [SND.UNA, SND.MAX] are ignored (RFC
- * 2883 D-SACKs and forged blocks alike).
+ * this ACK cover; returns 1 if any was not marked before.  Blocks outside
+ * [SND.UNA, SND.MAX] are ignored (RFC 2883 D-SACKs and forged blocks alike).
  */
-static void tcp_sacktag(struct sock *sk, const struct sk_buff *skb)
+static int tcp_sacktag(struct sock *sk, const struct sk_buff *skb)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct tcp_options_received opt;
 	struct list_head *pos;
-	int i;
+	int i, newly = 0;
 
 	tcp_parse_options(skb, &opt);
 	for (i = 0; i < opt.num_sacks; i++) {
@@ -217,10 +220,14 @@ static void tcp_sacktag(struct sock *sk, const struct sk_buff *skb)
 
 			if (!before(cb->seq, end))
 				break;
-			if (!before(cb->seq, start) && !after(cb->end_seq, end))
+			if (!before(cb->seq, start) && !after(cb->end_seq, end) &&
+			    !(cb->sacked & TCPCB_SACKED)) {
 				cb->sacked |= TCPCB_SACKED;
+				newly = 1;
+			}
 		}
 	}
+	return newly;
 }
 
 /* A new recovery episode: every segment may be retransmitted once again. */
@@ -237,7 +244,8 @@ static void tcp_ack_update_window(struct sock *sk, const struct tcp_skb_cb *cb)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 
-	if (before(tp->snd_wl1, cb->seq) || (tp->snd_wl1 == cb->seq && !before(cb->ack_seq, tp->snd_wl2))) {
+	if (before(tp->snd_wl1, cb->seq) ||
+	    (tp->snd_wl1 == cb->seq && !before(cb->ack_seq, tp->snd_wl2))) {
 		uint32_t nwin = (uint32_t)cb->window << tp->snd_wscale;
 
 		if (nwin && !tp->snd_wnd)
@@ -260,6 +268,7 @@ static int tcp_ack(struct sock *sk, struct sk_buff *skb, unsigned int payload)
 	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 	uint32_t ack = cb->ack_seq, prior_wnd = tp->snd_wnd;
 	uint32_t prior_in_flight = tp->snd_max - tp->snd_una, acked;
+	int new_sack = 0;
 
 	if (after(ack, tp->snd_max)) {
 		/* acks something not yet sent: ACK and drop (RFC 9293, RFC 5961 5.2) */
@@ -276,15 +285,17 @@ static int tcp_ack(struct sock *sk, struct sk_buff *skb, unsigned int payload)
 	}
 	tcp_ack_update_window(sk, cb);
 	if (tp->sack_ok && tcp_hdrlen(tcp_hdr(skb)) > sizeof(struct tcphdr))
-		tcp_sacktag(sk, skb);
+		new_sack = tcp_sacktag(sk, skb);
 	if (before(tp->highest_sack, ack))
 		tp->highest_sack = ack;
 
 	if (ack == tp->snd_una) {
 		/* RFC 5681 2: a duplicate ACK carries no data, does not change
-		 * the window, and there is outstanding data */
+		 * the window, and there is outstanding data; RFC 6675 2: with
+		 * SACK, one that SACKs new data counts even if the window moved
+		 * (receivers grow their window as the application reads) */
 		if (payload == 0 && !(cb->tcp_flags & (TCPHDR_SYN | TCPHDR_FIN)) &&
-		    tp->snd_wnd == prior_wnd && tp->snd_una != tp->snd_max) {
+		    (tp->snd_wnd == prior_wnd || new_sack) && tp->snd_una != tp->snd_max) {
 			int was_in_recovery = tp->in_recovery;
 
 			if (tcp_cong_dupack(sk)) {
@@ -551,8 +562,8 @@ __attribute__((noinline)) int tcp_conn_request(struct sock *listener, struct sk_
 	/* SYN queue full: the oldest request makes room (a flood cannot
 	 * lock out a client that completes its handshake in time) */
 	if (inet_csk_reqsk_queue_is_full(listener)) {
-		struct request_sock *old = list_first_entry(&tcp_sk(listener)->accept_queue.syn_queue,
-							    struct request_sock, node);
+		struct request_sock_queue *q = &tcp_sk(listener)->accept_queue;
+		struct request_sock *old = list_first_entry(&q->syn_queue, struct request_sock, node);
 
 		tcp_statistics.syn_drops++;
 		inet_csk_reqsk_queue_drop(listener, old);
@@ -776,7 +787,8 @@ int tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 			tcp_v4_send_reset(sk, skb);
 			break;
 		}
-		if (cb->tcp_flags & TCPHDR_SYN)
+		/* SYN+FIN opens nothing (a scanner's probe; Linux drops it too) */
+		if ((cb->tcp_flags & (TCPHDR_SYN | TCPHDR_FIN)) == TCPHDR_SYN)
 			return tcp_conn_request(sk, skb);
 		break;
 	case TCP_SYN_SENT:

@@ -273,7 +273,6 @@ struct sock *tcp_v4_syn_recv_sock(struct sock *listener, struct sk_buff *skb,
 	newtp->rcv_wnd = tcp_receive_space(newsk);
 	tcp_sync_mss(newsk);
 	tcp_cong_init(newsk);
-	newtp->parent = listener;
 
 	inet_bind_hash(newsk, listener->sk_num);
 	newsk->sk_userlocks = 1;
@@ -326,8 +325,12 @@ __attribute__((noinline)) int tcp_v4_rcv(struct sk_buff *skb)
 	if (csum_tcpudp_magic(iph->saddr, iph->daddr, (uint16_t)skb->len, IPPROTO_TCP,
 			      csum_partial(skb->data, skb->len, 0)) != 0)
 		goto bad;                       /* RFC 9293 3.1: checksum failed */
-	if (iph->daddr == htonl(INADDR_BROADCAST) || (ntohl(iph->daddr) >> 28) == 0xe)
-		goto discard;                   /* RFC 1122 4.2.3.10: unicast only */
+	/* RFC 1122 4.2.3.10: unicast only.  ip_rcv marks a directed broadcast
+	 * (10.0.2.255) PACKET_BROADCAST; the address tests alone let it in and
+	 * we answered it with a RST from the broadcast address (fuzz_rx). */
+	if (skb->pkt_type != PACKET_HOST || iph->daddr == htonl(INADDR_BROADCAST) ||
+	    (ntohl(iph->daddr) >> 28) == 0xe)
+		goto discard;
 	skb_reset_transport_header(skb);
 
 	cb->seq = ntohl(th->seq);
@@ -337,7 +340,6 @@ __attribute__((noinline)) int tcp_v4_rcv(struct sk_buff *skb)
 	cb->tcp_flags = th->flags;
 	cb->window = ntohs(th->window);
 	cb->sacked = 0;
-	cb->when = 0;
 	tcp_statistics.in_segs++;
 
 	sk = inet_lookup_established(iph->saddr, th->source, iph->daddr, th->dest);

@@ -254,7 +254,6 @@ __attribute__((noinline)) int tcp_connect(struct sock *sk)
 	TCP_SKB_CB(skb)->tcp_flags = TCPHDR_SYN;
 	TCP_SKB_CB(skb)->sacked = 0;
 	skb_queue_tail(&sk->sk_write_queue, skb);
-	tp->syn_time = jiffies_ms();
 	tcp_write_xmit(sk);
 	return 0;
 }
@@ -317,8 +316,10 @@ void tcp_send_active_reset(struct sock *sk)
 void tcp_send_fin(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
-	struct sk_buff *tail = skb_queue_len(&sk->sk_write_queue) ?
-			       list_entry(sk->sk_write_queue.list.prev, struct sk_buff, list) : NULL;
+	struct sk_buff *tail = NULL;
+
+	if (skb_queue_len(&sk->sk_write_queue))
+		tail = list_entry(sk->sk_write_queue.list.prev, struct sk_buff, list);
 
 	if (tp->fin_queued)
 		return;
@@ -329,8 +330,13 @@ void tcp_send_fin(struct sock *sk)
 	} else {
 		struct sk_buff *skb = alloc_skb(1);
 
-		if (!skb)
-			return;  /* the caller's state already says FIN; the RTO path cannot help */
+		if (!skb) {
+			/* no memory for the FIN: abort rather than hang in a
+			 * FIN state no timer would end (RFC 9293 3.10.5 ABORT) */
+			tcp_send_active_reset(sk);
+			tcp_done(sk);
+			return;
+		}
 		TCP_SKB_CB(skb)->seq = tp->write_seq;
 		TCP_SKB_CB(skb)->end_seq = tp->write_seq + 1;
 		TCP_SKB_CB(skb)->tcp_flags = TCPHDR_FIN;
@@ -358,7 +364,6 @@ static int tcp_fragment(struct sock *sk, struct sk_buff *skb, unsigned int len)
 	ncb->end_seq = cb->end_seq;
 	ncb->tcp_flags = cb->tcp_flags & TCPHDR_FIN;
 	ncb->sacked = cb->sacked;
-	ncb->when = cb->when;
 	cb->tcp_flags &= ~TCPHDR_FIN;
 	cb->end_seq = cb->seq + len;
 	list_add(&nskb->list, &skb->list);
@@ -373,7 +378,6 @@ static void tcp_skb_sent(struct sock *sk, struct sk_buff *skb)
 	uint64_t now = jiffies_ms();
 
 	if (cb->sacked & TCPCB_EVER_SENT) {
-		cb->sacked |= TCPCB_RETRANS;
 		tp->total_retrans++;
 		tcp_statistics.retrans_segs++;
 		tp->rtt_start = 0;  /* Karn: no sample while retransmitting */
@@ -382,7 +386,6 @@ static void tcp_skb_sent(struct sock *sk, struct sk_buff *skb)
 		tp->rtt_start = now;
 	}
 	cb->sacked |= TCPCB_EVER_SENT;
-	cb->when = now;
 	if (!timer_pending(&tp->retransmit_timer) || tp->probe_timer) {
 		tp->probe_timer = 0;
 		tcp_reset_xmit_timer(sk, tp->rto_ms);
@@ -393,6 +396,18 @@ static void tcp_skb_sent(struct sock *sk, struct sk_buff *skb)
  * Sends what the windows allow, starting at snd_nxt.  Returns the number
  * of segments sent.
  */
+/*
+ * The window new data may fill: cwnd, plus one segment for each of the
+ * first two duplicate ACKs (Limited Transmit, RFC 3042), so that a small
+ * window still draws the three duplicates fast retransmit needs.
+ */
+static uint32_t tcp_send_cwnd(const struct tcp_sock *tp)
+{
+	if (!tp->in_recovery && tp->dupacks > 0 && tp->dupacks < 3)
+		return tp->snd_cwnd + tp->dupacks * (uint32_t)tp->mss_cache;
+	return tp->snd_cwnd;
+}
+
 static void tcp_event_new_data_sent(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
@@ -427,7 +442,7 @@ int tcp_write_xmit(struct sock *sk)
 				break;
 			continue;
 		}
-		if (in_flight && in_flight + skb->len > tp->snd_cwnd)
+		if (in_flight && in_flight + skb->len > tcp_send_cwnd(tp))
 			break;                  /* RFC 5681: cwnd */
 		if (skb->len > tp->mss_cache && tcp_fragment(sk, skb, tp->mss_cache) < 0)
 			break;

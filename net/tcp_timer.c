@@ -45,7 +45,7 @@ void tcp_reset_xmit_timer(struct sock *sk, uint32_t when_ms)
 
 static void tcp_write_err(struct sock *sk)
 {
-	sk->sk_err = sk->sk_err_soft ? sk->sk_err_soft : ETIMEDOUT;
+	sk->sk_err = ETIMEDOUT;
 	if (sk->sk_state == TCP_SYN_SENT)
 		tcp_statistics.attempt_fails++;
 	tcp_done(sk);

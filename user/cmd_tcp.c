@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <unistd.h>
@@ -28,6 +29,7 @@
 #define IP_ADDR           "127.0.0.1"
 #define MAX_BUF_LEN       1024
 #define MAX_CONNECT_QUEUE 1024
+#define REPLYHI_RECV_TIMEOUT_S 10
 
 #define NETSTAT_MAX       256
 #define SEND_CHUNK        8192
@@ -54,6 +56,7 @@ static void Replyhi(void *arg)
 	char szReplyMsg[MAX_BUF_LEN] = "hi";
 	struct sockaddr_in clientaddr;
 	socklen_t addr_len;
+	struct timeval recv_timeout = { .tv_sec = REPLYHI_RECV_TIMEOUT_S };
 	char peer[32];
 	int newfd, ret;
 
@@ -67,6 +70,8 @@ static void Replyhi(void *arg)
 			break;
 		}
 		addr_str(&clientaddr, peer, sizeof(peer));
+		/* one silent client must not stop the server for everyone */
+		setsockopt(newfd, SOL_SOCKET, SO_RCVTIMEO, &recv_timeout, sizeof(recv_timeout));
 		ret = recv(newfd, szBuf, MAX_BUF_LEN - 1, 0);
 		if (ret > 0) {
 			szBuf[ret] = '\0';
@@ -251,8 +256,9 @@ static int cmd_netstat(int argc, char *argv[])
 			strcpy(rs, "0.0.0.0:*");
 		else
 			addr_str(&r, rs, sizeof(rs));
-		printf("tcp   %-21s %-21s %-11s %6u %6u %7u\n", ls, rs, tcp_state_name(info[i].state),
-		       info[i].send_q, info[i].recv_q, (unsigned int)info[i].retrans);
+		printf("tcp   %-21s %-21s %-11s %6u %6u %7u\n", ls, rs,
+		       tcp_state_name(info[i].state), info[i].send_q, info[i].recv_q,
+		       (unsigned int)info[i].retrans);
 	}
 	if (n > NETSTAT_MAX)
 		printf("(%d more not shown)\n", n - NETSTAT_MAX);
@@ -278,6 +284,19 @@ static int cmd_tcptrace(int argc, char *argv[])
 
 /* ---- sink: a background discard server ---- */
 
+/* FNV-1a (32 bit): lets a test compare what arrived with what was sent. */
+#define FNV1A32_OFFSET 0x811c9dc5u
+#define FNV1A32_PRIME  0x01000193u
+
+static uint32_t fnv1a32(uint32_t h, const char *p, size_t n)
+{
+	while (n--) {
+		h ^= (uint8_t)*p++;
+		h *= FNV1A32_PRIME;
+	}
+	return h;
+}
+
 static void sink_task(void *arg)
 {
 	int sockfd = (int)(long)arg;
@@ -288,6 +307,7 @@ static void sink_task(void *arg)
 
 	while (1) {
 		uint64_t bytes = 0, t0, ms;
+		uint32_t hash;
 		int fd;
 		long n;
 
@@ -300,11 +320,15 @@ static void sink_task(void *arg)
 			break;
 		}
 		t0 = jiffies_ms();
-		while ((n = recv(fd, buf, sizeof(buf), 0)) > 0)
+		hash = FNV1A32_OFFSET;
+		while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
 			bytes += (uint64_t)n;
+			hash = fnv1a32(hash, buf, (size_t)n);
+		}
 		ms = jiffies_ms() - t0;
-		printf("sink: %llu bytes from %s in %llu ms%s\n", (unsigned long long)bytes,
-		       addr_str(&peer, ps, sizeof(ps)), (unsigned long long)ms,
+		printf("sink: %llu bytes from %s in %llu ms, fnv1a32 %08x%s\n",
+		       (unsigned long long)bytes, addr_str(&peer, ps, sizeof(ps)),
+		       (unsigned long long)ms, (unsigned int)hash,
 		       n < 0 ? " (connection error)" : "");
 		close(fd);
 	}
@@ -398,7 +422,8 @@ static int cmd_send(int argc, char *argv[])
 	if (ms == 0)
 		ms = 1;
 	kbps = done * 8 / ms;   /* bits per ms = kbit/s */
-	printf("send: %llu bytes to %s in %llu ms, %llu.%03llu Mbit/s\n", (unsigned long long)done,
+	printf("send: %llu bytes to %s in %llu ms, %llu.%03llu Mbit/s\n",
+	       (unsigned long long)done,
 	       dst, (unsigned long long)ms, (unsigned long long)(kbps / 1000),
 	       (unsigned long long)(kbps % 1000));
 	close(fd);

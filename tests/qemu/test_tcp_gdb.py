@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 import time
 
-from menuos import MenuOS, ROOT, build_path
+from menuos import MenuOS, ROOT, _free_tcp_port, build_path
 
 BREAKS = ['__sys_socket', '__sys_bind', '__sys_listen', '__sys_accept4', '__sys_connect',
           'tcp_v4_connect', 'tcp_connect', 'tcp_transmit_skb', 'tcp_v4_rcv',

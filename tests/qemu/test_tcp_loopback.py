@@ -34,6 +34,10 @@ def test_many_hellos_and_netstat(shell):
     assert re.search(r'tcp\s+0\.0\.0\.0:5001\s+0\.0\.0\.0:\*\s+LISTEN', out), out
     # the server closes first, so its side of each connection waits in TIME_WAIT
     assert 'TIME_WAIT' in out, out
+    out = shell.cmd('netstat -s')
+    assert re.search(r'active_opens [1-9]\d* passive_opens [1-9]', out), out
+    out = shell.cmd('netstat -i')
+    assert re.search(r'^lo\b', out, re.M), out
 
 
 def test_hello_refused(shell):

@@ -57,6 +57,7 @@ static int teardown(void **state)
 	tcp_rto_min_ms = 200;
 	tcp_retries2 = 15;
 	fake_clock_advance(2 * tcp_msl_ms + tcp_fin_timeout_ms + 130000);
+	fake_run_softirqs();    /* e.g. ICMP errors ARP sent to us when the peer went silent */
 	tcp_peer_flush();
 	assert_int_equal(fake_net_lock_depth(), 0);
 	assert_int_equal(sock_in_use(), sock_base);
@@ -165,11 +166,46 @@ static void test_retransmission_backoff(void **state)
 	for (i = 0; i < n && i < 8; i++)
 		if (info[i].lport == c.lport)
 			assert_int_equal(info[i].retrans, 4);
-	/* the ACK stops the timer; the next RTO is computed again (Karn) */
+	/* the ACK stops the timer; Karn: the retransmitted segment gives no
+	 * RTT sample, and the backoff ends with the new ACK */
 	peer_ack(&c, c.snd_nxt + 4, WIN);
 	fake_clock_advance(60000);
 	expect_nothing();
 	c.snd_nxt += 4;
+	assert_int_equal(__sys_sendto(c.fd, "more", 4, 0, NULL, 0), 4);
+	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
+	fake_clock_advance(199);
+	expect_nothing();
+	fake_clock_advance(1);
+	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
+	peer_ack(&c, c.snd_nxt + 4, WIN);
+	c.snd_nxt += 4;
+	abort_conn(&c);
+}
+
+/* RFC 6298 2.2-2.3: a first sample R gives SRTT = R, RTTVAR = R/2, RTO = R + 4 * R/2. */
+static void test_rto_from_rtt_samples(void **state)
+{
+	struct tconn c;
+	struct tseg s;
+
+	(void)state;
+	assert_int_equal(tcp_test_passive_open(&c, next_lport, next_port, PEER_ISN, WIN, NULL), 0);
+	/* the SYN-ACK was never timed on a full sock; time one data segment */
+	assert_int_equal(__sys_sendto(c.fd, "a", 1, 0, NULL, 0), 1);
+	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
+	fake_clock_advance(150);
+	peer_ack(&c, c.snd_nxt + 1, WIN);
+	c.snd_nxt += 1;
+	/* SRTT 150, RTTVAR 75: RTO = 150 + 300 = 450 ms */
+	assert_int_equal(__sys_sendto(c.fd, "b", 1, 0, NULL, 0), 1);
+	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
+	fake_clock_advance(449);
+	expect_nothing();
+	fake_clock_advance(1);
+	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
+	peer_ack(&c, c.snd_nxt + 1, WIN);
+	c.snd_nxt += 1;
 	abort_conn(&c);
 }
 
@@ -443,34 +479,40 @@ static void test_newreno_fast_retransmit(void **state)
 		expect_seg(&s, PSH | ACK, c.snd_nxt + 100 * hi, c.rcv_nxt);
 	expect_nothing();
 	una = c.snd_nxt;
-	/* the first segment is lost: two duplicate ACKs do nothing */
+	/* the first segment is lost; each of the first two duplicate ACKs lets
+	 * one new segment out (Limited Transmit, RFC 3042), no retransmission */
 	peer_ack(&c, una, WIN);
+	expect_seg(&s, PSH | ACK, una + 400, c.rcv_nxt);
+	expect_nothing();
 	peer_ack(&c, una, WIN);
+	expect_seg(&s, PSH | ACK, una + 500, c.rcv_nxt);
 	expect_nothing();
 	/* the third: fast retransmit of the head; cwnd = ssthresh + 3*MSS =
-	 * 200 + 300 lets one new segment follow (RFC 6582 3.2 steps 2-3) */
+	 * 300 + 300 covers what is in flight (RFC 6582 3.2 steps 2-3) */
 	peer_ack(&c, una, WIN);
 	expect_seg(&s, PSH | ACK, una, c.rcv_nxt);
 	assert_int_equal(s.len, 100);
-	expect_seg(&s, PSH | ACK, una + 400, c.rcv_nxt);
 	expect_nothing();
 	/* each further duplicate inflates cwnd by one MSS: one more segment */
 	peer_ack(&c, una, WIN);
-	expect_seg(&s, PSH | ACK, una + 500, c.rcv_nxt);
+	expect_seg(&s, PSH | ACK, una + 600, c.rcv_nxt);
 	expect_nothing();
 	/* partial ACK (segment 3 was lost too): retransmit it at once (step 5) */
 	peer_ack(&c, una + 200, WIN);
 	expect_seg(&s, PSH | ACK, una + 200, c.rcv_nxt);
-	while (tcp_peer_recv(&s))
-		assert_true(s.seq >= una + 600);   /* only new data besides */
-	/* full ACK (covers "recover"): recovery over, the rest is sent as
-	 * the peer acknowledges it */
-	peer_ack(&c, una + 600, WIN);
-	for (hi = una + 600; hi != una + 1000;) {
+	hi = una + 700;
+	while (tcp_peer_recv(&s)) {
+		assert_true(s.seq >= una + 700);   /* only new data besides */
+		hi = seq_max(hi, s.seq + s.len);
+	}
+	/* full ACK (covers "recover" = una + 600): recovery over, the rest is
+	 * sent as the peer acknowledges it */
+	peer_ack(&c, hi, WIN);
+	while (hi != una + 1000) {
 		int got = 0;
 
 		while (tcp_peer_recv(&s)) {
-			assert_true(s.seq >= una + 600 && s.seq + s.len <= una + 1000);
+			assert_true(s.seq + s.len <= una + 1000);
 			hi = seq_max(hi, s.seq + s.len);
 			got = 1;
 		}
@@ -480,6 +522,102 @@ static void test_newreno_fast_retransmit(void **state)
 	fake_clock_advance(10000);
 	expect_nothing();
 	c.snd_nxt += 1000;
+	abort_conn(&c);
+}
+
+/* The peer's SACK blocks (RFC 2018) with the options it sends. */
+static void peer_sack(struct tconn *c, uint32_t ack, const uint32_t (*blk)[2], int n)
+{
+	uint8_t seg[20 + 40];
+	struct tcphdr *th = (struct tcphdr *)seg;
+	uint8_t *o = seg + 20;
+	int i;
+
+	memset(seg, 0, sizeof(seg));
+	th->source = htons(c->rport);
+	th->dest = htons(c->lport);
+	th->seq = htonl(c->rcv_nxt);
+	th->ack_seq = htonl(ack);
+	th->flags = ACK;
+	th->window = htons(WIN);
+	o[0] = TCPOPT_NOP;
+	o[1] = TCPOPT_NOP;
+	o[2] = TCPOPT_SACK;
+	o[3] = (uint8_t)(2 + 8 * n);
+	for (i = 0; i < n; i++) {
+		uint32_t v[2] = { htonl(blk[i][0]), htonl(blk[i][1]) };
+
+		memcpy(o + 4 + 8 * i, v, 8);
+	}
+	th->doff_res = (uint8_t)(((20 + 4 + 8 * n) / 4) << 4);
+	tcp_peer_send_raw(seg, 20 + 4 + 8 * (size_t)n);
+}
+
+/* Collects what the stack sent; returns 1 if a segment started at seq. */
+static int sent_seq(uint32_t seq, uint32_t *hi)
+{
+	struct tseg s;
+	int found = 0;
+
+	while (tcp_peer_recv(&s)) {
+		if (s.seq == seq && s.len)
+			found = 1;
+		if (after(s.seq + s.len, *hi))
+			*hi = s.seq + s.len;
+	}
+	return found;
+}
+
+/* Two holes in one window: with SACK the second is resent on the next
+ * duplicate ACK, without waiting a round trip for a partial ACK. */
+static void test_sack_recovery_two_holes(void **state)
+{
+	struct tconn c;
+	const struct topts sack = { .mss = 100, .wscale = -1, .sack_perm = 1 };
+	char data[1000];
+	uint32_t u, hi;
+	int one = 1;
+
+	(void)state;
+	memset(data, 'k', sizeof(data));
+	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, &sack), 0);
+	__sys_setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	assert_int_equal(__sys_sendto(c.fd, data, 1000, 0, NULL, 0), 1000);
+	u = c.snd_nxt;
+	hi = u;
+	sent_seq(u, &hi);
+	peer_ack(&c, u + 100, WIN);            /* the first segment arrived */
+	sent_seq(u, &hi);
+	assert_true(hi == u + 600);
+	/* [u+100, u+200) and [u+300, u+400) are lost; the rest arrives */
+	{
+		const uint32_t b1[][2] = { { u + 200, u + 300 } };
+		const uint32_t b2[][2] = { { u + 400, u + 500 }, { u + 200, u + 300 } };
+		const uint32_t b3[][2] = { { u + 400, u + 600 }, { u + 200, u + 300 } };
+
+		peer_sack(&c, u + 100, b1, 1);
+		peer_sack(&c, u + 100, b2, 2);
+		assert_false(sent_seq(u + 100, &hi));
+		peer_sack(&c, u + 100, b3, 2);          /* third: fast retransmit */
+		assert_true(sent_seq(u + 100, &hi));
+		peer_sack(&c, u + 100, b3, 2);          /* fourth: the next hole at once */
+		assert_true(sent_seq(u + 300, &hi));
+		/* a SACKed segment is never resent */
+		peer_sack(&c, u + 100, b3, 2);
+		assert_false(sent_seq(u + 200, &hi));
+	}
+	/* both holes filled: one cumulative ACK, recovery over, the rest flows */
+	peer_ack(&c, hi, WIN);
+	while (hi != u + 1000) {
+		uint32_t before_hi = hi;
+
+		sent_seq(0, &hi);
+		assert_true(after(hi, before_hi));
+		peer_ack(&c, hi, WIN);
+	}
+	fake_clock_advance(10000);
+	expect_nothing();
+	c.snd_nxt = u + 1000;
 	abort_conn(&c);
 }
 
@@ -552,6 +690,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_delayed_ack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retransmission_backoff, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rto_from_rtt_samples, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rto_min_and_give_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_order_reassembly_with_sack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_receive_window_and_update, setup, teardown),
@@ -560,6 +699,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mss_and_nagle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_scale, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newreno_fast_retransmit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sack_recovery_two_holes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_receive_sequence_wraparound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_sequence_wraparound, setup, teardown),
 	};

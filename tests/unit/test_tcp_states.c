@@ -57,6 +57,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	fake_clock_advance(2 * tcp_msl_ms + tcp_fin_timeout_ms + 1000);
+	fake_run_softirqs();    /* e.g. ICMP errors ARP sent to us when the peer went silent */
 	tcp_peer_flush();
 	assert_int_equal(fake_net_lock_depth(), 0);
 	assert_int_equal(sock_in_use(), sock_base);
@@ -399,9 +400,12 @@ static void test_listen_rejects_ack(void **state)
 	/* RFC 9293 3.10.7.2: an ACK in LISTEN gets <SEQ=SEG.ACK><CTL=RST> */
 	tcp_peer_send(next_port, next_lport, 1, 99, ACK, WIN, NULL, NULL, 0);
 	expect_seg(&s, RST, 99, 0);
-	/* a RST is ignored */
+	/* a RST is ignored, and so is a SYN+FIN */
 	tcp_peer_send(next_port, next_lport, 1, 0, RST, WIN, NULL, NULL, 0);
 	expect_nothing();
+	tcp_peer_send(next_port, next_lport, 1, 0, SYN | FIN, WIN, NULL, NULL, 0);
+	expect_nothing();
+	assert_int_equal(sock_in_use(), sock_base + 1);
 	/* a wrong ACK for our SYN-ACK gets a RST and leaves the request */
 	tcp_peer_send(next_port, next_lport, 100, 0, SYN, WIN, NULL, NULL, 0);
 	assert_true(tcp_peer_recv(&s));
@@ -568,6 +572,110 @@ static void test_unreachable(void **state)
 	assert_int_equal(__sys_close(fd), 0);
 }
 
+/* A raw segment with arbitrary header bytes (data offset, options). */
+static void send_raw(uint16_t sport, uint16_t dport, const uint8_t *hdr_tail, size_t tlen,
+		     uint32_t seq, uint32_t ack, uint8_t flags, uint8_t doff, size_t paylen)
+{
+	uint8_t seg[20 + 60 + 64], frame_payload[20 + 60 + 64];
+	struct tcphdr *th = (struct tcphdr *)seg;
+
+	memset(seg, 0, sizeof(seg));
+	th->source = htons(sport);
+	th->dest = htons(dport);
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(ack);
+	th->doff_res = (uint8_t)(doff << 4);
+	th->flags = flags;
+	th->window = htons((uint16_t)(seq >> 7));
+	memcpy(seg + 20, hdr_tail, tlen);
+	memcpy(frame_payload, seg, sizeof(seg));
+	tcp_peer_send_raw(frame_payload, 20 + tlen + paylen);
+}
+
+/* Random segments at a listener, a connection and a TIME-WAIT sock: each
+ * is dropped, answered or taken without a crash, a leak or a stuck state. */
+static void test_random_segments_are_harmless(void **state)
+{
+	struct tconn c, tw;
+	uint32_t x = 12345;
+	uint8_t tail[60 + 64];
+	int i, j;
+
+	(void)state;
+	assert_int_equal(tcp_test_active_open(&tw, next_port, PEER_ISN, WIN, &full_opts), 0);
+	finish_active_close(&tw);
+	assert_int_equal(tcp_test_passive_open(&c, next_lport, next_port + 1, PEER_ISN, WIN,
+					       &full_opts), 0);
+	for (i = 0; i < 20000; i++) {
+		uint16_t sport, dport;
+		uint32_t seq, ack;
+		size_t tlen;
+
+		for (j = 0; j < (int)sizeof(tail); j++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			tail[j] = (uint8_t)x;
+		}
+		switch (i % 3) {
+		case 0:         /* the connection: near its sequence numbers */
+			sport = c.rport;
+			dport = c.lport;
+			seq = c.rcv_nxt + (x % 200000) - 100000;
+			ack = c.snd_nxt + (x >> 8) % 2000 - 1000;
+			break;
+		case 1:         /* the listener, new or known peers */
+			sport = (uint16_t)(50000 + x % 50);
+			dport = c.lport;
+			seq = x;
+			ack = x * 2654435761u;
+			break;
+		default:        /* the TIME-WAIT sock */
+			sport = tw.rport;
+			dport = tw.lport;
+			seq = tw.rcv_nxt + (x % 64) - 32;
+			ack = tw.snd_nxt + (x >> 6) % 4;
+			break;
+		}
+		tlen = x % 61;
+		send_raw(sport, dport, tail, tlen, seq, ack, (uint8_t)(x >> 11),
+			 (uint8_t)((x >> 3) & 0xf), (x >> 20) % 64);
+		if (i % 64 == 0) {
+			tcp_peer_flush();
+			fake_clock_advance(x % 300);
+		}
+	}
+	tcp_peer_flush();
+	__sys_close(c.fd);
+	__sys_close(c.lfd);
+	/* whatever state the random input left, the socks end within the
+	 * orphan retries (each at most tcp_rto_max_ms apart) and timeouts */
+	fake_clock_advance((uint64_t)tcp_rto_max_ms * (tcp_orphan_retries + 2));
+}
+
+/* SipHash-2-4 reference vector (Aumasson & Bernstein, appendix A) and the
+ * RFC 6528 ISN: a keyed hash of the 4-tuple plus a 4 us clock. */
+static void test_siphash_and_isn(void **state)
+{
+	uint8_t key[16], in[15];
+	uint32_t a, b, d;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 16; i++)
+		key[i] = (uint8_t)i;
+	for (i = 0; i < 15; i++)
+		in[i] = (uint8_t)i;
+	assert_true(siphash24(in, 15, key) == 0xa129ca6149be45e5ULL);
+	assert_true(siphash24(in, 0, key) == 0x726fdb47dd0e0e31ULL);
+	a = tcp_v4_init_sequence(1, 2, 3, 4);
+	fake_ktime_add_ns(4000 * 10);
+	b = tcp_v4_init_sequence(1, 2, 3, 4);
+	assert_int_equal(b - a, 10);                    /* the clock part */
+	d = tcp_v4_init_sequence(1, 2, 3, 5);
+	assert_true(d - b > 1000 && b - d > 1000);      /* another port: unrelated */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -592,6 +700,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bind_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connect_interrupted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreachable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_random_segments_are_harmless, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_siphash_and_isn, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);

@@ -103,6 +103,20 @@ void tcp_peer_send(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, u
 	peer_send(sport, dport, seq, ack, flags, win, opts, data, len, 0);
 }
 
+void tcp_peer_send_raw(void *seg, size_t len)
+{
+	uint8_t frame[2048 + 120];
+	struct tcphdr *th = seg;
+
+	th->check = 0;
+	th->check = csum_tcpudp_magic(tcp_test_peer_ip, tcp_test_our_ip, (uint16_t)len, IPPROTO_TCP,
+				      csum_partial(seg, (int)len, 0));
+	fake_eth_inject(tcp_test_dev, frame,
+			fake_build_ip(frame, our_mac, peer_mac, tcp_test_peer_ip, tcp_test_our_ip,
+				      IPPROTO_TCP, seg, len));
+	fake_run_softirqs();
+}
+
 void tcp_peer_send_badsum(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
 			  uint8_t flags, uint16_t win)
 {

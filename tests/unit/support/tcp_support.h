@@ -46,6 +46,9 @@ void tcp_test_env_reset(void);
 /* Sends one segment from the peer (10.0.2.2:sport) to us (10.0.2.15:dport). */
 void tcp_peer_send(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
 		   uint16_t win, const struct topts *opts, const void *data, size_t len);
+/* Sends seg (a TCP header and whatever follows, len bytes) as it is, with
+ * a correct checksum: for malformed headers. */
+void tcp_peer_send_raw(void *seg, size_t len);
 /* Same with a wrong checksum. */
 void tcp_peer_send_badsum(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
 			  uint8_t flags, uint16_t win);
