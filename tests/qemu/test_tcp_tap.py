@@ -193,9 +193,11 @@ RELAY = [sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__))
 
 
 def test_bulk_under_loss():
-    """5% of the TCP frames lost each way (a relay stands in for tc netem,
-    whose kernel module is not always there): the data still arrives intact."""
-    nbytes = 5 * 1024 * 1024
+    """50 MiB each way with 5% of the TCP frames lost each way (a relay
+    stands in for tc netem, whose kernel module is not always there): the
+    data still arrives intact."""
+    mbytes = 50
+    nbytes = mbytes * 1024 * 1024
     with NetNS() as ns:
         relay = ns.popen(RELAY + [ns.tap, '40000', '40001', '0.05', '1'],
                          stdout=subprocess.PIPE, text=True)
@@ -208,7 +210,7 @@ def test_bulk_under_loss():
                 srv = ns.popen(PEER + ['sink', '6003'], stdout=subprocess.PIPE, text=True)
                 try:
                     assert srv.stdout.readline().strip() == 'listening'
-                    out = m.cmd('send %s 6003 5' % HOST, timeout=900)
+                    out = m.cmd('send %s 6003 %d' % (HOST, mbytes), timeout=900)
                     assert re.search(r'send: %d bytes to 10\.0\.2\.2:6003' % nbytes, out), out
                     got = srv.stdout.readline()
                 finally:
