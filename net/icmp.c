@@ -1,7 +1,7 @@
 /*
  * ICMP: answers echo requests, delivers echo replies and unreachables to
- * waiting pings, and sends destination unreachable under the rules of
- * RFC 1122 3.2.2.
+ * waiting pings, hands errors about TCP segments to tcp_v4_err, and sends
+ * destination unreachable under the rules of RFC 1122 3.2.2.
  */
 #include <arpa/inet.h>
 
@@ -9,6 +9,7 @@
 #include "net/eth.h"
 #include "net/checksum.h"
 #include "net/platform.h"
+#include "net/tcp.h"
 
 /* RFC 1812 4.3.2.3: an error quotes as much of the datagram as fits in 576 bytes. */
 #define ICMP_ERR_MAX_LEN 576
@@ -132,7 +133,32 @@ static void icmp_echo_reply(struct sk_buff *skb)
 	}
 }
 
-/* An error about one of our datagrams: is it about a waiting ping? (RFC 792 quoting) */
+/* Linux's icmp_err_convert: what each destination unreachable code means to a socket. */
+const int icmp_err_convert[NR_ICMP_UNREACH + 1] = {
+	ENETUNREACH,    /* 0 network unreachable */
+	EHOSTUNREACH,   /* 1 host unreachable */
+	ENOPROTOOPT,    /* 2 protocol unreachable */
+	ECONNREFUSED,   /* 3 port unreachable */
+	EMSGSIZE,       /* 4 fragmentation needed and DF set */
+	EOPNOTSUPP,     /* 5 source route failed */
+	ENETUNREACH,    /* 6 destination network unknown */
+	EHOSTDOWN,      /* 7 destination host unknown */
+	ENONET,         /* 8 source host isolated */
+	ENETUNREACH,    /* 9 network administratively prohibited */
+	EHOSTUNREACH,   /* 10 host administratively prohibited */
+	ENETUNREACH,    /* 11 network unreachable for TOS */
+	EHOSTUNREACH,   /* 12 host unreachable for TOS */
+	EHOSTUNREACH,   /* 13 communication administratively prohibited */
+	EHOSTUNREACH,   /* 14 host precedence violation */
+	EHOSTUNREACH,   /* 15 precedence cutoff in effect */
+};
+
+/*
+ * A destination unreachable or time exceeded about one of our datagrams
+ * (RFC 1122 3.2.2.1/3.2.2.4): the quote (its IP header and at least 8 bytes
+ * after it, RFC 792) tells which transport it concerns: a waiting ping, or
+ * a TCP connection (tcp_v4_err).
+ */
 static void icmp_unreach(struct sk_buff *skb)
 {
 	const struct icmphdr *icmph = (const struct icmphdr *)skb->data;
@@ -144,9 +170,13 @@ static void icmp_unreach(struct sk_buff *skb)
 	if (skb->len < sizeof(*icmph) + sizeof(*inner))
 		return;
 	ihl = (inner->ihl_version & 0x0f) * 4;
-	if (ihl < sizeof(*inner) || skb->len < sizeof(*icmph) + ihl + sizeof(*orig))
+	if (ihl < sizeof(*inner) || skb->len < sizeof(*icmph) + ihl + 8)
+		return;                         /* RFC 792: 64 bits of the datagram's data */
+	if (inner->protocol == IPPROTO_TCP) {
+		tcp_v4_err(skb);
 		return;
-	if (inner->protocol != IPPROTO_ICMP)
+	}
+	if (inner->protocol != IPPROTO_ICMP || icmph->type != ICMP_DEST_UNREACH)
 		return;
 	orig = (const struct icmphdr *)((const uint8_t *)inner + ihl);
 	if (orig->type != ICMP_ECHO)
@@ -180,6 +210,9 @@ int icmp_rcv(struct sk_buff *skb)
 		break;
 	case ICMP_DEST_UNREACH:
 		icmp_statistics.in_dest_unreachs++;
+		icmp_unreach(skb);
+		break;
+	case ICMP_TIME_EXCEEDED:
 		icmp_unreach(skb);
 		break;
 	default:

@@ -23,7 +23,16 @@ struct icmphdr {
 	} un;
 } __attribute__((packed));
 
+/* Destination unreachable codes (RFC 792, RFC 1122 3.2.2.1, RFC 1812 5.2.7.1);
+ * ICMP_PROT_UNREACH and ICMP_PORT_UNREACH are in net/ip.h. */
+#define ICMP_NET_UNREACH  0
 #define ICMP_HOST_UNREACH 1
+#define ICMP_FRAG_NEEDED  4
+#define NR_ICMP_UNREACH   15            /* highest code defined (ICMP_PREC_CUTOFF) */
+
+/* What a destination unreachable code means to a socket: a positive errno
+ * (Linux's icmp_err_convert). */
+extern const int icmp_err_convert[NR_ICMP_UNREACH + 1];
 /* RFC 1812 4.3.2.8 rate limit on errors we send: a token bucket. */
 #define ICMP_ERR_BURST    50
 #define ICMP_ERR_PER_SEC  1000

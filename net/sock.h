@@ -28,6 +28,7 @@
 #define SOCK_DEAD      0x1  /* the user has closed it (orphan) */
 #define SOCK_DESTROYED 0x2  /* inet_csk_destroy_sock has run */
 #define SOCK_NODELAY   0x4  /* TCP_NODELAY: Nagle off */
+#define SOCK_KEEPOPEN  0x8  /* SO_KEEPALIVE: TCP keep-alives on */
 
 struct sock {
 	/* identity (sock_common); addresses and sk_dport in network order,
@@ -48,6 +49,7 @@ struct sock {
 	int sk_refcnt;
 	unsigned int sk_flags;          /* SOCK_DEAD, ... */
 	int sk_err;                     /* pending error (positive errno, as Linux) */
+	int sk_err_soft;                /* last soft error (ICMP), reported on timeout */
 	unsigned int sk_shutdown;       /* RCV_SHUTDOWN | SEND_SHUTDOWN */
 	int sk_reuse;                   /* SO_REUSEADDR */
 	int sk_userlocks;               /* the user bound an address (do not auto-unbind) */

@@ -443,6 +443,10 @@ static int sock_setsockopt(struct socket *sock, int optname, const void *optval,
 		else
 			sock->udp->reuse = !!val;
 		return 0;
+	case SO_KEEPALIVE:
+		if (sk)
+			tcp_set_keepalive(sk, val != 0);
+		return 0;               /* UDP: nothing to keep alive (Linux accepts it too) */
 	case SO_RCVBUF:
 	case SO_SNDBUF:
 		if (!sk)
@@ -517,6 +521,9 @@ static int sock_getsockopt(struct socket *sock, int optname, void *optval, sockl
 		break;
 	case SO_ACCEPTCONN:
 		val = sk && sk->sk_state == TCP_LISTEN;
+		break;
+	case SO_KEEPALIVE:
+		val = sk && sock_flag(sk, SOCK_KEEPOPEN);
 		break;
 	case SO_RCVBUF:
 		val = sk ? (int)sk->sk_rcvbuf : UDP_RCVQ_MAX * 2048;

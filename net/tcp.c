@@ -60,6 +60,10 @@ void tcp_set_state(struct sock *sk, int state)
 		inet_put_port(sk);
 	}
 	sk->sk_state = state;
+	if (state == TCP_ESTABLISHED) {
+		tcp_sk(sk)->rcv_tstamp = jiffies_ms();
+		tcp_reset_keepalive_timer(sk);
+	}
 }
 
 /* The connection is over (RFC 9293 "delete the TCB"). */
@@ -394,6 +398,22 @@ int tcp_setsockopt(struct sock *sk, int optname, const void *optval, unsigned in
 			sock_reset_flag(sk, SOCK_NODELAY);
 		}
 		return 0;
+	case TCP_KEEPIDLE:
+		if (val < 1 || val > TCP_MAX_KEEPIDLE)
+			return -EINVAL;
+		tcp_sk(sk)->keepalive_time_ms = (uint32_t)val * 1000;
+		tcp_reset_keepalive_timer(sk);
+		return 0;
+	case TCP_KEEPINTVL:
+		if (val < 1 || val > TCP_MAX_KEEPINTVL)
+			return -EINVAL;
+		tcp_sk(sk)->keepalive_intvl_ms = (uint32_t)val * 1000;
+		return 0;
+	case TCP_KEEPCNT:
+		if (val < 1 || val > TCP_MAX_KEEPCNT)
+			return -EINVAL;
+		tcp_sk(sk)->keepalive_probes = (uint8_t)val;
+		return 0;
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -411,6 +431,18 @@ int tcp_getsockopt(struct sock *sk, int optname, void *optval, unsigned int *opt
 		break;
 	case TCP_MAXSEG:
 		val = tcp_sk(sk)->mss_cache;
+		break;
+	case TCP_KEEPIDLE:
+		val = (int)((tcp_sk(sk)->keepalive_time_ms ? tcp_sk(sk)->keepalive_time_ms :
+			     tcp_keepalive_time_ms) / 1000);
+		break;
+	case TCP_KEEPINTVL:
+		val = (int)((tcp_sk(sk)->keepalive_intvl_ms ? tcp_sk(sk)->keepalive_intvl_ms :
+			     tcp_keepalive_intvl_ms) / 1000);
+		break;
+	case TCP_KEEPCNT:
+		val = tcp_sk(sk)->keepalive_probes ? tcp_sk(sk)->keepalive_probes :
+						      (int)tcp_keepalive_probes;
 		break;
 	default:
 		return -ENOPROTOOPT;

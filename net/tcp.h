@@ -7,7 +7,8 @@
  * tcp_input.c (SEGMENT ARRIVES, RFC 9293 3.10.7), tcp_output.c (building and
  * sending segments), tcp_ipv4.c (demultiplexing, connect, SYN-ACK, RST, ISN),
  * tcp_minisocks.c (request socks, TIME-WAIT), tcp_timer.c (RTO, delayed ACK,
- * persist, 2*MSL), tcp_cong.c (NewReno), tcp_trace.c (tcptrace),
+ * persist, 2*MSL, tail loss probe, keep-alive), tcp_cong.c (NewReno, the
+ * window side of RFC 6675 recovery), tcp_trace.c (tcptrace),
  * inet_hashtables.c (hashes, ports), inet_connection_sock.c (listen/accept),
  * af_inet.c (bind/connect/listen at the socket level).
  */
@@ -57,7 +58,13 @@ static inline struct tcphdr *tcp_hdr(const struct sk_buff *skb)
 #ifndef TCP_NODELAY
 #define TCP_NODELAY 1
 #define TCP_MAXSEG 2
+#define TCP_KEEPIDLE 4          /* idle seconds before the first keep-alive */
+#define TCP_KEEPINTVL 5         /* seconds between keep-alives */
+#define TCP_KEEPCNT 6           /* unanswered keep-alives before giving up */
 #endif
+#define TCP_MAX_KEEPIDLE 32767  /* Linux's limits for the three */
+#define TCP_MAX_KEEPINTVL 32767
+#define TCP_MAX_KEEPCNT 127
 
 /* Options (RFC 9293 3.2, RFC 7323, RFC 2018). */
 #define TCPOPT_EOL       0
@@ -72,6 +79,9 @@ static inline struct tcphdr *tcp_hdr(const struct sk_buff *skb)
 #define TCPOLEN_SACK_PERM 2
 #define TCP_MAX_WSCALE    14    /* RFC 7323 2.3 */
 #define TCP_MAX_SACKS     4     /* 2 NOPs + 2 + 4*8 = 36 <= 40 option bytes */
+#define TCP_DUPTHRESH     3     /* RFC 5681 3.2, RFC 6675 DupThresh */
+#define TCP_TLP_WCDELACK_MS 200 /* RFC 8985 7.2 WCDelAckT: worst-case delayed ACK */
+#define TCP_TLP_MIN_MS    2     /* added to a PTO otherwise (Linux: timer granularity) */
 #define TCP_MAX_OPT_LEN   40
 
 /* The eleven states (RFC 9293 3.3.2), with Linux's numbers. */
@@ -106,10 +116,14 @@ struct tcp_skb_cb {
 	uint8_t tcp_flags;      /* TCPHDR_* */
 	uint8_t sacked;         /* TCPCB_* */
 	uint16_t window;        /* received segments: raw window field, host order */
+	uint32_t xmit_order;    /* sent segments: tp->xmit_count at its last transmission */
+	uint32_t xmit_ms;       /* sent segments: jiffies_ms (low 32 bits) of it */
 } __attribute__((packed));
 #define TCPCB_EVER_SENT 0x2     /* sent once: a resend is a retransmission (Karn) */
 #define TCPCB_SACKED 0x4        /* the peer has it (a SACK block covers it) */
-#define TCPCB_RECOV_RETRANS 0x8 /* retransmitted in the current recovery */
+#define TCPCB_RETRANS 0x8       /* a retransmission of it is in flight (RFC 6675 pipe) */
+#define TCPCB_LOST 0x10         /* taken as lost (RFC 6675 IsLost, RFC 8985) */
+#define TCPCB_EVER_RETRANS 0x20 /* retransmitted at least once */
 #define TCP_SKB_CB(skb) ((struct tcp_skb_cb *)&(skb)->cb[0])
 
 /* Options parsed from a received segment. */
@@ -180,7 +194,22 @@ struct tcp_sock {
 	uint8_t in_recovery;            /* in fast recovery */
 	uint8_t dupacks;
 	uint32_t bytes_acked;           /* congestion avoidance accumulator */
-	uint32_t highest_sack;          /* end of the highest SACK block seen */
+	uint32_t min_rtt_ms;            /* smallest RTT sample (0: none yet) */
+
+	/* SACK loss detection (RFC 6675, RFC 8985 RACK): every transmission
+	 * gets the next xmit_count; rack_* describe the most recently sent
+	 * segment known delivered */
+	uint32_t xmit_count;
+	uint32_t rack_order;            /* its xmit_order */
+	uint32_t rack_rtt_ms;           /* its RTT */
+	uint32_t rack_fack;             /* highest end_seq known delivered */
+	uint32_t rack_fack_prior;       /* rack_fack before the ACK in hand */
+	uint8_t reordering_seen;        /* a segment was delivered after a later one */
+	uint8_t reo_timer;              /* retransmit_timer is RACK's reordering timer */
+
+	/* tail loss probe (RFC 8985 7) */
+	uint8_t loss_probe;             /* retransmit_timer is the PTO timer */
+	uint8_t tlp_out;                /* a probe was sent since snd_una last moved */
 
 	/* delayed ACK (RFC 1122 4.2.3.2, RFC 5681 4.2) */
 	uint8_t ack_pending;
@@ -192,6 +221,14 @@ struct tcp_sock {
 	uint8_t probe_timer;            /* retransmit_timer is the persist timer */
 	struct timer_list delack_timer;
 	struct timer_list tw_timer;     /* TIME-WAIT 2*MSL, orphan FIN-WAIT-2 */
+
+	/* keep-alive (RFC 1122 4.2.3.6); the per-socket values are 0 until
+	 * set with TCP_KEEPIDLE/INTVL/CNT: then the tunables apply */
+	struct timer_list keepalive_timer;
+	uint32_t keepalive_time_ms, keepalive_intvl_ms;
+	uint8_t keepalive_probes;
+	uint8_t keepalive_probes_out;   /* sent since the peer was last heard */
+	uint64_t rcv_tstamp;            /* jiffies_ms of the last acceptable ACK */
 
 	/* listening socket: SYN and accept queues; child: its place in them */
 	struct request_sock_queue accept_queue;
@@ -231,6 +268,9 @@ extern unsigned int tcp_orphan_retries; /* after close(), default 8 */
 extern unsigned int tcp_fin_timeout_ms; /* orphan FIN-WAIT-2, default 60000 */
 extern unsigned int tcp_delack_ms;      /* default 40 */
 extern unsigned int tcp_challenge_ack_limit;  /* per second, RFC 5961 7 */
+extern unsigned int tcp_keepalive_time_ms;    /* default 7200000 (RFC 1122 4.2.3.6, Linux) */
+extern unsigned int tcp_keepalive_intvl_ms;   /* default 75000 (Linux) */
+extern unsigned int tcp_keepalive_probes;     /* default 9 (Linux) */
 
 #define TCP_MSS_DEFAULT 536U            /* RFC 9293 3.7.1 (no MSS option) */
 #define TCP_MSS_MIN 88U
@@ -243,6 +283,11 @@ struct tcp_mib {
 	uint64_t active_opens, passive_opens, attempt_fails, estab_resets;
 	uint64_t in_segs, out_segs, retrans_segs, in_errs, out_rsts;
 	uint64_t challenge_acks, syn_drops, listen_overflows;
+	uint64_t out_of_window_icmps;   /* ICMP errors quoting no outstanding sequence */
+	uint64_t timeouts;              /* RTO expiries (Linux TCPTimeouts) */
+	uint64_t sack_recoveries;       /* SACK loss recovery episodes entered */
+	uint64_t lost_retransmits;      /* retransmissions found lost (not by an RTO) */
+	uint64_t loss_probes;           /* tail loss probes sent (Linux TCPLossProbes) */
 };
 extern struct tcp_mib tcp_statistics;
 
@@ -281,10 +326,18 @@ void tcp_send_active_reset(struct sock *sk);
 void tcp_push(struct sock *sk);
 int tcp_write_xmit(struct sock *sk);
 int tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
-/* Loss recovery: retransmits the first hole the SACK blocks reveal (or the
- * head), once per recovery.  Returns 1 if something was sent. */
-int tcp_retransmit_next_hole(struct sock *sk);
+/* SACK loss recovery (RFC 6675 5 (C)): retransmits the segments marked
+ * lost, in order, while cwnd - pipe allows (`force`: at least one, step
+ * 4.3).  Returns the number sent. */
+int tcp_xmit_recovery(struct sock *sk, int force);
+/* RFC 6675 2 "pipe": bytes believed in the network (SACK connections). */
+uint32_t tcp_pipe(const struct sock *sk);
 void tcp_send_probe0(struct sock *sk);
+/* RFC 8985 7.2: arms the retransmit timer as the PTO if a tail loss probe
+ * is due sooner than the RTO.  Returns 1 if it did. */
+int tcp_schedule_loss_probe(struct sock *sk);
+/* RFC 8985 7.3: the PTO fired: one new segment, or the last one again. */
+void tcp_send_loss_probe(struct sock *sk);
 void tcp_write_wakeup(struct sock *sk);
 void tcp_check_probe_timer(struct sock *sk);
 uint32_t tcp_select_window(struct sock *sk);
@@ -298,6 +351,10 @@ int tcp_v4_connect(struct sock *sk, const struct sockaddr *uaddr, int addr_len);
 int tcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb);
 int tcp_v4_send_synack(const struct sock *listener, struct request_sock *req);
 void tcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb);
+/* An ICMP destination unreachable or time exceeded quoting a TCP segment
+ * (skb->data at the ICMP header; icmp_rcv checked that the quote holds the
+ * IP header and 8 bytes of TCP header).  Returns 0 if a sock took it. */
+int tcp_v4_err(struct sk_buff *skb);
 struct sock *tcp_v4_syn_recv_sock(struct sock *listener, struct sk_buff *skb,
 				  struct request_sock *req);
 int tcp_conn_request(struct sock *listener, struct sk_buff *skb);
@@ -318,18 +375,27 @@ void tcp_time_wait(struct sock *sk);
 /* Returns 1 if a SYN may open a new connection over this TIME-WAIT sock. */
 int tcp_timewait_state_process(struct sock *sk, struct sk_buff *skb);
 
+/* RFC 8985 6.3: the reordering timer fired: detect losses again. */
+void tcp_rack_reo_timeout(struct sock *sk);
+
 /* ---- tcp_timer.c ---- */
 void tcp_init_xmit_timers(struct sock *sk);
 void tcp_clear_xmit_timers(struct sock *sk);
 void tcp_reset_xmit_timer(struct sock *sk, uint32_t when_ms);
 void tcp_set_rto(struct sock *sk);
 void tcp_reqsk_timer_arm(struct request_sock *req);
+/* SO_KEEPALIVE on or off: starts or stops the keep-alive timer. */
+void tcp_set_keepalive(struct sock *sk, int on);
+/* (Re)starts the keep-alive timer of an established sock with SO_KEEPALIVE. */
+void tcp_reset_keepalive_timer(struct sock *sk);
 
 /* ---- tcp_cong.c (NewReno) ---- */
 void tcp_cong_init(struct sock *sk);
 void tcp_cong_on_ack(struct sock *sk, uint32_t acked, uint32_t prior_in_flight);
 /* Called with the ACK of a duplicate; returns 1 if the head must be retransmitted. */
 int tcp_cong_dupack(struct sock *sk);
+/* SACK connections: loss detected, enter recovery (RFC 6675 5 step 4.2). */
+void tcp_cong_enter_recovery(struct sock *sk);
 /* A partial or full ACK while in recovery; returns 1 to retransmit the head. */
 int tcp_cong_recovery_ack(struct sock *sk, uint32_t acked);
 void tcp_cong_on_rto(struct sock *sk);

@@ -1,12 +1,11 @@
 /*
  * NewReno congestion control: slow start and congestion avoidance
  * (RFC 5681 3.1), fast retransmit / fast recovery (RFC 5681 3.2) with the
- * NewReno partial-ACK rules (RFC 6582 3.2).  Windows are in bytes.
+ * NewReno partial-ACK rules (RFC 6582 3.2) for peers without SACK, and the
+ * window side of SACK-based recovery (RFC 6675).  Windows are in bytes.
  */
 #include "net/platform.h"
 #include "net/tcp.h"
-
-#define TCP_DUPACK_THRESHOLD 3
 
 /* RFC 5681 3.1: IW = min(4*SMSS, max(2*SMSS, 4380)), ssthresh arbitrarily high. */
 void tcp_cong_init(struct sock *sk)
@@ -72,15 +71,31 @@ int tcp_cong_dupack(struct sock *sk)
 		tp->snd_cwnd += mss;
 		return 0;
 	}
-	if (++tp->dupacks < TCP_DUPACK_THRESHOLD)
+	if (++tp->dupacks < TCP_DUPTHRESH)
 		return 0;
-	if (tp->dupacks > TCP_DUPACK_THRESHOLD || !after(tp->snd_una, tp->recover))
+	if (tp->dupacks > TCP_DUPTHRESH || !after(tp->snd_una, tp->recover))
 		return 0;
 	tp->snd_ssthresh = tcp_ssthresh_half(tp);
 	tp->recover = tp->snd_max;
-	tp->snd_cwnd = tp->snd_ssthresh + TCP_DUPACK_THRESHOLD * mss;
+	tp->snd_cwnd = tp->snd_ssthresh + TCP_DUPTHRESH * mss;
 	tp->in_recovery = 1;
 	return 1;
+}
+
+/*
+ * SACK connections enter loss recovery here (RFC 6675 5 step 4.2):
+ * RecoveryPoint = HighData and cwnd = ssthresh = FlightSize / 2.  There is
+ * no inflation: the pipe estimate decides what may be sent (tcp_pipe).
+ */
+void tcp_cong_enter_recovery(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tp->snd_ssthresh = tcp_ssthresh_half(tp);
+	tp->snd_cwnd = tp->snd_ssthresh;
+	tp->recover = tp->snd_max;
+	tp->in_recovery = 1;
+	tp->bytes_acked = 0;
 }
 
 /*

@@ -4,8 +4,9 @@
  * (tcp_rcv_synsent_state_process), then for the synchronized states:
  * first check the sequence number, second the RST bit (RFC 5961 3),
  * third security (not implemented: no IP security options), fourth the
- * SYN bit (RFC 5961 4), fifth the ACK field (with RFC 5961 5 and the
- * congestion control of tcp_cong.c), sixth URG (not implemented: urgent
+ * SYN bit (RFC 5961 4), fifth the ACK field (with RFC 5961 5, the
+ * congestion control of tcp_cong.c, and SACK loss detection and recovery:
+ * RFC 6675 with RFC 8985 RACK), sixth URG (not implemented: urgent
  * data is delivered as ordinary data, RFC 6093), seventh the segment text,
  * eighth the FIN bit.
  */
@@ -95,6 +96,8 @@ void tcp_rtt_sample(struct sock *sk, uint32_t rtt_ms)
 		tp->rttvar_ms4 = tp->rttvar_ms4 - (tp->rttvar_ms4 >> 2) + (uint32_t)err;
 		tp->srtt_ms8 = tp->srtt_ms8 - (tp->srtt_ms8 >> 3) + rtt_ms;
 	}
+	if (!tp->min_rtt_ms || rtt_ms < tp->min_rtt_ms)
+		tp->min_rtt_ms = rtt_ms;
 	tp->backoff = 0;
 	tcp_set_rto(sk);
 }
@@ -157,6 +160,33 @@ static int tcp_sequence(const struct tcp_sock *tp, uint32_t seq, uint32_t end_se
 	       between(end_seq - 1, tp->rcv_nxt, tp->rcv_nxt + wnd - 1);
 }
 
+/*
+ * RFC 8985 6.2 steps 1-2: a segment was newly delivered (SACKed or
+ * cumulatively acknowledged).  A segment sent once and delivered below one
+ * that an earlier ACK delivered shows that the path reorders.  An ACK for
+ * a retransmission that comes faster than the path's RTT is for the
+ * original transmission and says nothing about when it was sent; else the
+ * most recently sent delivered segment is remembered, with its RTT.
+ * Transmit order numbers compare modulo 2^32, like sequence numbers.
+ */
+static void tcp_rack_advance(struct tcp_sock *tp, const struct tcp_skb_cb *cb)
+{
+	uint32_t rtt = (uint32_t)jiffies_ms() - cb->xmit_ms;
+
+	if (!(cb->sacked & TCPCB_EVER_SENT))
+		return;
+	if (!(cb->sacked & TCPCB_EVER_RETRANS) && before(cb->end_seq, tp->rack_fack_prior))
+		tp->reordering_seen = 1;
+	if (after(cb->end_seq, tp->rack_fack))
+		tp->rack_fack = cb->end_seq;
+	if ((cb->sacked & TCPCB_EVER_RETRANS) && rtt < tp->min_rtt_ms)
+		return;
+	if (after(cb->xmit_order, tp->rack_order)) {
+		tp->rack_order = cb->xmit_order;
+		tp->rack_rtt_ms = rtt;
+	}
+}
+
 /* Frees what `ack` covers from the write queue; returns payload bytes freed. */
 static uint32_t tcp_clean_rtx_queue(struct sock *sk, uint32_t ack)
 {
@@ -182,6 +212,8 @@ static uint32_t tcp_clean_rtx_queue(struct sock *sk, uint32_t ack)
 			}
 			break;
 		}
+		if (!(cb->sacked & TCPCB_SACKED))
+			tcp_rack_advance(tp, cb);
 		freed += skb->len;
 		skb_unlink(skb, &sk->sk_write_queue);
 		kfree_skb(skb);
@@ -213,8 +245,6 @@ static int tcp_sacktag(struct sock *sk, const struct sk_buff *skb)
 		if (!after(end, start) || !after(end, tp->snd_una) || after(end, tp->snd_max) ||
 		    before(start, tp->snd_una))
 			continue;
-		if (after(end, tp->highest_sack))
-			tp->highest_sack = end;
 		list_for_each(pos, &sk->sk_write_queue.list) {
 			struct tcp_skb_cb *cb = TCP_SKB_CB(list_entry(pos, struct sk_buff, list));
 
@@ -222,6 +252,7 @@ static int tcp_sacktag(struct sock *sk, const struct sk_buff *skb)
 				break;
 			if (!before(cb->seq, start) && !after(cb->end_seq, end) &&
 			    !(cb->sacked & TCPCB_SACKED)) {
+				tcp_rack_advance(tp, cb);
 				cb->sacked |= TCPCB_SACKED;
 				newly = 1;
 			}
@@ -230,13 +261,138 @@ static int tcp_sacktag(struct sock *sk, const struct sk_buff *skb)
 	return newly;
 }
 
-/* A new recovery episode: every segment may be retransmitted once again. */
+/*
+ * Loss detection on the SACK scoreboard; returns how many segments are
+ * taken as lost and not yet resent, and in *reo_wait how long until a
+ * segment that may only be reordered is lost by the clock (0: none).
+ * A segment is lost if
+ *  - RFC 6675 4 IsLost: DupThresh segments, or more than (DupThresh-1)*SMSS
+ *    bytes, above it are SACKed; or
+ *  - RFC 8985 6.2 (RACK): a segment sent after its last transmission has
+ *    been delivered, and RACK.rtt + reo_wnd has passed since it was sent.
+ *    This also finds lost retransmissions, which only an RTO found before;
+ *    the retransmission then no longer counts in the pipe.
+ * reo_wnd (6.2 step 4) is min_RTT/4, and zero in recovery until the path
+ * has been seen to reorder (no D-SACK adaptation: RFC 8985 7.1's
+ * reo_wnd_mult stays 1).
+ */
+static int tcp_mark_lost(struct sock *sk, uint32_t *reo_wait)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct list_head *head = &sk->sk_write_queue.list, *pos;
+	uint32_t sacked_segs = 0, sacked_bytes = 0, now = (uint32_t)jiffies_ms();
+	uint32_t reo_wnd = tp->in_recovery && !tp->reordering_seen ? 0 : tp->min_rtt_ms / 4;
+	int pending = 0;
+
+	*reo_wait = 0;
+	for (pos = head->prev; pos != head; pos = pos->prev) {
+		struct tcp_skb_cb *cb = TCP_SKB_CB(list_entry(pos, struct sk_buff, list));
+
+		if (!(cb->sacked & TCPCB_EVER_SENT))
+			continue;
+		if (cb->sacked & TCPCB_SACKED) {
+			sacked_segs++;
+			sacked_bytes += cb->end_seq - cb->seq;
+			continue;
+		}
+		if (!(cb->sacked & TCPCB_LOST) &&
+		    (sacked_segs >= TCP_DUPTHRESH ||
+		     sacked_bytes > (TCP_DUPTHRESH - 1) * (uint32_t)tp->mss_cache)) {
+			cb->sacked |= TCPCB_LOST;
+		} else if ((!(cb->sacked & TCPCB_LOST) || (cb->sacked & TCPCB_RETRANS)) &&
+			   before(cb->xmit_order, tp->rack_order)) {
+			int32_t left = (int32_t)(tp->rack_rtt_ms + reo_wnd - (now - cb->xmit_ms));
+
+			if (left <= 0) {
+				if (cb->sacked & TCPCB_RETRANS)
+					tcp_statistics.lost_retransmits++;
+				cb->sacked = (cb->sacked | TCPCB_LOST) & ~TCPCB_RETRANS;
+			} else if (!*reo_wait || (uint32_t)left < *reo_wait) {
+				*reo_wait = (uint32_t)left;
+			}
+		}
+		if ((cb->sacked & (TCPCB_LOST | TCPCB_RETRANS)) == TCPCB_LOST)
+			pending++;
+	}
+	return pending;
+}
+
+/*
+ * SACK loss recovery (RFC 6675 5) after an ACK was processed (`acked`
+ * bytes newly acknowledged; `dupack`: it was a duplicate) or after the
+ * reordering timer.
+ */
+static void tcp_sack_recovery(struct sock *sk, int dupack, uint32_t acked,
+			      uint32_t prior_in_flight)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t reo_wait;
+	int lost;
+
+	if (dupack && tp->dupacks < 255)
+		tp->dupacks++;
+	if (tp->in_recovery && !before(tp->snd_una, tp->recover)) {
+		/* step (A): the ACK covers RecoveryPoint; cwnd stays ssthresh */
+		tp->in_recovery = 0;
+		tp->dupacks = 0;
+	}
+	lost = tcp_mark_lost(sk, &reo_wait);
+	if (reo_wait) {
+		/* RFC 8985 6.3: look again when the reordering window has passed */
+		mod_timer(&tp->retransmit_timer, jiffies_ms() + reo_wait);
+		tp->loss_probe = 0;
+		tp->reo_timer = 1;
+	}
+	if (tp->in_recovery) {
+		tcp_xmit_recovery(sk, 0);       /* step (C) */
+		tcp_schedule_loss_probe(sk);
+		return;
+	}
+	/* step 4: DupThresh duplicates, or IsLost; not again for losses in
+	 * data sent before the last reduction (RFC 6582 "recover") */
+	if ((lost || tp->dupacks >= TCP_DUPTHRESH) && !before(tp->snd_una, tp->recover)) {
+		struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+
+		/* 4.3: the first unacknowledged segment is resent first */
+		if (head && !(TCP_SKB_CB(head)->sacked & (TCPCB_SACKED | TCPCB_LOST)))
+			TCP_SKB_CB(head)->sacked |= TCPCB_LOST;
+		tcp_statistics.sack_recoveries++;
+		tcp_cong_enter_recovery(sk);
+		tcp_xmit_recovery(sk, 1);
+		tcp_schedule_loss_probe(sk);
+		return;
+	}
+	if (acked)
+		tcp_cong_on_ack(sk, acked, prior_in_flight);
+}
+
+void tcp_rack_reo_timeout(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tcp_reset_xmit_timer(sk, tp->rto_ms);
+	if (tp->snd_una == tp->snd_max)
+		return;
+	tcp_sack_recovery(sk, 0, 0, tp->snd_max - tp->snd_una);
+	tcp_push(sk);
+}
+
+/* NewReno: a resend of the head in this recovery is not repeated. */
+static void tcp_newreno_retransmit_head(struct sock *sk)
+{
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+
+	if (head && !(TCP_SKB_CB(head)->sacked & TCPCB_RETRANS))
+		tcp_retransmit_skb(sk, head);
+}
+
+/* A new NewReno recovery episode: every segment may be resent once again. */
 static void tcp_clear_recovery_marks(struct sock *sk)
 {
 	struct list_head *pos;
 
 	list_for_each(pos, &sk->sk_write_queue.list)
-		TCP_SKB_CB(list_entry(pos, struct sk_buff, list))->sacked &= ~TCPCB_RECOV_RETRANS;
+		TCP_SKB_CB(list_entry(pos, struct sk_buff, list))->sacked &= ~TCPCB_RETRANS;
 }
 
 /* RFC 9293 3.10.7.4 fifth check, window update part. */
@@ -284,10 +440,13 @@ static int tcp_ack(struct sock *sk, struct sk_buff *skb, unsigned int payload)
 		return 0;               /* old duplicate: ignore the ACK */
 	}
 	tcp_ack_update_window(sk, cb);
+	tp->rcv_tstamp = jiffies_ms();          /* the peer is alive (keep-alive) */
+	tp->keepalive_probes_out = 0;
+	if (before(tp->rack_fack, tp->snd_una))
+		tp->rack_fack = tp->snd_una;
+	tp->rack_fack_prior = tp->rack_fack;
 	if (tp->sack_ok && tcp_hdrlen(tcp_hdr(skb)) > sizeof(struct tcphdr))
 		new_sack = tcp_sacktag(sk, skb);
-	if (before(tp->highest_sack, ack))
-		tp->highest_sack = ack;
 
 	if (ack == tp->snd_una) {
 		/* RFC 5681 2: a duplicate ACK carries no data, does not change
@@ -296,15 +455,12 @@ static int tcp_ack(struct sock *sk, struct sk_buff *skb, unsigned int payload)
 		 * (receivers grow their window as the application reads) */
 		if (payload == 0 && !(cb->tcp_flags & (TCPHDR_SYN | TCPHDR_FIN)) &&
 		    (tp->snd_wnd == prior_wnd || new_sack) && tp->snd_una != tp->snd_max) {
-			int was_in_recovery = tp->in_recovery;
-
-			if (tcp_cong_dupack(sk)) {
+			if (tp->sack_ok) {
+				tcp_sack_recovery(sk, 1, 0, prior_in_flight);
+			} else if (tcp_cong_dupack(sk)) {
 				/* fast retransmit: a new recovery episode */
 				tcp_clear_recovery_marks(sk);
-				tcp_retransmit_next_hole(sk);
-			} else if (was_in_recovery && tp->sack_ok) {
-				/* RFC 6675 5 (C): the SACK blocks show more holes */
-				tcp_retransmit_next_hole(sk);
+				tcp_newreno_retransmit_head(sk);
 			}
 		}
 		return 0;
@@ -317,35 +473,32 @@ static int tcp_ack(struct sock *sk, struct sk_buff *skb, unsigned int payload)
 		tp->snd_nxt = ack;
 	tp->retransmits = 0;
 	tp->probes_out = 0;
+	sk->sk_err_soft = 0;    /* something got through: forget an old ICMP error (Linux) */
 	if (tp->backoff) {
 		tp->backoff = 0;
 		tcp_set_rto(sk);
 	}
-	if (tp->in_recovery) {
-		if (tcp_cong_recovery_ack(sk, acked)) {
-			struct sk_buff *head = skb_peek(&sk->sk_write_queue);
-
-			/* RFC 6582 3.2 step 5: the first unacknowledged segment,
-			 * unless this recovery resent it already (then the next hole) */
-			if (head && !(TCP_SKB_CB(head)->sacked & TCPCB_RECOV_RETRANS)) {
-				tcp_retransmit_skb(sk, head);
-				TCP_SKB_CB(head)->sacked |= TCPCB_RECOV_RETRANS;
-			} else {
-				tcp_retransmit_next_hole(sk);
-			}
-			/* RFC 6582 3.2 step 5: reset the timer on the first partial ACK */
-			tcp_reset_xmit_timer(sk, tp->rto_ms);
-		}
+	if (tp->sack_ok) {
+		tcp_sack_recovery(sk, 0, acked, prior_in_flight);
+	} else if (tp->in_recovery) {
+		/* RFC 6582 3.2 step 5: a partial ACK resends the first
+		 * unacknowledged segment, unless this recovery resent it already */
+		if (tcp_cong_recovery_ack(sk, acked))
+			tcp_newreno_retransmit_head(sk);
 	} else {
 		tcp_cong_on_ack(sk, acked, prior_in_flight);
 	}
+	tp->tlp_out = 0;                /* progress: a new stall may be probed */
 	/* RFC 6298 5.2-5.3 */
 	if (tp->snd_una == tp->snd_max) {
-		if (!tp->probe_timer)
+		if (!tp->probe_timer) {
 			del_timer(&tp->retransmit_timer);
-	} else {
+			tp->loss_probe = tp->reo_timer = 0;
+		}
+	} else if (!tp->reo_timer) {    /* it restarts the RTO when it fires */
 		tp->probe_timer = 0;
 		tcp_reset_xmit_timer(sk, tp->rto_ms);
+		tcp_schedule_loss_probe(sk);
 	}
 	sk_wake(sk);
 	return 0;

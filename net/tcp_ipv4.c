@@ -7,6 +7,7 @@
 #include "net/tcp.h"
 #include "net/ip.h"
 #include "net/checksum.h"
+#include "net/icmp.h"
 
 struct tcp_mib tcp_statistics;
 
@@ -148,6 +149,79 @@ void tcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb)
 				TCPHDR_RST | TCPHDR_ACK, 0);
 }
 
+/*
+ * An error about a SYN-ACK: its request sock goes if the quote carries its
+ * ISN (RFC 5927 4.1), as with Linux's tcp_req_err; resending the SYN-ACK
+ * to a peer that cannot be reached would only keep it in the SYN queue.
+ */
+static int tcp_req_err(const struct iphdr *iph, const struct tcphdr *th)
+{
+	struct sock *lsk = inet_lookup_listener(iph->saddr, th->source);
+	struct request_sock *req;
+
+	if (!lsk)
+		return -ENOENT;
+	req = inet_csk_search_req(lsk, iph->daddr, th->dest, iph->saddr);
+	if (!req)
+		return -ENOENT;
+	if (ntohl(th->seq) != req->snt_isn) {
+		tcp_statistics.out_of_window_icmps++;
+		return -EINVAL;
+	}
+	inet_csk_reqsk_queue_drop(lsk, req);
+	return 0;
+}
+
+/*
+ * RFC 1122 4.2.3.9: an ICMP error about one of our segments.  RFC 5927 4.1:
+ * it is believed only if the quoted sequence number is one still in flight,
+ * which a blind attacker would have to guess.  A connection attempt ends at
+ * once, as in Linux (a SYN that cannot reach its peer will not do better
+ * when resent); an established connection keeps trying and remembers the
+ * error as soft, reported if it later times out.
+ */
+int tcp_v4_err(struct sk_buff *skb)
+{
+	const struct icmphdr *icmph = (const struct icmphdr *)skb->data;
+	const struct iphdr *iph = (const struct iphdr *)(icmph + 1);
+	const struct tcphdr *th =
+		(const struct tcphdr *)((const uint8_t *)iph + (iph->ihl_version & 0x0f) * 4);
+	struct tcp_sock *tp;
+	struct sock *sk;
+	uint32_t seq;
+	int err;
+
+	if (icmph->type == ICMP_TIME_EXCEEDED)
+		err = EHOSTUNREACH;
+	else if (icmph->code <= NR_ICMP_UNREACH && icmph->code != ICMP_FRAG_NEEDED)
+		err = icmp_err_convert[icmph->code];
+	else
+		return 0;       /* unknown code (RFC 1122 3.2.2: ignore); no path MTU discovery */
+	/* the quoted datagram is one we sent: its source is our end */
+	sk = inet_lookup_established(iph->daddr, th->dest, iph->saddr, th->source);
+	if (!sk)
+		return tcp_req_err(iph, th);
+	if (sk->sk_state == TCP_TIME_WAIT)
+		return -ENOENT;
+	tp = tcp_sk(sk);
+	seq = ntohl(th->seq);
+	/* SND.UNA <= SEG.SEQ < SND.NXT, with our highest SND.NXT (snd_max):
+	 * snd_nxt moves back after a timeout */
+	if (before(seq, tp->snd_una) || !before(seq, tp->snd_max)) {
+		tcp_statistics.out_of_window_icmps++;
+		return -EINVAL;
+	}
+
+	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV) {
+		sk->sk_err = err;
+		tcp_statistics.attempt_fails++;
+		tcp_done(sk);
+		return 0;
+	}
+	sk->sk_err_soft = err;
+	return 0;
+}
+
 /* ip_route_connect: the route to daddr gives the source address. */
 static int ip_route_connect(uint32_t daddr, uint32_t *saddr)
 {
@@ -251,14 +325,14 @@ struct sock *tcp_v4_syn_recv_sock(struct sock *listener, struct sk_buff *skb,
 	newsk->sk_daddr = req->rmt_addr;
 	newsk->sk_dport = req->rmt_port;
 	newsk->sk_reuse = listener->sk_reuse;
-	newsk->sk_flags = listener->sk_flags & SOCK_NODELAY;
+	newsk->sk_flags = listener->sk_flags & (SOCK_NODELAY | SOCK_KEEPOPEN);
 	newsk->sk_rcvbuf = listener->sk_rcvbuf;
 	newsk->sk_sndbuf = listener->sk_sndbuf;
 	newsk->sk_state = TCP_SYN_RECV;
 
 	newtp->iss = req->snt_isn;
 	newtp->snd_una = newtp->snd_nxt = newtp->snd_max = newtp->write_seq = req->snt_isn + 1;
-	newtp->highest_sack = req->snt_isn + 1;
+	newtp->rack_fack = newtp->rack_fack_prior = req->snt_isn + 1;
 	newtp->irs = req->rcv_isn;
 	newtp->rcv_nxt = newtp->rcv_wup = req->rcv_isn + 1;
 	newtp->snd_wl1 = req->rcv_isn;
@@ -268,6 +342,9 @@ struct sock *tcp_v4_syn_recv_sock(struct sock *listener, struct sk_buff *skb,
 	newtp->snd_wscale = req->snd_wscale;
 	newtp->rcv_wscale = req->rcv_wscale;
 	newtp->sack_ok = req->sack_ok;
+	newtp->keepalive_time_ms = tcp_sk(listener)->keepalive_time_ms;
+	newtp->keepalive_intvl_ms = tcp_sk(listener)->keepalive_intvl_ms;
+	newtp->keepalive_probes = tcp_sk(listener)->keepalive_probes;
 	newtp->rx_opt_mss = req->mss ? req->mss : TCP_MSS_DEFAULT;
 	newtp->advmss = tcp_mss_for_route(req->rmt_addr);
 	newtp->rcv_wnd = tcp_receive_space(newsk);

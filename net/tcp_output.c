@@ -13,6 +13,33 @@ unsigned int tcp_packets_in_flight(const struct tcp_sock *tp)
 	return tp->snd_nxt - tp->snd_una;
 }
 
+/*
+ * RFC 6675 2 and 4 "pipe": of the segments sent, those not SACKed count
+ * once unless taken as lost, and once more while a retransmission of them
+ * is in flight.  After an RTO every unSACKed segment is lost, so segments
+ * between snd_nxt and snd_max count only as they are sent again.
+ */
+uint32_t tcp_pipe(const struct sock *sk)
+{
+	const struct list_head *pos;
+	uint32_t pipe = 0;
+
+	list_for_each(pos, &sk->sk_write_queue.list) {
+		const struct tcp_skb_cb *cb = TCP_SKB_CB(list_entry(pos, struct sk_buff, list));
+		uint32_t len = cb->end_seq - cb->seq;
+
+		if (!(cb->sacked & TCPCB_EVER_SENT))
+			break;
+		if (cb->sacked & TCPCB_SACKED)
+			continue;
+		if (!(cb->sacked & TCPCB_LOST))
+			pipe += len;
+		if (cb->sacked & TCPCB_RETRANS)
+			pipe += len;
+	}
+	return pipe;
+}
+
 /* RFC 7323 2.3: the smallest shift that lets the window cover the buffer. */
 uint8_t tcp_select_rcv_wscale(uint32_t space)
 {
@@ -235,7 +262,8 @@ __attribute__((noinline)) int tcp_connect(struct sock *sk)
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct sk_buff *skb;
 
-	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->highest_sack = tp->iss;
+	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
+	tp->rack_fack = tp->rack_fack_prior = tp->iss;
 	tp->write_seq = tp->iss + 1;
 	tp->snd_wnd = 0;
 	tp->rcv_nxt = 0;
@@ -364,6 +392,8 @@ static int tcp_fragment(struct sock *sk, struct sk_buff *skb, unsigned int len)
 	ncb->end_seq = cb->end_seq;
 	ncb->tcp_flags = cb->tcp_flags & TCPHDR_FIN;
 	ncb->sacked = cb->sacked;
+	ncb->xmit_order = cb->xmit_order;
+	ncb->xmit_ms = cb->xmit_ms;
 	cb->tcp_flags &= ~TCPHDR_FIN;
 	cb->end_seq = cb->seq + len;
 	list_add(&nskb->list, &skb->list);
@@ -381,11 +411,15 @@ static void tcp_skb_sent(struct sock *sk, struct sk_buff *skb)
 		tp->total_retrans++;
 		tcp_statistics.retrans_segs++;
 		tp->rtt_start = 0;  /* Karn: no sample while retransmitting */
+		/* a resend replaces a transmission taken as lost */
+		cb->sacked |= TCPCB_LOST | TCPCB_RETRANS | TCPCB_EVER_RETRANS;
 	} else if (!tp->rtt_start) {
 		tp->rtt_seq = cb->end_seq;
 		tp->rtt_start = now;
 	}
 	cb->sacked |= TCPCB_EVER_SENT;
+	cb->xmit_order = ++tp->xmit_count;
+	cb->xmit_ms = (uint32_t)now;
 	if (!timer_pending(&tp->retransmit_timer) || tp->probe_timer) {
 		tp->probe_timer = 0;
 		tcp_reset_xmit_timer(sk, tp->rto_ms);
@@ -403,7 +437,8 @@ static void tcp_skb_sent(struct sock *sk, struct sk_buff *skb)
  */
 static uint32_t tcp_send_cwnd(const struct tcp_sock *tp)
 {
-	if (!tp->in_recovery && tp->dupacks > 0 && tp->dupacks < 3)
+	/* with SACK the pipe leaves out what the duplicates SACKed already */
+	if (!tp->sack_ok && !tp->in_recovery && tp->dupacks > 0 && tp->dupacks < 3)
 		return tp->snd_cwnd + tp->dupacks * (uint32_t)tp->mss_cache;
 	return tp->snd_cwnd;
 }
@@ -423,11 +458,12 @@ int tcp_write_xmit(struct sock *sk)
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct list_head *pos;
 	int sent = 0;
+	/* what is in the network: RFC 6675 pipe with SACK, else all outstanding */
+	uint32_t in_flight = tp->sack_ok ? tcp_pipe(sk) : tcp_packets_in_flight(tp);
 
 	list_for_each(pos, &sk->sk_write_queue.list) {
 		struct sk_buff *skb = list_entry(pos, struct sk_buff, list);
 		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
-		uint32_t in_flight = tcp_packets_in_flight(tp);
 		uint32_t wnd_end = tp->snd_una + tp->snd_wnd;
 
 		if (!after(cb->end_seq, tp->snd_nxt))
@@ -466,8 +502,11 @@ int tcp_write_xmit(struct sock *sk)
 		if (tcp_transmit_skb(sk, skb, cb->seq, tcp_skb_flags(sk, skb)) == -ENOBUFS)
 			break;
 		tcp_event_new_data_sent(sk, skb);
+		in_flight += cb->end_seq - cb->seq;
 		sent++;
 	}
+	if (sent)
+		tcp_schedule_loss_probe(sk);    /* RFC 8985 7.2: after new data */
 	return sent;
 }
 
@@ -494,32 +533,108 @@ int tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
- * RFC 6675 4 (NextSeg, simplified): the first segment not SACKed and not
- * yet retransmitted in this recovery that lies below the highest SACKed
- * sequence number is taken as lost; without SACK information, the head.
+ * RFC 6675 5 (C) with NextSeg rule (1): the first segments taken as lost
+ * (tcp_input.c marks them) and not yet resent, while cwnd - pipe >= SMSS.
+ * New data (rule (2)) follows in tcp_write_xmit with the same pipe.
  */
-int tcp_retransmit_next_hole(struct sock *sk)
+int tcp_xmit_recovery(struct sock *sk, int force)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t pipe = tcp_pipe(sk);
 	struct list_head *pos;
+	int sent = 0;
 
 	list_for_each(pos, &sk->sk_write_queue.list) {
 		struct sk_buff *skb = list_entry(pos, struct sk_buff, list);
 		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
-		int is_head = pos == sk->sk_write_queue.list.next;
 
-		if (after(cb->end_seq, tp->snd_max) || !(cb->sacked & TCPCB_EVER_SENT))
-			break;                          /* never sent: not a hole */
-		if (!is_head && !before(cb->seq, tp->highest_sack))
-			break;                          /* nothing SACKed above it */
-		if (cb->sacked & (TCPCB_SACKED | TCPCB_RECOV_RETRANS))
+		if (!(cb->sacked & TCPCB_EVER_SENT) || !before(cb->seq, tp->snd_nxt))
+			break;
+		if ((cb->sacked & (TCPCB_LOST | TCPCB_SACKED | TCPCB_RETRANS)) != TCPCB_LOST)
 			continue;
+		if (!(force && !sent) && pipe + tp->mss_cache > tp->snd_cwnd)
+			break;
 		if (tcp_retransmit_skb(sk, skb) < 0)
-			return 0;
-		cb->sacked |= TCPCB_RECOV_RETRANS;
-		return 1;
+			break;
+		pipe += cb->end_seq - cb->seq;
+		sent++;
 	}
-	return 0;
+	return sent;
+}
+
+/*
+ * RFC 8985 7.2: a tail loss probe is scheduled on a SACK connection with
+ * data outstanding, none of it SACKed, and no probe out since snd_una last
+ * moved.  PTO = 2*SRTT, plus the worst-case delayed ACK when a single
+ * segment is out (the peer may hold its ACK), and never later than the RTO.
+ * Unlike RFC 8985 (and Linux), a probe is also scheduled in SACK recovery:
+ * when the pipe fills cwnd and the last retransmissions or their ACKs are
+ * lost, nothing else would be sent and only the RTO (200 ms or more, many
+ * RTTs here) would end the stall; one probe per stall draws the SACK that
+ * RACK needs to find the lost retransmissions.
+ */
+int tcp_schedule_loss_probe(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	const struct list_head *pos;
+	uint32_t pto, flight = tp->snd_max - tp->snd_una;
+
+	if (!tp->sack_ok || tp->tlp_out || !flight || !tp->srtt_ms8 || tp->probe_timer ||
+	    tp->reo_timer || sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV)
+		return 0;
+	list_for_each(pos, &sk->sk_write_queue.list) {
+		const struct tcp_skb_cb *cb = TCP_SKB_CB(list_entry(pos, struct sk_buff, list));
+
+		if (!(cb->sacked & TCPCB_EVER_SENT) || tp->in_recovery)
+			break;
+		if (cb->sacked & (TCPCB_SACKED | TCPCB_LOST))
+			return 0;
+	}
+	pto = 2 * (tp->srtt_ms8 >> 3);
+	pto += flight <= tp->mss_cache ? TCP_TLP_WCDELACK_MS : TCP_TLP_MIN_MS;
+	if (pto >= tp->rto_ms)
+		return 0;
+	mod_timer(&tp->retransmit_timer, jiffies_ms() + pto);
+	tp->loss_probe = 1;
+	return 1;
+}
+
+/*
+ * RFC 8985 7.3: the PTO fired.  New data if there is some and the peer's
+ * window takes it, else the highest segment sent and not SACKed again;
+ * either draws an ACK whose SACK blocks show what was lost.  Then the RTO.
+ */
+void tcp_send_loss_probe(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct list_head *pos;
+	struct sk_buff *last = NULL;
+
+	tp->loss_probe = 0;
+	list_for_each(pos, &sk->sk_write_queue.list) {
+		struct sk_buff *skb = list_entry(pos, struct sk_buff, list);
+		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+
+		if (!after(cb->end_seq, tp->snd_nxt)) {
+			if (!(cb->sacked & TCPCB_SACKED))
+				last = skb;
+			continue;
+		}
+		if (skb->len > tp->mss_cache && tcp_fragment(sk, skb, tp->mss_cache) < 0)
+			break;
+		if (after(cb->end_seq, tp->snd_una + tp->snd_wnd))
+			break;
+		if (tcp_transmit_skb(sk, skb, cb->seq, tcp_skb_flags(sk, skb)) == -ENOBUFS)
+			break;
+		tcp_event_new_data_sent(sk, skb);
+		last = NULL;
+		break;
+	}
+	if (last)
+		tcp_retransmit_skb(sk, last);
+	tcp_statistics.loss_probes++;
+	tp->tlp_out = 1;
+	tcp_reset_xmit_timer(sk, tp->rto_ms);
 }
 
 /*

@@ -1,7 +1,9 @@
 /*
  * TCP timers: retransmission (RFC 6298) doubling as the persist timer
- * (RFC 9293 3.8.6.1), delayed ACK (RFC 1122 4.2.3.2), TIME-WAIT 2*MSL
- * (RFC 9293 3.3.2) and the SYN-ACK retransmission of request socks.
+ * (RFC 9293 3.8.6.1), the tail loss probe and RACK's reordering timer
+ * (RFC 8985 7, 6.3), delayed ACK (RFC 1122 4.2.3.2), TIME-WAIT 2*MSL
+ * (RFC 9293 3.3.2), keep-alive (RFC 1122 4.2.3.6) and the SYN-ACK
+ * retransmission of request socks.
  * Callbacks run in the timer softirq, serialised with the rest of the stack.
  */
 #include "net/platform.h"
@@ -17,6 +19,9 @@ unsigned int tcp_retries2 = 15;
 unsigned int tcp_orphan_retries = 8;
 unsigned int tcp_fin_timeout_ms = 60000;
 unsigned int tcp_delack_ms = 40;
+unsigned int tcp_keepalive_time_ms = 7200000;
+unsigned int tcp_keepalive_intvl_ms = 75000;
+unsigned int tcp_keepalive_probes = 9;
 
 /* RFC 6298 2.3: RTO = SRTT + max(G, 4 * RTTVAR), clamped to [min, max]. */
 void tcp_set_rto(struct sock *sk)
@@ -40,12 +45,15 @@ void tcp_set_rto(struct sock *sk)
 
 void tcp_reset_xmit_timer(struct sock *sk, uint32_t when_ms)
 {
+	tcp_sk(sk)->loss_probe = 0;
+	tcp_sk(sk)->reo_timer = 0;
 	mod_timer(&tcp_sk(sk)->retransmit_timer, jiffies_ms() + when_ms);
 }
 
 static void tcp_write_err(struct sock *sk)
 {
-	sk->sk_err = ETIMEDOUT;
+	/* as Linux: a soft error an ICMP message reported says more (RFC 1122 4.2.3.9) */
+	sk->sk_err = sk->sk_err_soft ? sk->sk_err_soft : ETIMEDOUT;
 	if (sk->sk_state == TCP_SYN_SENT)
 		tcp_statistics.attempt_fails++;
 	tcp_done(sk);
@@ -55,6 +63,24 @@ static void tcp_backoff(struct tcp_sock *tp)
 {
 	tp->backoff++;
 	tp->rto_ms = tp->rto_ms * 2 > tcp_rto_max_ms ? tcp_rto_max_ms : tp->rto_ms * 2;
+}
+
+/*
+ * After an RTO every segment not SACKed is taken as lost (RFC 6675 5.1,
+ * Linux's tcp_enter_loss): none counts in the pipe until it is sent again,
+ * and the window restarts from one segment.
+ */
+static void tcp_enter_loss(struct sock *sk)
+{
+	struct list_head *pos;
+
+	list_for_each(pos, &sk->sk_write_queue.list) {
+		struct tcp_skb_cb *cb = TCP_SKB_CB(list_entry(pos, struct sk_buff, list));
+
+		if ((cb->sacked & (TCPCB_EVER_SENT | TCPCB_SACKED)) == TCPCB_EVER_SENT)
+			cb->sacked = (cb->sacked | TCPCB_LOST) & ~TCPCB_RETRANS;
+	}
+	tcp_cong_on_rto(sk);
 }
 
 /* RFC 6298 5.4-5.7: retransmit the earliest segment, back off, restart. */
@@ -77,7 +103,9 @@ static void tcp_retransmit_timer(struct sock *sk)
 		return;
 	}
 	tp->retransmits++;
-	tcp_cong_on_rto(sk);
+	tp->tlp_out = 0;
+	tcp_statistics.timeouts++;
+	tcp_enter_loss(sk);
 	tcp_backoff(tp);
 	/* go back: everything after the head is resent as the window reopens */
 	tp->snd_nxt = tp->snd_una;
@@ -115,6 +143,10 @@ static void tcp_write_timer(struct timer_list *t)
 	sock_hold(sk);
 	if (tp->probe_timer)
 		tcp_probe_timer(sk);
+	else if (tp->loss_probe)
+		tcp_send_loss_probe(sk);
+	else if (tp->reo_timer)
+		tcp_rack_reo_timeout(sk);
 	else
 		tcp_retransmit_timer(sk);
 	sock_put(sk);
@@ -138,6 +170,82 @@ static void tcp_tw_timer(struct timer_list *t)
 		tcp_done(sk);
 }
 
+static uint32_t keepalive_time_when(const struct tcp_sock *tp)
+{
+	return tp->keepalive_time_ms ? tp->keepalive_time_ms : tcp_keepalive_time_ms;
+}
+
+static uint32_t keepalive_intvl_when(const struct tcp_sock *tp)
+{
+	return tp->keepalive_intvl_ms ? tp->keepalive_intvl_ms : tcp_keepalive_intvl_ms;
+}
+
+static unsigned int keepalive_probes(const struct tcp_sock *tp)
+{
+	return tp->keepalive_probes ? tp->keepalive_probes : tcp_keepalive_probes;
+}
+
+static int keepalive_state(const struct sock *sk)
+{
+	return sk->sk_state == TCP_ESTABLISHED || sk->sk_state == TCP_CLOSE_WAIT;
+}
+
+void tcp_reset_keepalive_timer(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (sock_flag(sk, SOCK_KEEPOPEN) && keepalive_state(sk))
+		mod_timer(&tp->keepalive_timer, jiffies_ms() + keepalive_time_when(tp));
+}
+
+void tcp_set_keepalive(struct sock *sk, int on)
+{
+	if (on && !sock_flag(sk, SOCK_KEEPOPEN)) {
+		sock_set_flag(sk, SOCK_KEEPOPEN);
+		tcp_reset_keepalive_timer(sk);
+	} else if (!on) {
+		sock_reset_flag(sk, SOCK_KEEPOPEN);
+		del_timer(&tcp_sk(sk)->keepalive_timer);
+	}
+}
+
+/*
+ * RFC 1122 4.2.3.6: after keepalive_time without hearing from the peer on
+ * an idle connection, send a segment it must answer: <SEQ=SND.NXT-1>
+ * without data, as Linux does; every keepalive_intvl another, and after
+ * keepalive_probes unanswered ones the connection is dead (ETIMEDOUT, or
+ * the soft error an ICMP message left).  With data in flight the RTO
+ * timer watches the peer instead.
+ */
+static void tcp_keepalive_timer(struct timer_list *t)
+{
+	struct tcp_sock *tp = container_of(t, struct tcp_sock, keepalive_timer);
+	struct sock *sk = &tp->sk;
+	uint64_t now = jiffies_ms(), idle = now - tp->rcv_tstamp;
+	uint32_t when = keepalive_time_when(tp);
+
+	if (!sock_flag(sk, SOCK_KEEPOPEN) || !keepalive_state(sk))
+		return;
+	if (tp->snd_una != tp->snd_max || skb_queue_len(&sk->sk_write_queue)) {
+		mod_timer(&tp->keepalive_timer, now + when);
+		return;
+	}
+	if (idle < when) {
+		mod_timer(&tp->keepalive_timer, now + (when - idle));
+		return;
+	}
+	if (tp->keepalive_probes_out >= keepalive_probes(tp)) {
+		sock_hold(sk);
+		tcp_send_active_reset(sk);
+		tcp_write_err(sk);
+		sock_put(sk);
+		return;
+	}
+	tcp_transmit_skb(sk, NULL, tp->snd_nxt - 1, TCPHDR_ACK);
+	tp->keepalive_probes_out++;
+	mod_timer(&tp->keepalive_timer, now + keepalive_intvl_when(tp));
+}
+
 void tcp_init_xmit_timers(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
@@ -145,6 +253,7 @@ void tcp_init_xmit_timers(struct sock *sk)
 	timer_setup(&tp->retransmit_timer, tcp_write_timer);
 	timer_setup(&tp->delack_timer, tcp_delack_timer);
 	timer_setup(&tp->tw_timer, tcp_tw_timer);
+	timer_setup(&tp->keepalive_timer, tcp_keepalive_timer);
 }
 
 void tcp_clear_xmit_timers(struct sock *sk)
@@ -154,7 +263,10 @@ void tcp_clear_xmit_timers(struct sock *sk)
 	del_timer(&tp->retransmit_timer);
 	del_timer(&tp->delack_timer);
 	del_timer(&tp->tw_timer);
+	del_timer(&tp->keepalive_timer);
 	tp->probe_timer = 0;
+	tp->loss_probe = 0;
+	tp->reo_timer = 0;
 }
 
 /* SYN-ACK retransmission for a request sock, then give up (RFC 6298 5.5 backoff). */

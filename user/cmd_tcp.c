@@ -216,9 +216,13 @@ static void show_tcp_counters(void)
 	       (unsigned long long)m.in_segs, (unsigned long long)m.out_segs,
 	       (unsigned long long)m.retrans_segs, (unsigned long long)m.in_errs,
 	       (unsigned long long)m.out_rsts);
-	printf("Tcp: challenge_acks %llu syn_drops %llu listen_overflows %llu\n",
+	printf("Tcp: challenge_acks %llu syn_drops %llu listen_overflows %llu "
+	       "out_of_window_icmps %llu\n",
 	       (unsigned long long)m.challenge_acks, (unsigned long long)m.syn_drops,
-	       (unsigned long long)m.listen_overflows);
+	       (unsigned long long)m.listen_overflows, (unsigned long long)m.out_of_window_icmps);
+	printf("Tcp: timeouts %llu sack_recoveries %llu lost_retransmits %llu loss_probes %llu\n",
+	       (unsigned long long)m.timeouts, (unsigned long long)m.sack_recoveries,
+	       (unsigned long long)m.lost_retransmits, (unsigned long long)m.loss_probes);
 }
 
 static int cmd_netstat(int argc, char *argv[])

@@ -123,6 +123,19 @@ def test_guest_hello_to_host_server(guest):
         srv.wait(timeout=30)
 
 
+def test_hello_to_silent_neighbour_fails_fast(guest):
+    """No host answers ARP for 10.0.2.99: ARP gives up after its retries and
+    sends us ICMP host unreachable about the queued SYN, which ends the
+    connect at once (tcp_v4_err), as in Linux: ~3 s, not the 127 s of SYN
+    retries."""
+    model, ns, m = guest
+    t0 = time.time()
+    out = m.cmd('hello 10.0.2.99 6001', timeout=60)
+    took = time.time() - t0
+    assert 'hello: connect to 10.0.2.99:6001 failed: No route to host' in out, out
+    assert 2 < took < 20, took
+
+
 def test_capture_handshake_and_teardown(guest, tmp_path):
     model, ns, m = guest
     pcap = str(tmp_path / 'tcp.pcap')

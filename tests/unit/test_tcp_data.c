@@ -568,8 +568,12 @@ static int sent_seq(uint32_t seq, uint32_t *hi)
 	return found;
 }
 
-/* Two holes in one window: with SACK the second is resent on the next
- * duplicate ACK, without waiting a round trip for a partial ACK. */
+/*
+ * Two holes in one window.  RACK (RFC 8985): a segment is lost once one
+ * sent after it has arrived and the reordering window (min_RTT/4, 0 ms
+ * here) has passed; RFC 6675: the pipe decides when a lost segment may be
+ * resent (cwnd = ssthresh = FlightSize/2 = 250).
+ */
 static void test_sack_recovery_two_holes(void **state)
 {
 	struct tconn c;
@@ -595,16 +599,21 @@ static void test_sack_recovery_two_holes(void **state)
 		const uint32_t b2[][2] = { { u + 400, u + 500 }, { u + 200, u + 300 } };
 		const uint32_t b3[][2] = { { u + 400, u + 600 }, { u + 200, u + 300 } };
 
+		/* the first SACK: u+100 lost, recovery, resent at once */
 		peer_sack(&c, u + 100, b1, 1);
-		peer_sack(&c, u + 100, b2, 2);
-		assert_false(sent_seq(u + 100, &hi));
-		peer_sack(&c, u + 100, b3, 2);          /* third: fast retransmit */
 		assert_true(sent_seq(u + 100, &hi));
-		peer_sack(&c, u + 100, b3, 2);          /* fourth: the next hole at once */
+		/* u+300 is lost too, but the resend and u+500 fill the pipe */
+		peer_sack(&c, u + 100, b2, 2);
+		assert_false(sent_seq(u + 300, &hi));
+		/* u+500 arrives: room for one segment, the lost one goes first */
+		peer_sack(&c, u + 100, b3, 2);
 		assert_true(sent_seq(u + 300, &hi));
-		/* a SACKed segment is never resent */
+		/* a SACKed segment is never resent, a resent one not twice */
 		peer_sack(&c, u + 100, b3, 2);
 		assert_false(sent_seq(u + 200, &hi));
+		assert_false(sent_seq(u + 100, &hi));
+		assert_false(sent_seq(u + 300, &hi));
+		assert_true(hi == u + 600);     /* and no new data: pipe 200 of 250 */
 	}
 	/* both holes filled: one cumulative ACK, recovery over, the rest flows */
 	peer_ack(&c, hi, WIN);
@@ -618,6 +627,302 @@ static void test_sack_recovery_two_holes(void **state)
 	fake_clock_advance(10000);
 	expect_nothing();
 	c.snd_nxt = u + 1000;
+	abort_conn(&c);
+}
+
+/*
+ * A lost retransmission (RFC 6675 alone cannot see it: only an RTO would):
+ * RACK (RFC 8985 6.2) takes it as lost once a segment sent after it has
+ * been SACKed, and it is resent at once, the clock standing still.
+ */
+static void test_sack_lost_retransmission(void **state)
+{
+	struct tconn c;
+	const struct topts sack = { .mss = 100, .wscale = -1, .sack_perm = 1 };
+	char data[2000];
+	uint32_t u, hi, end;
+	uint64_t retrans = tcp_statistics.retrans_segs;
+	uint64_t lost_rtx = tcp_statistics.lost_retransmits;
+	int one = 1;
+
+	(void)state;
+	memset(data, 'l', sizeof(data));
+	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, &sack), 0);
+	__sys_setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	assert_int_equal(__sys_sendto(c.fd, data, 2000, 0, NULL, 0), 2000);
+	u = c.snd_nxt;
+	hi = u;
+	assert_true(sent_seq(u, &hi));
+	assert_true(hi == u + 400);             /* the initial window */
+	/* [u, u+100) is lost, the rest arrives: resent at the first SACK
+	 * (cwnd = 200: the pipe has room for new data only at the third) */
+	for (end = u + 200; end <= u + 400; end += 100) {
+		const uint32_t b[][2] = { { u + 100, end } };
+
+		peer_sack(&c, u, b, 1);
+	}
+	assert_true(sent_seq(u, &hi));
+	assert_true(hi == u + 500);
+	assert_int_equal(tcp_statistics.retrans_segs, retrans + 1);
+	/* that resend is lost as well; the segment sent after it arrives */
+	{
+		const uint32_t b[][2] = { { u + 100, u + 500 } };
+
+		peer_sack(&c, u, b, 1);
+	}
+	assert_true(sent_seq(u, &hi));
+	assert_int_equal(tcp_statistics.retrans_segs, retrans + 2);
+	assert_int_equal(tcp_statistics.lost_retransmits, lost_rtx + 1);
+	/* it arrives: everything up to hi is acknowledged, the rest flows */
+	fake_clock_advance(5);
+	peer_ack(&c, hi, WIN);
+	while (hi != u + 2000) {
+		uint32_t before_hi = hi;
+
+		sent_seq(0, &hi);
+		assert_true(after(hi, before_hi));
+		peer_ack(&c, hi, WIN);
+	}
+	assert_int_equal(tcp_statistics.retrans_segs, retrans + 2);
+	c.snd_nxt = u + 2000;
+	abort_conn(&c);
+}
+
+/* An active open whose handshake takes rtt_ms: min_RTT and SRTT = rtt_ms. */
+static void open_with_rtt(struct tconn *c, uint32_t rtt_ms, const struct topts *o)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(next_port),
+				   .sin_addr.s_addr = tcp_test_peer_ip };
+	struct tseg s;
+	int one = 1;
+
+	memset(c, 0, sizeof(*c));
+	c->lfd = -1;
+	c->fd = __sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_int_equal(__sys_connect(c->fd, (struct sockaddr *)&sin, sizeof(sin)), -EINPROGRESS);
+	assert_true(tcp_peer_recv(&c->syn));
+	c->lport = c->syn.sport;
+	c->rport = next_port;
+	c->our_isn = c->syn.seq;
+	c->peer_isn = PEER_ISN;
+	fake_clock_advance(rtt_ms);
+	tcp_peer_send(c->rport, c->lport, PEER_ISN, c->our_isn + 1, SYN | ACK, WIN, o, NULL, 0);
+	expect_seg(&s, ACK, c->our_isn + 1, PEER_ISN + 1);
+	c->snd_nxt = c->our_isn + 1;
+	c->rcv_nxt = PEER_ISN + 1;
+	__sys_setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+/*
+ * RFC 8985 6.2-6.3: outside recovery a hole may be reordering: it is taken
+ * as lost only RACK.rtt + reo_wnd (min_RTT/4) after it was sent, by the
+ * reordering timer; if it arrives meanwhile, nothing is resent.
+ */
+static void test_rack_reordering_window(void **state)
+{
+	struct tconn c;
+	const struct topts sack = { .mss = 100, .wscale = -1, .sack_perm = 1 };
+	char data[400];
+	uint32_t u, hi;
+	uint64_t retrans;
+
+	(void)state;
+	memset(data, 'o', sizeof(data));
+	open_with_rtt(&c, 40, &sack);
+	u = c.snd_nxt;
+	/* a segment delayed, not lost: its ACK comes inside the window */
+	assert_int_equal(__sys_sendto(c.fd, data, 200, 0, NULL, 0), 200);
+	hi = u;
+	sent_seq(u, &hi);
+	assert_true(hi == u + 200);
+	retrans = tcp_statistics.retrans_segs;
+	fake_clock_advance(40);
+	{
+		const uint32_t b[][2] = { { u + 100, u + 200 } };
+
+		peer_sack(&c, u, b, 1);
+	}
+	fake_clock_advance(9);                  /* reo_wnd = 40/4 = 10 ms */
+	assert_false(sent_seq(u, &hi));
+	peer_ack(&c, u + 200, WIN);
+	fake_clock_advance(100);
+	assert_false(sent_seq(u, &hi));
+	assert_int_equal(tcp_statistics.retrans_segs, retrans);
+	/* a segment lost: resent by the reordering timer, 10 ms after the SACK */
+	u += 200;
+	assert_int_equal(__sys_sendto(c.fd, data, 200, 0, NULL, 0), 200);
+	sent_seq(u, &hi);
+	assert_true(hi == u + 200);
+	fake_clock_advance(40);
+	{
+		const uint32_t b[][2] = { { u + 100, u + 200 } };
+
+		peer_sack(&c, u, b, 1);
+	}
+	fake_clock_advance(9);
+	assert_false(sent_seq(u, &hi));
+	fake_clock_advance(1);
+	assert_true(sent_seq(u, &hi));
+	assert_int_equal(tcp_statistics.retrans_segs, retrans + 1);
+	fake_clock_advance(40);
+	peer_ack(&c, u + 200, WIN);
+	c.snd_nxt = u + 200;
+	abort_conn(&c);
+}
+
+/*
+ * RFC 8985 7: the tail of a flight is lost and no ACK comes back.  After
+ * PTO = 2*SRTT + 2 ms (not the 200 ms RTO) a probe goes out: new data if
+ * there is some; its SACK then starts recovery for the whole tail.
+ */
+static void test_tail_loss_probe(void **state)
+{
+	struct tconn c;
+	const struct topts sack = { .mss = 100, .wscale = -1, .sack_perm = 1 };
+	char data[1000];
+	uint32_t u, hi;
+	uint64_t probes = tcp_statistics.loss_probes, timeouts = tcp_statistics.timeouts;
+
+	(void)state;
+	memset(data, 't', sizeof(data));
+	open_with_rtt(&c, 10, &sack);
+	u = c.snd_nxt;
+	assert_int_equal(__sys_sendto(c.fd, data, 1000, 0, NULL, 0), 1000);
+	hi = u;
+	sent_seq(u, &hi);
+	assert_true(hi == u + 400);             /* the initial window, all lost */
+	fake_clock_advance(2 * 10 + 2 - 1);
+	assert_false(sent_seq(0, &hi));
+	fake_clock_advance(1);
+	assert_true(sent_seq(u + 400, &hi));    /* the probe: the next new segment */
+	assert_int_equal(tcp_statistics.loss_probes, probes + 1);
+	/* its SACK shows the four before it lost: recovery resends them */
+	fake_clock_advance(10);
+	{
+		const uint32_t b[][2] = { { u + 400, u + 500 } };
+
+		peer_sack(&c, u, b, 1);
+	}
+	assert_true(sent_seq(u, &hi));
+	fake_clock_advance(10);
+	peer_ack(&c, hi, WIN);
+	while (hi != u + 1000) {
+		uint32_t before_hi = hi;
+
+		sent_seq(0, &hi);
+		assert_true(after(hi, before_hi));
+		fake_clock_advance(10);
+		peer_ack(&c, hi, WIN);
+	}
+	assert_int_equal(tcp_statistics.timeouts, timeouts);
+	c.snd_nxt = u + 1000;
+	abort_conn(&c);
+}
+
+static int get_int_opt(int fd, int level, int name)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+
+	assert_int_equal(__sys_getsockopt(fd, level, name, &v, &len), 0);
+	return v;
+}
+
+static void set_int_opt(int fd, int level, int name, int v)
+{
+	assert_int_equal(__sys_setsockopt(fd, level, name, &v, sizeof(v)), 0);
+}
+
+/*
+ * RFC 1122 4.2.3.6 keep-alive with Linux's defaults (7200 s, 75 s, 9) and
+ * the socket options that change them: probes only on an idle connection
+ * after TCP_KEEPIDLE without hearing from the peer, <SEQ=SND.NXT-1> with
+ * no data; an answer resets the count; TCP_KEEPCNT unanswered ones end
+ * the connection with a RST and ETIMEDOUT.
+ */
+static void test_keepalive(void **state)
+{
+	struct tconn c;
+	struct tseg s;
+	char buf[8];
+	int v = 0;
+
+	(void)state;
+	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, NULL), 0);
+	assert_int_equal(get_int_opt(c.fd, SOL_SOCKET, SO_KEEPALIVE), 0);
+	assert_int_equal(get_int_opt(c.fd, IPPROTO_TCP, TCP_KEEPIDLE), 7200);
+	assert_int_equal(get_int_opt(c.fd, IPPROTO_TCP, TCP_KEEPINTVL), 75);
+	assert_int_equal(get_int_opt(c.fd, IPPROTO_TCP, TCP_KEEPCNT), 9);
+	assert_int_equal(__sys_setsockopt(c.fd, IPPROTO_TCP, TCP_KEEPIDLE, &v, sizeof(v)),
+			 -EINVAL);
+	v = 128;
+	assert_int_equal(__sys_setsockopt(c.fd, IPPROTO_TCP, TCP_KEEPCNT, &v, sizeof(v)),
+			 -EINVAL);
+	/* off by default: hours of silence, nothing sent */
+	fake_clock_advance(3 * 7200 * 1000);
+	expect_nothing();
+	set_int_opt(c.fd, IPPROTO_TCP, TCP_KEEPIDLE, 10);
+	set_int_opt(c.fd, IPPROTO_TCP, TCP_KEEPINTVL, 2);
+	set_int_opt(c.fd, IPPROTO_TCP, TCP_KEEPCNT, 3);
+	set_int_opt(c.fd, SOL_SOCKET, SO_KEEPALIVE, 1);
+	assert_int_equal(get_int_opt(c.fd, SOL_SOCKET, SO_KEEPALIVE), 1);
+	assert_int_equal(get_int_opt(c.fd, IPPROTO_TCP, TCP_KEEPIDLE), 10);
+	/* idle for TCP_KEEPIDLE: a probe */
+	fake_clock_advance(10000 - 1);
+	expect_nothing();
+	fake_clock_advance(1);
+	expect_seg(&s, ACK, c.snd_nxt - 1, c.rcv_nxt);
+	assert_int_equal(s.len, 0);
+	/* answered: the next probe only after another idle TCP_KEEPIDLE */
+	fake_clock_advance(500);
+	peer_ack(&c, c.snd_nxt, WIN);
+	fake_clock_advance(10000 - 1);
+	expect_nothing();
+	fake_clock_advance(1);
+	expect_seg(&s, ACK, c.snd_nxt - 1, c.rcv_nxt);
+	/* unanswered: every TCP_KEEPINTVL, three in all, then a RST */
+	fake_clock_advance(2000);
+	expect_seg(&s, ACK, c.snd_nxt - 1, c.rcv_nxt);
+	fake_clock_advance(2000);
+	expect_seg(&s, ACK, c.snd_nxt - 1, c.rcv_nxt);
+	expect_nothing();
+	fake_clock_advance(2000);
+	expect_seg(&s, RST | ACK, c.snd_nxt, c.rcv_nxt);
+	assert_int_equal(tcp_test_state(c.lport, c.rport), 0);
+	assert_int_equal(__sys_recvfrom(c.fd, buf, sizeof(buf), 0, NULL, NULL), -ETIMEDOUT);
+	assert_int_equal(__sys_close(c.fd), 0);
+	tcp_peer_flush();
+}
+
+/* With data in flight the RTO watches the peer: no keep-alive probes. */
+static void test_keepalive_not_while_sending(void **state)
+{
+	struct tconn c;
+	struct tseg s;
+	int n;
+
+	(void)state;
+	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, NULL), 0);
+	set_int_opt(c.fd, IPPROTO_TCP, TCP_KEEPIDLE, 1);
+	set_int_opt(c.fd, SOL_SOCKET, SO_KEEPALIVE, 1);
+	assert_int_equal(__sys_sendto(c.fd, "x", 1, 0, NULL, 0), 1);
+	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
+	/* for 3 s (TCP_KEEPIDLE 1 s) only retransmissions of "x" (RTO
+	 * 200 ms, doubling), never a probe */
+	fake_clock_advance(3000);
+	for (n = 0; tcp_peer_recv(&s); n++) {
+		assert_int_equal(s.seq, c.snd_nxt);
+		assert_int_equal(s.len, 1);
+	}
+	assert_int_equal(n, 4);
+	peer_ack(&c, c.snd_nxt + 1, WIN);
+	c.snd_nxt++;
+	/* idle again: a probe after TCP_KEEPIDLE; SO_KEEPALIVE off stops them */
+	fake_clock_advance(1000);
+	expect_seg(&s, ACK, c.snd_nxt - 1, c.rcv_nxt);
+	set_int_opt(c.fd, SOL_SOCKET, SO_KEEPALIVE, 0);
+	fake_clock_advance(100000);
+	expect_nothing();
 	abort_conn(&c);
 }
 
@@ -700,6 +1005,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_window_scale, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newreno_fast_retransmit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sack_recovery_two_holes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sack_lost_retransmission, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rack_reordering_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tail_loss_probe, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keepalive, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keepalive_not_while_sending, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_receive_sequence_wraparound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_sequence_wraparound, setup, teardown),
 	};

@@ -6,6 +6,7 @@
 #include "net/arp.h"
 #include "net/eth.h"
 #include "net/ip.h"
+#include "net/icmp.h"
 #include "net/checksum.h"
 #include "net/platform.h"
 #include "net/socket.h"
@@ -114,6 +115,36 @@ void tcp_peer_send_raw(void *seg, size_t len)
 	fake_eth_inject(tcp_test_dev, frame,
 			fake_build_ip(frame, our_mac, peer_mac, tcp_test_peer_ip, tcp_test_our_ip,
 				      IPPROTO_TCP, seg, len));
+	fake_run_softirqs();
+}
+
+void tcp_peer_send_icmp(uint8_t type, uint8_t code, uint16_t sport, uint16_t dport,
+			uint32_t seq)
+{
+	struct {
+		struct icmphdr icmp;
+		struct iphdr ip;
+		uint16_t sport, dport;
+		uint32_t seq;
+	} __attribute__((packed)) m;
+	uint8_t frame[256];
+
+	memset(&m, 0, sizeof(m));
+	m.icmp.type = type;
+	m.icmp.code = code;
+	m.ip.ihl_version = 0x45;
+	m.ip.tot_len = htons(sizeof(struct iphdr) + sizeof(struct tcphdr));
+	m.ip.ttl = 64;
+	m.ip.protocol = IPPROTO_TCP;
+	m.ip.saddr = tcp_test_our_ip;
+	m.ip.daddr = tcp_test_peer_ip;
+	m.sport = htons(sport);
+	m.dport = htons(dport);
+	m.seq = htonl(seq);
+	m.icmp.checksum = ip_compute_csum(&m, sizeof(m));
+	fake_eth_inject(tcp_test_dev, frame,
+			fake_build_ip(frame, our_mac, peer_mac, tcp_test_peer_ip, tcp_test_our_ip,
+				      IPPROTO_ICMP, &m, sizeof(m)));
 	fake_run_softirqs();
 }
 
