@@ -29,17 +29,29 @@ int printk(const char *fmt, ...)
 void panic(const char *fmt, ...)
 {
 	va_list ap;
-	uint64_t rsp;
+	struct trap_frame tf = { 0 };
+
+	/* the registers as they are here, for the same report a fault gives */
+	__asm__ volatile("mov %%rax, %0\n\tmov %%rbx, %1\n\tmov %%rcx, %2\n\tmov %%rdx, %3\n\t"
+			 "mov %%rsi, %4\n\tmov %%rdi, %5\n\tmov %%r8, %6\n\tmov %%r9, %7"
+			 : "=m"(tf.rax), "=m"(tf.rbx), "=m"(tf.rcx), "=m"(tf.rdx), "=m"(tf.rsi),
+			   "=m"(tf.rdi), "=m"(tf.r8), "=m"(tf.r9));
+	__asm__ volatile("mov %%r10, %0\n\tmov %%r11, %1\n\tmov %%r12, %2\n\tmov %%r13, %3\n\t"
+			 "mov %%r14, %4\n\tmov %%r15, %5\n\tmov %%rsp, %6\n\tpushfq\n\tpopq %7"
+			 : "=m"(tf.r10), "=m"(tf.r11), "=m"(tf.r12), "=m"(tf.r13), "=m"(tf.r14),
+			   "=m"(tf.r15), "=m"(tf.rsp), "=m"(tf.rflags));
+	__asm__ volatile("mov %%cs, %0\n\tmov %%ss, %1" : "=m"(tf.cs), "=m"(tf.ss));
+	tf.rbp = (uint64_t)(uintptr_t)__builtin_frame_address(0);
+	__asm__ volatile("lea 0(%%rip), %0" : "=r"(tf.rip));
 
 	local_irq_disable();
 	printk("\n*** KERNEL PANIC: ");
 	va_start(ap, fmt);
 	vprintk(fmt, ap);
 	va_end(ap);
-	__asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
-	printk("\nRSP: %016llx\n", (unsigned long long)rsp);
-	dump_backtrace((uint64_t)(uintptr_t)__builtin_frame_address(0),
-		       (uint64_t)(uintptr_t)__builtin_return_address(0));
+	printk("\n");
+	dump_frame(&tf);
+	dump_backtrace(tf.rbp, tf.rip);
 	printk("System halted.\n");
 	for (;;)
 		__asm__ volatile("cli; hlt");

@@ -159,7 +159,7 @@ void dump_backtrace(uint64_t rbp, uint64_t rip)
 	}
 }
 
-static void dump_frame(const struct trap_frame *tf)
+void dump_frame(const struct trap_frame *tf)
 {
 	uint64_t cr0, cr2, cr3, cr4;
 	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));

@@ -22,6 +22,8 @@ void trap_dispatch(struct trap_frame *tf);
 int trap_set_handler(int vector, void (*fn)(struct trap_frame *tf, void *arg), void *arg, const char *name);
 int trap_alloc_vector(void);
 void dump_backtrace(uint64_t rbp, uint64_t rip);
+/* Prints every register in tf and the control registers. */
+void dump_frame(const struct trap_frame *tf);
 /* Name of the function containing addr, and the offset into it; NULL if unknown. */
 const char *ksym_lookup(uint64_t addr, uint64_t *offset);
 

@@ -232,6 +232,22 @@ def test_fault_prints_registers_and_backtrace(boot):
     assert PROMPT not in report           # the kernel halted
 
 
+def test_panic_prints_registers_and_backtrace(boot):
+    m = boot()
+    m.sendline('fault panic')
+    m.expect_exact('System halted')
+    report = m.transcript[m.transcript.rfind('fault panic\r'):].replace('\r', '')
+    assert 'KERNEL PANIC: requested by the fault command' in report
+    for reg in ['RIP', 'RSP', 'RAX', 'R15', 'CR2']:
+        assert re.search(r'\b%s: ?[0-9a-f]{4}' % reg, report, re.I), reg
+    bt = report[report.index('Backtrace'):]
+    assert 'panic' in bt and 'cmd_fault' in bt, bt
+
+
+def test_fault_with_bad_argument_is_refused(shell):
+    assert shell.cmd('fault nowhere') == 'usage: fault [panic]'
+
+
 # ---- power ----
 
 def test_quit_ends_qemu_with_status_0(boot):
