@@ -15,9 +15,6 @@
 #include "net/platform.h"
 #include "tests/unit/support/platform_test.h"
 
-static const uint8_t our_mac[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
-static const uint8_t peer_mac[ETH_ALEN] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
-static const uint8_t bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static struct net_device *eth;
 static uint32_t our_ip, peer_ip, other_ip;
 static uint64_t skb_base;
@@ -25,11 +22,8 @@ static uint64_t skb_base;
 static int group_setup(void **state)
 {
 	(void)state;
-	net_init();
-	our_ip = inet_addr("10.0.2.15");
-	peer_ip = inet_addr("10.0.2.2");
 	other_ip = inet_addr("10.0.2.99");
-	eth = fake_eth_create_up("eth%d", our_mac, our_ip, inet_addr("255.255.255.0"));
+	eth = fake_net_init_eth(&our_ip, &peer_ip);
 	return eth ? 0 : -1;
 }
 
@@ -55,19 +49,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static size_t arp_frame(uint8_t *buf, const uint8_t *eth_dst, uint16_t op, const uint8_t *sha,
-			uint32_t sip, const uint8_t *tha, uint32_t tip)
-{
-	struct arphdr a = {
-		.ar_hrd = htons(ARPHRD_ETHER), .ar_pro = htons(ETH_P_IP), .ar_hln = 6,
-		.ar_pln = 4, .ar_op = htons(op), .ar_sip = sip, .ar_tip = tip,
-	};
-
-	memcpy(a.ar_sha, sha, ETH_ALEN);
-	memcpy(a.ar_tha, tha, ETH_ALEN);
-	return fake_build_eth(buf, eth_dst, sha, ETH_P_ARP, &a, sizeof(a));
-}
-
 /* The next transmitted frame must be an ARP packet; returns its header (skb kept in *out). */
 static const struct arphdr *pop_arp(struct sk_buff **out)
 {
@@ -78,7 +59,7 @@ static const struct arphdr *pop_arp(struct sk_buff **out)
 	assert_int_equal(skb->len, ETH_ZLEN);   /* 42 bytes padded to the minimum */
 	e = (const struct ethhdr *)skb->data;
 	assert_int_equal(ntohs(e->h_proto), ETH_P_ARP);
-	assert_memory_equal(e->h_source, our_mac, ETH_ALEN);
+	assert_memory_equal(e->h_source, fake_our_mac, ETH_ALEN);
 	*out = skb;
 	return (const struct arphdr *)(skb->data + ETH_HLEN);
 }
@@ -88,7 +69,7 @@ static void assert_request_for(uint32_t tip)
 	struct sk_buff *skb;
 	const struct arphdr *a = pop_arp(&skb);
 
-	assert_memory_equal(((const struct ethhdr *)skb->data)->h_dest, bcast, ETH_ALEN);
+	assert_memory_equal(((const struct ethhdr *)skb->data)->h_dest, fake_bcast_mac, ETH_ALEN);
 	assert_int_equal(ntohs(a->ar_op), ARPOP_REQUEST);
 	assert_int_equal(a->ar_sip, our_ip);
 	assert_int_equal(a->ar_tip, tip);
@@ -125,7 +106,7 @@ static void assert_ip_frame_to_peer(uint8_t tag)
 	assert_non_null(skb);
 	e = (const struct ethhdr *)skb->data;
 	assert_int_equal(ntohs(e->h_proto), ETH_P_IP);
-	assert_memory_equal(e->h_dest, peer_mac, ETH_ALEN);
+	assert_memory_equal(e->h_dest, fake_peer_mac, ETH_ALEN);
 	assert_int_equal(skb->data[ETH_HLEN + 1], tag);
 	kfree_skb(skb);
 }
@@ -147,8 +128,8 @@ static int find_entry(uint32_t ip, struct arp_entry_info *out)
 static void test_request_gets_reply_and_learns_sender(void **state)
 {
 	uint8_t frame[64];
-	size_t n = arp_frame(frame, bcast, ARPOP_REQUEST, peer_mac, peer_ip, (uint8_t[6]){ 0 },
-			     our_ip);
+	size_t n = fake_build_arp(frame, fake_bcast_mac, ARPOP_REQUEST, fake_peer_mac, peer_ip,
+				  (uint8_t[6]){ 0 }, our_ip);
 	struct arp_entry_info ei;
 	const struct arphdr *a;
 	struct sk_buff *skb;
@@ -156,18 +137,18 @@ static void test_request_gets_reply_and_learns_sender(void **state)
 	(void)state;
 	assert_int_equal(fake_eth_inject(eth, frame, n), 0);
 	a = pop_arp(&skb);
-	assert_memory_equal(((const struct ethhdr *)skb->data)->h_dest, peer_mac, ETH_ALEN);
+	assert_memory_equal(((const struct ethhdr *)skb->data)->h_dest, fake_peer_mac, ETH_ALEN);
 	assert_int_equal(ntohs(a->ar_op), ARPOP_REPLY);
-	assert_memory_equal(a->ar_sha, our_mac, ETH_ALEN);
+	assert_memory_equal(a->ar_sha, fake_our_mac, ETH_ALEN);
 	assert_int_equal(a->ar_sip, our_ip);
-	assert_memory_equal(a->ar_tha, peer_mac, ETH_ALEN);
+	assert_memory_equal(a->ar_tha, fake_peer_mac, ETH_ALEN);
 	assert_int_equal(a->ar_tip, peer_ip);
 	kfree_skb(skb);
 	assert_null(fake_eth_pop_tx(eth));
 
 	assert_true(find_entry(peer_ip, &ei));
 	assert_int_equal(ei.state, ARP_REACHABLE);
-	assert_memory_equal(ei.mac, peer_mac, ETH_ALEN);
+	assert_memory_equal(ei.mac, fake_peer_mac, ETH_ALEN);
 	assert_string_equal(ei.dev, eth->name);
 	assert_int_equal(arp_statistics.requests_rcvd, 1);
 	assert_int_equal(arp_statistics.replies_sent, 1);
@@ -176,8 +157,8 @@ static void test_request_gets_reply_and_learns_sender(void **state)
 static void test_request_for_other_host_ignored(void **state)
 {
 	uint8_t frame[64];
-	size_t n = arp_frame(frame, bcast, ARPOP_REQUEST, peer_mac, peer_ip, (uint8_t[6]){ 0 },
-			     other_ip);
+	size_t n = fake_build_arp(frame, fake_bcast_mac, ARPOP_REQUEST, fake_peer_mac, peer_ip,
+				  (uint8_t[6]){ 0 }, other_ip);
 	struct arp_entry_info ei;
 
 	(void)state;
@@ -208,7 +189,8 @@ static void test_resolution_queues_then_flushes_on_reply(void **state)
 	assert_int_equal(ei.queued, ARP_QUEUE_LEN);
 	assert_int_equal(arp_statistics.queue_drops, 1);
 
-	n = arp_frame(frame, our_mac, ARPOP_REPLY, peer_mac, peer_ip, our_mac, our_ip);
+	n = fake_build_arp(frame, fake_our_mac, ARPOP_REPLY, fake_peer_mac, peer_ip, fake_our_mac,
+			   our_ip);
 	fake_eth_inject(eth, frame, n);
 	for (i = 2; i <= ARP_QUEUE_LEN + 1; i++)
 		assert_ip_frame_to_peer(i);
@@ -257,7 +239,8 @@ static void test_aging_stale_and_expiry(void **state)
 {
 	uint8_t frame[64];
 	struct arp_entry_info ei;
-	size_t n = arp_frame(frame, our_mac, ARPOP_REPLY, peer_mac, peer_ip, our_mac, our_ip);
+	size_t n = fake_build_arp(frame, fake_our_mac, ARPOP_REPLY, fake_peer_mac, peer_ip,
+				  fake_our_mac, our_ip);
 
 	(void)state;
 	fake_eth_inject(eth, frame, n);   /* unsolicited but for us: learned */
@@ -295,12 +278,14 @@ static void test_update_existing_on_any_arp(void **state)
 	static const uint8_t new_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x22 };
 	uint8_t frame[64];
 	struct arp_entry_info ei;
-	size_t n = arp_frame(frame, our_mac, ARPOP_REPLY, peer_mac, peer_ip, our_mac, our_ip);
+	size_t n = fake_build_arp(frame, fake_our_mac, ARPOP_REPLY, fake_peer_mac, peer_ip,
+				  fake_our_mac, our_ip);
 
 	(void)state;
 	fake_eth_inject(eth, frame, n);
 	/* A gratuitous ARP from the peer with a new MAC (RFC 826 merge). */
-	n = arp_frame(frame, bcast, ARPOP_REQUEST, new_mac, peer_ip, (uint8_t[6]){ 0 }, peer_ip);
+	n = fake_build_arp(frame, fake_bcast_mac, ARPOP_REQUEST, new_mac, peer_ip,
+			   (uint8_t[6]){ 0 }, peer_ip);
 	fake_eth_inject(eth, frame, n);
 	assert_int_equal(fake_eth_tx_len(eth), 0);
 	assert_true(find_entry(peer_ip, &ei));
@@ -324,7 +309,7 @@ static void test_gratuitous_arp_on_open(void **state)
 	assert_true(d->flags & IFF_UP);
 	skb = fake_eth_pop_tx(d);
 	assert_non_null(skb);
-	assert_memory_equal(((const struct ethhdr *)skb->data)->h_dest, bcast, ETH_ALEN);
+	assert_memory_equal(((const struct ethhdr *)skb->data)->h_dest, fake_bcast_mac, ETH_ALEN);
 	a = (const struct arphdr *)(skb->data + ETH_HLEN);
 	assert_int_equal(ntohs(a->ar_op), ARPOP_REQUEST);
 	assert_int_equal(a->ar_sip, ip2);
@@ -354,8 +339,8 @@ static void test_malformed_dropped(void **state)
 
 	(void)state;
 	for (i = 0; i < 7; i++) {
-		n = arp_frame(frame, bcast, ARPOP_REQUEST, peer_mac, peer_ip, (uint8_t[6]){ 0 },
-			      our_ip);
+		n = fake_build_arp(frame, fake_bcast_mac, ARPOP_REQUEST, fake_peer_mac, peer_ip,
+				   (uint8_t[6]){ 0 }, our_ip);
 		switch (i) {
 		case 0:
 			n = ETH_HLEN + sizeof(*a) - 1;          /* truncated */
@@ -413,13 +398,14 @@ static void test_probe_answered_not_learned(void **state)
 	struct arp_entry_info ei;
 	const struct arphdr *a;
 	struct sk_buff *skb;
-	size_t n = arp_frame(frame, bcast, ARPOP_REQUEST, peer_mac, 0, (uint8_t[6]){ 0 }, our_ip);
+	size_t n = fake_build_arp(frame, fake_bcast_mac, ARPOP_REQUEST, fake_peer_mac, 0,
+				  (uint8_t[6]){ 0 }, our_ip);
 
 	(void)state;
 	fake_eth_inject(eth, frame, n);
 	a = pop_arp(&skb);
 	assert_int_equal(ntohs(a->ar_op), ARPOP_REPLY);
-	assert_memory_equal(a->ar_tha, peer_mac, ETH_ALEN);
+	assert_memory_equal(a->ar_tha, fake_peer_mac, ETH_ALEN);
 	kfree_skb(skb);
 	assert_false(find_entry(0, &ei));
 }

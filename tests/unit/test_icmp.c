@@ -16,33 +16,14 @@
 #include "net/platform.h"
 #include "tests/unit/support/platform_test.h"
 
-static const uint8_t our_mac[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
-static const uint8_t peer_mac[ETH_ALEN] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
-static const uint8_t bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static struct net_device *eth;
 static uint32_t our_ip, peer_ip;
 static uint64_t skb_base;
 
-static void learn_peer(void)
-{
-	struct arphdr a = {
-		.ar_hrd = htons(ARPHRD_ETHER), .ar_pro = htons(ETH_P_IP), .ar_hln = 6,
-		.ar_pln = 4, .ar_op = htons(ARPOP_REPLY), .ar_sip = peer_ip, .ar_tip = our_ip,
-	};
-	uint8_t frame[64];
-
-	memcpy(a.ar_sha, peer_mac, ETH_ALEN);
-	memcpy(a.ar_tha, our_mac, ETH_ALEN);
-	fake_eth_inject(eth, frame, fake_build_eth(frame, our_mac, peer_mac, ETH_P_ARP, &a, sizeof(a)));
-}
-
 static int group_setup(void **state)
 {
 	(void)state;
-	net_init();
-	our_ip = inet_addr("10.0.2.15");
-	peer_ip = inet_addr("10.0.2.2");
-	eth = fake_eth_create_up("eth%d", our_mac, our_ip, inet_addr("255.255.255.0"));
+	eth = fake_net_init_eth(&our_ip, &peer_ip);
 	return eth ? 0 : -1;
 }
 
@@ -50,7 +31,7 @@ static int setup(void **state)
 {
 	(void)state;
 	arp_flush(NULL);
-	learn_peer();
+	fake_eth_learn_peer(eth, our_ip, peer_ip);
 	fake_eth_purge_tx(eth);
 	memset(&icmp_statistics, 0, sizeof(icmp_statistics));
 	fake_clock_advance(1000);       /* refills the error token bucket */
@@ -166,7 +147,7 @@ static size_t echo_frame(uint8_t *buf, uint8_t type, uint16_t id, uint16_t seq,
 		msg[8 + i] = (uint8_t)(0x10 + i);
 	ic->checksum = 0;
 	ic->checksum = ip_compute_csum(msg, 8 + payload);
-	return fake_build_ip(buf, dst_mac, peer_mac, peer_ip, daddr, IPPROTO_ICMP, msg,
+	return fake_build_ip(buf, dst_mac, fake_peer_mac, peer_ip, daddr, IPPROTO_ICMP, msg,
 			     8 + payload);
 }
 
@@ -179,7 +160,7 @@ static const struct icmphdr *pop_icmp(struct sk_buff **out, size_t *icmp_len)
 
 	assert_non_null(skb);
 	e = (const struct ethhdr *)skb->data;
-	assert_memory_equal(e->h_dest, peer_mac, ETH_ALEN);
+	assert_memory_equal(e->h_dest, fake_peer_mac, ETH_ALEN);
 	iph = (const struct iphdr *)(e + 1);
 	assert_int_equal(iph->protocol, IPPROTO_ICMP);
 	assert_int_equal(iph->saddr, our_ip);
@@ -194,7 +175,7 @@ static const struct icmphdr *pop_icmp(struct sk_buff **out, size_t *icmp_len)
 static void test_echo_request_gets_reply(void **state)
 {
 	uint8_t frame[400];
-	size_t n = echo_frame(frame, ICMP_ECHO, 0x1234, 7, our_mac, our_ip, 56), len;
+	size_t n = echo_frame(frame, ICMP_ECHO, 0x1234, 7, fake_our_mac, our_ip, 56), len;
 	const struct icmphdr *ic;
 	struct sk_buff *skb;
 
@@ -219,12 +200,13 @@ static void test_echo_request_gets_reply(void **state)
 	assert_int_equal(icmp_statistics.in_errors, 1);
 
 	/* Shorter than an ICMP header. */
-	n = fake_build_ip(frame, our_mac, peer_mac, peer_ip, our_ip, IPPROTO_ICMP, "\x08\0", 2);
+	n = fake_build_ip(frame, fake_our_mac, fake_peer_mac, peer_ip, our_ip, IPPROTO_ICMP,
+			  "\x08\0", 2);
 	assert_int_equal(fake_eth_inject(eth, frame, n), -EINVAL);
 	assert_int_equal(icmp_statistics.in_errors, 2);
 
 	/* To the broadcast address: ignored, as Linux does by default. */
-	n = echo_frame(frame, ICMP_ECHO, 1, 1, bcast, inet_addr("10.0.2.255"), 8);
+	n = echo_frame(frame, ICMP_ECHO, 1, 1, fake_bcast_mac, inet_addr("10.0.2.255"), 8);
 	assert_int_equal(fake_eth_inject(eth, frame, n), 0);
 	assert_int_equal(fake_eth_tx_len(eth), 0);
 }
@@ -237,13 +219,14 @@ static size_t udp_frame(uint8_t *buf, const uint8_t *dst_mac, uint32_t daddr, ui
 
 	d[2] = port >> 8;
 	d[3] = port & 0xff;
-	return fake_build_ip(buf, dst_mac, peer_mac, peer_ip, daddr, IPPROTO_UDP, d, sizeof(d));
+	return fake_build_ip(buf, dst_mac, fake_peer_mac, peer_ip, daddr, IPPROTO_UDP, d,
+			     sizeof(d));
 }
 
 static void test_port_unreachable(void **state)
 {
 	uint8_t frame[128];
-	size_t n = udp_frame(frame, our_mac, our_ip, 9), len;
+	size_t n = udp_frame(frame, fake_our_mac, our_ip, 9), len;
 	const struct icmphdr *ic;
 	struct sk_buff *skb;
 
@@ -260,13 +243,13 @@ static void test_port_unreachable(void **state)
 	assert_int_equal(icmp_statistics.out_dest_unreachs, 1);
 
 	/* Never for broadcasts, link-layer or IP (RFC 1122 3.2.2). */
-	n = udp_frame(frame, bcast, inet_addr("10.0.2.255"), 9);
+	n = udp_frame(frame, fake_bcast_mac, inet_addr("10.0.2.255"), 9);
 	fake_eth_inject(eth, frame, n);
-	n = udp_frame(frame, bcast, inet_addr("255.255.255.255"), 9);
+	n = udp_frame(frame, fake_bcast_mac, inet_addr("255.255.255.255"), 9);
 	fake_eth_inject(eth, frame, n);
-	n = udp_frame(frame, bcast, our_ip, 9);
+	n = udp_frame(frame, fake_bcast_mac, our_ip, 9);
 	fake_eth_inject(eth, frame, n);
-	n = udp_frame(frame, our_mac, inet_addr("10.0.2.255"), 9);
+	n = udp_frame(frame, fake_our_mac, inet_addr("10.0.2.255"), 9);
 	fake_eth_inject(eth, frame, n);
 	assert_int_equal(fake_eth_tx_len(eth), 0);
 	assert_int_equal(icmp_statistics.out_dest_unreachs, 1);
@@ -294,14 +277,15 @@ static void test_no_error_about_icmp_error(void **state)
 	size_t n, len;
 
 	(void)state;
-	n = fake_build_ip(frame, our_mac, peer_mac, peer_ip, our_ip, IPPROTO_ICMP, msg, sizeof(msg));
+	n = fake_build_ip(frame, fake_our_mac, fake_peer_mac, peer_ip, our_ip, IPPROTO_ICMP, msg,
+			  sizeof(msg));
 	skb = delivered_skb(frame, n);
 	icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH);
 	kfree_skb(skb);
 	assert_int_equal(fake_eth_tx_len(eth), 0);
 
 	/* About an ICMP query it is allowed. */
-	n = echo_frame(frame, ICMP_ECHO, 1, 1, our_mac, our_ip, 8);
+	n = echo_frame(frame, ICMP_ECHO, 1, 1, fake_our_mac, our_ip, 8);
 	skb = delivered_skb(frame, n);
 	icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH);
 	kfree_skb(skb);
@@ -310,7 +294,7 @@ static void test_no_error_about_icmp_error(void **state)
 	kfree_skb(skb);
 
 	/* Not from a non-unicast source. */
-	n = fake_build_ip(frame, our_mac, peer_mac, 0, our_ip, 99, "x", 1);
+	n = fake_build_ip(frame, fake_our_mac, fake_peer_mac, 0, our_ip, 99, "x", 1);
 	skb = delivered_skb(frame, n);
 	icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH);
 	kfree_skb(skb);
@@ -320,7 +304,7 @@ static void test_no_error_about_icmp_error(void **state)
 static void test_error_rate_limit(void **state)
 {
 	uint8_t frame[128];
-	size_t n = udp_frame(frame, our_mac, our_ip, 9);
+	size_t n = udp_frame(frame, fake_our_mac, our_ip, 9);
 	int i;
 
 	(void)state;
@@ -368,7 +352,8 @@ static void peer_answers(void *ctx)
 	ic = (struct icmphdr *)msg;
 	ic->checksum = 0;
 	ic->checksum = ip_compute_csum(msg, len);
-	n = fake_build_ip(frame, our_mac, peer_mac, peer_ip, our_ip, IPPROTO_ICMP, msg, len);
+	n = fake_build_ip(frame, fake_our_mac, fake_peer_mac, peer_ip, our_ip, IPPROTO_ICMP, msg,
+			  len);
 	kfree_skb(req);
 	fake_ktime_add_ns(512000);
 	fake_eth_inject(eth, frame, n);
@@ -414,7 +399,7 @@ static void test_ping_timeout_and_interrupt(void **state)
 	fake_eth_purge_tx(eth);
 
 	/* A reply arriving after the timeout matches nobody and is dropped. */
-	n = echo_frame(frame, ICMP_ECHOREPLY, 0x42, 1, our_mac, our_ip, 56);
+	n = echo_frame(frame, ICMP_ECHOREPLY, 0x42, 1, fake_our_mac, our_ip, 56);
 	assert_int_equal(fake_eth_inject(eth, frame, n), 0);
 	assert_int_equal(icmp_statistics.in_echo_reps, 1);
 

@@ -76,37 +76,22 @@ static void test_ping_localhost(void **state)
 	assert_int_equal(r.len, 60008);
 }
 
-static struct {
-	int count;
-	unsigned int len;
-	char data[16];
-} got;
-
-static void deliver(void *ctx, struct sk_buff *skb)
-{
-	(void)ctx;
-	got.count++;
-	got.len = skb->len;
-	memcpy(got.data, skb->data, skb->len < sizeof(got.data) ? skb->len : sizeof(got.data));
-	kfree_skb(skb);
-}
-
 static void test_delivery_waits_for_the_softirq(void **state)
 {
 	uint16_t port = htons(5353);
 
 	(void)state;
-	memset(&got, 0, sizeof(got));
-	assert_int_equal(udp_bind_port(port, deliver, NULL), 0);
-	assert_int_equal(udp_bind_port(port, deliver, NULL), -EADDRINUSE);
+	memset(&fake_udp_got, 0, sizeof(fake_udp_got));
+	assert_int_equal(udp_bind_port(port, fake_udp_sink, NULL), 0);
+	assert_int_equal(udp_bind_port(port, fake_udp_sink, NULL), -EADDRINUSE);
 	assert_int_equal(udp_sendmsg(0, htons(1000), inet_addr("127.0.0.1"), port, "hello", 5), 5);
 	/* Sent, but like a NIC's frame it waits in the backlog for NET_RX. */
-	assert_int_equal(got.count, 0);
+	assert_int_equal(fake_udp_got.count, 0);
 	assert_int_equal(fake_rx_softirq_pending(), 1);
 	assert_int_equal(fake_run_softirqs(), 1);
-	assert_int_equal(got.count, 1);
-	assert_int_equal(got.len, 5);
-	assert_memory_equal(got.data, "hello", 5);
+	assert_int_equal(fake_udp_got.count, 1);
+	assert_int_equal(fake_udp_got.len, 5);
+	assert_memory_equal(fake_udp_got.data, "hello", 5);
 	assert_int_equal(udp_unbind_port(port), 0);
 	assert_int_equal(udp_unbind_port(port), -ENOENT);
 }
@@ -117,8 +102,8 @@ static void test_backlog_limit_and_budget(void **state)
 	int i, sent = 0, runs;
 
 	(void)state;
-	memset(&got, 0, sizeof(got));
-	udp_bind_port(port, deliver, NULL);
+	memset(&fake_udp_got, 0, sizeof(fake_udp_got));
+	udp_bind_port(port, fake_udp_sink, NULL);
 	for (i = 0; i < 1010; i++)
 		if (udp_sendmsg(0, htons(1000), inet_addr("127.0.0.1"), port, "x", 1) == 1)
 			sent++;
@@ -128,7 +113,7 @@ static void test_backlog_limit_and_budget(void **state)
 	/* 300 frames per softirq run, then it re-raises itself. */
 	runs = fake_run_softirqs();
 	assert_int_equal(runs, 4);
-	assert_int_equal(got.count, 1000);
+	assert_int_equal(fake_udp_got.count, 1000);
 	udp_unbind_port(port);
 }
 

@@ -18,34 +18,17 @@
 #include "net/platform.h"
 #include "tests/unit/support/platform_test.h"
 #include "tests/unit/support/tcp_support.h"
+#include "tests/unit/support/tcp_expect.h"
 
 #define PEER_ISN 5000000u
-#define WIN 65535
-#define ACK TCPHDR_ACK
-#define SYN TCPHDR_SYN
-#define FIN TCPHDR_FIN
-#define RST TCPHDR_RST
-#define PSH TCPHDR_PSH
 
-static uint64_t skb_base;
-static long sock_base;
 static uint16_t next_port = 41000;
 static uint16_t next_lport = 7000;
-
-static int group_setup(void **state)
-{
-	(void)state;
-	tcp_test_env_init();
-	tcp_msl_ms = 500;
-	return tcp_test_dev ? 0 : -1;
-}
 
 static int setup(void **state)
 {
 	(void)state;
-	tcp_test_env_reset();
-	skb_base = skb_in_use();
-	sock_base = sock_in_use();
+	tcp_test_begin();
 	next_port++;
 	next_lport++;
 	return 0;
@@ -56,30 +39,7 @@ static int teardown(void **state)
 	(void)state;
 	tcp_rto_min_ms = 200;
 	tcp_retries2 = 15;
-	fake_clock_advance(2 * tcp_msl_ms + tcp_fin_timeout_ms + 130000);
-	fake_run_softirqs();    /* e.g. ICMP errors ARP sent to us when the peer went silent */
-	tcp_peer_flush();
-	assert_int_equal(fake_net_lock_depth(), 0);
-	assert_int_equal(sock_in_use(), sock_base);
-	assert_int_equal(skb_in_use(), skb_base);
-	return 0;
-}
-
-static void expect_seg(struct tseg *s, uint8_t flags, uint32_t seq, uint32_t ack)
-{
-	assert_true(tcp_peer_recv(s));
-	assert_int_equal(s->flags, flags);
-	assert_int_equal(s->seq, seq);
-	if (flags & ACK)
-		assert_int_equal(s->ack, ack);
-	assert_true(s->csum_ok);
-}
-
-static void expect_nothing(void)
-{
-	struct tseg s;
-
-	assert_false(tcp_peer_recv(&s));
+	return tcp_test_end(130000);
 }
 
 static void peer_data(struct tconn *c, uint32_t seq, const void *data, size_t len, uint16_t win)
@@ -90,6 +50,59 @@ static void peer_data(struct tconn *c, uint32_t seq, const void *data, size_t le
 static void peer_ack(struct tconn *c, uint32_t ack, uint16_t win)
 {
 	tcp_peer_send(c->rport, c->lport, c->rcv_nxt, ack, ACK, win, NULL, NULL, 0);
+}
+
+/* A 100-byte MSS (with SACK or not): a few bytes make several segments. */
+static const struct topts mss100 = { .mss = 100, .wscale = -1 };
+static const struct topts sack_mss100 = { .mss = 100, .wscale = -1, .sack_perm = 1 };
+
+/* Turns Nagle's algorithm off on fd (TCP_NODELAY). */
+static void nodelay(int fd)
+{
+	int one = 1;
+
+	__sys_setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+/* Active open to the peer's next_port (its window win, options o), Nagle off. */
+static void open_nodelay(struct tconn *c, uint16_t win, const struct topts *o)
+{
+	assert_int_equal(tcp_test_active_open(c, next_port, PEER_ISN, win, o), 0);
+	nodelay(c->fd);
+}
+
+/* The peer acks our next n bytes, offering window win. */
+static void peer_ack_data(struct tconn *c, uint32_t n, uint16_t win)
+{
+	peer_ack(c, c->snd_nxt + n, win);
+	c->snd_nxt += n;
+}
+
+/* The next segment is len bytes of our data at seq, acking ack. */
+static void expect_data(struct tseg *s, uint32_t seq, uint32_t ack, unsigned int len)
+{
+	expect_seg(s, PSH | ACK, seq, ack);
+	assert_int_equal(s->len, len);
+}
+
+/* We send the string data: it goes out at once, in one segment. */
+static void send_now(struct tconn *c, struct tseg *s, const char *data)
+{
+	size_t len = strlen(data);
+
+	assert_int_equal(__sys_sendto(c->fd, data, len, 0, NULL, 0), len);
+	expect_seg(s, PSH | ACK, c->snd_nxt, c->rcv_nxt);
+}
+
+/* We send data: it goes out at once and once more exactly rto_ms later
+ * (nothing in between); then the peer acks it. */
+static void send_once_more_after(struct tconn *c, const char *data, uint64_t rto_ms)
+{
+	struct tseg s;
+
+	send_now(c, &s, data);
+	expect_seg_after(rto_ms, &s, PSH | ACK, c->snd_nxt, c->rcv_nxt);
+	peer_ack_data(c, (uint32_t)strlen(data), WIN);
 }
 
 /* Tears c down: RST from the peer (exact sequence), sockets closed. */
@@ -118,10 +131,7 @@ static void test_delayed_ack(void **state)
 	/* then an ACK waits up to tcp_delack_ms (RFC 1122 4.2.3.2) ... */
 	peer_data(&c, c.rcv_nxt + 4, "cc", 2, WIN);
 	expect_nothing();
-	fake_clock_advance(tcp_delack_ms - 1);
-	expect_nothing();
-	fake_clock_advance(1);
-	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + 6);
+	expect_seg_after(tcp_delack_ms, &s, ACK, c.snd_nxt, c.rcv_nxt + 6);
 	/* ... but every second segment is acked at once (RFC 5681 4.2) */
 	peer_data(&c, c.rcv_nxt + 6, "dd", 2, WIN);
 	expect_nothing();
@@ -151,14 +161,10 @@ static void test_retransmission_backoff(void **state)
 
 	(void)state;
 	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, NULL), 0);
-	assert_int_equal(__sys_sendto(c.fd, "data", 4, 0, NULL, 0), 4);
-	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
+	send_now(&c, &s, "data");
 	/* the SYN's RTT sample was ~0 ms: RTO is the 200 ms minimum, then doubles */
 	for (gap = 200, i = 0; i < 4; i++, gap *= 2) {
-		fake_clock_advance(gap - 1);
-		expect_nothing();
-		fake_clock_advance(1);
-		expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
+		expect_seg_after(gap, &s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
 		assert_int_equal(s.len, 4);
 		assert_memory_equal(s.data, "data", 4);
 	}
@@ -172,14 +178,7 @@ static void test_retransmission_backoff(void **state)
 	fake_clock_advance(60000);
 	expect_nothing();
 	c.snd_nxt += 4;
-	assert_int_equal(__sys_sendto(c.fd, "more", 4, 0, NULL, 0), 4);
-	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
-	fake_clock_advance(199);
-	expect_nothing();
-	fake_clock_advance(1);
-	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
-	peer_ack(&c, c.snd_nxt + 4, WIN);
-	c.snd_nxt += 4;
+	send_once_more_after(&c, "more", 200);
 	abort_conn(&c);
 }
 
@@ -192,20 +191,11 @@ static void test_rto_from_rtt_samples(void **state)
 	(void)state;
 	assert_int_equal(tcp_test_passive_open(&c, next_lport, next_port, PEER_ISN, WIN, NULL), 0);
 	/* the SYN-ACK was never timed on a full sock; time one data segment */
-	assert_int_equal(__sys_sendto(c.fd, "a", 1, 0, NULL, 0), 1);
-	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
+	send_now(&c, &s, "a");
 	fake_clock_advance(150);
-	peer_ack(&c, c.snd_nxt + 1, WIN);
-	c.snd_nxt += 1;
+	peer_ack_data(&c, 1, WIN);
 	/* SRTT 150, RTTVAR 75: RTO = 150 + 300 = 450 ms */
-	assert_int_equal(__sys_sendto(c.fd, "b", 1, 0, NULL, 0), 1);
-	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
-	fake_clock_advance(449);
-	expect_nothing();
-	fake_clock_advance(1);
-	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
-	peer_ack(&c, c.snd_nxt + 1, WIN);
-	c.snd_nxt += 1;
+	send_once_more_after(&c, "b", 450);
 	abort_conn(&c);
 }
 
@@ -220,8 +210,7 @@ static void test_rto_min_and_give_up(void **state)
 	tcp_rto_min_ms = 50;
 	tcp_retries2 = 3;
 	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, NULL), 0);
-	assert_int_equal(__sys_sendto(c.fd, "x", 1, 0, NULL, 0), 1);
-	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
+	send_now(&c, &s, "x");
 	fake_clock_advance(50);
 	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
 	for (i = 0; i < 2; i++) {
@@ -341,20 +330,15 @@ static void test_persist_timer_zero_window(void **state)
 	expect_nothing();
 	/* probes (an old sequence number, no data) back off like the RTO */
 	for (gap = 200, i = 0; i < 3; i++, gap *= 2) {
-		fake_clock_advance(gap - 1);
-		expect_nothing();
-		fake_clock_advance(1);
-		expect_seg(&s, ACK, c.snd_nxt - 1, c.rcv_nxt);
+		expect_seg_after(gap, &s, ACK, c.snd_nxt - 1, c.rcv_nxt);
 		assert_int_equal(s.len, 0);
 		/* the peer answers, window still zero */
 		peer_ack(&c, c.snd_nxt, 0);
 	}
 	/* the window opens: the data goes at once */
 	peer_ack(&c, c.snd_nxt, 1000);
-	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
-	assert_int_equal(s.len, 3);
-	peer_ack(&c, c.snd_nxt + 3, 1000);
-	c.snd_nxt += 3;
+	expect_data(&s, c.snd_nxt, c.rcv_nxt, 3);
+	peer_ack_data(&c, 3, 1000);
 	fake_clock_advance(10000);
 	expect_nothing();
 	abort_conn(&c);
@@ -365,25 +349,20 @@ static void test_small_window_persist_sends_what_fits(void **state)
 	struct tconn c;
 	struct tseg s;
 	char data[300];
-	int one = 1;
 
 	(void)state;
 	memset(data, 'p', sizeof(data));
-	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, 1000, NULL), 0);
-	__sys_setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	open_nodelay(&c, 1000, NULL);
 	/* the peer's window shrinks to 10 bytes: sending 10 is silly (RFC 9293
 	 * 3.8.6.2.1) until the persist timer says otherwise */
 	peer_ack(&c, c.snd_nxt, 10);
 	assert_int_equal(__sys_sendto(c.fd, data, 300, 0, NULL, 0), 300);
 	expect_nothing();
 	fake_clock_advance(200);
-	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
-	assert_int_equal(s.len, 10);
+	expect_data(&s, c.snd_nxt, c.rcv_nxt, 10);
 	peer_ack(&c, c.snd_nxt + 10, 1000);
-	expect_seg(&s, PSH | ACK, c.snd_nxt + 10, c.rcv_nxt);
-	assert_int_equal(s.len, 290);
-	peer_ack(&c, c.snd_nxt + 300, 1000);
-	c.snd_nxt += 300;
+	expect_data(&s, c.snd_nxt + 10, c.rcv_nxt, 290);
+	peer_ack_data(&c, 300, 1000);
 	abort_conn(&c);
 }
 
@@ -391,30 +370,26 @@ static void test_mss_and_nagle(void **state)
 {
 	struct tconn c;
 	struct tseg s;
-	const struct topts small = { .mss = 100, .wscale = -1 };
 	char data[350];
 	int one = 1;
 
 	(void)state;
 	memset(data, 'n', sizeof(data));
-	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, &small), 0);
+	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, &mss100), 0);
 	assert_int_equal(__sys_sendto(c.fd, data, 350, 0, NULL, 0), 350);
 	/* segments of the peer's MSS; the 50-byte tail waits (Nagle, RFC 896) */
-	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
-	assert_int_equal(s.len, 100);
+	expect_data(&s, c.snd_nxt, c.rcv_nxt, 100);
 	expect_seg(&s, PSH | ACK, c.snd_nxt + 100, c.rcv_nxt);
 	expect_seg(&s, PSH | ACK, c.snd_nxt + 200, c.rcv_nxt);
 	expect_nothing();
 	peer_ack(&c, c.snd_nxt + 300, WIN);
-	expect_seg(&s, PSH | ACK, c.snd_nxt + 300, c.rcv_nxt);
-	assert_int_equal(s.len, 50);
+	expect_data(&s, c.snd_nxt + 300, c.rcv_nxt, 50);
 	/* small writes with data in flight: held and coalesced */
 	assert_int_equal(__sys_sendto(c.fd, "ab", 2, 0, NULL, 0), 2);
 	assert_int_equal(__sys_sendto(c.fd, "cd", 2, 0, NULL, 0), 2);
 	expect_nothing();
 	peer_ack(&c, c.snd_nxt + 350, WIN);
-	expect_seg(&s, PSH | ACK, c.snd_nxt + 350, c.rcv_nxt);
-	assert_int_equal(s.len, 4);
+	expect_data(&s, c.snd_nxt + 350, c.rcv_nxt, 4);
 	assert_memory_equal(s.data, "abcd", 4);
 	/* TCP_NODELAY: each write goes at once */
 	assert_int_equal(__sys_setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)), 0);
@@ -422,8 +397,7 @@ static void test_mss_and_nagle(void **state)
 	assert_int_equal(__sys_sendto(c.fd, "f", 1, 0, NULL, 0), 1);
 	expect_seg(&s, PSH | ACK, c.snd_nxt + 354, c.rcv_nxt);
 	expect_seg(&s, PSH | ACK, c.snd_nxt + 355, c.rcv_nxt);
-	peer_ack(&c, c.snd_nxt + 356, WIN);
-	c.snd_nxt += 356;
+	peer_ack_data(&c, 356, WIN);
 	abort_conn(&c);
 }
 
@@ -433,12 +407,10 @@ static void test_window_scale(void **state)
 	struct tseg s;
 	const struct topts ws = { .mss = 1460, .wscale = 3 };
 	char data[2000];
-	int one = 1;
 
 	(void)state;
 	memset(data, 's', sizeof(data));
-	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, 100, &ws), 0);
-	__sys_setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	open_nodelay(&c, 100, &ws);
 	/* our windows are scaled by the shift we sent (RFC 7323 2.3) */
 	peer_data(&c, c.rcv_nxt, "w", 1, 100);
 	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + 1);
@@ -447,16 +419,13 @@ static void test_window_scale(void **state)
 	/* the peer's 100 means 800 bytes after the handshake */
 	peer_ack(&c, c.snd_nxt, 100);
 	assert_int_equal(__sys_sendto(c.fd, data, 2000, 0, NULL, 0), 2000);
-	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
-	assert_int_equal(s.len, 800);
+	expect_data(&s, c.snd_nxt, c.rcv_nxt, 800);
 	expect_nothing();
 	peer_ack(&c, c.snd_nxt + 800, 1000);
-	expect_seg(&s, PSH | ACK, c.snd_nxt + 800, c.rcv_nxt);
-	assert_int_equal(s.len, 660);   /* the rest of the first 1460-byte segment */
-	expect_seg(&s, PSH | ACK, c.snd_nxt + 1460, c.rcv_nxt);
-	assert_int_equal(s.len, 540);
-	peer_ack(&c, c.snd_nxt + 2000, 1000);
-	c.snd_nxt += 2000;
+	/* the rest of the first 1460-byte segment */
+	expect_data(&s, c.snd_nxt + 800, c.rcv_nxt, 660);
+	expect_data(&s, c.snd_nxt + 1460, c.rcv_nxt, 540);
+	peer_ack_data(&c, 2000, 1000);
 	abort_conn(&c);
 }
 
@@ -464,15 +433,12 @@ static void test_newreno_fast_retransmit(void **state)
 {
 	struct tconn c;
 	struct tseg s;
-	const struct topts small = { .mss = 100, .wscale = -1 };
 	char data[1000];
 	uint32_t una, hi;
-	int one = 1;
 
 	(void)state;
 	memset(data, 'r', sizeof(data));
-	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, &small), 0);
-	__sys_setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	open_nodelay(&c, WIN, &mss100);
 	assert_int_equal(__sys_sendto(c.fd, data, 1000, 0, NULL, 0), 1000);
 	/* initial window: 4 segments (RFC 5681 3.1: min(4*MSS, max(2*MSS, 4380))) */
 	for (hi = 0; hi < 4; hi++)
@@ -490,8 +456,7 @@ static void test_newreno_fast_retransmit(void **state)
 	/* the third: fast retransmit of the head; cwnd = ssthresh + 3*MSS =
 	 * 300 + 300 covers what is in flight (RFC 6582 3.2 steps 2-3) */
 	peer_ack(&c, una, WIN);
-	expect_seg(&s, PSH | ACK, una, c.rcv_nxt);
-	assert_int_equal(s.len, 100);
+	expect_data(&s, una, c.rcv_nxt, 100);
 	expect_nothing();
 	/* each further duplicate inflates cwnd by one MSS: one more segment */
 	peer_ack(&c, una, WIN);
@@ -569,6 +534,25 @@ static int sent_seq(uint32_t seq, uint32_t *hi)
 }
 
 /*
+ * The peer acks all we sent (up to *hi), then each further flight as it
+ * comes (step_ms later, if not 0), until all up to end is acked; every
+ * flight must take *hi further.
+ */
+static void peer_ack_flights(struct tconn *c, uint32_t *hi, uint32_t end, uint64_t step_ms)
+{
+	peer_ack(c, *hi, WIN);
+	while (*hi != end) {
+		uint32_t before_hi = *hi;
+
+		sent_seq(0, hi);
+		assert_true(after(*hi, before_hi));
+		if (step_ms)
+			fake_clock_advance(step_ms);
+		peer_ack(c, *hi, WIN);
+	}
+}
+
+/*
  * Two holes in one window.  RACK (RFC 8985): a segment is lost once one
  * sent after it has arrived and the reordering window (min_RTT/4, 0 ms
  * here) has passed; RFC 6675: the pipe decides when a lost segment may be
@@ -577,15 +561,12 @@ static int sent_seq(uint32_t seq, uint32_t *hi)
 static void test_sack_recovery_two_holes(void **state)
 {
 	struct tconn c;
-	const struct topts sack = { .mss = 100, .wscale = -1, .sack_perm = 1 };
 	char data[1000];
 	uint32_t u, hi;
-	int one = 1;
 
 	(void)state;
 	memset(data, 'k', sizeof(data));
-	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, &sack), 0);
-	__sys_setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	open_nodelay(&c, WIN, &sack_mss100);
 	assert_int_equal(__sys_sendto(c.fd, data, 1000, 0, NULL, 0), 1000);
 	u = c.snd_nxt;
 	hi = u;
@@ -616,14 +597,7 @@ static void test_sack_recovery_two_holes(void **state)
 		assert_true(hi == u + 600);     /* and no new data: pipe 200 of 250 */
 	}
 	/* both holes filled: one cumulative ACK, recovery over, the rest flows */
-	peer_ack(&c, hi, WIN);
-	while (hi != u + 1000) {
-		uint32_t before_hi = hi;
-
-		sent_seq(0, &hi);
-		assert_true(after(hi, before_hi));
-		peer_ack(&c, hi, WIN);
-	}
+	peer_ack_flights(&c, &hi, u + 1000, 0);
 	fake_clock_advance(10000);
 	expect_nothing();
 	c.snd_nxt = u + 1000;
@@ -638,17 +612,14 @@ static void test_sack_recovery_two_holes(void **state)
 static void test_sack_lost_retransmission(void **state)
 {
 	struct tconn c;
-	const struct topts sack = { .mss = 100, .wscale = -1, .sack_perm = 1 };
 	char data[2000];
 	uint32_t u, hi, end;
 	uint64_t retrans = tcp_statistics.retrans_segs;
 	uint64_t lost_rtx = tcp_statistics.lost_retransmits;
-	int one = 1;
 
 	(void)state;
 	memset(data, 'l', sizeof(data));
-	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, &sack), 0);
-	__sys_setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	open_nodelay(&c, WIN, &sack_mss100);
 	assert_int_equal(__sys_sendto(c.fd, data, 2000, 0, NULL, 0), 2000);
 	u = c.snd_nxt;
 	hi = u;
@@ -675,14 +646,7 @@ static void test_sack_lost_retransmission(void **state)
 	assert_int_equal(tcp_statistics.lost_retransmits, lost_rtx + 1);
 	/* it arrives: everything up to hi is acknowledged, the rest flows */
 	fake_clock_advance(5);
-	peer_ack(&c, hi, WIN);
-	while (hi != u + 2000) {
-		uint32_t before_hi = hi;
-
-		sent_seq(0, &hi);
-		assert_true(after(hi, before_hi));
-		peer_ack(&c, hi, WIN);
-	}
+	peer_ack_flights(&c, &hi, u + 2000, 0);
 	assert_int_equal(tcp_statistics.retrans_segs, retrans + 2);
 	c.snd_nxt = u + 2000;
 	abort_conn(&c);
@@ -694,7 +658,6 @@ static void open_with_rtt(struct tconn *c, uint32_t rtt_ms, const struct topts *
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(next_port),
 				   .sin_addr.s_addr = tcp_test_peer_ip };
 	struct tseg s;
-	int one = 1;
 
 	memset(c, 0, sizeof(*c));
 	c->lfd = -1;
@@ -710,7 +673,7 @@ static void open_with_rtt(struct tconn *c, uint32_t rtt_ms, const struct topts *
 	expect_seg(&s, ACK, c->our_isn + 1, PEER_ISN + 1);
 	c->snd_nxt = c->our_isn + 1;
 	c->rcv_nxt = PEER_ISN + 1;
-	__sys_setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	nodelay(c->fd);
 }
 
 /*
@@ -721,14 +684,13 @@ static void open_with_rtt(struct tconn *c, uint32_t rtt_ms, const struct topts *
 static void test_rack_reordering_window(void **state)
 {
 	struct tconn c;
-	const struct topts sack = { .mss = 100, .wscale = -1, .sack_perm = 1 };
 	char data[400];
 	uint32_t u, hi;
 	uint64_t retrans;
 
 	(void)state;
 	memset(data, 'o', sizeof(data));
-	open_with_rtt(&c, 40, &sack);
+	open_with_rtt(&c, 40, &sack_mss100);
 	u = c.snd_nxt;
 	/* a segment delayed, not lost: its ACK comes inside the window */
 	assert_int_equal(__sys_sendto(c.fd, data, 200, 0, NULL, 0), 200);
@@ -778,14 +740,13 @@ static void test_rack_reordering_window(void **state)
 static void test_tail_loss_probe(void **state)
 {
 	struct tconn c;
-	const struct topts sack = { .mss = 100, .wscale = -1, .sack_perm = 1 };
 	char data[1000];
 	uint32_t u, hi;
 	uint64_t probes = tcp_statistics.loss_probes, timeouts = tcp_statistics.timeouts;
 
 	(void)state;
 	memset(data, 't', sizeof(data));
-	open_with_rtt(&c, 10, &sack);
+	open_with_rtt(&c, 10, &sack_mss100);
 	u = c.snd_nxt;
 	assert_int_equal(__sys_sendto(c.fd, data, 1000, 0, NULL, 0), 1000);
 	hi = u;
@@ -805,15 +766,7 @@ static void test_tail_loss_probe(void **state)
 	}
 	assert_true(sent_seq(u, &hi));
 	fake_clock_advance(10);
-	peer_ack(&c, hi, WIN);
-	while (hi != u + 1000) {
-		uint32_t before_hi = hi;
-
-		sent_seq(0, &hi);
-		assert_true(after(hi, before_hi));
-		fake_clock_advance(10);
-		peer_ack(&c, hi, WIN);
-	}
+	peer_ack_flights(&c, &hi, u + 1000, 10);
 	assert_int_equal(tcp_statistics.timeouts, timeouts);
 	c.snd_nxt = u + 1000;
 	abort_conn(&c);
@@ -868,18 +821,12 @@ static void test_keepalive(void **state)
 	assert_int_equal(get_int_opt(c.fd, SOL_SOCKET, SO_KEEPALIVE), 1);
 	assert_int_equal(get_int_opt(c.fd, IPPROTO_TCP, TCP_KEEPIDLE), 10);
 	/* idle for TCP_KEEPIDLE: a probe */
-	fake_clock_advance(10000 - 1);
-	expect_nothing();
-	fake_clock_advance(1);
-	expect_seg(&s, ACK, c.snd_nxt - 1, c.rcv_nxt);
+	expect_seg_after(10000, &s, ACK, c.snd_nxt - 1, c.rcv_nxt);
 	assert_int_equal(s.len, 0);
 	/* answered: the next probe only after another idle TCP_KEEPIDLE */
 	fake_clock_advance(500);
 	peer_ack(&c, c.snd_nxt, WIN);
-	fake_clock_advance(10000 - 1);
-	expect_nothing();
-	fake_clock_advance(1);
-	expect_seg(&s, ACK, c.snd_nxt - 1, c.rcv_nxt);
+	expect_seg_after(10000, &s, ACK, c.snd_nxt - 1, c.rcv_nxt);
 	/* unanswered: every TCP_KEEPINTVL, three in all, then a RST */
 	fake_clock_advance(2000);
 	expect_seg(&s, ACK, c.snd_nxt - 1, c.rcv_nxt);
@@ -905,8 +852,7 @@ static void test_keepalive_not_while_sending(void **state)
 	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, NULL), 0);
 	set_int_opt(c.fd, IPPROTO_TCP, TCP_KEEPIDLE, 1);
 	set_int_opt(c.fd, SOL_SOCKET, SO_KEEPALIVE, 1);
-	assert_int_equal(__sys_sendto(c.fd, "x", 1, 0, NULL, 0), 1);
-	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
+	send_now(&c, &s, "x");
 	/* for 3 s (TCP_KEEPIDLE 1 s) only retransmissions of "x" (RTO
 	 * 200 ms, doubling), never a probe */
 	fake_clock_advance(3000);
@@ -960,7 +906,7 @@ static void test_send_sequence_wraparound(void **state)
 	char data[600];
 	uint32_t target = 0xffffff00u, isn1;
 	const struct topts mss1460 = { .mss = 1460, .wscale = -1 };
-	int one = 1, i;
+	int i;
 
 	(void)state;
 	memset(data, 'q', sizeof(data));
@@ -972,11 +918,10 @@ static void test_send_sequence_wraparound(void **state)
 	assert_int_equal(tcp_test_passive_open(&c, next_lport, next_port, PEER_ISN + 100000, WIN,
 					       &mss1460), 0);
 	assert_int_equal(c.our_isn, target);
-	__sys_setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	nodelay(c.fd);
 	assert_int_equal(__sys_sendto(c.fd, data, 600, 0, NULL, 0), 600);
 	for (i = 0; i < 1; i++)
-		expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
-	assert_int_equal(s.len, 600);
+		expect_data(&s, c.snd_nxt, c.rcv_nxt, 600);
 	/* partial ACK past the wrap, then the rest */
 	peer_ack(&c, c.snd_nxt + 300, WIN);
 	assert_true(c.snd_nxt + 300 < 0x1000);
@@ -1014,5 +959,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_send_sequence_wraparound, setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, NULL);
+	return cmocka_run_group_tests(tests, tcp_group_setup, NULL);
 }

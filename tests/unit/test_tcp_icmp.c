@@ -21,28 +21,16 @@
 #include "net/platform.h"
 #include "tests/unit/support/platform_test.h"
 #include "tests/unit/support/tcp_support.h"
+#include "tests/unit/support/tcp_expect.h"
 
 #define PEER_ISN 7000000u
-#define WIN 65535
 
-static uint64_t skb_base;
-static long sock_base;
 static uint16_t next_port = 43000;
-
-static int group_setup(void **state)
-{
-	(void)state;
-	tcp_test_env_init();
-	tcp_msl_ms = 500;
-	return tcp_test_dev ? 0 : -1;
-}
 
 static int setup(void **state)
 {
 	(void)state;
-	tcp_test_env_reset();
-	skb_base = skb_in_use();
-	sock_base = sock_in_use();
+	tcp_test_begin();
 	next_port++;
 	return 0;
 }
@@ -51,13 +39,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	tcp_retries2 = 15;
-	fake_clock_advance(2 * tcp_msl_ms + tcp_fin_timeout_ms + 130000);
-	fake_run_softirqs();
-	tcp_peer_flush();
-	assert_int_equal(fake_net_lock_depth(), 0);
-	assert_int_equal(sock_in_use(), sock_base);
-	assert_int_equal(skb_in_use(), skb_base);
-	return 0;
+	return tcp_test_end(130000);
 }
 
 static int so_error(int fd)
@@ -263,5 +245,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_arp_failure_ends_connect, setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, NULL);
+	return cmocka_run_group_tests(tests, tcp_group_setup, NULL);
 }

@@ -21,29 +21,19 @@
 #include "net/platform.h"
 #include "tests/unit/support/platform_test.h"
 #include "tests/unit/support/tcp_support.h"
+#include "tests/unit/support/tcp_expect.h"
 
-#define WIN 65535
-#define ACK TCPHDR_ACK
-#define SYN TCPHDR_SYN
-
-static uint64_t skb_base;
-static long sock_base;
 static uint16_t next_lport = 8000;
 
 static int group_setup(void **state)
 {
-	(void)state;
-	tcp_test_env_init();
-	tcp_msl_ms = 500;
-	return tcp_test_dev && loopback_dev ? 0 : -1;
+	return tcp_group_setup(state) == 0 && loopback_dev ? 0 : -1;
 }
 
 static int setup(void **state)
 {
 	(void)state;
-	tcp_test_env_reset();
-	skb_base = skb_in_use();
-	sock_base = sock_in_use();
+	tcp_test_begin();
 	next_lport++;
 	return 0;
 }
@@ -52,13 +42,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	fake_run_softirqs();
-	fake_clock_advance(2 * tcp_msl_ms + tcp_fin_timeout_ms + 130000);
-	fake_run_softirqs();
-	tcp_peer_flush();
-	assert_int_equal(fake_net_lock_depth(), 0);
-	assert_int_equal(sock_in_use(), sock_base);
-	assert_int_equal(skb_in_use(), skb_base);
-	return 0;
+	return tcp_test_end(130000);
 }
 
 static int listen_on(uint32_t addr, uint16_t port, int backlog, int flags)
@@ -86,7 +70,7 @@ static void test_syn_flood_bounded_real_client_accepted(void **state)
 		tcp_peer_send((uint16_t)(20000 + i), next_lport, (uint32_t)i * 7919u, 0, SYN, WIN,
 			      NULL, NULL, 0);
 	/* at most backlog request socks exist (plus the listener) */
-	assert_true(sock_in_use() <= sock_base + 1 + 4);
+	assert_true(sock_in_use() <= tcp_test_sock_base + 1 + 4);
 	tcp_peer_flush();
 	/* a real client still gets through */
 	tcp_peer_send(12345, next_lport, 42, 0, SYN, WIN, NULL, NULL, 0);
@@ -102,12 +86,12 @@ static void test_syn_flood_bounded_real_client_accepted(void **state)
 	for (i = 0; i < 1000; i++)
 		tcp_peer_send((uint16_t)(30000 + i), next_lport, (uint32_t)i, 0, SYN, WIN, NULL,
 			      NULL, 0);
-	assert_true(sock_in_use() <= sock_base + 2 + 4);
+	assert_true(sock_in_use() <= tcp_test_sock_base + 2 + 4);
 	__sys_close(fd);
 	__sys_close(lfd);
-	assert_int_equal(sock_in_use(), sock_base + 1);   /* the child, in FIN-WAIT-1 */
+	assert_int_equal(sock_in_use(), tcp_test_sock_base + 1);   /* the child, in FIN-WAIT-1 */
 	tcp_peer_send(12345, next_lport, 43, 0, TCPHDR_RST, 0, NULL, NULL, 0);
-	assert_int_equal(sock_in_use(), sock_base);
+	assert_int_equal(sock_in_use(), tcp_test_sock_base);
 	tcp_peer_flush();
 }
 
@@ -151,7 +135,7 @@ static void test_synack_retries_then_dropped(void **state)
 	tcp_peer_send(22000, next_lport, 7, 0, SYN, WIN, NULL, NULL, 0);
 	assert_true(tcp_peer_recv(&s));
 	isn = s.seq;
-	assert_int_equal(sock_in_use(), sock_base + 2);
+	assert_int_equal(sock_in_use(), tcp_test_sock_base + 2);
 	for (i = 0; i < tcp_synack_retries; i++, gap *= 2) {
 		fake_clock_advance(gap - 1);
 		assert_int_equal(tcp_peer_pending(), 0);
@@ -162,7 +146,7 @@ static void test_synack_retries_then_dropped(void **state)
 	}
 	fake_clock_advance(gap);
 	assert_int_equal(tcp_peer_pending(), 0);
-	assert_int_equal(sock_in_use(), sock_base + 1);
+	assert_int_equal(sock_in_use(), tcp_test_sock_base + 1);
 	/* a retransmitted SYN gets the same SYN-ACK again */
 	tcp_peer_send(22001, next_lport, 9, 0, SYN, WIN, NULL, NULL, 0);
 	assert_true(tcp_peer_recv(&s));
@@ -214,8 +198,8 @@ static void test_loopback_hello_hi(void **state)
 	/* the server closed first: its side waits in TIME-WAIT, then all is gone */
 	assert_int_equal(tcp_test_state(next_lport, ntohs(cme.sin_port)), TCP_TIME_WAIT);
 	fake_clock_advance(2 * tcp_msl_ms);
-	assert_int_equal(sock_in_use(), sock_base);
-	assert_int_equal(skb_in_use(), skb_base);
+	assert_int_equal(sock_in_use(), tcp_test_sock_base);
+	assert_int_equal(skb_in_use(), tcp_test_skb_base);
 }
 
 static void test_loopback_nonblocking_and_poll(void **state)

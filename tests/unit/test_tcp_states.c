@@ -18,35 +18,18 @@
 #include "net/platform.h"
 #include "tests/unit/support/platform_test.h"
 #include "tests/unit/support/tcp_support.h"
+#include "tests/unit/support/tcp_expect.h"
 
 #define PEER_ISN 1000000u
-#define WIN 65535
-#define ACK TCPHDR_ACK
-#define SYN TCPHDR_SYN
-#define FIN TCPHDR_FIN
-#define RST TCPHDR_RST
-#define PSH TCPHDR_PSH
 
-static uint64_t skb_base;
-static long sock_base;
 static uint16_t next_port = 40000;
 static uint16_t next_lport = 6000;
 static const struct topts full_opts = { .mss = 1460, .wscale = 2, .sack_perm = 1 };
 
-static int group_setup(void **state)
-{
-	(void)state;
-	tcp_test_env_init();
-	tcp_msl_ms = 500;
-	return tcp_test_dev ? 0 : -1;
-}
-
 static int setup(void **state)
 {
 	(void)state;
-	tcp_test_env_reset();
-	skb_base = skb_in_use();
-	sock_base = sock_in_use();
+	tcp_test_begin();
 	next_port++;
 	next_lport++;
 	return 0;
@@ -56,36 +39,21 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	fake_clock_advance(2 * tcp_msl_ms + tcp_fin_timeout_ms + 1000);
-	fake_run_softirqs();    /* e.g. ICMP errors ARP sent to us when the peer went silent */
-	tcp_peer_flush();
-	assert_int_equal(fake_net_lock_depth(), 0);
-	assert_int_equal(sock_in_use(), sock_base);
-	assert_int_equal(skb_in_use(), skb_base);
-	return 0;
-}
-
-static void expect_seg(struct tseg *s, uint8_t flags, uint32_t seq, uint32_t ack)
-{
-	assert_true(tcp_peer_recv(s));
-	assert_int_equal(s->flags, flags);
-	assert_int_equal(s->seq, seq);
-	if (flags & ACK)
-		assert_int_equal(s->ack, ack);
-	assert_true(s->csum_ok);
-}
-
-static void expect_nothing(void)
-{
-	struct tseg s;
-
-	assert_false(tcp_peer_recv(&s));
+	return tcp_test_end(1000);
 }
 
 /* The peer sends to our socket of c. */
 static void peer(struct tconn *c, uint32_t seq, uint32_t ack, uint8_t flags, const char *data)
 {
 	tcp_peer_send(c->rport, c->lport, seq, ack, flags, WIN, NULL, data, data ? strlen(data) : 0);
+}
+
+/* Active open, then we close at once: our FIN goes out. */
+static void active_open_then_close(struct tconn *c, struct tseg *s)
+{
+	assert_int_equal(tcp_test_active_open(c, next_port, PEER_ISN, WIN, NULL), 0);
+	__sys_close(c->fd);
+	expect_seg(s, FIN | ACK, c->snd_nxt, c->rcv_nxt);
 }
 
 /* We close first; the peer acks our FIN and sends its own: TIME-WAIT, then gone. */
@@ -292,9 +260,7 @@ static void test_simultaneous_close(void **state)
 	struct tseg s;
 
 	(void)state;
-	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, NULL), 0);
-	__sys_close(c.fd);
-	expect_seg(&s, FIN | ACK, c.snd_nxt, c.rcv_nxt);
+	active_open_then_close(&c, &s);
 	/* the peer's FIN crosses ours (it has not seen ours) */
 	peer(&c, c.rcv_nxt, c.snd_nxt, FIN | ACK, NULL);
 	assert_int_equal(tcp_test_state(c.lport, c.rport), TCP_CLOSING);
@@ -309,9 +275,7 @@ static void test_fin_wait1_fin_ack_together(void **state)
 	struct tseg s;
 
 	(void)state;
-	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, NULL), 0);
-	__sys_close(c.fd);
-	expect_seg(&s, FIN | ACK, c.snd_nxt, c.rcv_nxt);
+	active_open_then_close(&c, &s);
 	/* FIN and the ACK of ours in one segment: straight to TIME-WAIT */
 	peer(&c, c.rcv_nxt, c.snd_nxt + 1, FIN | ACK, NULL);
 	assert_int_equal(tcp_test_state(c.lport, c.rport), TCP_TIME_WAIT);
@@ -405,7 +369,7 @@ static void test_listen_rejects_ack(void **state)
 	expect_nothing();
 	tcp_peer_send(next_port, next_lport, 1, 0, SYN | FIN, WIN, NULL, NULL, 0);
 	expect_nothing();
-	assert_int_equal(sock_in_use(), sock_base + 1);
+	assert_int_equal(sock_in_use(), tcp_test_sock_base + 1);
 	/* a wrong ACK for our SYN-ACK gets a RST and leaves the request */
 	tcp_peer_send(next_port, next_lport, 100, 0, SYN, WIN, NULL, NULL, 0);
 	assert_true(tcp_peer_recv(&s));
@@ -515,7 +479,7 @@ static void test_listener_close_resets_unaccepted(void **state)
 	tcp_peer_send(next_port, next_lport, 101, s.seq + 1, ACK, WIN, NULL, NULL, 0);
 	tcp_peer_send(next_port + 1, next_lport, 500, 0, SYN, WIN, NULL, NULL, 0);
 	tcp_peer_flush();
-	assert_int_equal(sock_in_use(), sock_base + 3);  /* listener, child, request */
+	assert_int_equal(sock_in_use(), tcp_test_sock_base + 3);  /* listener, child, request */
 	__sys_close(fd);
 	expect_seg(&s, RST | ACK, s.seq + 1, 101);
 	expect_nothing();
@@ -704,5 +668,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_siphash_and_isn, setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, NULL);
+	return cmocka_run_group_tests(tests, tcp_group_setup, NULL);
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "net/eth.h"
+#include "net/arp.h"
 #include "net/ip.h"
 #include "net/checksum.h"
 #include "net/platform.h"
@@ -130,4 +131,39 @@ size_t fake_build_ip(uint8_t *buf, const uint8_t dst_mac[ETH_ALEN],
 	iph->check = ip_compute_csum(iph, sizeof(*iph));
 	memcpy(buf + ETH_HLEN + sizeof(*iph), payload, len);
 	return ETH_HLEN + sizeof(*iph) + len;
+}
+
+size_t fake_build_arp(uint8_t *buf, const uint8_t eth_dst[ETH_ALEN], uint16_t op,
+		      const uint8_t sha[ETH_ALEN], uint32_t sip, const uint8_t tha[ETH_ALEN],
+		      uint32_t tip)
+{
+	struct arphdr a = {
+		.ar_hrd = htons(ARPHRD_ETHER), .ar_pro = htons(ETH_P_IP), .ar_hln = 6,
+		.ar_pln = 4, .ar_op = htons(op), .ar_sip = sip, .ar_tip = tip,
+	};
+
+	memcpy(a.ar_sha, sha, ETH_ALEN);
+	memcpy(a.ar_tha, tha, ETH_ALEN);
+	return fake_build_eth(buf, eth_dst, sha, ETH_P_ARP, &a, sizeof(a));
+}
+
+const uint8_t fake_our_mac[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+const uint8_t fake_peer_mac[ETH_ALEN] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
+const uint8_t fake_bcast_mac[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+struct net_device *fake_net_init_eth(uint32_t *our_ip, uint32_t *peer_ip)
+{
+	net_init();
+	*our_ip = inet_addr("10.0.2.15");
+	*peer_ip = inet_addr("10.0.2.2");
+	return fake_eth_create_up("eth%d", fake_our_mac, *our_ip, inet_addr("255.255.255.0"));
+}
+
+void fake_eth_learn_peer(struct net_device *dev, uint32_t our_ip, uint32_t peer_ip)
+{
+	uint8_t frame[64];
+
+	fake_eth_inject(dev, frame,
+			fake_build_arp(frame, fake_our_mac, ARPOP_REPLY, fake_peer_mac, peer_ip,
+				       fake_our_mac, our_ip));
 }

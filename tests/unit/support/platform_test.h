@@ -97,5 +97,34 @@ size_t fake_build_eth(uint8_t *buf, const uint8_t dst[ETH_ALEN], const uint8_t s
 size_t fake_build_ip(uint8_t *buf, const uint8_t dst_mac[ETH_ALEN],
 		     const uint8_t src_mac[ETH_ALEN], uint32_t saddr, uint32_t daddr,
 		     uint8_t protocol, const void *payload, size_t len);
+/* Ethernet (src: sha) + an ARP packet op from sha/sip to tha/tip. */
+size_t fake_build_arp(uint8_t *buf, const uint8_t eth_dst[ETH_ALEN], uint16_t op,
+		      const uint8_t sha[ETH_ALEN], uint32_t sip, const uint8_t tha[ETH_ALEN],
+		      uint32_t tip);
+
+/*
+ * The network most tests use: after net_init, "eth%d" up with
+ * fake_our_mac and 10.0.2.15/24 (*our_ip); the peer is 10.0.2.2
+ * (*peer_ip) with fake_peer_mac.  Returns the device, NULL on failure.
+ */
+extern const uint8_t fake_our_mac[ETH_ALEN], fake_peer_mac[ETH_ALEN], fake_bcast_mac[ETH_ALEN];
+struct net_device *fake_net_init_eth(uint32_t *our_ip, uint32_t *peer_ip);
+/* Injects an ARP reply from the peer, so dev knows fake_peer_mac for peer_ip. */
+void fake_eth_learn_peer(struct net_device *dev, uint32_t our_ip, uint32_t peer_ip);
+
+/*
+ * A UDP receiver: udp_bind_port(port, fake_udp_sink, NULL) counts the
+ * datagrams in fake_udp_got and keeps the last one's length, first bytes
+ * and source.  Tests clear fake_udp_got themselves.
+ */
+struct fake_udp_got {
+	int count;
+	unsigned int len;
+	uint8_t data[64];
+	uint32_t saddr;                 /* network order */
+	uint16_t sport;                 /* network order */
+};
+extern struct fake_udp_got fake_udp_got;
+void fake_udp_sink(void *ctx, struct sk_buff *skb);
 
 #endif

@@ -16,39 +16,47 @@
 struct net_device *tcp_test_dev;
 uint32_t tcp_test_our_ip, tcp_test_peer_ip;
 
-static const uint8_t our_mac[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
-static const uint8_t peer_mac[ETH_ALEN] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
 
 static void learn_peer(void)
 {
-	struct arphdr a = {
-		.ar_hrd = htons(ARPHRD_ETHER), .ar_pro = htons(ETH_P_IP), .ar_hln = 6,
-		.ar_pln = 4, .ar_op = htons(ARPOP_REPLY), .ar_sip = tcp_test_peer_ip,
-		.ar_tip = tcp_test_our_ip,
-	};
-	uint8_t frame[64];
-
-	memcpy(a.ar_sha, peer_mac, ETH_ALEN);
-	memcpy(a.ar_tha, our_mac, ETH_ALEN);
-	fake_eth_inject(tcp_test_dev, frame,
-			fake_build_eth(frame, our_mac, peer_mac, ETH_P_ARP, &a, sizeof(a)));
+	fake_eth_learn_peer(tcp_test_dev, tcp_test_our_ip, tcp_test_peer_ip);
 }
 
 void tcp_test_env_init(void)
 {
 	if (tcp_test_dev)
 		return;
-	net_init();
-	tcp_test_our_ip = inet_addr("10.0.2.15");
-	tcp_test_peer_ip = inet_addr("10.0.2.2");
-	tcp_test_dev = fake_eth_create_up("eth%d", our_mac, tcp_test_our_ip,
-					  inet_addr("255.255.255.0"));
+	tcp_test_dev = fake_net_init_eth(&tcp_test_our_ip, &tcp_test_peer_ip);
 }
 
 void tcp_test_env_reset(void)
 {
 	learn_peer();
 	fake_eth_purge_tx(tcp_test_dev);
+}
+
+uint64_t tcp_test_skb_base;
+long tcp_test_sock_base;
+
+int tcp_test_group_init(void)
+{
+	tcp_test_env_init();
+	tcp_msl_ms = 500;
+	return tcp_test_dev ? 0 : -1;
+}
+
+void tcp_test_begin(void)
+{
+	tcp_test_env_reset();
+	tcp_test_skb_base = skb_in_use();
+	tcp_test_sock_base = sock_in_use();
+}
+
+void tcp_test_settle(uint64_t extra_ms)
+{
+	fake_clock_advance(2 * tcp_msl_ms + tcp_fin_timeout_ms + extra_ms);
+	fake_run_softirqs();
+	tcp_peer_flush();
 }
 
 static void peer_send(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
@@ -93,8 +101,8 @@ static void peer_send(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack
 	if (badsum)
 		th->check ^= 0x1234;
 	fake_eth_inject(tcp_test_dev, frame,
-			fake_build_ip(frame, our_mac, peer_mac, tcp_test_peer_ip, tcp_test_our_ip,
-				      IPPROTO_TCP, seg, len));
+			fake_build_ip(frame, fake_our_mac, fake_peer_mac, tcp_test_peer_ip,
+				      tcp_test_our_ip, IPPROTO_TCP, seg, len));
 	fake_run_softirqs();
 }
 
@@ -113,8 +121,8 @@ void tcp_peer_send_raw(void *seg, size_t len)
 	th->check = csum_tcpudp_magic(tcp_test_peer_ip, tcp_test_our_ip, (uint16_t)len, IPPROTO_TCP,
 				      csum_partial(seg, (int)len, 0));
 	fake_eth_inject(tcp_test_dev, frame,
-			fake_build_ip(frame, our_mac, peer_mac, tcp_test_peer_ip, tcp_test_our_ip,
-				      IPPROTO_TCP, seg, len));
+			fake_build_ip(frame, fake_our_mac, fake_peer_mac, tcp_test_peer_ip,
+				      tcp_test_our_ip, IPPROTO_TCP, seg, len));
 	fake_run_softirqs();
 }
 
@@ -143,8 +151,8 @@ void tcp_peer_send_icmp(uint8_t type, uint8_t code, uint16_t sport, uint16_t dpo
 	m.seq = htonl(seq);
 	m.icmp.checksum = ip_compute_csum(&m, sizeof(m));
 	fake_eth_inject(tcp_test_dev, frame,
-			fake_build_ip(frame, our_mac, peer_mac, tcp_test_peer_ip, tcp_test_our_ip,
-				      IPPROTO_ICMP, &m, sizeof(m)));
+			fake_build_ip(frame, fake_our_mac, fake_peer_mac, tcp_test_peer_ip,
+				      tcp_test_our_ip, IPPROTO_ICMP, &m, sizeof(m)));
 	fake_run_softirqs();
 }
 

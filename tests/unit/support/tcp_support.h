@@ -43,6 +43,23 @@ void tcp_test_env_init(void);
 /* Before each test: the peer's ARP entry fresh, the tx list empty. */
 void tcp_test_env_reset(void);
 
+/*
+ * The fixture steps the TCP test binaries share (the cmocka checks that
+ * go with them are in tcp_expect.h).  tcp_test_group_init: the
+ * environment once, with a 500 ms MSL so TIME-WAIT ends quickly; 0, or
+ * -1 without the device.  tcp_test_begin, before each test: the
+ * environment reset and the sock and sk_buff counts the test must get
+ * back to.  tcp_test_settle, after each test: the clock moved past
+ * 2 MSL + the FIN timeout + extra_ms so every connection ends, pending
+ * softirqs run (e.g. ICMP errors ARP sent to us when the peer went
+ * silent), and everything the stack sent dropped.
+ */
+extern uint64_t tcp_test_skb_base;
+extern long tcp_test_sock_base;
+int tcp_test_group_init(void);
+void tcp_test_begin(void);
+void tcp_test_settle(uint64_t extra_ms);
+
 /* Sends one segment from the peer (10.0.2.2:sport) to us (10.0.2.15:dport). */
 void tcp_peer_send(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
 		   uint16_t win, const struct topts *opts, const void *data, size_t len);
@@ -63,7 +80,6 @@ unsigned int tcp_peer_pending(void);
 /* Drops everything the stack sent so far. */
 void tcp_peer_flush(void);
 
-#endif
 
 /* A connection between a socket under test and the scripted peer. */
 struct tconn {
@@ -88,3 +104,5 @@ int tcp_test_active_open(struct tconn *c, uint16_t rport, uint32_t peer_isn, uin
 /* Passive open: listen on lport, the peer connects from rport, accept. */
 int tcp_test_passive_open(struct tconn *c, uint16_t lport, uint16_t rport, uint32_t peer_isn,
 			  uint16_t win, const struct topts *o);
+
+#endif
