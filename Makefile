@@ -28,7 +28,7 @@ LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 KSRCS := $(wildcard boot/*.S kernel/*.c kernel/*.S drivers/*.c net/*.c libc/*.c user/*.c)
 KOBJS := $(patsubst %,$(B)/k/%.o,$(KSRCS))
 
-.PHONY: all run debug gdb test unit qemu-test bench clean deps fmt
+.PHONY: all run debug gdb test unit qemu-test bench clean deps fmt fuzz fuzz-regress
 # keep intermediate objects (host net objects would otherwise be rebuilt every run)
 .SECONDARY:
 all: $(B)/menuos.elf $(B)/menuos.iso
@@ -118,11 +118,35 @@ $(B)/unit/test_%: tests/unit/test_%.c $(HOST_NET_OBJS)
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; ./$$t; done
 
+# ---- fuzzing (clang libFuzzer, ASan+UBSan): `make fuzz` runs each target FUZZ_SECS seconds ----
+FUZZ_CC      := clang
+FUZZ_SECS    := 45
+FUZZ_CFLAGS  := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DHOST_TEST -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_OBJS    := $(patsubst %.c,$(B)/fuzz/obj/%.o,$(NET_SRCS) $(wildcard tests/unit/support/*.c) tests/fuzz/harness.c)
+
+$(B)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@
+
+fuzz: $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_NAMES))
+	sh tests/fuzz/run.sh $(B) "-max_total_time=$(FUZZ_SECS)" $(FUZZ_NAMES)
+
+# make test: the seed corpus plus a fixed-seed, fixed-count exploration, so
+# that every run (and CI) tries the same inputs.
+fuzz-regress: $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_NAMES))
+	sh tests/fuzz/run.sh $(B) "-seed=1 -runs=200000" $(FUZZ_NAMES)
+
 qemu-test: all
 	$(PY) -m pytest -v tests/qemu
 
 test: deps
 	$(MAKE) unit
+	$(MAKE) fuzz-regress
 	$(MAKE) qemu-test
 
 bench: all
@@ -147,4 +171,4 @@ fmt:
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B)/k $(B)/unit -name '*.d' -type f 2>/dev/null)
+-include $(shell find $(B)/k $(B)/unit $(B)/fuzz -name '*.d' -type f 2>/dev/null)

@@ -94,11 +94,12 @@ RECV, SEND, SHUT_WR, SHUT_RD, CLOSE, ACCEPT, FILL = 1, 2, 3, 4, 5, 6, 7
 
 
 def rec(target, flags, seq_off=0, ack_off=0, win=65535, opts=b"", data=b"", call=0, adv=0,
-        doff=0, port=0, badsum=False):
+        doff=0, port=0, icmp_err=False):
+    """One record; the harness generates the payload, only its length counts."""
     assert len(opts) % 4 == 0 and len(opts) <= 40 and len(data) <= 255
-    ctl = target | (4 if badsum else 0) | call << 3 | adv << 6
+    ctl = target | (4 if icmp_err else 0) | call << 3 | adv << 6
     return struct.pack("!BBhhHBBB", ctl, flags, seq_off, ack_off, win,
-                       doff << 4 | len(opts) // 4, len(data), port) + opts + data
+                       doff << 4 | len(opts) // 4, len(data), port) + opts
 
 
 def sack(*blocks):
@@ -106,8 +107,8 @@ def sack(*blocks):
     return b"\x01\x01\x05" + bytes([2 + len(body)]) + body
 
 
-def prologue(isn_a=0x11111111, isn_b=0xFFFFFF00, opt_a=0x07 | 2 << 4, opt_b=0x07 | 7 << 4):
-    return struct.pack("!IIBB", isn_a, isn_b, opt_a, opt_b)
+def prologue(isn_a=0x11111111, isn_b=0xFFFFFF00, opt_a=0x07 | 2 << 4, opt_b=0x07 | 7 << 4, bufs=0):
+    return struct.pack("!IIBBB", isn_a, isn_b, opt_a, opt_b, bufs)
 
 
 def tcp_seeds():
@@ -133,6 +134,11 @@ def tcp_seeds():
         + rec(T_B, ACK, opts=sack((1460, 4380)))
         + rec(T_B, ACK, opts=sack((1460, 5840)))
         + rec(T_B, ACK, opts=sack((1460, 7300)), adv=1) + rec(T_B, ACK, ack_off=7300, adv=2),
+        "a_small_rcvbuf": prologue(bufs=0x11) + rec(T_A, ACK, seq_off=255, data=bytes(255))
+        + b"".join(rec(T_A, ACK, seq_off=255 * i, data=bytes(255)) for i in (0, 2, 3, 4, 5, 6, 7, 8, 9))
+        + rec(T_A, ACK, call=RECV) + rec(T_A, ACK, seq_off=2295, data=bytes(255), call=RECV),
+        "b_small_sndbuf": prologue(bufs=0x10, opt_b=0x01) + rec(T_B, ACK, call=FILL)
+        + rec(T_B, ACK, ack_off=536, win=1000, call=FILL) + rec(T_B, ACK, ack_off=1000, adv=2),
         "b_close_then_fin": prologue() + rec(T_B, ACK, call=CLOSE)
         + rec(T_B, ACK | FIN, ack_off=1, adv=1),
         "listener_handshake_accept": prologue() + rec(T_LISTENER, SYN, opts=tcp_opts_syn(), port=3)
@@ -145,8 +151,10 @@ def tcp_seeds():
         "a_rst_in_window": prologue() + rec(T_A, RST, seq_off=10) + rec(T_A, RST),
         "a_shutdown_both": prologue() + rec(T_A, ACK, call=SHUT_WR) + rec(T_A, ACK | FIN, ack_off=1)
         + rec(T_A, ACK, data=d, call=SHUT_RD, adv=1),
-        "b_bad_doff_and_sum": prologue() + rec(T_B, ACK, doff=15, data=d) + rec(T_B, ACK, badsum=True)
-        + rec(T_B, ACK, doff=3),
+        "b_bad_doff": prologue() + rec(T_B, ACK, doff=15, data=d) + rec(T_B, ACK, doff=3),
+        "icmp_errors": prologue() + rec(T_C, 0x01, icmp_err=True) + rec(T_B, ACK, call=SEND)
+        + rec(T_B, 0x03, icmp_err=True) + rec(T_B, 0x10, icmp_err=True, adv=3)
+        + rec(T_LISTENER, SYN, port=1) + rec(T_LISTENER, 0x01, ack_off=-1, port=1, icmp_err=True),
     }
 
 

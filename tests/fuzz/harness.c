@@ -23,6 +23,7 @@
 #define FUZZ_DRAIN_MAX 10000
 
 struct net_device *fuzz_eth;
+void (*fuzz_tx_hook)(const uint8_t *frame, size_t len);
 uint32_t fuzz_our_ip, fuzz_peer_ip;
 const uint8_t fuzz_our_mac[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 const uint8_t fuzz_peer_mac[ETH_ALEN] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
@@ -169,6 +170,8 @@ static int check_frame(const struct sk_buff *skb)
 	if (type != ETH_P_IP)
 		fail("ethertype neither IP nor ARP", f, len);
 	check_ip(f, len);
+	if (fuzz_tx_hook)
+		fuzz_tx_hook(f, len);
 	return 0;
 }
 

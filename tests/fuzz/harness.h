@@ -38,6 +38,9 @@ void fuzz_learn_peer(void);
  */
 unsigned int fuzz_drain_tx(void);
 
+/* If set, fuzz_drain_tx also shows it each IPv4 frame that passed the checks. */
+extern void (*fuzz_tx_hook)(const uint8_t *frame, size_t len);
+
 /* Runs the timers of the next ms milliseconds, then softirqs, then drains eth0. */
 void fuzz_advance(uint64_t ms);
 
