@@ -51,7 +51,7 @@
 #define E1000_TDH    0x3810
 #define E1000_TDT    0x3818
 #define E1000_TIDV   0x3820
-#define E1000_MTA    0x5200   /* 128 entries */
+#define E1000_MTA    0x5200 /* 128 entries */
 #define E1000_RAL0   0x5400
 #define E1000_RAH0   0x5404
 
@@ -65,37 +65,37 @@
 #define CTRL_PHY_RST (1u << 31)
 
 /* STATUS (13.4.2) */
-#define STATUS_LU    (1u << 1)
+#define STATUS_LU (1u << 1)
 
 /* EERD (13.4.4), 82540EM layout */
-#define EERD_START      (1u << 0)
-#define EERD_DONE       (1u << 4)
+#define EERD_START	(1u << 0)
+#define EERD_DONE	(1u << 4)
 #define EERD_ADDR_SHIFT 8
 #define EERD_DATA_SHIFT 16
 
 /* Interrupt causes, shared by ICR/ICS/IMS/IMC (13.4.17-13.4.21) */
-#define ICR_TXDW   (1u << 0)
-#define ICR_LSC    (1u << 2)
-#define ICR_RXSEQ  (1u << 3)
-#define ICR_RXDMT0 (1u << 4)
-#define ICR_RXO    (1u << 6)
-#define ICR_RXT0   (1u << 7)
+#define ICR_TXDW	  (1u << 0)
+#define ICR_LSC		  (1u << 2)
+#define ICR_RXSEQ	  (1u << 3)
+#define ICR_RXDMT0	  (1u << 4)
+#define ICR_RXO		  (1u << 6)
+#define ICR_RXT0	  (1u << 7)
 #define E1000_NAPI_CAUSES (ICR_TXDW | ICR_RXDMT0 | ICR_RXO | ICR_RXT0)
 #define E1000_ALL_CAUSES  0xFFFFFFFFu
 
 /* RCTL (13.4.22) */
-#define RCTL_EN       (1u << 1)
-#define RCTL_BAM      (1u << 15)
-#define RCTL_BSIZE_2048 (0u << 16)   /* with BSEX = 0 */
-#define RCTL_SECRC    (1u << 26)
+#define RCTL_EN		(1u << 1)
+#define RCTL_BAM	(1u << 15)
+#define RCTL_BSIZE_2048 (0u << 16) /* with BSEX = 0 */
+#define RCTL_SECRC	(1u << 26)
 
 /* TCTL (13.4.33) */
-#define TCTL_EN        (1u << 1)
-#define TCTL_PSP       (1u << 3)
-#define TCTL_CT_SHIFT   4
-#define TCTL_COLD_SHIFT 12
-#define TCTL_CT_DEFAULT        0x0F   /* 14.5: collision threshold */
-#define TCTL_COLD_FULL_DUPLEX  0x40   /* 14.5: collision distance, full duplex */
+#define TCTL_EN		      (1u << 1)
+#define TCTL_PSP	      (1u << 3)
+#define TCTL_CT_SHIFT	      4
+#define TCTL_COLD_SHIFT	      12
+#define TCTL_CT_DEFAULT	      0x0F /* 14.5: collision threshold */
+#define TCTL_COLD_FULL_DUPLEX 0x40 /* 14.5: collision distance, full duplex */
 
 /* TIPG (13.4.34): IEEE 802.3 inter-packet gap for copper */
 #define TIPG_IPGT  10
@@ -115,8 +115,8 @@ struct e1000_rx_desc {
 	uint8_t errors;
 	uint16_t special;
 } __attribute__((packed));
-#define RXD_STAT_DD  (1u << 0)
-#define RXD_STAT_EOP (1u << 1)
+#define RXD_STAT_DD   (1u << 0)
+#define RXD_STAT_EOP  (1u << 1)
 /* CE, SE, SEQ, CXE, RXE: the frame itself is bad (3.2.3.2) */
 #define RXD_ERR_FRAME 0x97
 
@@ -134,13 +134,13 @@ struct e1000_tx_desc {
 #define TXD_CMD_IFCS (1u << 1)
 #define TXD_CMD_RS   (1u << 3)
 #define TXD_STAT_DD  (1u << 0)
-#define TXD_MAX_LEN  16288         /* 3.3.3: longest buffer one descriptor takes */
+#define TXD_MAX_LEN  16288 /* 3.3.3: longest buffer one descriptor takes */
 
 /* Ring sizes: RDLEN/TDLEN must be multiples of 128 bytes (8 descriptors). */
-#define E1000_RX_RING 256
-#define E1000_TX_RING 256
-#define RX_FRAME_OFFSET 66        /* headroom, and a 4-byte aligned IP header */
-#define RX_PAGE_ORDER   0
+#define E1000_RX_RING	  256
+#define E1000_TX_RING	  256
+#define RX_FRAME_OFFSET	  66 /* headroom, and a 4-byte aligned IP header */
+#define RX_PAGE_ORDER	  0
 #define E1000_RESET_SPINS 100000
 #define E1000_EERD_SPINS  100000
 
@@ -148,37 +148,25 @@ struct e1000 {
 	volatile uint8_t *regs;
 	struct net_device *dev;
 	struct pci_dev *pdev;
-	struct e1000_rx_desc *rx;     /* ring memory from page_alloc: DMA-able */
+	struct e1000_rx_desc *rx; /* ring memory from page_alloc: DMA-able */
 	struct e1000_tx_desc *tx;
 	void *rx_page[E1000_RX_RING];
 	struct sk_buff *tx_skb[E1000_TX_RING];
-	uint16_t rx_tail;             /* RDT: the descriptor software holds */
-	uint16_t tx_tail;             /* TDT: next descriptor to fill */
-	uint16_t tx_clean;            /* oldest descriptor not yet reclaimed */
-	volatile int link_changed;    /* set by the interrupt, handled by the poll */
-	int rx_discard;               /* inside a frame that spans buffers */
+	uint16_t rx_tail;	   /* RDT: the descriptor software holds */
+	uint16_t tx_tail;	   /* TDT: next descriptor to fill */
+	uint16_t tx_clean;	   /* oldest descriptor not yet reclaimed */
+	volatile int link_changed; /* set by the interrupt, handled by the poll */
+	int rx_discard;		   /* inside a frame that spans buffers */
 	const char *irq_kind;
 };
 
-static uint32_t er32(struct e1000 *e, uint32_t reg)
-{
-	return readl(e->regs + reg);
-}
+static uint32_t er32(struct e1000 *e, uint32_t reg) { return readl(e->regs + reg); }
 
-static void ew32(struct e1000 *e, uint32_t reg, uint32_t v)
-{
-	writel(v, e->regs + reg);
-}
+static void ew32(struct e1000 *e, uint32_t reg, uint32_t v) { writel(v, e->regs + reg); }
 
-static void rx_page_release(struct sk_buff *skb)
-{
-	page_free(skb->head, RX_PAGE_ORDER);
-}
+static void rx_page_release(struct sk_buff *skb) { page_free(skb->head, RX_PAGE_ORDER); }
 
-static int e1000_link_up(struct e1000 *e)
-{
-	return !!(er32(e, E1000_STATUS) & STATUS_LU);
-}
+static int e1000_link_up(struct e1000 *e) { return !!(er32(e, E1000_STATUS) & STATUS_LU); }
 
 /*
  * Carrier follows the link; an interface is RUNNING when it is both up
@@ -224,7 +212,7 @@ static void e1000_receive(struct e1000 *e, unsigned i)
 		if (!e->rx_discard)
 			dev->stats.rx_errors++;
 		e->rx_discard = !(d->status & RXD_STAT_EOP);
-		return;     /* the page stays in the ring */
+		return; /* the page stays in the ring */
 	}
 	if ((d->errors & RXD_ERR_FRAME) || len == 0) {
 		dev->stats.rx_errors++;
@@ -266,7 +254,7 @@ static int e1000_poll(struct napi_struct *napi, int budget)
 
 		if (!(*(volatile uint8_t *)&d->status & RXD_STAT_DD))
 			break;
-		rmb();  /* the descriptor's other fields after its DD bit */
+		rmb(); /* the descriptor's other fields after its DD bit */
 		e1000_receive(e, i);
 		d->status = 0;
 		e->rx_tail = i;
@@ -286,7 +274,7 @@ static int e1000_poll(struct napi_struct *napi, int budget)
 	 */
 	flags = irq_save();
 	napi_complete(napi);
-	ew32(e, E1000_IMS, E1000_NAPI_CAUSES | ICR_LSC | ICR_RXSEQ);   /* 13.4.20 */
+	ew32(e, E1000_IMS, E1000_NAPI_CAUSES | ICR_LSC | ICR_RXSEQ); /* 13.4.20 */
 	irq_restore(flags);
 	return work;
 }
@@ -294,14 +282,14 @@ static int e1000_poll(struct napi_struct *napi, int budget)
 static void e1000_interrupt(void *arg)
 {
 	struct e1000 *e = arg;
-	uint32_t icr = er32(e, E1000_ICR);   /* 13.4.17: reading clears it */
+	uint32_t icr = er32(e, E1000_ICR); /* 13.4.17: reading clears it */
 
 	if (!icr)
-		return;     /* a shared line: not ours */
+		return; /* a shared line: not ours */
 	e->dev->stats.interrupts++;
 	if (icr & (ICR_LSC | ICR_RXSEQ))
 		e->link_changed = 1;
-	ew32(e, E1000_IMC, E1000_NAPI_CAUSES | ICR_LSC | ICR_RXSEQ);   /* 13.4.21 */
+	ew32(e, E1000_IMC, E1000_NAPI_CAUSES | ICR_LSC | ICR_RXSEQ); /* 13.4.21 */
 	napi_schedule(&e->dev->napi);
 }
 
@@ -319,7 +307,7 @@ static int e1000_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		return -EINVAL;
 	}
 	if (next == e->tx_clean) {
-		dev->stats.tx_dropped++;    /* ring full */
+		dev->stats.tx_dropped++; /* ring full */
 		kfree_skb(skb);
 		return -ENOBUFS;
 	}
@@ -334,7 +322,7 @@ static int e1000_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	e->tx_skb[i] = skb;
 	e->tx_tail = next;
 	wmb();
-	ew32(e, E1000_TDT, next);   /* 3.4: the new tail hands the descriptor over */
+	ew32(e, E1000_TDT, next); /* 3.4: the new tail hands the descriptor over */
 	dev->stats.tx_packets++;
 	dev->stats.tx_bytes += len;
 	return 0;
@@ -484,7 +472,7 @@ static void e1000_hw_init(struct e1000 *e)
 	ew32(e, E1000_TDH, 0);
 	ew32(e, E1000_TDT, 0);
 	e->tx_tail = e->tx_clean = 0;
-	ew32(e, E1000_TIDV, 0);     /* no transmit interrupt delay */
+	ew32(e, E1000_TIDV, 0); /* no transmit interrupt delay */
 	/* 14.5: TIPG for IEEE 802.3 copper (13.4.34). */
 	ew32(e, E1000_TIPG, TIPG_IPGT | TIPG_IPGR1 << 10 | TIPG_IPGR2 << 20);
 
@@ -495,8 +483,9 @@ static void e1000_hw_init(struct e1000 *e)
 static void e1000_hw_start(struct e1000 *e)
 {
 	/* 14.5: enable, pad short packets, collision threshold/distance. */
-	ew32(e, E1000_TCTL, TCTL_EN | TCTL_PSP | TCTL_CT_DEFAULT << TCTL_CT_SHIFT |
-				    TCTL_COLD_FULL_DUPLEX << TCTL_COLD_SHIFT);
+	ew32(e, E1000_TCTL,
+	     TCTL_EN | TCTL_PSP | TCTL_CT_DEFAULT << TCTL_CT_SHIFT |
+		     TCTL_COLD_FULL_DUPLEX << TCTL_COLD_SHIFT);
 	/* 14.4: enable; accept broadcast; 2048-byte buffers; strip the CRC;
 	 * no long packets, no loopback, no promiscuous modes. */
 	ew32(e, E1000_RCTL, RCTL_EN | RCTL_BAM | RCTL_BSIZE_2048 | RCTL_SECRC);
@@ -540,7 +529,7 @@ static int e1000_probe(struct pci_dev *pdev)
 	err = pci_enable_device(pdev);
 	if (err)
 		goto fail_free;
-	e->regs = pci_iomap(pdev, 0);   /* BAR 0: the memory-mapped registers */
+	e->regs = pci_iomap(pdev, 0); /* BAR 0: the memory-mapped registers */
 	if (!e->regs) {
 		err = -ENODEV;
 		goto fail_free;
@@ -593,8 +582,8 @@ fail_free:
 }
 
 static const struct pci_device_id e1000_ids[] = {
-	{ 0x8086, 0x100E },   /* 82540EM desktop */
-	{ 0, 0 },
+	{0x8086, 0x100E}, /* 82540EM desktop */
+	{0, 0},
 };
 
 struct pci_driver e1000_driver = {
@@ -602,4 +591,3 @@ struct pci_driver e1000_driver = {
 	.ids = e1000_ids,
 	.probe = e1000_probe,
 };
-

@@ -11,58 +11,62 @@
 #include "kernel/irq.h"
 #include "kernel/printk.h"
 
-#define KBD_DATA        0x60
-#define KBD_STATUS      0x64    /* read */
-#define KBD_COMMAND     0x64    /* write */
-#define KBD_ISA_IRQ     1
+#define KBD_DATA    0x60
+#define KBD_STATUS  0x64 /* read */
+#define KBD_COMMAND 0x64 /* write */
+#define KBD_ISA_IRQ 1
 
-#define STATUS_OUT_FULL 0x01    /* a byte waits in KBD_DATA */
-#define STATUS_IN_FULL  0x02    /* the controller has not taken our last byte */
-#define STATUS_AUX      0x20    /* the waiting byte is from the mouse port */
+#define STATUS_OUT_FULL 0x01 /* a byte waits in KBD_DATA */
+#define STATUS_IN_FULL	0x02 /* the controller has not taken our last byte */
+#define STATUS_AUX	0x20 /* the waiting byte is from the mouse port */
 
-#define CMD_READ_CONFIG  0x20
+#define CMD_READ_CONFIG	 0x20
 #define CMD_WRITE_CONFIG 0x60
-#define CONFIG_KBD_INT   0x01   /* interrupt on IRQ 1 when a byte arrives */
-#define CONFIG_KBD_OFF   0x10   /* keyboard clock disabled */
-#define CONFIG_XLATE     0x40   /* translate to scancode set 1 */
+#define CONFIG_KBD_INT	 0x01 /* interrupt on IRQ 1 when a byte arrives */
+#define CONFIG_KBD_OFF	 0x10 /* keyboard clock disabled */
+#define CONFIG_XLATE	 0x40 /* translate to scancode set 1 */
 
-#define CTRL_TIMEOUT    100000  /* polls; the controller answers in microseconds */
-#define IRQ_MAX_BYTES   16      /* the controller holds one byte; bound the loop anyway */
+#define CTRL_TIMEOUT  100000 /* polls; the controller answers in microseconds */
+#define IRQ_MAX_BYTES 16     /* the controller holds one byte; bound the loop anyway */
 
-#define SC_RELEASE      0x80
-#define SC_EXTENDED     0xe0
-#define SC_PAUSE        0xe1    /* Pause: E1 1D 45 E1 9D C5, no release code */
-#define SC_PAUSE_TAIL   2       /* bytes after each E1 */
-#define SC_LCTRL        0x1d
-#define SC_LSHIFT       0x2a
-#define SC_RSHIFT       0x36
-#define SC_CAPS         0x3a
-#define SC_E_UP         0x48    /* after 0xE0 */
-#define SC_E_LEFT       0x4b
-#define SC_E_RIGHT      0x4d
-#define SC_E_DOWN       0x50
-#define SC_E_HOME       0x47
-#define SC_E_END        0x4f
-#define SC_E_DELETE     0x53
-#define SC_E_KP_ENTER   0x1c
-#define SC_E_KP_SLASH   0x35
+#define SC_RELEASE    0x80
+#define SC_EXTENDED   0xe0
+#define SC_PAUSE      0xe1 /* Pause: E1 1D 45 E1 9D C5, no release code */
+#define SC_PAUSE_TAIL 2	   /* bytes after each E1 */
+#define SC_LCTRL      0x1d
+#define SC_LSHIFT     0x2a
+#define SC_RSHIFT     0x36
+#define SC_CAPS	      0x3a
+#define SC_E_UP	      0x48 /* after 0xE0 */
+#define SC_E_LEFT     0x4b
+#define SC_E_RIGHT    0x4d
+#define SC_E_DOWN     0x50
+#define SC_E_HOME     0x47
+#define SC_E_END      0x4f
+#define SC_E_DELETE   0x53
+#define SC_E_KP_ENTER 0x1c
+#define SC_E_KP_SLASH 0x35
 
-#define ESC             "\x1b"
+#define ESC "\x1b"
 
 /* Scancode set 1, US layout: unshifted and shifted characters (0 = none). */
 static const char keymap[0x3a] = {
-	[0x01] = 0x1b, '1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '-', '=', 0x7f,
-	[0x0f] = '\t', 'q', 'w', 'e', 'r', 't', 'y', 'u', 'i', 'o', 'p', '[', ']', '\r',
-	[0x1e] = 'a', 's', 'd', 'f', 'g', 'h', 'j', 'k', 'l', ';', '\'', '`',
-	[0x2b] = '\\', 'z', 'x', 'c', 'v', 'b', 'n', 'm', ',', '.', '/',
-	[0x37] = '*', [0x39] = ' ',
+	[0x01] = 0x1b, '1', '2', '3',	       '4',	     '5',  '6',		  '7',
+	'8',	       '9', '0', '-',	       '=',	     0x7f, [0x0f] = '\t', 'q',
+	'w',	       'e', 'r', 't',	       'y',	     'u',  'i',		  'o',
+	'p',	       '[', ']', '\r',	       [0x1e] = 'a', 's',  'd',		  'f',
+	'g',	       'h', 'j', 'k',	       'l',	     ';',  '\'',	  '`',
+	[0x2b] = '\\', 'z', 'x', 'c',	       'v',	     'b',  'n',		  'm',
+	',',	       '.', '/', [0x37] = '*', [0x39] = ' ',
 };
 static const char keymap_shift[0x3a] = {
-	[0x01] = 0x1b, '!', '@', '#', '$', '%', '^', '&', '*', '(', ')', '_', '+', 0x7f,
-	[0x0f] = '\t', 'Q', 'W', 'E', 'R', 'T', 'Y', 'U', 'I', 'O', 'P', '{', '}', '\r',
-	[0x1e] = 'A', 'S', 'D', 'F', 'G', 'H', 'J', 'K', 'L', ':', '"', '~',
-	[0x2b] = '|', 'Z', 'X', 'C', 'V', 'B', 'N', 'M', '<', '>', '?',
-	[0x37] = '*', [0x39] = ' ',
+	[0x01] = 0x1b, '!', '@', '#',	       '$',	     '%',  '^',		  '&',
+	'*',	       '(', ')', '_',	       '+',	     0x7f, [0x0f] = '\t', 'Q',
+	'W',	       'E', 'R', 'T',	       'Y',	     'U',  'I',		  'O',
+	'P',	       '{', '}', '\r',	       [0x1e] = 'A', 'S',  'D',		  'F',
+	'G',	       'H', 'J', 'K',	       'L',	     ':',  '"',		  '~',
+	[0x2b] = '|',  'Z', 'X', 'C',	       'V',	     'B',  'N',		  'M',
+	'<',	       '>', '?', [0x37] = '*', [0x39] = ' ',
 };
 
 static int shift_down, ctrl_down, caps_on, caps_down, extended, skip;
@@ -76,7 +80,7 @@ static void input_str(const char *s)
 /* Keys sent after an 0xE0 prefix. */
 static void extended_key(uint8_t code, int released)
 {
-	if (code == SC_LCTRL) {          /* right Ctrl */
+	if (code == SC_LCTRL) { /* right Ctrl */
 		ctrl_down = !released;
 		return;
 	}
@@ -119,7 +123,7 @@ static void scancode(uint8_t sc)
 	uint8_t code = sc & ~SC_RELEASE;
 	char c;
 
-	if (skip) {             /* inside Pause's sequence: its 1D must not look like Ctrl */
+	if (skip) { /* inside Pause's sequence: its 1D must not look like Ctrl */
 		skip--;
 		return;
 	}

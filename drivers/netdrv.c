@@ -3,7 +3,7 @@
 
 void drivers_net_init(void)
 {
-	static struct pci_driver *const drivers[] = { &virtio_net_driver, &e1000_driver };
+	static struct pci_driver *const drivers[] = {&virtio_net_driver, &e1000_driver};
 
 	pci_register_drivers(drivers, sizeof(drivers) / sizeof(drivers[0]));
 }

@@ -10,7 +10,7 @@
 
 void drivers_net_init(void);
 
-extern struct pci_driver virtio_net_driver;   /* drivers/virtio_net.c */
-extern struct pci_driver e1000_driver;        /* drivers/e1000.c: Intel 82540EM */
+extern struct pci_driver virtio_net_driver; /* drivers/virtio_net.c */
+extern struct pci_driver e1000_driver;	    /* drivers/e1000.c: Intel 82540EM */
 
 #endif

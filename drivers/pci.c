@@ -16,60 +16,60 @@
 #include "kernel/printk.h"
 
 #define PCI_CONFIG_ADDRESS 0xCF8
-#define PCI_CONFIG_DATA    0xCFC
+#define PCI_CONFIG_DATA	   0xCFC
 #define PCI_CONFIG_ENABLE  0x80000000u
 
 /* Type 0/1 configuration header (PCI 3.0, 6.1) */
-#define PCI_VENDOR_ID        0x00
-#define PCI_DEVICE_ID        0x02
-#define PCI_COMMAND          0x04
-#define PCI_STATUS           0x06
-#define PCI_REVISION_ID      0x08
-#define PCI_PROG_IF          0x09
-#define PCI_SUBCLASS         0x0A
-#define PCI_CLASS            0x0B
-#define PCI_HEADER_TYPE      0x0E
-#define PCI_BAR0             0x10
-#define PCI_SECONDARY_BUS    0x19   /* type 1 header (PCI-PCI Bridge 1.2, 3.2.5.3) */
-#define PCI_CAPABILITY_LIST  0x34
-#define PCI_INTERRUPT_LINE   0x3C
-#define PCI_INTERRUPT_PIN    0x3D
+#define PCI_VENDOR_ID	    0x00
+#define PCI_DEVICE_ID	    0x02
+#define PCI_COMMAND	    0x04
+#define PCI_STATUS	    0x06
+#define PCI_REVISION_ID	    0x08
+#define PCI_PROG_IF	    0x09
+#define PCI_SUBCLASS	    0x0A
+#define PCI_CLASS	    0x0B
+#define PCI_HEADER_TYPE	    0x0E
+#define PCI_BAR0	    0x10
+#define PCI_SECONDARY_BUS   0x19 /* type 1 header (PCI-PCI Bridge 1.2, 3.2.5.3) */
+#define PCI_CAPABILITY_LIST 0x34
+#define PCI_INTERRUPT_LINE  0x3C
+#define PCI_INTERRUPT_PIN   0x3D
 
-#define PCI_COMMAND_IO           0x0001
-#define PCI_COMMAND_MEMORY       0x0002
-#define PCI_COMMAND_MASTER       0x0004
+#define PCI_COMMAND_IO		 0x0001
+#define PCI_COMMAND_MEMORY	 0x0002
+#define PCI_COMMAND_MASTER	 0x0004
 #define PCI_COMMAND_INTX_DISABLE 0x0400
-#define PCI_STATUS_CAP_LIST      0x0010
+#define PCI_STATUS_CAP_LIST	 0x0010
 
 #define PCI_HEADER_MULTIFUNCTION 0x80
-#define PCI_HEADER_BRIDGE        0x01
+#define PCI_HEADER_BRIDGE	 0x01
 
-#define PCI_BAR_IO          0x1
+#define PCI_BAR_IO	    0x1
 #define PCI_BAR_MEM_TYPE    0x6
 #define PCI_BAR_MEM_TYPE_64 0x4
 
 /* MSI capability (PCI 3.0, 6.8.1) */
-#define PCI_MSI_FLAGS       2
+#define PCI_MSI_FLAGS	     2
 #define PCI_MSI_FLAGS_ENABLE 0x0001
-#define PCI_MSI_FLAGS_QSIZE  0x0070   /* multiple message enable */
+#define PCI_MSI_FLAGS_QSIZE  0x0070 /* multiple message enable */
 #define PCI_MSI_FLAGS_64BIT  0x0080
-#define PCI_MSI_ADDRESS_LO  4
-#define PCI_MSI_ADDRESS_HI  8
-#define PCI_MSI_DATA_32     8
-#define PCI_MSI_DATA_64     12
+#define PCI_MSI_ADDRESS_LO   4
+#define PCI_MSI_ADDRESS_HI   8
+#define PCI_MSI_DATA_32	     8
+#define PCI_MSI_DATA_64	     12
 
 /* MSI-X capability (PCI 3.0, 6.8.2) */
-#define PCI_MSIX_FLAGS       2
-#define PCI_MSIX_FLAGS_QSIZE 0x07FF
-#define PCI_MSIX_FLAGS_MASKALL 0x4000
-#define PCI_MSIX_FLAGS_ENABLE  0x8000
-#define PCI_MSIX_TABLE       4
-#define PCI_MSIX_BIR         0x7
-#define PCI_MSIX_ENTRY_WORDS 4        /* address lo, address hi, data, vector control */
+#define PCI_MSIX_FLAGS		    2
+#define PCI_MSIX_FLAGS_QSIZE	    0x07FF
+#define PCI_MSIX_FLAGS_MASKALL	    0x4000
+#define PCI_MSIX_FLAGS_ENABLE	    0x8000
+#define PCI_MSIX_TABLE		    4
+#define PCI_MSIX_BIR		    0x7
+#define PCI_MSIX_ENTRY_WORDS	    4 /* address lo, address hi, data, vector control */
 #define PCI_MSIX_ENTRY_CTRL_MASKBIT 0x1
 
 #define PCI_MAX_BUSES 256
-#define PCI_MAX_CAPS  48              /* a capability loop ends after this many */
+#define PCI_MAX_CAPS  48 /* a capability loop ends after this many */
 
 static LIST_HEAD(pci_devices);
 static LIST_HEAD(pci_drivers);
@@ -77,8 +77,8 @@ static uint8_t bus_scanned[PCI_MAX_BUSES / 8];
 
 static uint32_t pci_address(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off)
 {
-	return PCI_CONFIG_ENABLE | (uint32_t)bus << 16 | (uint32_t)dev << 11 |
-	       (uint32_t)fn << 8 | (off & 0xFC);
+	return PCI_CONFIG_ENABLE | (uint32_t)bus << 16 | (uint32_t)dev << 11 | (uint32_t)fn << 8 |
+	       (off & 0xFC);
 }
 
 /*
@@ -137,7 +137,7 @@ void pci_write16(struct pci_dev *d, uint16_t off, uint16_t v)
 	uint32_t old = pci_read32(d, off);
 
 	if ((off & ~3) == PCI_COMMAND)
-		old &= 0x0000FFFF;      /* status bits are write-1-to-clear */
+		old &= 0x0000FFFF; /* status bits are write-1-to-clear */
 	old &= ~(0xFFFFu << shift);
 	pci_write32(d, off, old | (uint32_t)v << shift);
 }
@@ -159,7 +159,7 @@ static uint8_t pci_cap_walk(struct pci_dev *d, uint8_t ptr, uint8_t cap_id)
 	uint8_t pos = pci_read8(d, ptr);
 
 	for (int ttl = PCI_MAX_CAPS; ttl > 0; ttl--) {
-		pos &= ~3;  /* the bottom two bits are reserved */
+		pos &= ~3; /* the bottom two bits are reserved */
 		if (pos < 0x40)
 			return 0;
 		if (pci_read8(d, pos) == cap_id)
@@ -200,12 +200,12 @@ static void pci_read_bars(struct pci_dev *d)
 		szlo = pci_read32(d, off);
 		pci_write32(d, off, lo);
 		if (szlo == 0 || szlo == 0xFFFFFFFF)
-			continue;   /* BAR not implemented */
+			continue; /* BAR not implemented */
 		if (lo & PCI_BAR_IO) {
 			uint32_t mask = szlo & ~3u;
 
 			if (!(mask >> 16))
-				mask |= 0xFFFF0000;   /* I/O decoders may implement only 16 bits */
+				mask |= 0xFFFF0000; /* I/O decoders may implement only 16 bits */
 			d->bar_is_io[i] = 1;
 			d->bar[i] = lo & ~3u;
 			d->bar_size[i] = (uint32_t)(~mask + 1);
@@ -217,12 +217,12 @@ static void pci_read_bars(struct pci_dev *d)
 			szhi = pci_read32(d, off + 4);
 			pci_write32(d, off + 4, hi);
 		} else {
-			szhi = 0xFFFFFFFF;   /* a 32-bit BAR: upper address bits are zero */
+			szhi = 0xFFFFFFFF; /* a 32-bit BAR: upper address bits are zero */
 		}
 		d->bar[i] = ((uint64_t)hi << 32) | (lo & ~0xFu);
 		d->bar_size[i] = ~(((uint64_t)szhi << 32) | (szlo & ~0xFu)) + 1;
 		if ((lo & PCI_BAR_MEM_TYPE) == PCI_BAR_MEM_TYPE_64)
-			i++;    /* the next BAR holds the upper half */
+			i++; /* the next BAR holds the upper half */
 	}
 	pci_write16(d, PCI_COMMAND, cmd);
 }
@@ -277,7 +277,10 @@ static void pci_scan_bus(uint8_t bus)
 
 		if ((id & 0xFFFF) == 0xFFFF)
 			continue;
-		nfn = (cfg_read32(bus, dev, 0, PCI_HEADER_TYPE & ~3) >> 16) & PCI_HEADER_MULTIFUNCTION ? 8 : 1;
+		nfn = (cfg_read32(bus, dev, 0, PCI_HEADER_TYPE & ~3) >> 16) &
+				      PCI_HEADER_MULTIFUNCTION
+			      ? 8
+			      : 1;
 		for (uint8_t fn = 0; fn < nfn; fn++)
 			pci_scan_function(bus, dev, fn);
 	}
@@ -299,7 +302,7 @@ void pci_init(void)
 			if ((cfg_read32(0, 0, fn, PCI_VENDOR_ID) & 0xFFFF) != 0xFFFF)
 				pci_scan_bus(fn);
 	}
-	list_for_each_entry(d, &pci_devices, node)
+	list_for_each_entry (d, &pci_devices, node)
 		n++;
 	printk("pci: %u functions\n", n);
 }
@@ -317,7 +320,7 @@ void pci_register_drivers(struct pci_driver *const *drvs, int n)
 	struct pci_dev *d;
 
 	/* Device by device, so interfaces are numbered in bus order. */
-	list_for_each_entry(d, &pci_devices, node) {
+	list_for_each_entry (d, &pci_devices, node) {
 		for (int i = 0; i < n && !d->driver; i++) {
 			int err;
 
@@ -325,8 +328,8 @@ void pci_register_drivers(struct pci_driver *const *drvs, int n)
 				continue;
 			err = drvs[i]->probe(d);
 			if (err) {
-				printk("pci %02x:%02x.%x: %s probe failed: %d\n", d->bus, d->dev, d->fn,
-				       drvs[i]->name, err);
+				printk("pci %02x:%02x.%x: %s probe failed: %d\n", d->bus, d->dev,
+				       d->fn, drvs[i]->name, err);
 				continue;
 			}
 			d->driver = drvs[i];
@@ -334,10 +337,7 @@ void pci_register_drivers(struct pci_driver *const *drvs, int n)
 	}
 }
 
-void pci_register_driver(struct pci_driver *drv)
-{
-	pci_register_drivers(&drv, 1);
-}
+void pci_register_driver(struct pci_driver *drv) { pci_register_drivers(&drv, 1); }
 
 int pci_enable_device(struct pci_dev *d)
 {
@@ -436,7 +436,8 @@ int pci_enable_msix(struct pci_dev *d, unsigned entry, uint64_t addr, uint32_t d
 	writel(addr >> 32, &e[1]);
 	writel(data, &e[2]);
 	writel(readl(&e[3]) & ~PCI_MSIX_ENTRY_CTRL_MASKBIT, &e[3]);
-	pci_write16(d, cap + PCI_MSIX_FLAGS, (ctl | PCI_MSIX_FLAGS_ENABLE) & ~PCI_MSIX_FLAGS_MASKALL);
+	pci_write16(d, cap + PCI_MSIX_FLAGS,
+		    (ctl | PCI_MSIX_FLAGS_ENABLE) & ~PCI_MSIX_FLAGS_MASKALL);
 	pci_intx_disable(d);
 	return 0;
 }
@@ -467,7 +468,7 @@ void pci_show(void)
 {
 	struct pci_dev *d;
 
-	list_for_each_entry(d, &pci_devices, node)
+	list_for_each_entry (d, &pci_devices, node)
 		printf("%02x:%02x.%x %04x:%04x class %02x:%02x driver %s\n", d->bus, d->dev, d->fn,
 		       d->vendor, d->device, d->class_code, d->subclass,
 		       d->driver ? d->driver->name : "-");

@@ -9,40 +9,40 @@
 #include "kernel/irq.h"
 #include "kernel/printk.h"
 
-#define COM1            0x3f8
-#define COM1_ISA_IRQ    4
+#define COM1	     0x3f8
+#define COM1_ISA_IRQ 4
 
 /* Register offsets from the base port (DLAB = 0 unless noted). */
-#define UART_RBR        0       /* receive buffer (read) */
-#define UART_THR        0       /* transmit holding (write) */
-#define UART_DLL        0       /* divisor latch low (DLAB = 1) */
-#define UART_IER        1       /* interrupt enable */
-#define UART_DLM        1       /* divisor latch high (DLAB = 1) */
-#define UART_IIR        2       /* interrupt identification (read) */
-#define UART_FCR        2       /* FIFO control (write) */
-#define UART_LCR        3       /* line control */
-#define UART_MCR        4       /* modem control */
-#define UART_LSR        5       /* line status */
+#define UART_RBR 0 /* receive buffer (read) */
+#define UART_THR 0 /* transmit holding (write) */
+#define UART_DLL 0 /* divisor latch low (DLAB = 1) */
+#define UART_IER 1 /* interrupt enable */
+#define UART_DLM 1 /* divisor latch high (DLAB = 1) */
+#define UART_IIR 2 /* interrupt identification (read) */
+#define UART_FCR 2 /* FIFO control (write) */
+#define UART_LCR 3 /* line control */
+#define UART_MCR 4 /* modem control */
+#define UART_LSR 5 /* line status */
 
-#define IER_RDA         0x01    /* received data available interrupt */
-#define FCR_ENABLE      0x01
-#define FCR_CLEAR_RX    0x02
-#define FCR_CLEAR_TX    0x04
-#define FCR_TRIGGER_1   0x00    /* RX interrupt after 1 byte: typing must feel immediate */
-#define LCR_8N1         0x03    /* 8 data bits, no parity, 1 stop bit */
-#define LCR_DLAB        0x80
-#define MCR_DTR         0x01
-#define MCR_RTS         0x02
-#define MCR_OUT2        0x08    /* on the PC, OUT2 gates the UART's line to the PIC/IOAPIC */
-#define LSR_DR          0x01    /* data ready */
-#define LSR_THRE        0x20    /* transmit holding register (the TX FIFO) empty */
+#define IER_RDA	      0x01 /* received data available interrupt */
+#define FCR_ENABLE    0x01
+#define FCR_CLEAR_RX  0x02
+#define FCR_CLEAR_TX  0x04
+#define FCR_TRIGGER_1 0x00 /* RX interrupt after 1 byte: typing must feel immediate */
+#define LCR_8N1	      0x03 /* 8 data bits, no parity, 1 stop bit */
+#define LCR_DLAB      0x80
+#define MCR_DTR	      0x01
+#define MCR_RTS	      0x02
+#define MCR_OUT2      0x08 /* on the PC, OUT2 gates the UART's line to the PIC/IOAPIC */
+#define LSR_DR	      0x01 /* data ready */
+#define LSR_THRE      0x20 /* transmit holding register (the TX FIFO) empty */
 
-#define UART_CLOCK_DIV  1       /* 1.8432 MHz / 16 / 1 = 115200 baud */
-#define UART_FIFO_SIZE  16
+#define UART_CLOCK_DIV 1 /* 1.8432 MHz / 16 / 1 = 115200 baud */
+#define UART_FIFO_SIZE 16
 
 void serial_init(void)
 {
-	outb(COM1 + UART_IER, 0);                       /* no interrupts yet */
+	outb(COM1 + UART_IER, 0); /* no interrupts yet */
 	outb(COM1 + UART_LCR, LCR_DLAB);
 	outb(COM1 + UART_DLL, UART_CLOCK_DIV & 0xff);
 	outb(COM1 + UART_DLM, UART_CLOCK_DIV >> 8);

@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-void serial_init(void);         /* early: output only, interrupts masked */
-void serial_irq_init(void);     /* once interrupts work: ISA IRQ 4, receive interrupt on */
-void serial_write(const char *s, size_t n);     /* raw bytes, no newline translation */
+void serial_init(void);	    /* early: output only, interrupts masked */
+void serial_irq_init(void); /* once interrupts work: ISA IRQ 4, receive interrupt on */
+void serial_write(const char *s, size_t n); /* raw bytes, no newline translation */
 
 #endif

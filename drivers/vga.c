@@ -8,32 +8,29 @@
 #include "drivers/vga.h"
 #include "kernel/io.h"
 
-#define VGA_COLS        80
-#define VGA_ROWS        25
-#define VGA_BUFFER      0xb8000
-#define VGA_ATTR        0x07    /* light grey on black */
-#define TAB_WIDTH       8
+#define VGA_COLS   80
+#define VGA_ROWS   25
+#define VGA_BUFFER 0xb8000
+#define VGA_ATTR   0x07 /* light grey on black */
+#define TAB_WIDTH  8
 
-#define CRTC_INDEX      0x3d4
-#define CRTC_DATA       0x3d5
-#define CRTC_CURSOR_START 0x0a
-#define CRTC_CURSOR_END   0x0b
-#define CRTC_CURSOR_HI  0x0e
-#define CRTC_CURSOR_LO  0x0f
-#define CURSOR_SCANLINE_START 13  /* an underline cursor in the 16-line cell */
+#define CRTC_INDEX	      0x3d4
+#define CRTC_DATA	      0x3d5
+#define CRTC_CURSOR_START     0x0a
+#define CRTC_CURSOR_END	      0x0b
+#define CRTC_CURSOR_HI	      0x0e
+#define CRTC_CURSOR_LO	      0x0f
+#define CURSOR_SCANLINE_START 13 /* an underline cursor in the 16-line cell */
 #define CURSOR_SCANLINE_END   14
 
-#define ESC             0x1b
+#define ESC 0x1b
 
 static volatile uint16_t *const screen = (volatile uint16_t *)VGA_BUFFER;
-static int row, col;            /* col == VGA_COLS: the row is full, wrap at the next character */
+static int row, col; /* col == VGA_COLS: the row is full, wrap at the next character */
 /* 0: normal, 1: after ESC, 2: inside a CSI sequence (ESC [) */
 static int esc_state;
 
-static inline uint16_t cell(char c)
-{
-	return (uint16_t)(uint8_t)c | (uint16_t)VGA_ATTR << 8;
-}
+static inline uint16_t cell(char c) { return (uint16_t)(uint8_t)c | (uint16_t)VGA_ATTR << 8; }
 
 static void update_cursor(void)
 {

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-void vga_init(void);            /* clears the screen */
+void vga_init(void); /* clears the screen */
 void vga_putc(char c);
 void vga_write(const char *s, size_t n);
 void vga_clear(void);

@@ -16,24 +16,24 @@
 #include "kernel/printk.h"
 
 /* struct virtio_pci_cap (4.1.4) */
-#define VIRTIO_PCI_CAP_CFG_TYPE 3
-#define VIRTIO_PCI_CAP_BAR      4
-#define VIRTIO_PCI_CAP_OFFSET   8
-#define VIRTIO_PCI_CAP_LENGTH   12
-#define VIRTIO_PCI_NOTIFY_CAP_MULT 16   /* struct virtio_pci_notify_cap (4.1.4.4) */
+#define VIRTIO_PCI_CAP_CFG_TYPE	   3
+#define VIRTIO_PCI_CAP_BAR	   4
+#define VIRTIO_PCI_CAP_OFFSET	   8
+#define VIRTIO_PCI_CAP_LENGTH	   12
+#define VIRTIO_PCI_NOTIFY_CAP_MULT 16 /* struct virtio_pci_notify_cap (4.1.4.4) */
 
 #define VIRTIO_PCI_CAP_COMMON_CFG 1
 #define VIRTIO_PCI_CAP_NOTIFY_CFG 2
-#define VIRTIO_PCI_CAP_ISR_CFG    3
+#define VIRTIO_PCI_CAP_ISR_CFG	  3
 #define VIRTIO_PCI_CAP_DEVICE_CFG 4
 
 /* struct virtio_pci_common_cfg (4.1.4.3) */
 #define VIRTIO_PCI_COMMON_DFSELECT  0x00
-#define VIRTIO_PCI_COMMON_DF        0x04
+#define VIRTIO_PCI_COMMON_DF	    0x04
 #define VIRTIO_PCI_COMMON_GFSELECT  0x08
-#define VIRTIO_PCI_COMMON_GF        0x0C
-#define VIRTIO_PCI_COMMON_MSIX      0x10
-#define VIRTIO_PCI_COMMON_NUMQ      0x12
+#define VIRTIO_PCI_COMMON_GF	    0x0C
+#define VIRTIO_PCI_COMMON_MSIX	    0x10
+#define VIRTIO_PCI_COMMON_NUMQ	    0x12
 #define VIRTIO_PCI_COMMON_STATUS    0x14
 #define VIRTIO_PCI_COMMON_CFGGEN    0x15
 #define VIRTIO_PCI_COMMON_Q_SELECT  0x16
@@ -49,26 +49,26 @@
 #define VIRTIO_PCI_COMMON_Q_USEDHI  0x34
 
 /* Legacy register layout in I/O BAR 0 (4.1.4.8) */
-#define VIRTIO_PCI_LEGACY_HOST_FEATURES  0x00
-#define VIRTIO_PCI_LEGACY_GUEST_FEATURES 0x04
-#define VIRTIO_PCI_LEGACY_QUEUE_PFN      0x08
-#define VIRTIO_PCI_LEGACY_QUEUE_NUM      0x0C
-#define VIRTIO_PCI_LEGACY_QUEUE_SEL      0x0E
-#define VIRTIO_PCI_LEGACY_QUEUE_NOTIFY   0x10
-#define VIRTIO_PCI_LEGACY_STATUS         0x12
-#define VIRTIO_PCI_LEGACY_ISR            0x13
-#define VIRTIO_MSI_LEGACY_CONFIG_VECTOR  0x14  /* only while MSI-X is enabled */
-#define VIRTIO_MSI_LEGACY_QUEUE_VECTOR   0x16
-#define VIRTIO_PCI_LEGACY_CONFIG(msix)   ((msix) ? 0x18 : 0x14)
-#define VIRTIO_PCI_LEGACY_QUEUE_ADDR_SHIFT 12  /* the PFN is in 4096-byte units */
-#define VIRTIO_PCI_LEGACY_VRING_ALIGN    4096  /* 2.4.2: legacy used-ring alignment */
+#define VIRTIO_PCI_LEGACY_HOST_FEATURES	   0x00
+#define VIRTIO_PCI_LEGACY_GUEST_FEATURES   0x04
+#define VIRTIO_PCI_LEGACY_QUEUE_PFN	   0x08
+#define VIRTIO_PCI_LEGACY_QUEUE_NUM	   0x0C
+#define VIRTIO_PCI_LEGACY_QUEUE_SEL	   0x0E
+#define VIRTIO_PCI_LEGACY_QUEUE_NOTIFY	   0x10
+#define VIRTIO_PCI_LEGACY_STATUS	   0x12
+#define VIRTIO_PCI_LEGACY_ISR		   0x13
+#define VIRTIO_MSI_LEGACY_CONFIG_VECTOR	   0x14 /* only while MSI-X is enabled */
+#define VIRTIO_MSI_LEGACY_QUEUE_VECTOR	   0x16
+#define VIRTIO_PCI_LEGACY_CONFIG(msix)	   ((msix) ? 0x18 : 0x14)
+#define VIRTIO_PCI_LEGACY_QUEUE_ADDR_SHIFT 12	/* the PFN is in 4096-byte units */
+#define VIRTIO_PCI_LEGACY_VRING_ALIGN	   4096 /* 2.4.2: legacy used-ring alignment */
 
-#define VIRTIO_MSI_NO_VECTOR 0xFFFF
-#define VIRTIO_MSIX_QUEUES   0       /* our MSI-X table entries */
-#define VIRTIO_MSIX_CONFIG   1
-#define VIRTIO_PCI_ISR_QUEUE  0x1    /* 4.1.4.5 */
+#define VIRTIO_MSI_NO_VECTOR  0xFFFF
+#define VIRTIO_MSIX_QUEUES    0 /* our MSI-X table entries */
+#define VIRTIO_MSIX_CONFIG    1
+#define VIRTIO_PCI_ISR_QUEUE  0x1 /* 4.1.4.5 */
 #define VIRTIO_PCI_ISR_CONFIG 0x2
-#define VIRTIO_RESET_SPINS   1000000
+#define VIRTIO_RESET_SPINS    1000000
 
 /* ---- register access ---- */
 
@@ -129,7 +129,7 @@ uint16_t virtio_cfg_read16(struct virtio_device *vdev, unsigned off)
 static int vp_find_modern(struct virtio_device *vdev)
 {
 	struct pci_dev *p = vdev->pdev;
-	volatile uint8_t *bars[6] = { 0 };
+	volatile uint8_t *bars[6] = {0};
 
 	for (uint8_t pos = pci_find_capability(p, PCI_CAP_ID_VNDR); pos;
 	     pos = pci_find_next_capability(p, pos, PCI_CAP_ID_VNDR)) {
@@ -140,9 +140,9 @@ static int vp_find_modern(struct virtio_device *vdev)
 		volatile uint8_t *where;
 
 		if (type < VIRTIO_PCI_CAP_COMMON_CFG || type > VIRTIO_PCI_CAP_DEVICE_CFG)
-			continue;   /* PCI config access window, or unknown */
+			continue; /* PCI config access window, or unknown */
 		if (bar > 5 || p->bar_is_io[bar] || (uint64_t)off + len > p->bar_size[bar])
-			continue;   /* not a memory BAR we can map */
+			continue; /* not a memory BAR we can map */
 		if (!bars[bar]) {
 			bars[bar] = pci_iomap(p, bar);
 			if (!bars[bar])
@@ -157,7 +157,8 @@ static int vp_find_modern(struct virtio_device *vdev)
 		case VIRTIO_PCI_CAP_NOTIFY_CFG:
 			if (!vdev->notify_base) {
 				vdev->notify_base = where;
-				vdev->notify_off_multiplier = pci_read32(p, pos + VIRTIO_PCI_NOTIFY_CAP_MULT);
+				vdev->notify_off_multiplier =
+					pci_read32(p, pos + VIRTIO_PCI_NOTIFY_CAP_MULT);
 			}
 			break;
 		case VIRTIO_PCI_CAP_ISR_CFG:
@@ -285,8 +286,8 @@ static int vp_request_msix(struct virtio_device *vdev, const char *name)
 	return 0;
 }
 
-int virtio_request_irq(struct virtio_device *vdev, void (*vq_fn)(void *),
-		       void (*config_fn)(void *), void *arg, const char *name)
+int virtio_request_irq(struct virtio_device *vdev, void (*vq_fn)(void *), void (*config_fn)(void *),
+		       void *arg, const char *name)
 {
 	int v;
 
@@ -297,8 +298,8 @@ int virtio_request_irq(struct virtio_device *vdev, void (*vq_fn)(void *),
 		v = vp_request_msix(vdev, name);
 		if (v == 0)
 			return 0;
-		printk("virtio %02x:%02x.%x: MSI-X unavailable (%d), using INTx\n",
-		       vdev->pdev->bus, vdev->pdev->dev, vdev->pdev->fn, v);
+		printk("virtio %02x:%02x.%x: MSI-X unavailable (%d), using INTx\n", vdev->pdev->bus,
+		       vdev->pdev->dev, vdev->pdev->fn, v);
 	}
 	v = pci_request_intx(vdev->pdev, vp_intx_handler, vdev, name);
 	return v < 0 ? v : 0;
@@ -311,13 +312,11 @@ static size_t vring_used_offset(uint16_t num)
 {
 	size_t avail_end = 16 * (size_t)num + 6 + 2 * (size_t)num;
 
-	return (avail_end + VIRTIO_PCI_LEGACY_VRING_ALIGN - 1) & ~(size_t)(VIRTIO_PCI_LEGACY_VRING_ALIGN - 1);
+	return (avail_end + VIRTIO_PCI_LEGACY_VRING_ALIGN - 1) &
+	       ~(size_t)(VIRTIO_PCI_LEGACY_VRING_ALIGN - 1);
 }
 
-static size_t vring_size(uint16_t num)
-{
-	return vring_used_offset(num) + 6 + 8 * (size_t)num;
-}
+static size_t vring_size(uint16_t num) { return vring_used_offset(num) + 6 + 8 * (size_t)num; }
 
 static int vq_alloc(struct virtqueue *vq, uint16_t num)
 {
@@ -326,7 +325,7 @@ static int vq_alloc(struct virtqueue *vq, uint16_t num)
 
 	while ((PAGE_SIZE << order) < size)
 		order++;
-	vq->mem = page_alloc(order);   /* zeroed: avail/used flags and idx start at 0 */
+	vq->mem = page_alloc(order); /* zeroed: avail/used flags and idx start at 0 */
 	if (!vq->mem)
 		return -ENOMEM;
 	vq->token = kzalloc(num * sizeof(void *));
@@ -396,7 +395,8 @@ static int vp_setup_vq_modern(struct virtio_device *vdev, struct virtqueue *vq, 
 	}
 	/* 4.1.4.4: notify address = base + queue_notify_off * multiplier */
 	vq->notify = (volatile uint16_t *)(vdev->notify_base +
-		(uint32_t)readw(c + VIRTIO_PCI_COMMON_Q_NOFF) * vdev->notify_off_multiplier);
+					   (uint32_t)readw(c + VIRTIO_PCI_COMMON_Q_NOFF) *
+						   vdev->notify_off_multiplier);
 	writew(1, c + VIRTIO_PCI_COMMON_Q_ENABLE);
 	return 0;
 }
@@ -429,7 +429,8 @@ static int vp_setup_vq_legacy(struct virtio_device *vdev, struct virtqueue *vq, 
 	return 0;
 }
 
-int virtio_setup_vq(struct virtio_device *vdev, struct virtqueue *vq, uint16_t index, uint16_t max_num)
+int virtio_setup_vq(struct virtio_device *vdev, struct virtqueue *vq, uint16_t index,
+		    uint16_t max_num)
 {
 	memset(vq, 0, sizeof(*vq));
 	vq->vdev = vdev;
@@ -465,8 +466,8 @@ int virtqueue_add(struct virtqueue *vq, const struct vq_buf *bufs, unsigned out,
 	for (unsigned k = 0; k < n; k++) {
 		vq->desc[i].addr = virt_to_phys(bufs[k].addr);
 		vq->desc[i].len = bufs[k].len;
-		vq->desc[i].flags = (k < out ? 0 : VRING_DESC_F_WRITE) |
-				    (k + 1 < n ? VRING_DESC_F_NEXT : 0);
+		vq->desc[i].flags =
+			(k < out ? 0 : VRING_DESC_F_WRITE) | (k + 1 < n ? VRING_DESC_F_NEXT : 0);
 		last = i;
 		i = vq->desc[i].next;
 	}
@@ -508,7 +509,7 @@ void *virtqueue_get_buf(struct virtqueue *vq, uint32_t *len)
 	void *token;
 
 	while (virtqueue_has_used(vq)) {
-		rmb();  /* read the entry only after seeing the index move */
+		rmb(); /* read the entry only after seeing the index move */
 		e = vq->used->ring[vq->last_used_idx & (vq->num - 1)];
 		vq->last_used_idx++;
 		if (e.id >= vq->num || !vq->token[e.id]) {

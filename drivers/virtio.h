@@ -17,41 +17,41 @@
 
 /* Device status bits (2.1) */
 #define VIRTIO_STATUS_ACKNOWLEDGE 1
-#define VIRTIO_STATUS_DRIVER      2
-#define VIRTIO_STATUS_DRIVER_OK   4
+#define VIRTIO_STATUS_DRIVER	  2
+#define VIRTIO_STATUS_DRIVER_OK	  4
 #define VIRTIO_STATUS_FEATURES_OK 8
-#define VIRTIO_STATUS_FAILED      128
+#define VIRTIO_STATUS_FAILED	  128
 
 /* Device-independent feature bits (6) */
-#define VIRTIO_F_ANY_LAYOUT 27   /* legacy only: header need not be its own descriptor */
+#define VIRTIO_F_ANY_LAYOUT 27 /* legacy only: header need not be its own descriptor */
 #define VIRTIO_F_VERSION_1  32
 
 #define VIRTIO_PCI_VENDOR 0x1AF4
 
 /* Split virtqueue layout (2.4.2-2.4.8) */
 struct vring_desc {
-	uint64_t addr;       /* guest-physical buffer address */
+	uint64_t addr; /* guest-physical buffer address */
 	uint32_t len;
-	uint16_t flags;      /* VRING_DESC_F_* */
-	uint16_t next;       /* chained descriptor when F_NEXT */
+	uint16_t flags; /* VRING_DESC_F_* */
+	uint16_t next;	/* chained descriptor when F_NEXT */
 };
 #define VRING_DESC_F_NEXT  1
-#define VRING_DESC_F_WRITE 2     /* device writes (receive buffer) */
+#define VRING_DESC_F_WRITE 2 /* device writes (receive buffer) */
 
 struct vring_avail {
-	uint16_t flags;      /* VRING_AVAIL_F_NO_INTERRUPT */
-	uint16_t idx;        /* where the driver puts the next entry */
+	uint16_t flags; /* VRING_AVAIL_F_NO_INTERRUPT */
+	uint16_t idx;	/* where the driver puts the next entry */
 	uint16_t ring[];
 };
 #define VRING_AVAIL_F_NO_INTERRUPT 1
 
 struct vring_used_elem {
-	uint32_t id;         /* head descriptor of the chain */
-	uint32_t len;        /* bytes the device wrote */
+	uint32_t id;  /* head descriptor of the chain */
+	uint32_t len; /* bytes the device wrote */
 };
 
 struct vring_used {
-	uint16_t flags;      /* VRING_USED_F_NO_NOTIFY */
+	uint16_t flags; /* VRING_USED_F_NO_NOTIFY */
 	uint16_t idx;
 	struct vring_used_elem ring[];
 };
@@ -61,17 +61,17 @@ struct virtio_device;
 
 struct virtqueue {
 	struct virtio_device *vdev;
-	uint16_t index;          /* queue number within the device */
-	uint16_t num;            /* ring size, a power of two */
+	uint16_t index; /* queue number within the device */
+	uint16_t num;	/* ring size, a power of two */
 	struct vring_desc *desc;
 	struct vring_avail *avail;
 	struct vring_used *used;
-	uint16_t free_head;      /* free descriptors are chained through .next */
+	uint16_t free_head; /* free descriptors are chained through .next */
 	uint16_t num_free;
-	uint16_t last_used_idx;  /* next used entry we have not consumed */
-	void **token;            /* per head descriptor: the caller's cookie */
-	volatile uint16_t *notify;   /* modern: this queue's notify address */
-	void *mem;               /* the ring memory (page_alloc) */
+	uint16_t last_used_idx;	   /* next used entry we have not consumed */
+	void **token;		   /* per head descriptor: the caller's cookie */
+	volatile uint16_t *notify; /* modern: this queue's notify address */
+	void *mem;		   /* the ring memory (page_alloc) */
 	unsigned mem_order;
 };
 
@@ -86,11 +86,11 @@ struct virtio_device {
 	uint32_t notify_off_multiplier;
 	/* legacy transport: an I/O BAR */
 	uint16_t io;
-	int msix;                /* MSI-X on (moves the legacy device config) */
-	void (*vq_fn)(void *);   /* interrupt handlers (virtio_request_irq) */
+	int msix;	       /* MSI-X on (moves the legacy device config) */
+	void (*vq_fn)(void *); /* interrupt handlers (virtio_request_irq) */
 	void (*config_fn)(void *);
 	void *irq_arg;
-	uint64_t features;       /* negotiated */
+	uint64_t features; /* negotiated */
 };
 
 /* One element of a buffer: out (device reads) or in (device writes). */
@@ -115,10 +115,11 @@ static inline int virtio_has_feature(const struct virtio_device *vdev, unsigned 
  * INTx line is used and the ISR status (4.1.4.5) tells which to call.
  * Call before virtio_setup_vq.  0 or -errno.
  */
-int virtio_request_irq(struct virtio_device *vdev, void (*vq_fn)(void *),
-		       void (*config_fn)(void *), void *arg, const char *name);
+int virtio_request_irq(struct virtio_device *vdev, void (*vq_fn)(void *), void (*config_fn)(void *),
+		       void *arg, const char *name);
 /* Allocates and registers queue `index` with at most max_num entries. */
-int virtio_setup_vq(struct virtio_device *vdev, struct virtqueue *vq, uint16_t index, uint16_t max_num);
+int virtio_setup_vq(struct virtio_device *vdev, struct virtqueue *vq, uint16_t index,
+		    uint16_t max_num);
 void virtio_driver_ok(struct virtio_device *vdev);
 /* Resets the device (it stops using its queues) and sets FAILED. */
 void virtio_fail(struct virtio_device *vdev);

@@ -33,12 +33,12 @@
 #define VIRTIO_NET_CFG_STATUS 6
 #define VIRTIO_NET_S_LINK_UP  1
 
-#define VIRTIO_NET_RX_QUEUE 0   /* receiveq1 (5.1.2) */
-#define VIRTIO_NET_TX_QUEUE 1   /* transmitq1 */
+#define VIRTIO_NET_RX_QUEUE  0 /* receiveq1 (5.1.2) */
+#define VIRTIO_NET_TX_QUEUE  1 /* transmitq1 */
 #define VIRTIO_NET_QUEUE_MAX 256
 
 #define ETH_HLEN      14
-#define ETH_FRAME_MAX 1514      /* without FCS; no GSO features are negotiated */
+#define ETH_FRAME_MAX 1514 /* without FCS; no GSO features are negotiated */
 
 /*
  * Where the frame starts in a receive page: some headroom, and 2 more bytes
@@ -46,7 +46,7 @@
  * The device writes the header immediately before the frame.
  */
 #define RX_FRAME_OFFSET 66
-#define RX_PAGE_ORDER   0
+#define RX_PAGE_ORDER	0
 
 /* struct virtio_net_hdr (5.1.6); num_buffers only with MRG_RXBUF or VERSION_1 */
 struct virtio_net_hdr {
@@ -65,17 +65,14 @@ struct virtnet {
 	struct virtqueue rxq, txq;
 	struct net_device *dev;
 	unsigned hdr_len;
-	int rx_split;                /* header and frame in separate descriptors */
-	volatile int link_changed;   /* set by the config interrupt, handled by the poll */
+	int rx_split;		   /* header and frame in separate descriptors */
+	volatile int link_changed; /* set by the config interrupt, handled by the poll */
 };
 
 /* Every transmitted frame carries this header: no checksum or GSO work. */
 static struct virtio_net_hdr tx_hdr;
 
-static void rx_page_release(struct sk_buff *skb)
-{
-	page_free(skb->head, RX_PAGE_ORDER);
-}
+static void rx_page_release(struct sk_buff *skb) { page_free(skb->head, RX_PAGE_ORDER); }
 
 /*
  * Gives one receive page to the device.  A legacy device without
@@ -87,7 +84,7 @@ static int virtnet_post_rx(struct virtnet *vi, uint8_t *page)
 {
 	unsigned off = RX_FRAME_OFFSET - vi->hdr_len;
 	struct vq_buf b[2] = {
-		{ .addr = page + off, .len = (PAGE_SIZE << RX_PAGE_ORDER) - off },
+		{.addr = page + off, .len = (PAGE_SIZE << RX_PAGE_ORDER) - off},
 	};
 
 	if (!vi->rx_split)
@@ -109,7 +106,7 @@ static int virtnet_rx_fill(struct virtnet *vi)
 		if (!page)
 			break;
 		if (virtnet_post_rx(vi, page)) {
-			page_free(page, RX_PAGE_ORDER);    /* the ring is full */
+			page_free(page, RX_PAGE_ORDER); /* the ring is full */
 			break;
 		}
 		n++;
@@ -140,7 +137,7 @@ static uint8_t *virtnet_receive(struct virtnet *vi, uint8_t *page, uint32_t len)
 	unsigned frame_len;
 
 	if (len < vi->hdr_len + ETH_HLEN || len - vi->hdr_len > ETH_FRAME_MAX + 4) {
-		dev->stats.rx_errors++;     /* runt, or longer than we asked for */
+		dev->stats.rx_errors++; /* runt, or longer than we asked for */
 		return page;
 	}
 	if (virtio_has_feature(&vi->vdev, VIRTIO_NET_F_MRG_RXBUF) && hdr->num_buffers != 1) {
@@ -230,7 +227,7 @@ static int virtnet_poll(struct napi_struct *napi, int budget)
 	if (work)
 		virtqueue_kick(&vi->rxq);
 	if (work == budget)
-		return work;    /* more to do: net_rx_action polls us again */
+		return work; /* more to do: net_rx_action polls us again */
 
 	/*
 	 * Done: leave polling mode, then let the device interrupt again.  A
@@ -273,8 +270,8 @@ static int virtnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct virtnet *vi = dev->priv;
 	struct vq_buf b[2] = {
-		{ .addr = &tx_hdr, .len = vi->hdr_len },
-		{ .addr = skb->data, .len = skb->len },
+		{.addr = &tx_hdr, .len = vi->hdr_len},
+		{.addr = skb->data, .len = skb->len},
 	};
 	unsigned len = skb->len;
 
@@ -342,7 +339,7 @@ static int virtnet_probe(struct pci_dev *pdev)
 	if (vi->vdev.modern)
 		wanted |= 1ULL << VIRTIO_F_VERSION_1;
 	else
-		wanted |= 1ULL << VIRTIO_F_ANY_LAYOUT;   /* header shares the receive buffer */
+		wanted |= 1ULL << VIRTIO_F_ANY_LAYOUT; /* header shares the receive buffer */
 	err = virtio_negotiate(&vi->vdev, wanted);
 	if (err)
 		goto fail_dev;
@@ -362,7 +359,8 @@ static int virtnet_probe(struct pci_dev *pdev)
 		goto fail_dev;
 	err = virtio_setup_vq(&vi->vdev, &vi->rxq, VIRTIO_NET_RX_QUEUE, VIRTIO_NET_QUEUE_MAX);
 	if (!err)
-		err = virtio_setup_vq(&vi->vdev, &vi->txq, VIRTIO_NET_TX_QUEUE, VIRTIO_NET_QUEUE_MAX);
+		err = virtio_setup_vq(&vi->vdev, &vi->txq, VIRTIO_NET_TX_QUEUE,
+				      VIRTIO_NET_QUEUE_MAX);
 	if (!err && virtnet_rx_fill(vi) == 0)
 		err = -ENOMEM;
 	if (err)
@@ -389,7 +387,8 @@ static int virtnet_probe(struct pci_dev *pdev)
 	       dev->name, vi->vdev.modern ? "modern" : "legacy", pdev->bus, pdev->dev, pdev->fn,
 	       dev->dev_addr[0], dev->dev_addr[1], dev->dev_addr[2], dev->dev_addr[3],
 	       dev->dev_addr[4], dev->dev_addr[5], vi->vdev.msix ? "MSI-X" : "INTx", vi->rxq.num,
-	       vi->txq.num, vi->hdr_len, vi->rx_split ? " split" : "", vi->dev->carrier ? "up" : "down");
+	       vi->txq.num, vi->hdr_len, vi->rx_split ? " split" : "",
+	       vi->dev->carrier ? "up" : "down");
 	return 0;
 
 fail_irq:
@@ -410,9 +409,9 @@ fail_free:
 }
 
 static const struct pci_device_id virtnet_ids[] = {
-	{ VIRTIO_PCI_VENDOR, 0x1000 },   /* transitional network device (4.1.2.3) */
-	{ VIRTIO_PCI_VENDOR, 0x1041 },   /* modern: 0x1040 + device type 1 (4.1.2.1) */
-	{ 0, 0 },
+	{VIRTIO_PCI_VENDOR, 0x1000}, /* transitional network device (4.1.2.3) */
+	{VIRTIO_PCI_VENDOR, 0x1041}, /* modern: 0x1040 + device type 1 (4.1.2.1) */
+	{0, 0},
 };
 
 struct pci_driver virtio_net_driver = {
@@ -420,4 +419,3 @@ struct pci_driver virtio_net_driver = {
 	.ids = virtnet_ids,
 	.probe = virtnet_probe,
 };
-

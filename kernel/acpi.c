@@ -11,10 +11,10 @@
 struct acpi_info acpi;
 
 struct rsdp {
-	char signature[8];      /* "RSD PTR " */
+	char signature[8]; /* "RSD PTR " */
 	uint8_t checksum;
 	char oem_id[6];
-	uint8_t revision;       /* 0: ACPI 1.0 (RSDT only), 2+: XSDT */
+	uint8_t revision; /* 0: ACPI 1.0 (RSDT only), 2+: XSDT */
 	uint32_t rsdt_addr;
 	uint32_t length;
 	uint64_t xsdt_addr;
@@ -55,8 +55,8 @@ static const struct rsdp *scan_rsdp(uint64_t start, uint64_t len)
 /* ACPI 5.2.5.1: the RSDP is in the first KiB of the EBDA or in 0xE0000-0xFFFFF. */
 static const struct rsdp *find_rsdp(void)
 {
-	const uint16_t *bda_ebda = (const uint16_t *)(uintptr_t)0x40e;   /* BIOS data area */
-	__asm__("" : "+r"(bda_ebda));   /* a real pointer, not a constant gcc may reason about */
+	const uint16_t *bda_ebda = (const uint16_t *)(uintptr_t)0x40e; /* BIOS data area */
+	__asm__("" : "+r"(bda_ebda)); /* a real pointer, not a constant gcc may reason about */
 	uint64_t ebda = (uint64_t)*bda_ebda << 4;
 	const struct rsdp *r = ebda ? scan_rsdp(ebda, 1024) : NULL;
 	return r ? r : scan_rsdp(0xe0000, 0x20000);
@@ -71,22 +71,23 @@ static void parse_madt(const struct sdt_header *h)
 	acpi.lapic_addr = *(const uint32_t *)((const uint8_t *)h + 36);
 	while (p + 2 <= end && p[1] >= 2) {
 		switch (p[0]) {
-		case 1:         /* I/O APIC */
+		case 1: /* I/O APIC */
 			if (acpi.ioapic_count < 4) {
 				acpi.ioapic[acpi.ioapic_count].id = p[2];
 				acpi.ioapic[acpi.ioapic_count].addr = *(const uint32_t *)(p + 4);
-				acpi.ioapic[acpi.ioapic_count].gsi_base = *(const uint32_t *)(p + 8);
+				acpi.ioapic[acpi.ioapic_count].gsi_base =
+					*(const uint32_t *)(p + 8);
 				acpi.ioapic_count++;
 			}
 			break;
-		case 2:         /* interrupt source override: bus, source, GSI, flags */
+		case 2: /* interrupt source override: bus, source, GSI, flags */
 			if (p[3] < 16) {
 				acpi.isa_gsi[p[3]] = *(const uint32_t *)(p + 4);
 				acpi.isa_flags[p[3]] = *(const uint16_t *)(p + 8);
 				acpi.isa_override[p[3]] = 1;
 			}
 			break;
-		case 5:         /* 64-bit local APIC address override */
+		case 5: /* 64-bit local APIC address override */
 			acpi.lapic_addr = *(const uint64_t *)(p + 4);
 			break;
 		}
@@ -105,14 +106,14 @@ static void find_s5(const struct sdt_header *dsdt)
 	const uint8_t *end = (const uint8_t *)dsdt + dsdt->length;
 
 	for (; p + 8 < end; p++) {
-		if (memcmp(p, "_S5_", 4) || p[4] != 0x12)   /* PackageOp */
+		if (memcmp(p, "_S5_", 4) || p[4] != 0x12) /* PackageOp */
 			continue;
 		const uint8_t *q = p + 5;
-		q += ((*q >> 6) & 3) + 1;                   /* PkgLength bytes */
-		q++;                                        /* NumElements */
-		if (*q == 0x0a)                             /* BytePrefix */
+		q += ((*q >> 6) & 3) + 1; /* PkgLength bytes */
+		q++;			  /* NumElements */
+		if (*q == 0x0a)		  /* BytePrefix */
 			acpi.slp_typ_s5 = q[1];
-		else if (*q == 0x00 || *q == 0x01)          /* ZeroOp / OneOp */
+		else if (*q == 0x00 || *q == 0x01) /* ZeroOp / OneOp */
 			acpi.slp_typ_s5 = *q;
 		else
 			return;
@@ -153,7 +154,7 @@ void acpi_init(uint64_t rsdp_pa)
 	const struct sdt_header *root;
 
 	for (int i = 0; i < 16; i++)
-		acpi.isa_gsi[i] = i;    /* identity unless overridden */
+		acpi.isa_gsi[i] = i; /* identity unless overridden */
 	acpi.lapic_addr = 0xfee00000;
 	if (!r || memcmp(r->signature, "RSD PTR ", 8)) {
 		printk("acpi: no RSDP found; using default APIC addresses\n");
@@ -164,7 +165,8 @@ void acpi_init(uint64_t rsdp_pa)
 	n = (root->length - sizeof(*root)) / (xsdt ? 8 : 4);
 	for (int i = 0; i < n; i++) {
 		const uint8_t *ents = (const uint8_t *)root + sizeof(*root);
-		uint64_t a = xsdt ? *(const uint64_t *)(ents + 8 * i) : *(const uint32_t *)(ents + 4 * i);
+		uint64_t a = xsdt ? *(const uint64_t *)(ents + 8 * i)
+				  : *(const uint32_t *)(ents + 4 * i);
 		const struct sdt_header *h = (const void *)(uintptr_t)a;
 		if (!checksum_ok(h, h->length))
 			continue;

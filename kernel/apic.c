@@ -13,23 +13,23 @@
 #include "kernel/trap.h"
 #include "kernel/printk.h"
 
-#define PIC1_CMD 0x20
+#define PIC1_CMD  0x20
 #define PIC1_DATA 0x21
-#define PIC2_CMD 0xa0
+#define PIC2_CMD  0xa0
 #define PIC2_DATA 0xa1
 
-#define LAPIC_ID      0x20
-#define LAPIC_TPR     0x80
-#define LAPIC_EOI     0xb0
-#define LAPIC_SVR     0xf0
+#define LAPIC_ID	 0x20
+#define LAPIC_TPR	 0x80
+#define LAPIC_EOI	 0xb0
+#define LAPIC_SVR	 0xf0
 #define LAPIC_SVR_ENABLE 0x100
-#define MSR_APIC_BASE 0x1b
+#define MSR_APIC_BASE	 0x1b
 #define APIC_BASE_ENABLE (1 << 11)
 
-#define IOAPIC_REGSEL 0x00
-#define IOAPIC_WIN    0x10
-#define IOAPIC_VER    0x01
-#define IOREDTBL(n)   (0x10 + 2 * (n))
+#define IOAPIC_REGSEL  0x00
+#define IOAPIC_WIN     0x10
+#define IOAPIC_VER     0x01
+#define IOREDTBL(n)    (0x10 + 2 * (n))
 #define RTE_ACTIVE_LOW (1 << 13)
 #define RTE_LEVEL      (1 << 15)
 #define RTE_MASKED     (1 << 16)
@@ -44,15 +44,15 @@ uint32_t lapic_id(void) { return lapic_read(LAPIC_ID) >> 24; }
 /* 8259A: ICW1-ICW4 remap to 0x20/0x28, then mask every line (we use the APIC). */
 static void pic_disable(void)
 {
-	outb(PIC1_CMD, 0x11);   /* ICW1: init, ICW4 follows */
+	outb(PIC1_CMD, 0x11); /* ICW1: init, ICW4 follows */
 	outb(PIC2_CMD, 0x11);
-	outb(PIC1_DATA, 0x20);  /* ICW2: vector offsets */
+	outb(PIC1_DATA, 0x20); /* ICW2: vector offsets */
 	outb(PIC2_DATA, 0x28);
-	outb(PIC1_DATA, 4);     /* ICW3: slave on IR2 */
+	outb(PIC1_DATA, 4); /* ICW3: slave on IR2 */
 	outb(PIC2_DATA, 2);
-	outb(PIC1_DATA, 1);     /* ICW4: 8086 mode */
+	outb(PIC1_DATA, 1); /* ICW4: 8086 mode */
 	outb(PIC2_DATA, 1);
-	outb(PIC1_DATA, 0xff);  /* OCW1: mask all */
+	outb(PIC1_DATA, 0xff); /* OCW1: mask all */
 	outb(PIC2_DATA, 0xff);
 }
 
@@ -81,7 +81,7 @@ void apic_init(void)
 	lapic_write(LAPIC_TPR, 0);
 	lapic_write(LAPIC_SVR, LAPIC_SVR_ENABLE | VECTOR_SPURIOUS);
 
-	if (acpi.ioapic_count == 0) {   /* no MADT: the usual address */
+	if (acpi.ioapic_count == 0) { /* no MADT: the usual address */
 		acpi.ioapic[0].addr = 0xfec00000;
 		acpi.ioapic[0].gsi_base = 0;
 		acpi.ioapic_count = 1;
@@ -93,8 +93,8 @@ void apic_init(void)
 			ioapic_write(i, IOREDTBL(pin) + 1, 0);
 		}
 	}
-	printk("apic: LAPIC id %u, I/O APIC at 0x%x with %d pins\n", lapic_id(), acpi.ioapic[0].addr,
-	       ioapic_pins(0));
+	printk("apic: LAPIC id %u, I/O APIC at 0x%x with %d pins\n", lapic_id(),
+	       acpi.ioapic[0].addr, ioapic_pins(0));
 }
 
 struct dev_irq {
@@ -128,7 +128,7 @@ static int route_gsi(unsigned gsi, uint32_t flags, int vector)
 		if (gsi < base || gsi >= base + (unsigned)ioapic_pins(i))
 			continue;
 		ioapic_write(i, IOREDTBL(gsi - base) + 1, lapic_id() << 24);
-		ioapic_write(i, IOREDTBL(gsi - base), vector | flags);   /* fixed, physical */
+		ioapic_write(i, IOREDTBL(gsi - base), vector | flags); /* fixed, physical */
 		return 0;
 	}
 	return -ENODEV;

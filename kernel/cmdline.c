@@ -31,7 +31,7 @@ void cmdline_init(const char *s)
 			while (*p && *p != ' ' && *p != '\t')
 				p++;
 		} else {
-			values[nwords] = p;     /* points at the terminator: "" */
+			values[nwords] = p; /* points at the terminator: "" */
 		}
 		nwords++;
 	}
@@ -43,7 +43,7 @@ const char *cmdline_raw(void) { return raw; }
 
 const char *cmdline_get(const char *key)
 {
-	for (int i = nwords - 1; i >= 0; i--)   /* the last occurrence wins */
+	for (int i = nwords - 1; i >= 0; i--) /* the last occurrence wins */
 		if (!strcmp(keys[i], key))
 			return values[i];
 	return NULL;

@@ -14,12 +14,12 @@
 #include "drivers/serial.h"
 #include "drivers/vga.h"
 
-#define INPUT_RING_SIZE 4096    /* a power of two; holds a pasted maximum-length line */
-#define CTRL_C          0x03
+#define INPUT_RING_SIZE 4096 /* a power of two; holds a pasted maximum-length line */
+#define CTRL_C		0x03
 
 static char ring[INPUT_RING_SIZE];
-static unsigned ring_head, ring_tail;  /* free-running; head - tail = bytes queued */
-static wait_queue_head_t input_wq = { LIST_HEAD_INIT(input_wq.waiters) };
+static unsigned ring_head, ring_tail; /* free-running; head - tail = bytes queued */
+static wait_queue_head_t input_wq = {LIST_HEAD_INIT(input_wq.waiters)};
 static struct task *foreground;
 
 /* Serial terminals want CR LF; the VGA console treats LF as a new line already. */
@@ -47,14 +47,11 @@ void console_write(const char *s, size_t n)
 	irq_restore(flags);
 }
 
-void console_putc(char c)
-{
-	console_write(&c, 1);
-}
+void console_putc(char c) { console_write(&c, 1); }
 
 void console_clear(void)
 {
-	static const char ansi_clear[] = "\x1b[2J\x1b[H";  /* ECMA-48 ED 2 and CUP */
+	static const char ansi_clear[] = "\x1b[2J\x1b[H"; /* ECMA-48 ED 2 and CUP */
 	unsigned long flags = irq_save();
 
 	serial_write(ansi_clear, sizeof(ansi_clear) - 1);
@@ -67,7 +64,7 @@ void console_input(char c)
 	unsigned long flags = irq_save();
 
 	if (c == CTRL_C && foreground) {
-		console_write("^C\n", 3);      /* as a tty echoes it (termios ECHOCTL) */
+		console_write("^C\n", 3); /* as a tty echoes it (termios ECHOCTL) */
 		foreground->sigint = 1;
 		sched_wake(foreground);
 	} else if (ring_head - ring_tail < INPUT_RING_SIZE) {

@@ -10,11 +10,11 @@
 
 void console_write(const char *s, size_t n);
 void console_putc(char c);
-int console_getc(void);             /* blocks; returns a byte, or -EINTR */
-int console_trygetc(void);          /* -1 when no input */
-void console_input(char c);         /* called by drivers for every received byte */
+int console_getc(void);	    /* blocks; returns a byte, or -EINTR */
+int console_trygetc(void);  /* -1 when no input */
+void console_input(char c); /* called by drivers for every received byte */
 struct task;
-void console_set_foreground(struct task *t);  /* NULL: the shell itself */
+void console_set_foreground(struct task *t); /* NULL: the shell itself */
 void console_clear(void);
 
 #endif

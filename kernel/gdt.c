@@ -9,9 +9,9 @@
 
 struct tss64 {
 	uint32_t reserved0;
-	uint64_t rsp[3];        /* stacks for privilege changes (unused: ring 0 only) */
+	uint64_t rsp[3]; /* stacks for privilege changes (unused: ring 0 only) */
 	uint64_t reserved1;
-	uint64_t ist[7];        /* interrupt stack table */
+	uint64_t ist[7]; /* interrupt stack table */
 	uint64_t reserved2;
 	uint16_t reserved3;
 	uint16_t iomap_base;
@@ -21,8 +21,8 @@ static uint64_t gdt[7];
 static struct tss64 tss;
 static uint8_t double_fault_stack[8192] __attribute__((aligned(16)));
 
-#define GDT_CODE64 0x00209a0000000000ULL   /* P, DPL0, code, exec/read, L */
-#define GDT_DATA   0x0000920000000000ULL   /* P, DPL0, data, read/write */
+#define GDT_CODE64 0x00209a0000000000ULL /* P, DPL0, code, exec/read, L */
+#define GDT_DATA   0x0000920000000000ULL /* P, DPL0, data, read/write */
 
 void gdt_init(void)
 {
@@ -35,11 +35,11 @@ void gdt_init(void)
 
 	memset(&tss, 0, sizeof(tss));
 	tss.ist[0] = (uint64_t)(uintptr_t)(double_fault_stack + sizeof(double_fault_stack));
-	tss.iomap_base = sizeof(tss);   /* no I/O permission bitmap */
+	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap */
 
 	gdt[0] = 0;
-	gdt[1] = GDT_CODE64;            /* selector 0x08 */
-	gdt[2] = GDT_DATA;              /* selector 0x10 */
+	gdt[1] = GDT_CODE64; /* selector 0x08 */
+	gdt[2] = GDT_DATA;   /* selector 0x10 */
 	/* 16-byte TSS descriptor (SDM 7.2.3), selector 0x18: type 9 = available 64-bit TSS */
 	gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ULL << 40) |
 		 (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
@@ -59,5 +59,7 @@ void gdt_init(void)
 			 "movw %%ax, %%ss\n\t"
 			 "movw $0x18, %%ax\n\t"
 			 "ltr %%ax"
-			 : : "m"(gdtr) : "rax", "memory");
+			 :
+			 : "m"(gdtr)
+			 : "rax", "memory");
 }

@@ -4,12 +4,36 @@
 
 #include <stdint.h>
 
-static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
-static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port)); }
-static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port)); }
-static inline uint8_t inb(uint16_t port) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
-static inline uint16_t inw(uint16_t port) { uint16_t v; __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port)); return v; }
-static inline uint32_t inl(uint16_t port) { uint32_t v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port)); return v; }
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+static inline void outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
 static inline void io_wait(void) { outb(0x80, 0); }
 
 static inline uint8_t readb(const volatile void *a) { return *(const volatile uint8_t *)a; }
@@ -23,9 +47,9 @@ static inline void writeq(uint64_t v, volatile void *a) { *(volatile uint64_t *)
 
 #define barrier() __asm__ volatile("" ::: "memory")
 /* x86 is strongly ordered for ordinary memory; fences matter only against devices. */
-#define mb() __asm__ volatile("mfence" ::: "memory")
-#define rmb() __asm__ volatile("lfence" ::: "memory")
-#define wmb() __asm__ volatile("sfence" ::: "memory")
+#define mb()	  __asm__ volatile("mfence" ::: "memory")
+#define rmb()	  __asm__ volatile("lfence" ::: "memory")
+#define wmb()	  __asm__ volatile("sfence" ::: "memory")
 
 static inline uint64_t rdmsr(uint32_t msr)
 {

@@ -6,7 +6,7 @@
 
 struct boot_mmap_entry {
 	uint64_t addr, len;
-	uint32_t type;          /* 1 = usable RAM */
+	uint32_t type; /* 1 = usable RAM */
 };
 
 /* What kmain learned from the boot protocol (multiboot2 or PVH). */
@@ -15,7 +15,7 @@ struct boot_info {
 	char cmdline[1024];
 	struct boot_mmap_entry mmap[64];
 	int mmap_count;
-	uint64_t rsdp;          /* physical address of the ACPI RSDP, 0 if unknown */
+	uint64_t rsdp; /* physical address of the ACPI RSDP, 0 if unknown */
 };
 extern struct boot_info boot_info_parsed;
 
@@ -26,12 +26,12 @@ void apic_init(void);
 void lapic_eoi(void);
 uint32_t lapic_id(void);
 void time_init(void);
-void timer_tick(void);          /* from the LAPIC timer interrupt */
-void run_timers(void);          /* TIMER_SOFTIRQ */
+void timer_tick(void); /* from the LAPIC timer interrupt */
+void run_timers(void); /* TIMER_SOFTIRQ */
 void sched_init(void);
-void sched_tick(void);          /* from the timer interrupt: time slice accounting */
+void sched_tick(void); /* from the timer interrupt: time slice accounting */
 void softirq_init(void);
-void irq_exit(void);            /* after a device/timer interrupt: softirqs, preemption */
+void irq_exit(void); /* after a device/timer interrupt: softirqs, preemption */
 void irq_enter(void);
 int in_interrupt(void);
 void idle_loop(void) __attribute__((noreturn));
@@ -40,15 +40,18 @@ void idle_loop(void) __attribute__((noreturn));
 struct acpi_info {
 	uint64_t lapic_addr;
 	int ioapic_count;
-	struct { uint32_t addr, gsi_base; uint8_t id; } ioapic[4];
+	struct {
+		uint32_t addr, gsi_base;
+		uint8_t id;
+	} ioapic[4];
 	/* ISA IRQ -> GSI and flags, from MADT interrupt source overrides */
 	uint32_t isa_gsi[16];
 	uint16_t isa_flags[16];
-	uint8_t isa_override[16];  /* the MADT had an override for this IRQ */
+	uint8_t isa_override[16]; /* the MADT had an override for this IRQ */
 	uint32_t pm1a_cnt, pm1b_cnt;
-	uint16_t slp_typ_s5;    /* SLP_TYPa for S5 */
+	uint16_t slp_typ_s5; /* SLP_TYPa for S5 */
 	int have_s5;
-	uint8_t reset_space;    /* FADT reset register (0 = memory, 1 = I/O) */
+	uint8_t reset_space; /* FADT reset register (0 = memory, 1 = I/O) */
 	uint64_t reset_addr;
 	uint8_t reset_value;
 	int have_reset;

@@ -8,10 +8,13 @@ struct list_head {
 	struct list_head *next, *prev;
 };
 
+/* clang-format would spread this initializer over four lines */
+/* clang-format off */
 #define LIST_HEAD_INIT(name) { &(name), &(name) }
-#define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
-#define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
-#define list_entry(ptr, type, member) container_of(ptr, type, member)
+/* clang-format on */
+#define LIST_HEAD(name)			     struct list_head name = LIST_HEAD_INIT(name)
+#define container_of(ptr, type, member)	     ((type *)((char *)(ptr)-offsetof(type, member)))
+#define list_entry(ptr, type, member)	     container_of(ptr, type, member)
 #define list_first_entry(head, type, member) list_entry((head)->next, type, member)
 
 static inline void INIT_LIST_HEAD(struct list_head *h) { h->next = h->prev = h; }
@@ -24,8 +27,14 @@ static inline void __list_link(struct list_head *n, struct list_head *prev, stru
 	n->prev = prev;
 	prev->next = n;
 }
-static inline void list_add(struct list_head *n, struct list_head *h) { __list_link(n, h, h->next); }
-static inline void list_add_tail(struct list_head *n, struct list_head *h) { __list_link(n, h->prev, h); }
+static inline void list_add(struct list_head *n, struct list_head *h)
+{
+	__list_link(n, h, h->next);
+}
+static inline void list_add_tail(struct list_head *n, struct list_head *h)
+{
+	__list_link(n, h->prev, h);
+}
 static inline void list_del(struct list_head *e)
 {
 	e->next->prev = e->prev;
@@ -36,12 +45,13 @@ static inline void list_del(struct list_head *e)
 #define list_for_each(pos, head) for (pos = (head)->next; pos != (head); pos = pos->next)
 #define list_for_each_safe(pos, n, head) \
 	for (pos = (head)->next, n = pos->next; pos != (head); pos = n, n = pos->next)
-#define list_for_each_entry(pos, head, member)                                  \
+#define list_for_each_entry(pos, head, member)                                                 \
 	for (pos = list_entry((head)->next, __typeof__(*pos), member); &pos->member != (head); \
 	     pos = list_entry(pos->member.next, __typeof__(*pos), member))
-#define list_for_each_entry_safe(pos, n, head, member)                             \
-	for (pos = list_entry((head)->next, __typeof__(*pos), member),              \
-	    n = list_entry(pos->member.next, __typeof__(*pos), member);             \
-	     &pos->member != (head); pos = n, n = list_entry(n->member.next, __typeof__(*n), member))
+#define list_for_each_entry_safe(pos, n, head, member)                  \
+	for (pos = list_entry((head)->next, __typeof__(*pos), member),  \
+	    n = list_entry(pos->member.next, __typeof__(*pos), member); \
+	     &pos->member != (head);                                    \
+	     pos = n, n = list_entry(n->member.next, __typeof__(*n), member))
 
 #endif

@@ -22,12 +22,12 @@
 #include "net/platform.h"
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289
-#define PVH_BOOT_MAGIC       0x336ec578
+#define PVH_BOOT_MAGIC	     0x336ec578
 
 /* multiboot2 information tags (Multiboot2 spec 3.6) */
-#define MB2_TAG_END      0
-#define MB2_TAG_CMDLINE  1
-#define MB2_TAG_MMAP     6
+#define MB2_TAG_END	 0
+#define MB2_TAG_CMDLINE	 1
+#define MB2_TAG_MMAP	 6
 #define MB2_TAG_ACPI_OLD 14
 #define MB2_TAG_ACPI_NEW 15
 
@@ -57,11 +57,13 @@ static void parse_multiboot2(struct boot_info *bi, uint64_t info)
 		if (type == MB2_TAG_END)
 			break;
 		if (type == MB2_TAG_CMDLINE) {
-			strncpy(bi->cmdline, (const char *)(uintptr_t)(p + 8), sizeof(bi->cmdline) - 1);
+			strncpy(bi->cmdline, (const char *)(uintptr_t)(p + 8),
+				sizeof(bi->cmdline) - 1);
 		} else if (type == MB2_TAG_MMAP) {
 			uint32_t esz = *(uint32_t *)(uintptr_t)(p + 8);
 			for (uint64_t e = p + 16; e + esz <= p + size; e += esz)
-				add_mmap(bi, *(uint64_t *)(uintptr_t)e, *(uint64_t *)(uintptr_t)(e + 8),
+				add_mmap(bi, *(uint64_t *)(uintptr_t)e,
+					 *(uint64_t *)(uintptr_t)(e + 8),
 					 *(uint32_t *)(uintptr_t)(e + 16));
 		} else if (type == MB2_TAG_ACPI_OLD || type == MB2_TAG_ACPI_NEW) {
 			/* GRUB copies the RSDP into the tag; the copy is as good as the original */
@@ -76,7 +78,7 @@ static void parse_multiboot2(struct boot_info *bi, uint64_t info)
 struct hvm_start_info {
 	uint32_t magic, version, flags, nr_modules;
 	uint64_t modlist_paddr, cmdline_paddr, rsdp_paddr;
-	uint64_t memmap_paddr;          /* version >= 1 */
+	uint64_t memmap_paddr; /* version >= 1 */
 	uint32_t memmap_entries, reserved;
 };
 struct hvm_memmap_entry {
@@ -90,7 +92,8 @@ static void parse_pvh(struct boot_info *bi, uint64_t info)
 
 	bi->protocol = "PVH";
 	if (si->cmdline_paddr)
-		strncpy(bi->cmdline, (const char *)(uintptr_t)si->cmdline_paddr, sizeof(bi->cmdline) - 1);
+		strncpy(bi->cmdline, (const char *)(uintptr_t)si->cmdline_paddr,
+			sizeof(bi->cmdline) - 1);
 	bi->rsdp = si->rsdp_paddr;
 	if (si->version >= 1 && si->memmap_paddr) {
 		const struct hvm_memmap_entry *e = (const void *)(uintptr_t)si->memmap_paddr;
@@ -125,11 +128,12 @@ void kmain(uint32_t magic, uint32_t info)
 		parse_pvh(bi, info);
 	else
 		panic("unknown boot protocol (magic 0x%x)", magic);
-	printk("MenuOS/x64 %s (build %s), booted by %s\n", MENUOS_VERSION, MENUOS_BUILD, bi->protocol);
+	printk("MenuOS/x64 %s (build %s), booted by %s\n", MENUOS_VERSION, MENUOS_BUILD,
+	       bi->protocol);
 
 	gdt_init();
 	idt_init();
-	acpi_init(bi->rsdp);     /* before mm_init: GRUB's RSDP copy may lie in free RAM */
+	acpi_init(bi->rsdp); /* before mm_init: GRUB's RSDP copy may lie in free RAM */
 	mm_init(bi);
 	cmdline_init(bi->cmdline);
 	apic_init();

@@ -14,11 +14,11 @@
 #include "kernel/printk.h"
 #include "kernel/irq.h"
 
-#define MAX_PHYS      (4ULL << 30)          /* what boot.S identity-maps */
-#define MAX_PAGES     (MAX_PHYS / PAGE_SIZE)
-#define LOW_RESERVED  (1ULL << 20)          /* BIOS data, EBDA, VGA, ROMs */
+#define MAX_PHYS     (4ULL << 30) /* what boot.S identity-maps */
+#define MAX_PAGES    (MAX_PHYS / PAGE_SIZE)
+#define LOW_RESERVED (1ULL << 20) /* BIOS data, EBDA, VGA, ROMs */
 
-static uint64_t page_bitmap[MAX_PAGES / 64];    /* bit set = page used */
+static uint64_t page_bitmap[MAX_PAGES / 64]; /* bit set = page used */
 static uint64_t total_pages, free_pages, max_pfn, search_hint;
 
 extern char _kernel_start[], _kernel_end[];
@@ -110,13 +110,13 @@ void page_free(void *p, unsigned order)
 
 #define SLAB_MAGIC  0x51ab51abU
 #define LARGE_MAGIC 0x1a4e1a4eU
-#define NCLASSES    7               /* 32, 64, ..., 2048 */
+#define NCLASSES    7 /* 32, 64, ..., 2048 */
 #define MIN_SHIFT   5
 
 struct page_hdr {
 	uint32_t magic;
-	uint32_t info;                  /* slab: size class; large: page order */
-	uint64_t pad;                   /* keeps objects 16-byte aligned */
+	uint32_t info; /* slab: size class; large: page order */
+	uint64_t pad;  /* keeps objects 16-byte aligned */
 };
 
 struct free_obj {
@@ -244,11 +244,11 @@ void mem_get_stats(struct mem_stats *s)
 /* ---- device memory ---- */
 
 extern uint64_t pml4[512];
-#define PTE_P   0x1ULL
-#define PTE_W   0x2ULL
-#define PTE_PWT 0x8ULL
-#define PTE_PCD 0x10ULL
-#define PTE_PS  0x80ULL
+#define PTE_P	  0x1ULL
+#define PTE_W	  0x2ULL
+#define PTE_PWT	  0x8ULL
+#define PTE_PCD	  0x10ULL
+#define PTE_PS	  0x80ULL
 #define ADDR_MASK 0x000ffffffffff000ULL
 
 static uint64_t *table_next(uint64_t *table, int idx)

@@ -11,9 +11,9 @@
 
 #define PAGE_SIZE 4096UL
 
-void *page_alloc(unsigned order);           /* 2^order zeroed pages, or NULL */
+void *page_alloc(unsigned order); /* 2^order zeroed pages, or NULL */
 void page_free(void *p, unsigned order);
-void *kmalloc(size_t size);                 /* NULL when out of memory */
+void *kmalloc(size_t size); /* NULL when out of memory */
 void *kzalloc(size_t size);
 void kfree(void *p);
 

@@ -5,7 +5,7 @@
 #include "kernel/irq.h"
 #include "kernel/printk.h"
 
-#define SLP_EN (1 << 13)        /* ACPI 4.8.4.2.1 PM1 control: SLP_EN, SLP_TYP in bits 10-12 */
+#define SLP_EN (1 << 13) /* ACPI 4.8.4.2.1 PM1 control: SLP_EN, SLP_TYP in bits 10-12 */
 #define SCI_EN 1
 
 void machine_power_off(void)
@@ -38,8 +38,8 @@ void machine_reboot(void)
 	local_irq_disable();
 	if (acpi.have_reset && acpi.reset_space == 1)
 		outb(acpi.reset_addr, acpi.reset_value);
-	outb(0xcf9, 0x06);      /* PIIX/ICH reset control register: full reset */
-	outb(0x64, 0xfe);       /* 8042 pulse reset line */
+	outb(0xcf9, 0x06); /* PIIX/ICH reset control register: full reset */
+	outb(0x64, 0xfe);  /* 8042 pulse reset line */
 	printk("reboot failed; halting\n");
 	for (;;)
 		__asm__ volatile("cli; hlt");

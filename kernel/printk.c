@@ -29,7 +29,7 @@ int printk(const char *fmt, ...)
 void panic(const char *fmt, ...)
 {
 	va_list ap;
-	struct trap_frame tf = { 0 };
+	struct trap_frame tf = {0};
 
 	/* the registers as they are here, for the same report a fault gives */
 	__asm__ volatile("mov %%rax, %0\n\tmov %%rbx, %1\n\tmov %%rcx, %2\n\tmov %%rdx, %3\n\t"

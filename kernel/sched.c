@@ -15,7 +15,7 @@
 #include "kernel/timer.h"
 #include "kernel/printk.h"
 
-#define STACK_ORDER 3           /* 32 KiB per task */
+#define STACK_ORDER   3 /* 32 KiB per task */
 #define TIME_SLICE_MS 10
 
 extern volatile unsigned int preempt_count;
@@ -36,9 +36,12 @@ static int slice_left = TIME_SLICE_MS;
 static const char *state_name(enum task_state s)
 {
 	switch (s) {
-	case TASK_RUNNING: return "running";
-	case TASK_SLEEPING: return "sleeping";
-	case TASK_DEAD: return "dead";
+	case TASK_RUNNING:
+		return "running";
+	case TASK_SLEEPING:
+		return "sleeping";
+	case TASK_DEAD:
+		return "dead";
 	}
 	return "?";
 }
@@ -70,15 +73,15 @@ struct task *kthread_create(void (*fn)(void *), void *arg, const char *name)
 	t->arg = arg;
 	/* the frame switch_to pops: r15 r14 r13 r12 rbx rbp rflags, then returns */
 	sp = (uint64_t *)((char *)t->stack + (PAGE_SIZE << STACK_ORDER));
-	*--sp = 0;                                  /* keeps the stack 16-byte aligned */
+	*--sp = 0; /* keeps the stack 16-byte aligned */
 	*--sp = (uint64_t)(uintptr_t)task_trampoline;
-	*--sp = 0x202;                              /* rflags: IF set */
-	*--sp = 0;                                  /* rbp: ends backtraces */
-	*--sp = 0;                                  /* rbx */
-	*--sp = (uint64_t)(uintptr_t)fn;            /* r12 */
-	*--sp = (uint64_t)(uintptr_t)arg;           /* r13 */
-	*--sp = 0;                                  /* r14 */
-	*--sp = 0;                                  /* r15 */
+	*--sp = 0x202;			  /* rflags: IF set */
+	*--sp = 0;			  /* rbp: ends backtraces */
+	*--sp = 0;			  /* rbx */
+	*--sp = (uint64_t)(uintptr_t)fn;  /* r12 */
+	*--sp = (uint64_t)(uintptr_t)arg; /* r13 */
+	*--sp = 0;			  /* r14 */
+	*--sp = 0;			  /* r15 */
 	t->rsp = (uint64_t)(uintptr_t)sp;
 
 	unsigned long f = irq_save();
@@ -141,7 +144,7 @@ void sched_tick(void)
 	struct task *t;
 
 	current->runtime_ms++;
-	list_for_each_entry(t, &all_tasks, all_node) {
+	list_for_each_entry (t, &all_tasks, all_node) {
 		if (t->state == TASK_SLEEPING && t->wake_at && t->wake_at <= now)
 			sched_wake(t);
 	}
@@ -189,7 +192,7 @@ struct task *task_find(int pid)
 {
 	struct task *t, *found = NULL;
 	unsigned long f = irq_save();
-	list_for_each_entry(t, &all_tasks, all_node) {
+	list_for_each_entry (t, &all_tasks, all_node) {
 		if (t->pid == pid)
 			found = t;
 	}
@@ -202,9 +205,10 @@ void sched_show(void)
 	struct task *t;
 	printf("  PID  STATE     TIME(ms)  NAME\n");
 	unsigned long f = irq_save();
-	list_for_each_entry(t, &all_tasks, all_node) {
+	list_for_each_entry (t, &all_tasks, all_node) {
 		printf("%5d  %-8s  %8llu  %s%s\n", t->pid, state_name(t->state),
-		       (unsigned long long)t->runtime_ms, t->name, t == current ? " (current)" : "");
+		       (unsigned long long)t->runtime_ms, t->name,
+		       t == current ? " (current)" : "");
 	}
 	irq_restore(f);
 }

@@ -16,7 +16,7 @@
 #define HARDIRQ_OFFSET 0x10000
 #define SOFTIRQ_MASK   0xff00
 #define HARDIRQ_MASK   0xff0000
-#define MAX_RESTARTS   10       /* then leave the rest to the next interrupt */
+#define MAX_RESTARTS   10 /* then leave the rest to the next interrupt */
 
 volatile unsigned int preempt_count;
 volatile int need_resched;

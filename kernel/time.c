@@ -14,24 +14,24 @@
 #include "kernel/softirq.h"
 #include "kernel/printk.h"
 
-#define PIT_HZ          1193182
-#define PIT_CH2         0x42
-#define PIT_CMD         0x43
-#define PIT_GATE        0x61    /* bit 0: channel 2 gate, bit 1: speaker, bit 5: OUT2 */
-#define CALIBRATE_MS    20
+#define PIT_HZ	     1193182
+#define PIT_CH2	     0x42
+#define PIT_CMD	     0x43
+#define PIT_GATE     0x61 /* bit 0: channel 2 gate, bit 1: speaker, bit 5: OUT2 */
+#define CALIBRATE_MS 20
 
 #define LAPIC_LVT_TIMER 0x320
 #define LAPIC_TIMER_ICR 0x380
 #define LAPIC_TIMER_CCR 0x390
 #define LAPIC_TIMER_DCR 0x3e0
-#define LVT_PERIODIC    (1 << 17)
-#define LVT_MASKED      (1 << 16)
-#define DCR_DIV16       0x3
+#define LVT_PERIODIC	(1 << 17)
+#define LVT_MASKED	(1 << 16)
+#define DCR_DIV16	0x3
 
 uint32_t lapic_read(uint32_t reg);
 void lapic_write(uint32_t reg, uint32_t v);
 
-static uint64_t tsc_hz, tsc_boot, ns_mult;   /* ns = (tsc * ns_mult) >> 32 */
+static uint64_t tsc_hz, tsc_boot, ns_mult; /* ns = (tsc * ns_mult) >> 32 */
 static uint32_t lapic_per_ms;
 static volatile uint64_t ticks;
 
@@ -54,8 +54,8 @@ static void calibrate(void)
 	uint32_t count = PIT_HZ * CALIBRATE_MS / 1000;
 	uint8_t gate = inb(PIT_GATE);
 
-	outb(PIT_GATE, (gate & ~0x02) | 0x01);  /* gate on, speaker off */
-	outb(PIT_CMD, 0xb0);                    /* channel 2, lobyte/hibyte, mode 0, binary */
+	outb(PIT_GATE, (gate & ~0x02) | 0x01); /* gate on, speaker off */
+	outb(PIT_CMD, 0xb0);		       /* channel 2, lobyte/hibyte, mode 0, binary */
 	outb(PIT_CH2, count & 0xff);
 	outb(PIT_CH2, count >> 8);
 	lapic_write(LAPIC_TIMER_DCR, DCR_DIV16);
@@ -140,7 +140,7 @@ int mod_timer(struct timer_list *t, uint64_t expires)
 	if (was)
 		list_del(&t->entry);
 	t->expires = expires;
-	list_for_each(pos, &timer_list) {
+	list_for_each (pos, &timer_list) {
 		if (list_entry(pos, struct timer_list, entry)->expires > expires)
 			break;
 	}

@@ -10,12 +10,12 @@
 #include <stdint.h>
 #include "kernel/list.h"
 
-uint64_t jiffies_ms(void);  /* milliseconds since boot */
-uint64_t ktime_ns(void);    /* nanoseconds since boot, TSC resolution */
+uint64_t jiffies_ms(void); /* milliseconds since boot */
+uint64_t ktime_ns(void);   /* nanoseconds since boot, TSC resolution */
 
 struct timer_list {
 	struct list_head entry;
-	uint64_t expires;       /* absolute time in ms (jiffies_ms() scale) */
+	uint64_t expires; /* absolute time in ms (jiffies_ms() scale) */
 	void (*function)(struct timer_list *t);
 	int pending;
 };

@@ -35,18 +35,41 @@ struct vector_slot {
 static struct vector_slot vectors[256];
 
 static const char *const exception_names[32] = {
-	"Divide error (#DE)", "Debug (#DB)", "NMI", "Breakpoint (#BP)", "Overflow (#OF)",
-	"BOUND range exceeded (#BR)", "Invalid opcode (#UD)", "Device not available (#NM)",
-	"Double fault (#DF)", "Coprocessor segment overrun", "Invalid TSS (#TS)",
-	"Segment not present (#NP)", "Stack-segment fault (#SS)", "General protection (#GP)",
-	"Page fault (#PF)", "Reserved 15", "x87 floating-point (#MF)", "Alignment check (#AC)",
-	"Machine check (#MC)", "SIMD floating-point (#XM)", "Virtualization (#VE)",
-	"Control protection (#CP)", "Reserved 22", "Reserved 23", "Reserved 24", "Reserved 25",
-	"Reserved 26", "Reserved 27", "Hypervisor injection (#HV)", "VMM communication (#VC)",
-	"Security (#SX)", "Reserved 31",
+	"Divide error (#DE)",
+	"Debug (#DB)",
+	"NMI",
+	"Breakpoint (#BP)",
+	"Overflow (#OF)",
+	"BOUND range exceeded (#BR)",
+	"Invalid opcode (#UD)",
+	"Device not available (#NM)",
+	"Double fault (#DF)",
+	"Coprocessor segment overrun",
+	"Invalid TSS (#TS)",
+	"Segment not present (#NP)",
+	"Stack-segment fault (#SS)",
+	"General protection (#GP)",
+	"Page fault (#PF)",
+	"Reserved 15",
+	"x87 floating-point (#MF)",
+	"Alignment check (#AC)",
+	"Machine check (#MC)",
+	"SIMD floating-point (#XM)",
+	"Virtualization (#VE)",
+	"Control protection (#CP)",
+	"Reserved 22",
+	"Reserved 23",
+	"Reserved 24",
+	"Reserved 25",
+	"Reserved 26",
+	"Reserved 27",
+	"Hypervisor injection (#HV)",
+	"VMM communication (#VC)",
+	"Security (#SX)",
+	"Reserved 31",
 };
 
-#define IDT_INTERRUPT_GATE 0x8e   /* P, DPL0, 64-bit interrupt gate (IF cleared on entry) */
+#define IDT_INTERRUPT_GATE 0x8e /* P, DPL0, 64-bit interrupt gate (IF cleared on entry) */
 #define DOUBLE_FAULT_IST   1
 
 void idt_init(void)
@@ -71,7 +94,8 @@ void idt_init(void)
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }
 
-int trap_set_handler(int vector, void (*fn)(struct trap_frame *, void *), void *arg, const char *name)
+int trap_set_handler(int vector, void (*fn)(struct trap_frame *, void *), void *arg,
+		     const char *name)
 {
 	if (vector < IRQ_VECTOR_BASE || vector > 255 || vectors[vector].fn)
 		return -EBUSY;
@@ -113,7 +137,7 @@ const char *ksym_lookup(uint64_t addr, uint64_t *offset)
 
 	if (ksyms_count == 0 || addr < ksyms_addr[0])
 		return NULL;
-	while (hi - lo > 1) {   /* last symbol at or below addr */
+	while (hi - lo > 1) { /* last symbol at or below addr */
 		uint64_t mid = (lo + hi) / 2;
 		if (ksyms_addr[mid] <= addr)
 			lo = mid;
@@ -130,7 +154,8 @@ static void print_addr(uint64_t a)
 	uint64_t off;
 	const char *name = ksym_lookup(a, &off);
 	if (name)
-		printk("  [<%016llx>] %s+0x%llx\n", (unsigned long long)a, name, (unsigned long long)off);
+		printk("  [<%016llx>] %s+0x%llx\n", (unsigned long long)a, name,
+		       (unsigned long long)off);
 	else
 		printk("  [<%016llx>] ?\n", (unsigned long long)a);
 }
@@ -152,8 +177,8 @@ void dump_backtrace(uint64_t rbp, uint64_t rip)
 		uint64_t ret = frame[1];
 		if (!is_text(ret))
 			break;
-		print_addr(ret - 1);    /* -1: the call, not the instruction after it */
-		if (frame[0] <= rbp)    /* stacks grow down: the chain must go up */
+		print_addr(ret - 1); /* -1: the call, not the instruction after it */
+		if (frame[0] <= rbp) /* stacks grow down: the chain must go up */
 			break;
 		rbp = frame[0];
 	}
@@ -191,7 +216,7 @@ static void __attribute__((noreturn)) fatal_exception(struct trap_frame *tf)
 	local_irq_disable();
 	printk("\n*** KERNEL PANIC: %s, error code 0x%llx\n", exception_names[tf->vector],
 	       (unsigned long long)tf->error_code);
-	if (tf->vector == 14)   /* SDM 4.7: error code bits P, W/R, U/S, RSVD, I/D */
+	if (tf->vector == 14) /* SDM 4.7: error code bits P, W/R, U/S, RSVD, I/D */
 		printk("Faulting address (CR2): 0x%016llx (%s, %s%s)\n", (unsigned long long)cr2,
 		       tf->error_code & 1 ? "protection violation" : "page not present",
 		       tf->error_code & 2 ? "write" : "read",
@@ -210,7 +235,7 @@ void trap_dispatch(struct trap_frame *tf)
 	if (v < 32)
 		fatal_exception(tf);
 	if (v == VECTOR_SPURIOUS)
-		return;         /* spurious LAPIC interrupts need no EOI (SDM 10.9) */
+		return; /* spurious LAPIC interrupts need no EOI (SDM 10.9) */
 	irq_enter();
 	vectors[v].count++;
 	if (vectors[v].fn)

@@ -8,18 +8,19 @@ struct trap_frame {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
 	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
 	uint64_t vector, error_code;
-	uint64_t rip, cs, rflags, rsp, ss;   /* pushed by the CPU */
+	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
 
-#define IRQ_VECTOR_BASE  0x20   /* first vector for device interrupts */
-#define VECTOR_TIMER     0x20
-#define VECTOR_SPURIOUS  0xff
+#define IRQ_VECTOR_BASE 0x20 /* first vector for device interrupts */
+#define VECTOR_TIMER	0x20
+#define VECTOR_SPURIOUS 0xff
 
 void idt_init(void);
 void gdt_init(void);
 void trap_dispatch(struct trap_frame *tf);
 /* Installs fn on vector; returns 0 or -EBUSY. */
-int trap_set_handler(int vector, void (*fn)(struct trap_frame *tf, void *arg), void *arg, const char *name);
+int trap_set_handler(int vector, void (*fn)(struct trap_frame *tf, void *arg), void *arg,
+		     const char *name);
 int trap_alloc_vector(void);
 void dump_backtrace(uint64_t rbp, uint64_t rip);
 /* Prints every register in tf and the control registers. */

@@ -16,7 +16,7 @@ void wake_up(wait_queue_head_t *wq)
 {
 	unsigned long f = irq_save();
 	struct list_head *pos;
-	list_for_each(pos, &wq->waiters)
+	list_for_each (pos, &wq->waiters)
 		sched_wake(list_entry(pos, struct wait_entry, node)->task);
 	irq_restore(f);
 }
@@ -29,7 +29,7 @@ void wake_up(wait_queue_head_t *wq)
 int wait_event_cond(wait_queue_head_t *wq, int (*cond)(void *), void *arg, long timeout_ms)
 {
 	uint64_t deadline = timeout_ms >= 0 ? jiffies_ms() + (uint64_t)timeout_ms : 0;
-	struct wait_entry e = { .task = current };
+	struct wait_entry e = {.task = current};
 	int ret;
 
 	for (;;) {

@@ -100,7 +100,7 @@ static int pton4(const char *src, unsigned char *out)
 	for (;; src++) {
 		if (isdigit((unsigned char)*src)) {
 			if (digits && v == 0)
-				return 0;	/* leading zero */
+				return 0; /* leading zero */
 			v = v * 10 + (*src - '0');
 			if (v > 255)
 				return 0;

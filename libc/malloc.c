@@ -12,7 +12,7 @@
 
 struct malloc_header {
 	size_t size;
-	size_t pad;	/* keeps the payload 16-byte aligned */
+	size_t pad; /* keeps the payload 16-byte aligned */
 };
 
 _Static_assert(sizeof(struct malloc_header) == 16, "header must keep 16-byte alignment");
@@ -70,7 +70,7 @@ void *realloc(void *p, size_t size)
 	old = ((struct malloc_header *)p - 1)->size;
 	q = malloc(size);
 	if (!q)
-		return NULL;	/* p is left untouched, as ISO C requires */
+		return NULL; /* p is left untouched, as ISO C requires */
 	memcpy(q, p, old < size ? old : size);
 	free(p);
 	return q;

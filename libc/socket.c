@@ -30,10 +30,7 @@ int bind(int fd, const struct sockaddr *addr, socklen_t addrlen)
 	return ret_errno(__sys_bind(fd, addr, addrlen));
 }
 
-int listen(int fd, int backlog)
-{
-	return ret_errno(__sys_listen(fd, backlog));
-}
+int listen(int fd, int backlog) { return ret_errno(__sys_listen(fd, backlog)); }
 
 int accept(int fd, struct sockaddr *restrict addr, socklen_t *restrict addrlen)
 {
@@ -60,35 +57,28 @@ ssize_t recv(int fd, void *buf, size_t len, int flags)
 	return ret_errno(__sys_recvfrom(fd, buf, len, flags, NULL, NULL));
 }
 
-ssize_t sendto(int fd, const void *buf, size_t len, int flags,
-	       const struct sockaddr *addr, socklen_t addrlen)
+ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *addr,
+	       socklen_t addrlen)
 {
 	return ret_errno(__sys_sendto(fd, buf, len, flags, addr, addrlen));
 }
 
-ssize_t recvfrom(int fd, void *restrict buf, size_t len, int flags,
-		 struct sockaddr *restrict addr, socklen_t *restrict addrlen)
+ssize_t recvfrom(int fd, void *restrict buf, size_t len, int flags, struct sockaddr *restrict addr,
+		 socklen_t *restrict addrlen)
 {
 	return ret_errno(__sys_recvfrom(fd, buf, len, flags, addr, addrlen));
 }
 
-int shutdown(int fd, int how)
-{
-	return ret_errno(__sys_shutdown(fd, how));
-}
+int shutdown(int fd, int how) { return ret_errno(__sys_shutdown(fd, how)); }
 
-int close(int fd)
-{
-	return ret_errno(__sys_close(fd));
-}
+int close(int fd) { return ret_errno(__sys_close(fd)); }
 
 int setsockopt(int fd, int level, int optname, const void *optval, socklen_t optlen)
 {
 	return ret_errno(__sys_setsockopt(fd, level, optname, optval, optlen));
 }
 
-int getsockopt(int fd, int level, int optname, void *restrict optval,
-	       socklen_t *restrict optlen)
+int getsockopt(int fd, int level, int optname, void *restrict optval, socklen_t *restrict optlen)
 {
 	return ret_errno(__sys_getsockopt(fd, level, optname, optval, optlen));
 }

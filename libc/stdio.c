@@ -16,10 +16,10 @@
 
 struct outbuf {
 	char *buf;
-	size_t size;	/* capacity, including room for the terminating NUL */
-	size_t pos;	/* characters in buf */
-	size_t len;	/* characters produced so far (may exceed size) */
-	bool to_console;	/* flush to the console when full; else drop what does not fit */
+	size_t size;	 /* capacity, including room for the terminating NUL */
+	size_t pos;	 /* characters in buf */
+	size_t len;	 /* characters produced so far (may exceed size) */
+	bool to_console; /* flush to the console when full; else drop what does not fit */
 };
 
 static void out_char(struct outbuf *o, char c)
@@ -50,15 +50,15 @@ enum { F_MINUS = 1, F_PLUS = 2, F_SPACE = 4, F_HASH = 8, F_ZERO = 16 };
 struct spec {
 	int flags;
 	int width;
-	int prec;	/* -1: none given */
+	int prec; /* -1: none given */
 };
 
 /*
  * One integer conversion.  Layout: [spaces] sign/prefix [zeros] digits
  * [spaces], where the zeros come from the precision or from the 0 flag.
  */
-static void out_int(struct outbuf *o, const struct spec *sp, uintmax_t v, int neg,
-		    unsigned base, int upper, const char *prefix)
+static void out_int(struct outbuf *o, const struct spec *sp, uintmax_t v, int neg, unsigned base,
+		    int upper, const char *prefix)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[sizeof(uintmax_t) * CHAR_BIT / 3 + 2];
@@ -163,7 +163,7 @@ static intmax_t arg_signed(va_list *ap, enum length len)
 	case L_LLONG:
 		return va_arg(*ap, long long);
 	case L_SIZE:
-		return va_arg(*ap, ptrdiff_t);	/* the signed type of size_t's width */
+		return va_arg(*ap, ptrdiff_t); /* the signed type of size_t's width */
 	case L_PTRDIFF:
 		return va_arg(*ap, ptrdiff_t);
 	case L_INTMAX:
@@ -202,7 +202,7 @@ static void format(struct outbuf *o, const char *fmt, va_list ap_in)
 	/* Copy so helpers can take a pointer to it (va_list may be an array type). */
 	va_copy(ap, ap_in);
 	while (*fmt) {
-		struct spec sp = { .flags = 0, .width = 0, .prec = -1 };
+		struct spec sp = {.flags = 0, .width = 0, .prec = -1};
 		enum length len;
 		const char *start = fmt;
 		intmax_t sv;
@@ -230,7 +230,7 @@ static void format(struct outbuf *o, const char *fmt, va_list ap_in)
 		}
 		if (*fmt == '*') {
 			sp.width = va_arg(ap, int);
-			if (sp.width < 0) {	/* ISO C: a negative width is '-' flag plus width */
+			if (sp.width < 0) { /* ISO C: a negative width is '-' flag plus width */
 				sp.flags |= F_MINUS;
 				sp.width = sp.width == INT_MIN ? INT_MAX : -sp.width;
 			}
@@ -247,7 +247,7 @@ static void format(struct outbuf *o, const char *fmt, va_list ap_in)
 			sp.prec = 0;
 			if (*fmt == '*') {
 				sp.prec = va_arg(ap, int);
-				if (sp.prec < 0)	/* ISO C: as if no precision were given */
+				if (sp.prec < 0) /* ISO C: as if no precision were given */
 					sp.prec = -1;
 				fmt++;
 			} else {
@@ -268,7 +268,7 @@ static void format(struct outbuf *o, const char *fmt, va_list ap_in)
 			out_int(o, &sp, uv, sv < 0, 10, 0, NULL);
 			break;
 		case 'u':
-			sp.flags &= ~(F_PLUS | F_SPACE);	/* signs are for signed conversions */
+			sp.flags &= ~(F_PLUS | F_SPACE); /* signs are for signed conversions */
 			out_int(o, &sp, arg_unsigned(&ap, len), 0, 10, 0, NULL);
 			break;
 		case 'o':
@@ -329,7 +329,7 @@ static void format(struct outbuf *o, const char *fmt, va_list ap_in)
 
 int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt, va_list ap)
 {
-	struct outbuf o = { .buf = buf, .size = size, .pos = 0, .len = 0, .to_console = false };
+	struct outbuf o = {.buf = buf, .size = size, .pos = 0, .len = 0, .to_console = false};
 
 	format(&o, fmt, ap);
 	if (size)
@@ -367,8 +367,7 @@ int sprintf(char *restrict buf, const char *restrict fmt, ...)
 int vprintf(const char *restrict fmt, va_list ap)
 {
 	char buf[128];
-	struct outbuf o = { .buf = buf, .size = sizeof(buf), .pos = 0, .len = 0,
-			    .to_console = true };
+	struct outbuf o = {.buf = buf, .size = sizeof(buf), .pos = 0, .len = 0, .to_console = true};
 
 	format(&o, fmt, ap);
 	console_write(buf, o.pos);

@@ -20,8 +20,7 @@ static int digit_value(int c)
  * *overflow when it does not fit 64 bits.  *end gets the first unused
  * character, or s itself when there are no digits.
  */
-static unsigned long long parse_ull(const char *s, char **end, int base, bool *neg,
-				    bool *overflow)
+static unsigned long long parse_ull(const char *s, char **end, int base, bool *neg, bool *overflow)
 {
 	const char *p = s;
 	unsigned long long v = 0;
@@ -91,35 +90,20 @@ long long strtoll(const char *restrict s, char **restrict end, int base)
 /* long and long long are both 64 bits on x86_64. */
 _Static_assert(sizeof(long) == sizeof(long long), "LP64 expected");
 
-long strtol(const char *restrict s, char **restrict end, int base)
-{
-	return strtoll(s, end, base);
-}
+long strtol(const char *restrict s, char **restrict end, int base) { return strtoll(s, end, base); }
 
 unsigned long strtoul(const char *restrict s, char **restrict end, int base)
 {
 	return strtoull(s, end, base);
 }
 
-int atoi(const char *s)
-{
-	return (int)strtol(s, NULL, 10);
-}
+int atoi(const char *s) { return (int)strtol(s, NULL, 10); }
 
-long atol(const char *s)
-{
-	return strtol(s, NULL, 10);
-}
+long atol(const char *s) { return strtol(s, NULL, 10); }
 
-int abs(int x)
-{
-	return x < 0 ? -x : x;
-}
+int abs(int x) { return x < 0 ? -x : x; }
 
-long labs(long x)
-{
-	return x < 0 ? -x : x;
-}
+long labs(long x) { return x < 0 ? -x : x; }
 
 static void swap_bytes(char *a, char *b, size_t n)
 {

@@ -142,8 +142,7 @@ static const char *const errmsg[] = {
 
 char *strerror(int errnum)
 {
-	if (errnum >= 0 && (size_t)errnum < sizeof(errmsg) / sizeof(errmsg[0]) &&
-	    errmsg[errnum])
+	if (errnum >= 0 && (size_t)errnum < sizeof(errmsg) / sizeof(errmsg[0]) && errmsg[errnum])
 		return (char *)errmsg[errnum];
 	return "Unknown error";
 }

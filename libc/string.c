@@ -15,10 +15,7 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
 	void *ret = dst;
 
-	asm volatile("rep movsb"
-		     : "+D"(dst), "+S"(src), "+c"(n)
-		     :
-		     : "memory");
+	asm volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
 	return ret;
 }
 
@@ -30,7 +27,7 @@ void *memmove(void *dst, const void *src, size_t n)
 	if (d == s || n == 0)
 		return dst;
 	if ((uintptr_t)d - (uintptr_t)s >= n)
-		return memcpy(dst, src, n);	/* dst not inside [src, src+n) */
+		return memcpy(dst, src, n); /* dst not inside [src, src+n) */
 	/*
 	 * Overlap with dst above src: copy backwards (DF=1), then clear DF
 	 * again as the ABI requires.  An interrupt in between is harmless:
@@ -38,10 +35,7 @@ void *memmove(void *dst, const void *src, size_t n)
 	 */
 	d += n - 1;
 	s += n - 1;
-	asm volatile("std\n\trep movsb\n\tcld"
-		     : "+D"(d), "+S"(s), "+c"(n)
-		     :
-		     : "memory");
+	asm volatile("std\n\trep movsb\n\tcld" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
 	return dst;
 }
 
@@ -49,17 +43,11 @@ void *memset(void *s, int c, size_t n)
 {
 	void *ret = s;
 
-	asm volatile("rep stosb"
-		     : "+D"(s), "+c"(n)
-		     : "a"(c)
-		     : "memory");
+	asm volatile("rep stosb" : "+D"(s), "+c"(n) : "a"(c) : "memory");
 	return ret;
 }
 
-void bzero(void *s, size_t n)
-{
-	memset(s, 0, n);
-}
+void bzero(void *s, size_t n) { memset(s, 0, n); }
 
 int memcmp(const void *a, const void *b, size_t n)
 {
@@ -217,10 +205,7 @@ char *strstr(const char *haystack, const char *needle)
 	return NULL;
 }
 
-char *strdup(const char *s)
-{
-	return strndup(s, (size_t)-1);
-}
+char *strdup(const char *s) { return strndup(s, (size_t)-1); }
 
 char *strndup(const char *s, size_t n)
 {

@@ -67,7 +67,7 @@ __attribute__((noinline)) int inet_stream_connect(struct sock *sk, const struct 
 	switch (sk->sk_state) {
 	case TCP_CLOSE:
 		if (sk->sk_shutdown)
-			return -EINVAL;     /* a used socket is not reopened */
+			return -EINVAL; /* a used socket is not reopened */
 		err = tcp_v4_connect(sk, uaddr, addr_len);
 		if (err < 0)
 			return err;
@@ -88,9 +88,9 @@ __attribute__((noinline)) int inet_stream_connect(struct sock *sk, const struct 
 	sock_hold(sk);
 	err = net_wait(&sk->sk_wq, connect_done, sk, sk->sk_sndtimeo);
 	if (err == 0)
-		err = -EINPROGRESS;     /* SO_SNDTIMEO ran out: still connecting (Linux) */
+		err = -EINPROGRESS; /* SO_SNDTIMEO ran out: still connecting (Linux) */
 	else if (err > 0)
-		err = sk->sk_state == TCP_CLOSE ? (sock_error(sk) ? : -ECONNABORTED) : 0;
+		err = sk->sk_state == TCP_CLOSE ? (sock_error(sk) ?: -ECONNABORTED) : 0;
 	sock_put(sk);
 	return err;
 }

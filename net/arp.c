@@ -15,14 +15,14 @@
 
 struct arp_entry {
 	enum arp_state state;
-	uint32_t ip;                    /* network order */
+	uint32_t ip; /* network order */
 	uint8_t mac[ETH_ALEN];
 	struct net_device *dev;
-	uint64_t confirmed;             /* jiffies_ms of the last reply/request from it */
-	uint64_t probed;                /* jiffies_ms of our last request for it */
-	int probes;                     /* requests sent while INCOMPLETE */
-	struct sk_buff_head queue;      /* packets awaiting resolution */
-	struct timer_list timer;        /* retransmission while INCOMPLETE */
+	uint64_t confirmed;	   /* jiffies_ms of the last reply/request from it */
+	uint64_t probed;	   /* jiffies_ms of our last request for it */
+	int probes;		   /* requests sent while INCOMPLETE */
+	struct sk_buff_head queue; /* packets awaiting resolution */
+	struct timer_list timer;   /* retransmission while INCOMPLETE */
 };
 
 struct arp_mib arp_statistics;
@@ -95,7 +95,7 @@ static struct arp_entry *arp_alloc(uint32_t ip, struct net_device *dev)
 			e = c;
 	}
 	if (!e)
-		return NULL;    /* every slot is resolving: the table is under a flood */
+		return NULL; /* every slot is resolving: the table is under a flood */
 	if (e->state != ARP_FREE)
 		arp_entry_free(e);
 	memset(e, 0, sizeof(*e));
@@ -238,18 +238,18 @@ int arp_rcv(struct sk_buff *skb)
 
 	skb_reset_network_header(skb);
 	if (skb->len < sizeof(*arp))
-		goto fail;                      /* truncated */
+		goto fail; /* truncated */
 	if (ntohs(arp->ar_hrd) != ARPHRD_ETHER || ntohs(arp->ar_pro) != ETH_P_IP)
-		goto fail;                      /* only IPv4 over Ethernet */
+		goto fail; /* only IPv4 over Ethernet */
 	if (arp->ar_hln != ETH_ALEN || arp->ar_pln != 4)
-		goto fail;                      /* lengths contradict the types */
+		goto fail; /* lengths contradict the types */
 	op = ntohs(arp->ar_op);
 	if (op != ARPOP_REQUEST && op != ARPOP_REPLY)
-		goto fail;                      /* RARP and others are not ours */
+		goto fail; /* RARP and others are not ours */
 	if (is_multicast_ether_addr(arp->ar_sha))
-		goto fail;                      /* a sender cannot be a group address */
+		goto fail; /* a sender cannot be a group address */
 	if (skb->pkt_type == PACKET_OTHERHOST || dev->type != ARPHRD_ETHER)
-		goto drop;                      /* not addressed to us */
+		goto drop; /* not addressed to us */
 	if (arp->ar_sip == htonl(0) && op == ARPOP_REQUEST) {
 		/* RFC 5227 2.1.1 probe: answer if it asks for our address, learn nothing. */
 		if (dev->ip_addr && arp->ar_tip == dev->ip_addr) {

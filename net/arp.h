@@ -20,46 +20,46 @@
 #include <stdint.h>
 #include "net/netdevice.h"
 
-#define ARP_CACHE_SIZE   32
-#define ARP_QUEUE_LEN    3      /* Linux's default unres_qlen is about this small */
-#define ARP_RETRY_MS     1000   /* Linux retrans_time */
-#define ARP_MAX_PROBES   3      /* Linux mcast_solicit */
-#define ARP_REACHABLE_MS 30000  /* Linux base_reachable_time */
-#define ARP_EXPIRE_MS    60000  /* Linux gc_stale_time */
+#define ARP_CACHE_SIZE	 32
+#define ARP_QUEUE_LEN	 3     /* Linux's default unres_qlen is about this small */
+#define ARP_RETRY_MS	 1000  /* Linux retrans_time */
+#define ARP_MAX_PROBES	 3     /* Linux mcast_solicit */
+#define ARP_REACHABLE_MS 30000 /* Linux base_reachable_time */
+#define ARP_EXPIRE_MS	 60000 /* Linux gc_stale_time */
 
 #define ARPOP_REQUEST 1
 #define ARPOP_REPLY   2
 
 /* RFC 826 packet format, specialised to Ethernet hardware and IPv4 protocol addresses. */
 struct arphdr {
-	uint16_t ar_hrd;                /* hardware type: ARPHRD_ETHER, network order */
-	uint16_t ar_pro;                /* protocol type: ETH_P_IP, network order */
-	uint8_t ar_hln;                 /* hardware address length: 6 */
-	uint8_t ar_pln;                 /* protocol address length: 4 */
-	uint16_t ar_op;                 /* ARPOP_REQUEST or ARPOP_REPLY, network order */
-	uint8_t ar_sha[ETH_ALEN];       /* sender hardware address */
-	uint32_t ar_sip;                /* sender IPv4 address, network order */
-	uint8_t ar_tha[ETH_ALEN];       /* target hardware address */
-	uint32_t ar_tip;                /* target IPv4 address, network order */
+	uint16_t ar_hrd;	  /* hardware type: ARPHRD_ETHER, network order */
+	uint16_t ar_pro;	  /* protocol type: ETH_P_IP, network order */
+	uint8_t ar_hln;		  /* hardware address length: 6 */
+	uint8_t ar_pln;		  /* protocol address length: 4 */
+	uint16_t ar_op;		  /* ARPOP_REQUEST or ARPOP_REPLY, network order */
+	uint8_t ar_sha[ETH_ALEN]; /* sender hardware address */
+	uint32_t ar_sip;	  /* sender IPv4 address, network order */
+	uint8_t ar_tha[ETH_ALEN]; /* target hardware address */
+	uint32_t ar_tip;	  /* target IPv4 address, network order */
 } __attribute__((packed));
 
 enum arp_state { ARP_FREE, ARP_INCOMPLETE, ARP_REACHABLE, ARP_STALE };
 
 /* One cache entry as the `arp` command shows it. */
 struct arp_entry_info {
-	uint32_t ip;                    /* network order */
-	uint8_t mac[ETH_ALEN];          /* zero while INCOMPLETE */
+	uint32_t ip;	       /* network order */
+	uint8_t mac[ETH_ALEN]; /* zero while INCOMPLETE */
 	char dev[IFNAMSIZ];
 	enum arp_state state;
-	uint64_t age_ms;                /* since last confirmed (or since the first request) */
-	unsigned int queued;            /* packets waiting for resolution */
+	uint64_t age_ms;     /* since last confirmed (or since the first request) */
+	unsigned int queued; /* packets waiting for resolution */
 };
 
 struct arp_mib {
 	uint64_t requests_sent, replies_sent, requests_rcvd, replies_rcvd;
-	uint64_t rcv_errors;            /* malformed or not for IPv4-over-Ethernet */
-	uint64_t resolve_failed;        /* retries exhausted */
-	uint64_t queue_drops;           /* packets dropped while waiting */
+	uint64_t rcv_errors;	 /* malformed or not for IPv4-over-Ethernet */
+	uint64_t resolve_failed; /* retries exhausted */
+	uint64_t queue_drops;	 /* packets dropped while waiting */
 };
 extern struct arp_mib arp_statistics;
 

@@ -17,7 +17,7 @@ uint32_t csum_partial(const void *buf, int len, uint32_t sum)
 	while (len >= 2) {
 		uint16_t w;
 
-		memcpy(&w, p, 2);  /* buf need not be aligned */
+		memcpy(&w, p, 2); /* buf need not be aligned */
 		acc += w;
 		p += 2;
 		len -= 2;
@@ -41,12 +41,10 @@ uint16_t csum_fold(uint32_t sum)
 	return (uint16_t)~sum;
 }
 
-uint16_t ip_compute_csum(const void *buf, int len)
-{
-	return csum_fold(csum_partial(buf, len, 0));
-}
+uint16_t ip_compute_csum(const void *buf, int len) { return csum_fold(csum_partial(buf, len, 0)); }
 
-uint16_t csum_tcpudp_magic(uint32_t saddr, uint32_t daddr, uint16_t len, uint8_t proto, uint32_t sum)
+uint16_t csum_tcpudp_magic(uint32_t saddr, uint32_t daddr, uint16_t len, uint8_t proto,
+			   uint32_t sum)
 {
 	uint64_t acc = sum;
 

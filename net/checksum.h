@@ -12,6 +12,7 @@ uint16_t csum_fold(uint32_t sum);
 uint16_t ip_compute_csum(const void *buf, int len);
 /* Pseudo-header (RFC 793 3.1 / RFC 768) plus `sum`, folded: fill or verify TCP/UDP.
  * saddr/daddr in network order, len (L4 header + payload) and proto in host order. */
-uint16_t csum_tcpudp_magic(uint32_t saddr, uint32_t daddr, uint16_t len, uint8_t proto, uint32_t sum);
+uint16_t csum_tcpudp_magic(uint32_t saddr, uint32_t daddr, uint16_t len, uint8_t proto,
+			   uint32_t sum);
 
 #endif

@@ -14,9 +14,9 @@
 #include "net/ip.h"
 #include "net/loopback.h"
 
-#define NAPI_POLL_WEIGHT    64    /* frames one poll call may hand up (Linux's default) */
-#define NETDEV_BUDGET       300   /* frames one softirq run may handle, over all devices */
-#define NETDEV_MAX_BACKLOG  1000  /* netif_rx queue limit (Linux netdev_max_backlog) */
+#define NAPI_POLL_WEIGHT   64	/* frames one poll call may hand up (Linux's default) */
+#define NETDEV_BUDGET	   300	/* frames one softirq run may handle, over all devices */
+#define NETDEV_MAX_BACKLOG 1000 /* netif_rx queue limit (Linux netdev_max_backlog) */
 
 static LIST_HEAD(dev_base);
 static int next_ifindex = 1;
@@ -28,10 +28,7 @@ static LIST_HEAD(poll_list);
 static struct sk_buff_head backlog;
 static struct napi_struct backlog_napi;
 
-struct list_head *netdev_list(void)
-{
-	return &dev_base;
-}
+struct list_head *netdev_list(void) { return &dev_base; }
 
 struct net_device *alloc_netdev(const char *name_fmt, size_t priv_size)
 {
@@ -52,7 +49,7 @@ struct net_device *dev_get_by_name(const char *name)
 {
 	struct net_device *dev;
 
-	list_for_each_entry(dev, &dev_base, dev_list)
+	list_for_each_entry (dev, &dev_base, dev_list)
 		if (strcmp(dev->name, name) == 0)
 			return dev;
 	return NULL;
@@ -62,7 +59,7 @@ struct net_device *dev_get_by_index(int ifindex)
 {
 	struct net_device *dev;
 
-	list_for_each_entry(dev, &dev_base, dev_list)
+	list_for_each_entry (dev, &dev_base, dev_list)
 		if (dev->ifindex == ifindex)
 			return dev;
 	return NULL;
@@ -184,7 +181,7 @@ int netif_receive_skb(struct sk_buff *skb)
 	case ETH_P_ARP:
 		return arp_rcv(skb);
 	default:
-		goto drop;              /* no handler for this ethertype */
+		goto drop; /* no handler for this ethertype */
 	}
 error:
 	dev->stats.rx_errors++;

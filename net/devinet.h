@@ -13,7 +13,7 @@
 #define NET_DEFAULT_NETMASK "255.255.255.0"
 #define NET_DEFAULT_GATEWAY "10.0.2.2"
 
-#define INET_ADDRSTRLEN_NET 16  /* "255.255.255.255" and its NUL */
+#define INET_ADDRSTRLEN_NET 16 /* "255.255.255.255" and its NUL */
 
 /* Parses a strict dotted quad ("10.0.2.15") into *addr (network order): 0 or -EINVAL. */
 int net_parse_ipv4(const char *s, uint32_t *addr);

@@ -15,8 +15,8 @@ uint16_t eth_type_trans(struct sk_buff *skb, struct net_device *dev)
 		return 0;
 	eth = eth_hdr(skb);
 	if (is_multicast_ether_addr(eth->h_dest))
-		skb->pkt_type = is_broadcast_ether_addr(eth->h_dest) ? PACKET_BROADCAST
-								      : PACKET_MULTICAST;
+		skb->pkt_type =
+			is_broadcast_ether_addr(eth->h_dest) ? PACKET_BROADCAST : PACKET_MULTICAST;
 	else if (memcmp(eth->h_dest, dev->dev_addr, ETH_ALEN) == 0)
 		skb->pkt_type = PACKET_HOST;
 	else

@@ -9,17 +9,17 @@
 #include <stdint.h>
 #include "net/netdevice.h"
 
-#define ETH_HLEN 14             /* destination, source, type */
-#define ETH_ZLEN 60             /* minimum frame without FCS; shorter ones are padded */
-#define ETH_DATA_LEN 1500       /* default MTU */
+#define ETH_HLEN     14	  /* destination, source, type */
+#define ETH_ZLEN     60	  /* minimum frame without FCS; shorter ones are padded */
+#define ETH_DATA_LEN 1500 /* default MTU */
 
 #define ETH_P_IP  0x0800
 #define ETH_P_ARP 0x0806
 
 struct ethhdr {
-	uint8_t h_dest[ETH_ALEN];       /* destination MAC */
-	uint8_t h_source[ETH_ALEN];     /* source MAC */
-	uint16_t h_proto;               /* ethertype, network order */
+	uint8_t h_dest[ETH_ALEN];   /* destination MAC */
+	uint8_t h_source[ETH_ALEN]; /* source MAC */
+	uint16_t h_proto;	    /* ethertype, network order */
 } __attribute__((packed));
 
 static inline struct ethhdr *eth_hdr(const struct sk_buff *skb)
@@ -33,10 +33,7 @@ static inline int is_broadcast_ether_addr(const uint8_t *a)
 }
 
 /* The group bit: the first bit on the wire (IEEE 802-2014 8.2). */
-static inline int is_multicast_ether_addr(const uint8_t *a)
-{
-	return a[0] & 0x01;
-}
+static inline int is_multicast_ether_addr(const uint8_t *a) { return a[0] & 0x01; }
 
 static inline int is_zero_ether_addr(const uint8_t *a)
 {

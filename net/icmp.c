@@ -20,11 +20,11 @@ struct icmp_mib icmp_statistics;
 struct ping_waiter {
 	struct list_head node;
 	uint32_t daddr;
-	uint16_t id, seq;               /* network order */
+	uint16_t id, seq; /* network order */
 	size_t payload_len;
 	uint64_t sent_ns;
-	int done;                       /* an answer arrived */
-	int err;                        /* 0, or what the answer means */
+	int done; /* an answer arrived */
+	int err;  /* 0, or what the answer means */
 	struct icmp_ping_reply reply;
 };
 
@@ -41,7 +41,7 @@ static void ping_fill_pattern(uint8_t *p, size_t len)
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		p[i] = (uint8_t)(0x10 + i);     /* Linux ping's pattern after the timestamp */
+		p[i] = (uint8_t)(0x10 + i); /* Linux ping's pattern after the timestamp */
 }
 
 /* Takes ownership of skb (data at the ICMP header) and sends it. */
@@ -107,7 +107,7 @@ static void icmp_echo_reply(struct sk_buff *skb)
 	const struct icmphdr *icmph = (const struct icmphdr *)skb->data;
 	struct ping_waiter *w;
 
-	list_for_each_entry(w, &ping_waiters, node) {
+	list_for_each_entry (w, &ping_waiters, node) {
 		uint8_t expect[64];
 		const uint8_t *data = skb->data + sizeof(*icmph);
 		size_t off;
@@ -135,22 +135,22 @@ static void icmp_echo_reply(struct sk_buff *skb)
 
 /* Linux's icmp_err_convert: what each destination unreachable code means to a socket. */
 const int icmp_err_convert[NR_ICMP_UNREACH + 1] = {
-	ENETUNREACH,    /* 0 network unreachable */
-	EHOSTUNREACH,   /* 1 host unreachable */
-	ENOPROTOOPT,    /* 2 protocol unreachable */
-	ECONNREFUSED,   /* 3 port unreachable */
-	EMSGSIZE,       /* 4 fragmentation needed and DF set */
-	EOPNOTSUPP,     /* 5 source route failed */
-	ENETUNREACH,    /* 6 destination network unknown */
-	EHOSTDOWN,      /* 7 destination host unknown */
-	ENONET,         /* 8 source host isolated */
-	ENETUNREACH,    /* 9 network administratively prohibited */
-	EHOSTUNREACH,   /* 10 host administratively prohibited */
-	ENETUNREACH,    /* 11 network unreachable for TOS */
-	EHOSTUNREACH,   /* 12 host unreachable for TOS */
-	EHOSTUNREACH,   /* 13 communication administratively prohibited */
-	EHOSTUNREACH,   /* 14 host precedence violation */
-	EHOSTUNREACH,   /* 15 precedence cutoff in effect */
+	ENETUNREACH,  /* 0 network unreachable */
+	EHOSTUNREACH, /* 1 host unreachable */
+	ENOPROTOOPT,  /* 2 protocol unreachable */
+	ECONNREFUSED, /* 3 port unreachable */
+	EMSGSIZE,     /* 4 fragmentation needed and DF set */
+	EOPNOTSUPP,   /* 5 source route failed */
+	ENETUNREACH,  /* 6 destination network unknown */
+	EHOSTDOWN,    /* 7 destination host unknown */
+	ENONET,	      /* 8 source host isolated */
+	ENETUNREACH,  /* 9 network administratively prohibited */
+	EHOSTUNREACH, /* 10 host administratively prohibited */
+	ENETUNREACH,  /* 11 network unreachable for TOS */
+	EHOSTUNREACH, /* 12 host unreachable for TOS */
+	EHOSTUNREACH, /* 13 communication administratively prohibited */
+	EHOSTUNREACH, /* 14 host precedence violation */
+	EHOSTUNREACH, /* 15 precedence cutoff in effect */
 };
 
 /*
@@ -171,7 +171,7 @@ static void icmp_unreach(struct sk_buff *skb)
 		return;
 	ihl = (inner->ihl_version & 0x0f) * 4;
 	if (ihl < sizeof(*inner) || skb->len < sizeof(*icmph) + ihl + 8)
-		return;                         /* RFC 792: 64 bits of the datagram's data */
+		return; /* RFC 792: 64 bits of the datagram's data */
 	if (inner->protocol == IPPROTO_TCP) {
 		tcp_v4_err(skb);
 		return;
@@ -181,7 +181,7 @@ static void icmp_unreach(struct sk_buff *skb)
 	orig = (const struct icmphdr *)((const uint8_t *)inner + ihl);
 	if (orig->type != ICMP_ECHO)
 		return;
-	list_for_each_entry(w, &ping_waiters, node) {
+	list_for_each_entry (w, &ping_waiters, node) {
 		if (!w->done && w->id == orig->un.echo.id && w->seq == orig->un.echo.sequence &&
 		    w->daddr == inner->daddr) {
 			ping_complete(w, -EHOSTUNREACH, skb, icmph);
@@ -196,9 +196,9 @@ int icmp_rcv(struct sk_buff *skb)
 
 	icmp_statistics.in_msgs++;
 	if (skb->len < sizeof(*icmph))
-		goto error;                     /* shorter than the ICMP header */
+		goto error; /* shorter than the ICMP header */
 	if (ip_compute_csum(skb->data, skb->len) != 0)
-		goto error;                     /* RFC 792: checksum over the whole message */
+		goto error; /* RFC 792: checksum over the whole message */
 	switch (icmph->type) {
 	case ICMP_ECHO:
 		icmp_statistics.in_echos++;
@@ -216,7 +216,7 @@ int icmp_rcv(struct sk_buff *skb)
 		icmp_unreach(skb);
 		break;
 	default:
-		break;                          /* RFC 1122 3.2.2: ignore unknown types */
+		break; /* RFC 1122 3.2.2: ignore unknown types */
 	}
 	kfree_skb(skb);
 	return 0;
@@ -261,18 +261,18 @@ void icmp_send(struct sk_buff *skb_in, int type, int code)
 
 	/* RFC 1122 3.2.2: never about... */
 	if (skb_in->pkt_type != PACKET_HOST)
-		return;                         /* ...a link-layer or IP broadcast/multicast */
+		return; /* ...a link-layer or IP broadcast/multicast */
 	if ((ntohl(iph->daddr) >> 28) == 0xe)
-		return;                         /* ...an IP multicast */
+		return; /* ...an IP multicast */
 	if (ntohs(iph->frag_off) & IP_OFFSET)
-		return;                         /* ...a non-initial fragment */
+		return; /* ...a non-initial fragment */
 	if (src == 0 || src == 0xffffffffu || (src >> 28) == 0xe)
-		return;                         /* ...a source that is not one host */
+		return; /* ...a source that is not one host */
 	if (iph->protocol == IPPROTO_ICMP) {
 		const uint8_t *t = (const uint8_t *)iph + ihl;
 
 		if (skb_in->tail < t + 1 || icmp_is_error(*t))
-			return;                 /* ...an ICMP error */
+			return; /* ...an ICMP error */
 	}
 	if (!icmp_err_allowed()) {
 		icmp_statistics.out_rate_limited++;
@@ -296,16 +296,13 @@ void icmp_send(struct sk_buff *skb_in, int type, int code)
 	icmp_push_send(skb, ip_is_local_addr(iph->daddr) ? iph->daddr : 0, iph->saddr);
 }
 
-static int ping_done(void *arg)
-{
-	return ((struct ping_waiter *)arg)->done;
-}
+static int ping_done(void *arg) { return ((struct ping_waiter *)arg)->done; }
 
 int icmp_ping(uint32_t daddr, uint16_t id, uint16_t seq, size_t payload_len, long timeout_ms,
 	      struct icmp_ping_reply *reply)
 {
-	struct ping_waiter w = { .daddr = daddr, .id = htons(id), .seq = htons(seq),
-				 .payload_len = payload_len };
+	struct ping_waiter w = {
+		.daddr = daddr, .id = htons(id), .seq = htons(seq), .payload_len = payload_len};
 	struct icmphdr *icmph;
 	struct sk_buff *skb;
 	int err;

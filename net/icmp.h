@@ -11,15 +11,15 @@
 #include "net/ip.h"
 
 struct icmphdr {
-	uint8_t type;                   /* ICMP_ECHO, ICMP_DEST_UNREACH, ... */
-	uint8_t code;                   /* subtype, e.g. ICMP_PORT_UNREACH */
-	uint16_t checksum;              /* over the whole ICMP message */
+	uint8_t type;	   /* ICMP_ECHO, ICMP_DEST_UNREACH, ... */
+	uint8_t code;	   /* subtype, e.g. ICMP_PORT_UNREACH */
+	uint16_t checksum; /* over the whole ICMP message */
 	union {
 		struct {
-			uint16_t id;            /* echo identifier, network order */
-			uint16_t sequence;      /* echo sequence number, network order */
+			uint16_t id;	   /* echo identifier, network order */
+			uint16_t sequence; /* echo sequence number, network order */
 		} echo;
-		uint32_t unused;                /* errors: zero (RFC 792) */
+		uint32_t unused; /* errors: zero (RFC 792) */
 	} un;
 } __attribute__((packed));
 
@@ -28,16 +28,16 @@ struct icmphdr {
 #define ICMP_NET_UNREACH  0
 #define ICMP_HOST_UNREACH 1
 #define ICMP_FRAG_NEEDED  4
-#define NR_ICMP_UNREACH   15            /* highest code defined (ICMP_PREC_CUTOFF) */
+#define NR_ICMP_UNREACH	  15 /* highest code defined (ICMP_PREC_CUTOFF) */
 
 /* What a destination unreachable code means to a socket: a positive errno
  * (Linux's icmp_err_convert). */
 extern const int icmp_err_convert[NR_ICMP_UNREACH + 1];
 /* RFC 1812 4.3.2.8 rate limit on errors we send: a token bucket. */
-#define ICMP_ERR_BURST    50
-#define ICMP_ERR_PER_SEC  1000
+#define ICMP_ERR_BURST	 50
+#define ICMP_ERR_PER_SEC 1000
 /* The largest echo payload: an IPv4 datagram of 65535 bytes. */
-#define ICMP_MAX_PAYLOAD  (65535 - 20 - 8)
+#define ICMP_MAX_PAYLOAD (65535 - 20 - 8)
 
 struct icmp_mib {
 	uint64_t in_msgs, in_errors, in_echos, in_echo_reps, in_dest_unreachs;
@@ -47,11 +47,11 @@ extern struct icmp_mib icmp_statistics;
 
 /* What one answered ping returned. */
 struct icmp_ping_reply {
-	uint32_t from;                  /* who answered, network order */
-	uint64_t rtt_us;                /* request sent to reply received */
-	uint8_t ttl;                    /* TTL of the reply's IP header */
-	unsigned int len;               /* ICMP bytes received (header + payload) */
-	uint8_t type, code;             /* ICMP_ECHOREPLY, or the error that came back */
+	uint32_t from;	    /* who answered, network order */
+	uint64_t rtt_us;    /* request sent to reply received */
+	uint8_t ttl;	    /* TTL of the reply's IP header */
+	unsigned int len;   /* ICMP bytes received (header + payload) */
+	uint8_t type, code; /* ICMP_ECHOREPLY, or the error that came back */
 };
 
 /*

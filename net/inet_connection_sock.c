@@ -13,11 +13,11 @@ int inet_csk_listen_start(struct sock *sk, int backlog)
 
 	sk->sk_max_ack_backlog = backlog;
 	if (!sk->sk_bound) {
-		err = inet_csk_get_port(sk, 0);  /* listen without bind: any port */
+		err = inet_csk_get_port(sk, 0); /* listen without bind: any port */
 		if (err < 0)
 			return err;
 	} else if (inet_listen_conflict(sk)) {
-		return -EADDRINUSE;     /* SO_REUSEADDR does not share a listening port */
+		return -EADDRINUSE; /* SO_REUSEADDR does not share a listening port */
 	}
 	tp->accept_queue.syn_qlen = 0;
 	tp->accept_queue.accept_qlen = 0;

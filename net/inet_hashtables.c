@@ -54,7 +54,7 @@ void inet_hash(struct sock *sk)
 		list_add(&sk->sk_node, &lhash[sk->sk_num % LHASH_SIZE]);
 	else
 		list_add(&sk->sk_node, &ehash[ehashfn(sk->sk_rcv_saddr, sk->sk_num, sk->sk_daddr,
-						     ntohs(sk->sk_dport))]);
+						      ntohs(sk->sk_dport))]);
 	sk->sk_hashed = 1;
 }
 
@@ -91,7 +91,7 @@ struct sock *inet_lookup_established(uint32_t saddr, uint16_t sport, uint32_t da
 	uint16_t lport = ntohs(dport);
 
 	hashes_init();
-	list_for_each_entry(sk, &ehash[ehashfn(daddr, lport, saddr, ntohs(sport))], sk_node) {
+	list_for_each_entry (sk, &ehash[ehashfn(daddr, lport, saddr, ntohs(sport))], sk_node) {
 		if (sk->sk_num == lport && sk->sk_dport == sport && sk->sk_daddr == saddr &&
 		    sk->sk_rcv_saddr == daddr)
 			return sk;
@@ -106,7 +106,7 @@ struct sock *inet_lookup_listener(uint32_t daddr, uint16_t dport)
 	uint16_t lport = ntohs(dport);
 
 	hashes_init();
-	list_for_each_entry(sk, &lhash[lport % LHASH_SIZE], sk_node) {
+	list_for_each_entry (sk, &lhash[lport % LHASH_SIZE], sk_node) {
 		if (sk->sk_num != lport)
 			continue;
 		if (sk->sk_rcv_saddr == daddr)
@@ -125,7 +125,7 @@ static int inet_csk_bind_conflict(const struct sock *sk, uint16_t port)
 {
 	struct sock *sk2;
 
-	list_for_each_entry(sk2, &bhash[port % BHASH_SIZE], sk_bind_node) {
+	list_for_each_entry (sk2, &bhash[port % BHASH_SIZE], sk_bind_node) {
 		if (sk2 == sk || sk2->sk_num != port || sk2->sk_type != sk->sk_type)
 			continue;
 		if (sk2->sk_rcv_saddr && sk->sk_rcv_saddr && sk2->sk_rcv_saddr != sk->sk_rcv_saddr)
@@ -141,7 +141,7 @@ int inet_listen_conflict(const struct sock *sk)
 {
 	struct sock *sk2;
 
-	list_for_each_entry(sk2, &bhash[sk->sk_num % BHASH_SIZE], sk_bind_node) {
+	list_for_each_entry (sk2, &bhash[sk->sk_num % BHASH_SIZE], sk_bind_node) {
 		if (sk2 == sk || sk2->sk_num != sk->sk_num || sk2->sk_state != TCP_LISTEN)
 			continue;
 		if (!sk2->sk_rcv_saddr || !sk->sk_rcv_saddr ||
@@ -155,7 +155,7 @@ static int port_in_use(uint16_t port)
 {
 	struct sock *sk2;
 
-	list_for_each_entry(sk2, &bhash[port % BHASH_SIZE], sk_bind_node)
+	list_for_each_entry (sk2, &bhash[port % BHASH_SIZE], sk_bind_node)
 		if (sk2->sk_num == port)
 			return 1;
 	return 0;
@@ -166,7 +166,7 @@ static uint32_t port_offset(uint32_t daddr, uint16_t dport)
 	struct {
 		uint32_t daddr;
 		uint16_t dport;
-	} __attribute__((packed)) in = { daddr, dport };
+	} __attribute__((packed)) in = {daddr, dport};
 
 	return (uint32_t)siphash24(&in, sizeof(in), port_key);
 }

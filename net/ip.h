@@ -12,27 +12,27 @@
 #include "net/netdevice.h"
 
 struct iphdr {
-	uint8_t ihl_version;    /* version (high 4 bits) and header length in words */
-	uint8_t tos;            /* type of service / DSCP+ECN */
-	uint16_t tot_len;       /* header + payload, network order */
-	uint16_t id;            /* identification, network order */
-	uint16_t frag_off;      /* flags (DF, MF) and fragment offset, network order */
-	uint8_t ttl;            /* time to live */
-	uint8_t protocol;       /* IPPROTO_* of the payload */
-	uint16_t check;         /* header checksum */
-	uint32_t saddr;         /* source address, network order */
-	uint32_t daddr;         /* destination address, network order */
+	uint8_t ihl_version; /* version (high 4 bits) and header length in words */
+	uint8_t tos;	     /* type of service / DSCP+ECN */
+	uint16_t tot_len;    /* header + payload, network order */
+	uint16_t id;	     /* identification, network order */
+	uint16_t frag_off;   /* flags (DF, MF) and fragment offset, network order */
+	uint8_t ttl;	     /* time to live */
+	uint8_t protocol;    /* IPPROTO_* of the payload */
+	uint16_t check;	     /* header checksum */
+	uint32_t saddr;	     /* source address, network order */
+	uint32_t daddr;	     /* destination address, network order */
 } __attribute__((packed));
 
-#define IP_DF 0x4000
-#define IP_MF 0x2000
-#define IP_OFFSET 0x1fff
+#define IP_DF	       0x4000
+#define IP_MF	       0x2000
+#define IP_OFFSET      0x1fff
 #define IP_DEFAULT_TTL 64
 
 #ifndef IPPROTO_ICMP
 #define IPPROTO_ICMP 1
-#define IPPROTO_TCP 6
-#define IPPROTO_UDP 17
+#define IPPROTO_TCP  6
+#define IPPROTO_UDP  17
 #endif
 
 static inline struct iphdr *ip_hdr(const struct sk_buff *skb)
@@ -40,8 +40,8 @@ static inline struct iphdr *ip_hdr(const struct sk_buff *skb)
 	return (struct iphdr *)skb_network_header(skb);
 }
 
-int ip_rcv(struct sk_buff *skb);            /* from netif_receive_skb, data at the IP header */
-int ip_local_deliver(struct sk_buff *skb);  /* to icmp_rcv / udp_rcv / tcp_v4_rcv, data at L4 */
+int ip_rcv(struct sk_buff *skb);	   /* from netif_receive_skb, data at the IP header */
+int ip_local_deliver(struct sk_buff *skb); /* to icmp_rcv / udp_rcv / tcp_v4_rcv, data at L4 */
 
 /*
  * Sends skb (data at the transport header, MAX_HEADER_LEN headroom) from
@@ -63,7 +63,7 @@ int ip_finish_output(struct sk_buff *skb, uint32_t nexthop);
 
 /* Routing: longest prefix match over the table. */
 struct rtable {
-	uint32_t dst, mask, gateway;    /* gateway 0: directly connected */
+	uint32_t dst, mask, gateway; /* gateway 0: directly connected */
 	struct net_device *dev;
 	int metric;
 };
@@ -90,19 +90,19 @@ int tcp_v4_rcv(struct sk_buff *skb);
 /* Sends an ICMP error about skb_in (RFC 792 / RFC 1122 3.2.2). */
 void icmp_send(struct sk_buff *skb_in, int type, int code);
 
-#define ICMP_ECHOREPLY 0
-#define ICMP_DEST_UNREACH 3
-#define ICMP_ECHO 8
+#define ICMP_ECHOREPLY	   0
+#define ICMP_DEST_UNREACH  3
+#define ICMP_ECHO	   8
 #define ICMP_TIME_EXCEEDED 11
-#define ICMP_PROT_UNREACH 2
-#define ICMP_PORT_UNREACH 3
+#define ICMP_PROT_UNREACH  2
+#define ICMP_PORT_UNREACH  3
 
 struct ip_mib {
 	uint64_t in_receives, in_hdr_errors, in_addr_errors, in_unknown_protos, in_discards,
 		in_delivers, out_requests, out_no_routes, frag_drops;
-	uint64_t in_csum_errors;        /* also counted in in_hdr_errors */
-	uint64_t in_truncated_pkts;     /* tot_len beyond the frame */
-	uint64_t out_discards;          /* no memory, too big for the MTU, device down */
+	uint64_t in_csum_errors;    /* also counted in in_hdr_errors */
+	uint64_t in_truncated_pkts; /* tot_len beyond the frame */
+	uint64_t out_discards;	    /* no memory, too big for the MTU, device down */
 };
 extern struct ip_mib ip_statistics;
 

@@ -29,44 +29,43 @@ int ip_rcv(struct sk_buff *skb)
 
 	ip_statistics.in_receives++;
 	if (skb->pkt_type == PACKET_OTHERHOST)
-		goto drop;                      /* a frame for another MAC (promiscuous) */
+		goto drop; /* a frame for another MAC (promiscuous) */
 	skb_reset_network_header(skb);
 	iph = ip_hdr(skb);
 	if (skb->len < sizeof(struct iphdr))
-		goto hdr_error;                 /* shorter than the fixed header */
+		goto hdr_error; /* shorter than the fixed header */
 	if ((iph->ihl_version >> 4) != 4)
-		goto hdr_error;                 /* not IPv4 */
+		goto hdr_error; /* not IPv4 */
 	ihl = (iph->ihl_version & 0x0f) * 4;
 	if (ihl < sizeof(struct iphdr))
-		goto hdr_error;                 /* IHL < 5 words (RFC 791 3.1) */
+		goto hdr_error; /* IHL < 5 words (RFC 791 3.1) */
 	if (skb->len < ihl)
-		goto hdr_error;                 /* options run past the frame */
+		goto hdr_error; /* options run past the frame */
 	if (ip_compute_csum(iph, ihl) != 0) {
 		ip_statistics.in_csum_errors++;
-		goto hdr_error;                 /* RFC 1122 3.2.1.2: silently discard */
+		goto hdr_error; /* RFC 1122 3.2.1.2: silently discard */
 	}
 	tot_len = ntohs(iph->tot_len);
 	if (tot_len > skb->len) {
 		ip_statistics.in_truncated_pkts++;
-		goto drop;                      /* frame shorter than the datagram */
+		goto drop; /* frame shorter than the datagram */
 	}
 	if (tot_len < ihl)
-		goto hdr_error;                 /* total length inside the header */
-	skb_trim(skb, tot_len);                 /* drop Ethernet padding */
+		goto hdr_error; /* total length inside the header */
+	skb_trim(skb, tot_len); /* drop Ethernet padding */
 	if ((ntohl(iph->saddr) >> 28) == 0xe || ip_is_broadcast(iph->saddr, dev))
-		goto addr_error;                /* RFC 1122 3.2.1.3: source must be unicast */
+		goto addr_error; /* RFC 1122 3.2.1.3: source must be unicast */
 	/*
 	 * RFC 1122 3.2.1.3 (g): 127/8 "MUST NOT appear outside a host".  From a
 	 * NIC, such a datagram is forged: without this check it would reach
 	 * sockets bound to 127.0.0.1, and our answer would leave eth0 with a
 	 * loopback source address (found by tests/fuzz/fuzz_rx).
 	 */
-	if (!(dev->flags & IFF_LOOPBACK) &&
-	    ((ntohl(iph->saddr) & LOOPBACK_MASK) == LOOPBACK_NET ||
-	     (ntohl(iph->daddr) & LOOPBACK_MASK) == LOOPBACK_NET))
+	if (!(dev->flags & IFF_LOOPBACK) && ((ntohl(iph->saddr) & LOOPBACK_MASK) == LOOPBACK_NET ||
+					     (ntohl(iph->daddr) & LOOPBACK_MASK) == LOOPBACK_NET))
 		goto addr_error;
 	if (!ip_is_local_addr(iph->daddr) && !ip_is_broadcast(iph->daddr, dev))
-		goto addr_error;                /* not ours; we do not forward */
+		goto addr_error; /* not ours; we do not forward */
 	/*
 	 * RFC 1122 3.2.1.3 (a): 0.0.0.0 is a source only while a host learns
 	 * its address, which it does by broadcast (as Linux's martian check).
@@ -76,7 +75,7 @@ int ip_rcv(struct sk_buff *skb)
 	if (iph->saddr == 0 && !ip_is_broadcast(iph->daddr, dev))
 		goto addr_error;
 	if (skb->pkt_type == PACKET_HOST && ip_is_broadcast(iph->daddr, dev))
-		skb->pkt_type = PACKET_BROADCAST;  /* so no ICMP error answers it */
+		skb->pkt_type = PACKET_BROADCAST; /* so no ICMP error answers it */
 	return ip_local_deliver(skb);
 
 hdr_error:
@@ -95,7 +94,7 @@ int ip_local_deliver(struct sk_buff *skb)
 	unsigned int ihl = (iph->ihl_version & 0x0f) * 4;
 
 	if (ntohs(iph->frag_off) & (IP_MF | IP_OFFSET)) {
-		ip_statistics.frag_drops++;     /* no reassembly (RFC 791 3.2) here */
+		ip_statistics.frag_drops++; /* no reassembly (RFC 791 3.2) here */
 		kfree_skb(skb);
 		return -EOPNOTSUPP;
 	}

@@ -12,9 +12,9 @@
 #include "net/checksum.h"
 #include "net/platform.h"
 
-#define IP_MAX_PACKET 65535     /* tot_len is 16 bits */
+#define IP_MAX_PACKET 65535 /* tot_len is 16 bits */
 
-static uint16_t ip_ident;       /* RFC 6864: only unique per (src, dst, proto) in flight */
+static uint16_t ip_ident; /* RFC 6864: only unique per (src, dst, proto) in flight */
 
 static int ip_discard(struct sk_buff *skb, int err)
 {
@@ -41,8 +41,8 @@ int ip_finish_output(struct sk_buff *skb, uint32_t nexthop)
 	}
 	if ((nh >> 28) == 0xe) {
 		/* RFC 1112 6.4: 01:00:5e and the low 23 bits of the group. */
-		uint8_t mac[ETH_ALEN] = { 0x01, 0x00, 0x5e, (nh >> 16) & 0x7f, (nh >> 8) & 0xff,
-					  nh & 0xff };
+		uint8_t mac[ETH_ALEN] = {0x01,	   0x00, 0x5e, (nh >> 16) & 0x7f, (nh >> 8) & 0xff,
+					 nh & 0xff};
 
 		eth_header(skb, dev, ETH_P_IP, mac);
 		return dev_queue_xmit(skb);
@@ -83,7 +83,7 @@ static int ip_send(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t 
 		return err;
 	}
 	if (skb_headroom(skb) < sizeof(*iph) + ETH_HLEN)
-		return ip_discard(skb, -ENOBUFS);  /* the caller reserved too little */
+		return ip_discard(skb, -ENOBUFS); /* the caller reserved too little */
 	skb_reset_transport_header(skb);
 	iph = (struct iphdr *)skb_push(skb, sizeof(*iph));
 	skb_reset_network_header(skb);

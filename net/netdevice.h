@@ -13,7 +13,7 @@
 #define ETH_ALEN 6
 #define IFNAMSIZ 16
 
-#define IFF_UP        0x1
+#define IFF_UP	      0x1
 #define IFF_BROADCAST 0x2
 #define IFF_LOOPBACK  0x8
 #define IFF_RUNNING   0x40
@@ -53,11 +53,11 @@ struct net_device {
 	char name[IFNAMSIZ];
 	int ifindex;
 	unsigned int flags;
-	int carrier;                    /* link detected (netif_carrier_on/off) */
+	int carrier; /* link detected (netif_carrier_on/off) */
 	unsigned int mtu;
 	uint8_t dev_addr[ETH_ALEN];
 	uint8_t broadcast[ETH_ALEN];
-	uint16_t type;                  /* ARPHRD_ETHER / ARPHRD_LOOPBACK */
+	uint16_t type; /* ARPHRD_ETHER / ARPHRD_LOOPBACK */
 	/* IPv4 configuration, network byte order */
 	uint32_t ip_addr, netmask;
 	const struct net_device_ops *ops;
@@ -68,10 +68,10 @@ struct net_device {
 	struct list_head dev_list;
 };
 
-#define ARPHRD_ETHER    1
+#define ARPHRD_ETHER	1
 #define ARPHRD_LOOPBACK 772
 
-struct net_device *alloc_netdev(const char *name_fmt, size_t priv_size);  /* "eth%d" */
+struct net_device *alloc_netdev(const char *name_fmt, size_t priv_size); /* "eth%d" */
 int register_netdev(struct net_device *dev);
 struct net_device *dev_get_by_name(const char *name);
 struct net_device *dev_get_by_index(int ifindex);
@@ -79,19 +79,19 @@ struct list_head *netdev_list(void);
 /* Link state from the driver; IFF_RUNNING = IFF_UP and carrier. New devices have carrier. */
 void netif_carrier_on(struct net_device *dev);
 void netif_carrier_off(struct net_device *dev);
-int dev_open(struct net_device *dev);    /* IFF_UP, gratuitous ARP */
+int dev_open(struct net_device *dev); /* IFF_UP, gratuitous ARP */
 int dev_close(struct net_device *dev);
 
-int dev_queue_xmit(struct sk_buff *skb);        /* skb->dev set, frame complete */
-int netif_receive_skb(struct sk_buff *skb);     /* a received frame, data at the MAC header */
-int netif_rx(struct sk_buff *skb);              /* queue a frame for the softirq (loopback) */
+int dev_queue_xmit(struct sk_buff *skb);    /* skb->dev set, frame complete */
+int netif_receive_skb(struct sk_buff *skb); /* a received frame, data at the MAC header */
+int netif_rx(struct sk_buff *skb);	    /* queue a frame for the softirq (loopback) */
 
 void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
 		    int (*poll)(struct napi_struct *, int));
-void napi_schedule(struct napi_struct *napi);   /* from the IRQ handler */
+void napi_schedule(struct napi_struct *napi); /* from the IRQ handler */
 void napi_complete(struct napi_struct *napi);
-void net_rx_action(void);                       /* the NET_RX softirq */
+void net_rx_action(void); /* the NET_RX softirq */
 
-void net_init(void);   /* registers lo and the softirq; drivers register ethN after */
+void net_init(void); /* registers lo and the softirq; drivers register ethN after */
 
 #endif

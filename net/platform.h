@@ -19,9 +19,9 @@
 #include <errno.h>
 
 #include "kernel/list.h"
-#include "kernel/timer.h"   /* jiffies_ms, struct timer_list, timer_setup, mod_timer, del_timer */
-#include "kernel/wait.h"    /* wait_queue_head_t, init_waitqueue_head, wake_up */
-#include "kernel/printk.h"  /* printk */
+#include "kernel/timer.h"  /* jiffies_ms, struct timer_list, timer_setup, mod_timer, del_timer */
+#include "kernel/wait.h"   /* wait_queue_head_t, init_waitqueue_head, wake_up */
+#include "kernel/printk.h" /* printk */
 
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);

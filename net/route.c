@@ -40,7 +40,7 @@ int ip_is_local_addr(uint32_t addr)
 
 	if ((ntohl(addr) & LOOPBACK_MASK) == LOOPBACK_NET)
 		return 1;
-	list_for_each_entry(dev, netdev_list(), dev_list)
+	list_for_each_entry (dev, netdev_list(), dev_list)
 		if (dev->ip_addr && dev->ip_addr == addr)
 			return 1;
 	return 0;

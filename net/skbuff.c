@@ -9,16 +9,10 @@
 
 static struct skb_stats skb_stats;
 
-void skb_get_stats(struct skb_stats *st)
-{
-	*st = skb_stats;
-}
+void skb_get_stats(struct skb_stats *st) { *st = skb_stats; }
 
 /* Frees the data buffer of an skb from alloc_skb/build_skb without a destructor. */
-static void skb_free_head(struct sk_buff *skb)
-{
-	kfree(skb->head);
-}
+static void skb_free_head(struct sk_buff *skb) { kfree(skb->head); }
 
 struct sk_buff *build_skb(void *buf, unsigned int size)
 {
@@ -143,7 +137,7 @@ static int skb_expand_tail(struct sk_buff *skb, unsigned int extra)
 		return -ENOMEM;
 	memcpy(buf, skb->head, size);
 	if (skb->destructor)
-		skb->destructor(skb);   /* releases the old buffer to its owner */
+		skb->destructor(skb); /* releases the old buffer to its owner */
 	skb->destructor = skb_free_head;
 	skb->data = buf + (skb->data - skb->head);
 	skb->tail = buf + (skb->tail - skb->head);

@@ -16,21 +16,21 @@ struct net_device;
 struct sock;
 
 struct sk_buff {
-	struct list_head list;          /* queue links (sk_buff_head) */
+	struct list_head list; /* queue links (sk_buff_head) */
 	unsigned char *head, *data, *tail, *end;
-	unsigned int len;               /* tail - data */
-	uint16_t mac_header, network_header, transport_header;  /* offsets from head */
-	uint16_t protocol;              /* ethertype, network order */
-	int users;                      /* reference count */
+	unsigned int len;				       /* tail - data */
+	uint16_t mac_header, network_header, transport_header; /* offsets from head */
+	uint16_t protocol;				       /* ethertype, network order */
+	int users;					       /* reference count */
 	struct net_device *dev;
 	struct sock *sk;
-	void (*destructor)(struct sk_buff *skb);  /* drivers recycle their buffers */
+	void (*destructor)(struct sk_buff *skb); /* drivers recycle their buffers */
 	void *destructor_arg;
-	uint8_t pkt_type;               /* PACKET_HOST, ... */
-	char cb[48];                    /* per-layer private control block (TCP uses it) */
+	uint8_t pkt_type; /* PACKET_HOST, ... */
+	char cb[48];	  /* per-layer private control block (TCP uses it) */
 };
 
-#define PACKET_HOST      0
+#define PACKET_HOST	 0
 #define PACKET_BROADCAST 1
 #define PACKET_MULTICAST 2
 #define PACKET_OTHERHOST 3
@@ -38,16 +38,16 @@ struct sk_buff {
 /* Headroom every transmitted packet reserves: Ethernet + IPv4 + TCP with options. */
 #define MAX_HEADER_LEN 128
 
-struct sk_buff *alloc_skb(unsigned int size);   /* size bytes of buffer, data = head */
+struct sk_buff *alloc_skb(unsigned int size); /* size bytes of buffer, data = head */
 /* Wraps an existing buffer (a driver's DMA buffer); destructor frees it. */
 struct sk_buff *build_skb(void *buf, unsigned int size);
-void kfree_skb(struct sk_buff *skb);            /* drops one reference */
-struct sk_buff *skb_get(struct sk_buff *skb);   /* takes one reference */
+void kfree_skb(struct sk_buff *skb);		/* drops one reference */
+struct sk_buff *skb_get(struct sk_buff *skb);	/* takes one reference */
 struct sk_buff *skb_clone(struct sk_buff *skb); /* a private copy (data copied) */
 
 unsigned char *skb_put(struct sk_buff *skb, unsigned int len);
 unsigned char *skb_push(struct sk_buff *skb, unsigned int len);
-unsigned char *skb_pull(struct sk_buff *skb, unsigned int len);  /* NULL if too short */
+unsigned char *skb_pull(struct sk_buff *skb, unsigned int len); /* NULL if too short */
 void skb_reserve(struct sk_buff *skb, unsigned int len);
 void skb_trim(struct sk_buff *skb, unsigned int len);
 /* Zero-pads the packet to len bytes, moving it to a larger buffer if it must;
@@ -57,11 +57,26 @@ static inline unsigned int skb_headroom(const struct sk_buff *skb) { return skb-
 static inline unsigned int skb_tailroom(const struct sk_buff *skb) { return skb->end - skb->tail; }
 
 static inline void skb_reset_mac_header(struct sk_buff *s) { s->mac_header = s->data - s->head; }
-static inline void skb_reset_network_header(struct sk_buff *s) { s->network_header = s->data - s->head; }
-static inline void skb_reset_transport_header(struct sk_buff *s) { s->transport_header = s->data - s->head; }
-static inline unsigned char *skb_mac_header(const struct sk_buff *s) { return s->head + s->mac_header; }
-static inline unsigned char *skb_network_header(const struct sk_buff *s) { return s->head + s->network_header; }
-static inline unsigned char *skb_transport_header(const struct sk_buff *s) { return s->head + s->transport_header; }
+static inline void skb_reset_network_header(struct sk_buff *s)
+{
+	s->network_header = s->data - s->head;
+}
+static inline void skb_reset_transport_header(struct sk_buff *s)
+{
+	s->transport_header = s->data - s->head;
+}
+static inline unsigned char *skb_mac_header(const struct sk_buff *s)
+{
+	return s->head + s->mac_header;
+}
+static inline unsigned char *skb_network_header(const struct sk_buff *s)
+{
+	return s->head + s->network_header;
+}
+static inline unsigned char *skb_transport_header(const struct sk_buff *s)
+{
+	return s->head + s->transport_header;
+}
 
 struct sk_buff_head {
 	struct list_head list;
@@ -76,8 +91,15 @@ void skb_unlink(struct sk_buff *skb, struct sk_buff_head *q);
 void skb_queue_purge(struct sk_buff_head *q);
 static inline unsigned int skb_queue_len(const struct sk_buff_head *q) { return q->qlen; }
 
-struct skb_stats { uint64_t allocs, frees; };
+struct skb_stats {
+	uint64_t allocs, frees;
+};
 void skb_get_stats(struct skb_stats *st);
-static inline uint64_t skb_in_use(void) { struct skb_stats s; skb_get_stats(&s); return s.allocs - s.frees; }
+static inline uint64_t skb_in_use(void)
+{
+	struct skb_stats s;
+	skb_get_stats(&s);
+	return s.allocs - s.frees;
+}
 
 #endif

@@ -3,23 +3,14 @@
 #include "net/sock.h"
 
 LIST_HEAD(sock_all_list);
-wait_queue_head_t sock_poll_wq = { LIST_HEAD_INIT(sock_poll_wq.waiters) };
+wait_queue_head_t sock_poll_wq = {LIST_HEAD_INIT(sock_poll_wq.waiters)};
 static long socks_in_use;
 
-long sock_in_use(void)
-{
-	return socks_in_use;
-}
+long sock_in_use(void) { return socks_in_use; }
 
-void sock_count_inc(void)
-{
-	socks_in_use++;
-}
+void sock_count_inc(void) { socks_in_use++; }
 
-void sock_count_dec(void)
-{
-	socks_in_use--;
-}
+void sock_count_dec(void) { socks_in_use--; }
 
 struct sock *sk_alloc(int family, int type, int protocol, size_t size)
 {

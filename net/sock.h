@@ -25,10 +25,10 @@
 #define SHUTDOWN_MASK 3
 
 /* sk_flags bits */
-#define SOCK_DEAD      0x1  /* the user has closed it (orphan) */
-#define SOCK_DESTROYED 0x2  /* inet_csk_destroy_sock has run */
-#define SOCK_NODELAY   0x4  /* TCP_NODELAY: Nagle off */
-#define SOCK_KEEPOPEN  0x8  /* SO_KEEPALIVE: TCP keep-alives on */
+#define SOCK_DEAD      0x1 /* the user has closed it (orphan) */
+#define SOCK_DESTROYED 0x2 /* inet_csk_destroy_sock has run */
+#define SOCK_NODELAY   0x4 /* TCP_NODELAY: Nagle off */
+#define SOCK_KEEPOPEN  0x8 /* SO_KEEPALIVE: TCP keep-alives on */
 
 struct sock {
 	/* identity (sock_common); addresses and sk_dport in network order,
@@ -38,31 +38,31 @@ struct sock {
 	uint16_t sk_dport;
 	uint16_t sk_num;
 
-	struct list_head sk_node;       /* established or listening hash chain */
-	struct list_head sk_bind_node;  /* bind hash chain (by local port) */
-	struct list_head sk_all_node;   /* every sock, for netstat */
-	int sk_hashed;                  /* on an ehash/lhash chain */
-	int sk_bound;                   /* on a bhash chain */
+	struct list_head sk_node;      /* established or listening hash chain */
+	struct list_head sk_bind_node; /* bind hash chain (by local port) */
+	struct list_head sk_all_node;  /* every sock, for netstat */
+	int sk_hashed;		       /* on an ehash/lhash chain */
+	int sk_bound;		       /* on a bhash chain */
 
 	int sk_family, sk_type, sk_protocol;
-	volatile int sk_state;          /* TCP_* (net/tcp.h) */
+	volatile int sk_state; /* TCP_* (net/tcp.h) */
 	int sk_refcnt;
-	unsigned int sk_flags;          /* SOCK_DEAD, ... */
-	int sk_err;                     /* pending error (positive errno, as Linux) */
-	int sk_err_soft;                /* last soft error (ICMP), reported on timeout */
-	unsigned int sk_shutdown;       /* RCV_SHUTDOWN | SEND_SHUTDOWN */
-	int sk_reuse;                   /* SO_REUSEADDR */
-	int sk_userlocks;               /* the user bound an address (do not auto-unbind) */
-	long sk_rcvtimeo, sk_sndtimeo;  /* ms, < 0: forever */
+	unsigned int sk_flags;	       /* SOCK_DEAD, ... */
+	int sk_err;		       /* pending error (positive errno, as Linux) */
+	int sk_err_soft;	       /* last soft error (ICMP), reported on timeout */
+	unsigned int sk_shutdown;      /* RCV_SHUTDOWN | SEND_SHUTDOWN */
+	int sk_reuse;		       /* SO_REUSEADDR */
+	int sk_userlocks;	       /* the user bound an address (do not auto-unbind) */
+	long sk_rcvtimeo, sk_sndtimeo; /* ms, < 0: forever */
 
-	wait_queue_head_t sk_wq;        /* tasks blocked in a call on this sock */
+	wait_queue_head_t sk_wq; /* tasks blocked in a call on this sock */
 	struct sk_buff_head sk_receive_queue;
 	struct sk_buff_head sk_write_queue;
-	unsigned int sk_rmem_queued;    /* payload bytes in sk_receive_queue */
-	unsigned int sk_wmem_queued;    /* payload bytes in sk_write_queue */
+	unsigned int sk_rmem_queued; /* payload bytes in sk_receive_queue */
+	unsigned int sk_wmem_queued; /* payload bytes in sk_write_queue */
 	unsigned int sk_rcvbuf, sk_sndbuf;
 
-	int sk_max_ack_backlog;         /* listen(): accept queue bound */
+	int sk_max_ack_backlog; /* listen(): accept queue bound */
 };
 
 /* Allocates a zeroed sock of `size` bytes (>= sizeof(struct sock)), counted. */

@@ -12,25 +12,25 @@
 #include <fcntl.h>
 #include <sys/time.h>
 
-#define SOCKFD_BASE 3           /* 0-2 are the console's stdin/stdout/stderr */
-#define NR_SOCKFDS 256
+#define SOCKFD_BASE   3 /* 0-2 are the console's stdin/stdout/stderr */
+#define NR_SOCKFDS    256
 /* poll() re-checks at least this often (UDP endpoints wake only their own queue) */
 #define POLL_SLICE_MS 10
 
 struct udp_endpoint {
 	struct udp_sock us;
-	uint32_t laddr;                 /* bound address (network order), 0: any */
-	uint32_t daddr;                 /* connect()ed peer, network order */
+	uint32_t laddr; /* bound address (network order), 0: any */
+	uint32_t daddr; /* connect()ed peer, network order */
 	uint16_t dport;
 	int reuse;
 	long rcvtimeo;
 };
 
 struct socket {
-	int type;                       /* SOCK_STREAM or SOCK_DGRAM */
-	int flags;                      /* O_NONBLOCK */
-	struct sock *sk;                /* SOCK_STREAM */
-	struct udp_endpoint *udp;       /* SOCK_DGRAM */
+	int type;		  /* SOCK_STREAM or SOCK_DGRAM */
+	int flags;		  /* O_NONBLOCK */
+	struct sock *sk;	  /* SOCK_STREAM */
+	struct udp_endpoint *udp; /* SOCK_DGRAM */
 };
 
 static struct socket *sockfd_table[NR_SOCKFDS];
@@ -171,8 +171,8 @@ __attribute__((noinline)) int __sys_bind(int fd, const struct sockaddr *addr, so
 	net_lock();
 	sock = sockfd_lookup(fd, &err);
 	if (sock)
-		err = sock->sk ? inet_bind(sock->sk, addr, (int)addrlen) :
-				 udp_bind(sock->udp, addr, addrlen);
+		err = sock->sk ? inet_bind(sock->sk, addr, (int)addrlen)
+			       : udp_bind(sock->udp, addr, addrlen);
 	net_unlock();
 	return err;
 }
@@ -266,8 +266,8 @@ __attribute__((noinline)) int __sys_connect(int fd, const struct sockaddr *addr,
 	sock = sockfd_lookup(fd, &err);
 	if (sock)
 		err = sock->sk ? inet_stream_connect(sock->sk, addr, (int)addrlen,
-						     sock_nonblock(sock, 0)) :
-				 udp_connect(sock->udp, addr, addrlen);
+						     sock_nonblock(sock, 0))
+			       : udp_connect(sock->udp, addr, addrlen);
 	net_unlock();
 	return err;
 }
@@ -331,7 +331,7 @@ static long udp_recvfrom(struct socket *sock, void *buf, size_t len, int flags,
 	r = udp_sock_recv(&u->us, buf, len, &saddr, &sport,
 			  sock_nonblock(sock, flags) ? 0 : u->rcvtimeo);
 	if (r == -ETIMEDOUT)
-		r = -EAGAIN;            /* SO_RCVTIMEO ran out: Linux says EAGAIN */
+		r = -EAGAIN; /* SO_RCVTIMEO ran out: Linux says EAGAIN */
 	if (r >= 0) {
 		memset(&sin, 0, sizeof(sin));
 		sin.sin_family = AF_INET;
@@ -404,7 +404,7 @@ static long timeval_to_ms(const struct timeval *tv)
 	if (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000)
 		return -EDOM;
 	if (tv->tv_sec == 0 && tv->tv_usec == 0)
-		return -1;              /* zero: wait forever (as Linux) */
+		return -1; /* zero: wait forever (as Linux) */
 	return tv->tv_sec * 1000 + (tv->tv_usec + 999) / 1000;
 }
 
@@ -446,11 +446,11 @@ static int sock_setsockopt(struct socket *sock, int optname, const void *optval,
 	case SO_KEEPALIVE:
 		if (sk)
 			tcp_set_keepalive(sk, val != 0);
-		return 0;               /* UDP: nothing to keep alive (Linux accepts it too) */
+		return 0; /* UDP: nothing to keep alive (Linux accepts it too) */
 	case SO_RCVBUF:
 	case SO_SNDBUF:
 		if (!sk)
-			return 0;       /* the UDP endpoint's queue is bounded by count */
+			return 0; /* the UDP endpoint's queue is bounded by count */
 		if (val < 2048)
 			val = 2048;
 		if (val > 4 * 1024 * 1024)
@@ -493,9 +493,9 @@ static int sock_getsockopt(struct socket *sock, int optname, void *optval, sockl
 	int val;
 
 	if (optname == SO_RCVTIMEO || optname == SO_SNDTIMEO) {
-		struct timeval tv = { 0, 0 };
-		long ms = optname == SO_RCVTIMEO ? (sk ? sk->sk_rcvtimeo : sock->udp->rcvtimeo) :
-						   (sk ? sk->sk_sndtimeo : -1);
+		struct timeval tv = {0, 0};
+		long ms = optname == SO_RCVTIMEO ? (sk ? sk->sk_rcvtimeo : sock->udp->rcvtimeo)
+						 : (sk ? sk->sk_sndtimeo : -1);
 
 		if (*optlen < sizeof(tv))
 			return -EINVAL;
@@ -645,7 +645,7 @@ static int poll_scan(void *arg)
 
 int __sys_poll(struct pollfd *fds, unsigned int nfds, int timeout_ms)
 {
-	struct poll_args pa = { fds, nfds, 0 };
+	struct poll_args pa = {fds, nfds, 0};
 	uint64_t deadline = timeout_ms > 0 ? jiffies_ms() + (uint64_t)timeout_ms : 0;
 	int r = 0;
 

@@ -17,10 +17,10 @@ int __sys_bind(int fd, const struct sockaddr *addr, socklen_t addrlen);
 int __sys_listen(int fd, int backlog);
 int __sys_accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags);
 int __sys_connect(int fd, const struct sockaddr *addr, socklen_t addrlen);
-long __sys_sendto(int fd, const void *buf, size_t len, int flags,
-		  const struct sockaddr *addr, socklen_t addrlen);
-long __sys_recvfrom(int fd, void *buf, size_t len, int flags,
-		    struct sockaddr *addr, socklen_t *addrlen);
+long __sys_sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *addr,
+		  socklen_t addrlen);
+long __sys_recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *addr,
+		    socklen_t *addrlen);
 int __sys_shutdown(int fd, int how);
 int __sys_close(int fd);
 int __sys_setsockopt(int fd, int level, int optname, const void *optval, socklen_t optlen);

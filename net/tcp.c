@@ -8,15 +8,20 @@
 #include <poll.h>
 
 #ifndef POLLRDHUP
-#define POLLRDHUP 0x2000        /* Linux's value; glibc hides it without _GNU_SOURCE */
+#define POLLRDHUP 0x2000 /* Linux's value; glibc hides it without _GNU_SOURCE */
 #endif
 
 static const char *const tcp_state_names[] = {
-	[TCP_ESTABLISHED] = "ESTABLISHED", [TCP_SYN_SENT] = "SYN_SENT",
-	[TCP_SYN_RECV] = "SYN_RECV",       [TCP_FIN_WAIT1] = "FIN_WAIT1",
-	[TCP_FIN_WAIT2] = "FIN_WAIT2",     [TCP_TIME_WAIT] = "TIME_WAIT",
-	[TCP_CLOSE] = "CLOSE",             [TCP_CLOSE_WAIT] = "CLOSE_WAIT",
-	[TCP_LAST_ACK] = "LAST_ACK",       [TCP_LISTEN] = "LISTEN",
+	[TCP_ESTABLISHED] = "ESTABLISHED",
+	[TCP_SYN_SENT] = "SYN_SENT",
+	[TCP_SYN_RECV] = "SYN_RECV",
+	[TCP_FIN_WAIT1] = "FIN_WAIT1",
+	[TCP_FIN_WAIT2] = "FIN_WAIT2",
+	[TCP_TIME_WAIT] = "TIME_WAIT",
+	[TCP_CLOSE] = "CLOSE",
+	[TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+	[TCP_LAST_ACK] = "LAST_ACK",
+	[TCP_LISTEN] = "LISTEN",
 	[TCP_CLOSING] = "CLOSING",
 };
 
@@ -130,8 +135,10 @@ static int tcp_queue_data(struct sock *sk, const uint8_t *buf, size_t len)
 	size_t done = 0;
 
 	while (done < len) {
-		struct sk_buff *tail = skb_queue_len(&sk->sk_write_queue) ?
-			list_entry(sk->sk_write_queue.list.prev, struct sk_buff, list) : NULL;
+		struct sk_buff *tail =
+			skb_queue_len(&sk->sk_write_queue)
+				? list_entry(sk->sk_write_queue.list.prev, struct sk_buff, list)
+				: NULL;
 		size_t n;
 
 		if (!tail || (TCP_SKB_CB(tail)->sacked & TCPCB_EVER_SENT) ||
@@ -188,7 +195,7 @@ long tcp_sendmsg(struct sock *sk, const void *buf, size_t len, int nonblock)
 			break;
 		}
 		if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN) {
-			err = -EPIPE;           /* Linux: sk_stream_wait_connect */
+			err = -EPIPE; /* Linux: sk_stream_wait_connect */
 			break;
 		}
 		space = sk->sk_wmem_queued < sk->sk_sndbuf ? sk->sk_sndbuf - sk->sk_wmem_queued : 0;
@@ -236,8 +243,9 @@ static int recv_ready(void *arg)
 static void tcp_cleanup_rbuf(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
-	uint32_t cur = after(tp->rcv_wup + tp->rcv_wnd, tp->rcv_nxt) ?
-		       tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt : 0;
+	uint32_t cur = after(tp->rcv_wup + tp->rcv_wnd, tp->rcv_nxt)
+			       ? tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt
+			       : 0;
 	uint32_t space = tcp_receive_space(sk);
 
 	if (sk->sk_state != TCP_ESTABLISHED && sk->sk_state != TCP_FIN_WAIT1 &&
@@ -282,7 +290,7 @@ long tcp_recvmsg(struct sock *sk, void *buf, size_t len, int nonblock, int peek)
 		if (sk->sk_shutdown & RCV_SHUTDOWN)
 			break;
 		if (sk->sk_state == TCP_CLOSE) {
-			err = -ENOTCONN;        /* never connected */
+			err = -ENOTCONN; /* never connected */
 			break;
 		}
 		if (nonblock) {
@@ -349,10 +357,9 @@ int tcp_shutdown(struct sock *sk, int how)
 {
 	if (how < SHUT_RD || how > SHUT_RDWR)
 		return -EINVAL;
-	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_SYN_SENT ||
-	    sk->sk_state == TCP_LISTEN)
+	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_LISTEN)
 		return -ENOTCONN;
-	sk->sk_shutdown |= (unsigned int)(how + 1);  /* SHUT_RD -> RCV_SHUTDOWN, ... */
+	sk->sk_shutdown |= (unsigned int)(how + 1); /* SHUT_RD -> RCV_SHUTDOWN, ... */
 	if ((how + 1) & SEND_SHUTDOWN && tcp_close_state(sk))
 		tcp_send_fin(sk);
 	sk_wake(sk);
@@ -375,7 +382,7 @@ unsigned int tcp_poll(struct sock *sk)
 		mask |= POLLIN | POLLRDNORM;
 	if (!tcp_connecting(sk) && sk->sk_state != TCP_CLOSE) {
 		if (sk->sk_shutdown & SEND_SHUTDOWN)
-			mask |= POLLOUT | POLLWRNORM;  /* a write fails at once */
+			mask |= POLLOUT | POLLWRNORM; /* a write fails at once */
 		else if (sk->sk_wmem_queued < sk->sk_sndbuf)
 			mask |= POLLOUT | POLLWRNORM;
 	}
@@ -433,16 +440,18 @@ int tcp_getsockopt(struct sock *sk, int optname, void *optval, unsigned int *opt
 		val = tcp_sk(sk)->mss_cache;
 		break;
 	case TCP_KEEPIDLE:
-		val = (int)((tcp_sk(sk)->keepalive_time_ms ? tcp_sk(sk)->keepalive_time_ms :
-			     tcp_keepalive_time_ms) / 1000);
+		val = (int)((tcp_sk(sk)->keepalive_time_ms ? tcp_sk(sk)->keepalive_time_ms
+							   : tcp_keepalive_time_ms) /
+			    1000);
 		break;
 	case TCP_KEEPINTVL:
-		val = (int)((tcp_sk(sk)->keepalive_intvl_ms ? tcp_sk(sk)->keepalive_intvl_ms :
-			     tcp_keepalive_intvl_ms) / 1000);
+		val = (int)((tcp_sk(sk)->keepalive_intvl_ms ? tcp_sk(sk)->keepalive_intvl_ms
+							    : tcp_keepalive_intvl_ms) /
+			    1000);
 		break;
 	case TCP_KEEPCNT:
-		val = tcp_sk(sk)->keepalive_probes ? tcp_sk(sk)->keepalive_probes :
-						      (int)tcp_keepalive_probes;
+		val = tcp_sk(sk)->keepalive_probes ? tcp_sk(sk)->keepalive_probes
+						   : (int)tcp_keepalive_probes;
 		break;
 	default:
 		return -ENOPROTOOPT;
@@ -458,7 +467,7 @@ int tcp_get_sock_info(struct tcp_sock_info *out, int max)
 	int n = 0;
 
 	net_lock();
-	list_for_each_entry(sk, &sock_all_list, sk_all_node) {
+	list_for_each_entry (sk, &sock_all_list, sk_all_node) {
 		struct tcp_sock *tp = tcp_sk(sk);
 
 		if (sk->sk_protocol != IPPROTO_TCP)
@@ -472,8 +481,9 @@ int tcp_get_sock_info(struct tcp_sock_info *out, int max)
 			i->rport = ntohs(sk->sk_dport);
 			i->state = sk->sk_state;
 			/* a listener's Send-Q is its accept queue, as in Linux */
-			i->send_q = sk->sk_state == TCP_LISTEN ?
-				    (unsigned int)tp->accept_queue.accept_qlen : sk->sk_wmem_queued;
+			i->send_q = sk->sk_state == TCP_LISTEN
+					    ? (unsigned int)tp->accept_queue.accept_qlen
+					    : sk->sk_wmem_queued;
 			i->recv_q = sk->sk_rmem_queued;
 			i->retrans = tp->total_retrans;
 			i->orphan = sock_flag(sk, SOCK_DEAD);

@@ -26,15 +26,15 @@ struct sockaddr;
 
 /* RFC 9293 3.1: the TCP header; multi-byte fields in network order. */
 struct tcphdr {
-	uint16_t source;        /* source port */
-	uint16_t dest;          /* destination port */
-	uint32_t seq;           /* sequence number */
-	uint32_t ack_seq;       /* acknowledgment number */
-	uint8_t doff_res;       /* data offset in words (high 4 bits), reserved */
-	uint8_t flags;          /* CWR ECE URG ACK PSH RST SYN FIN */
-	uint16_t window;        /* receive window (scaled, RFC 7323) */
-	uint16_t check;         /* checksum over pseudo-header, header, data */
-	uint16_t urg_ptr;       /* urgent pointer */
+	uint16_t source;  /* source port */
+	uint16_t dest;	  /* destination port */
+	uint32_t seq;	  /* sequence number */
+	uint32_t ack_seq; /* acknowledgment number */
+	uint8_t doff_res; /* data offset in words (high 4 bits), reserved */
+	uint8_t flags;	  /* CWR ECE URG ACK PSH RST SYN FIN */
+	uint16_t window;  /* receive window (scaled, RFC 7323) */
+	uint16_t check;	  /* checksum over pseudo-header, header, data */
+	uint16_t urg_ptr; /* urgent pointer */
 } __attribute__((packed));
 
 #define TCPHDR_FIN 0x01
@@ -56,33 +56,33 @@ static inline struct tcphdr *tcp_hdr(const struct sk_buff *skb)
  * Linux values; it is not included here because the host's clashes with
  * this header when net/ is built for unit tests). */
 #ifndef TCP_NODELAY
-#define TCP_NODELAY 1
-#define TCP_MAXSEG 2
-#define TCP_KEEPIDLE 4          /* idle seconds before the first keep-alive */
-#define TCP_KEEPINTVL 5         /* seconds between keep-alives */
-#define TCP_KEEPCNT 6           /* unanswered keep-alives before giving up */
+#define TCP_NODELAY   1
+#define TCP_MAXSEG    2
+#define TCP_KEEPIDLE  4 /* idle seconds before the first keep-alive */
+#define TCP_KEEPINTVL 5 /* seconds between keep-alives */
+#define TCP_KEEPCNT   6 /* unanswered keep-alives before giving up */
 #endif
-#define TCP_MAX_KEEPIDLE 32767  /* Linux's limits for the three */
+#define TCP_MAX_KEEPIDLE  32767 /* Linux's limits for the three */
 #define TCP_MAX_KEEPINTVL 32767
-#define TCP_MAX_KEEPCNT 127
+#define TCP_MAX_KEEPCNT	  127
 
 /* Options (RFC 9293 3.2, RFC 7323, RFC 2018). */
-#define TCPOPT_EOL       0
-#define TCPOPT_NOP       1
-#define TCPOPT_MSS       2
-#define TCPOPT_WINDOW    3
-#define TCPOPT_SACK_PERM 4
-#define TCPOPT_SACK      5
-#define TCPOPT_TIMESTAMP 8
-#define TCPOLEN_MSS       4
-#define TCPOLEN_WINDOW    3
-#define TCPOLEN_SACK_PERM 2
-#define TCP_MAX_WSCALE    14    /* RFC 7323 2.3 */
-#define TCP_MAX_SACKS     4     /* 2 NOPs + 2 + 4*8 = 36 <= 40 option bytes */
-#define TCP_DUPTHRESH     3     /* RFC 5681 3.2, RFC 6675 DupThresh */
+#define TCPOPT_EOL	    0
+#define TCPOPT_NOP	    1
+#define TCPOPT_MSS	    2
+#define TCPOPT_WINDOW	    3
+#define TCPOPT_SACK_PERM    4
+#define TCPOPT_SACK	    5
+#define TCPOPT_TIMESTAMP    8
+#define TCPOLEN_MSS	    4
+#define TCPOLEN_WINDOW	    3
+#define TCPOLEN_SACK_PERM   2
+#define TCP_MAX_WSCALE	    14	/* RFC 7323 2.3 */
+#define TCP_MAX_SACKS	    4	/* 2 NOPs + 2 + 4*8 = 36 <= 40 option bytes */
+#define TCP_DUPTHRESH	    3	/* RFC 5681 3.2, RFC 6675 DupThresh */
 #define TCP_TLP_WCDELACK_MS 200 /* RFC 8985 7.2 WCDelAckT: worst-case delayed ACK */
-#define TCP_TLP_MIN_MS    2     /* added to a PTO otherwise (Linux: timer granularity) */
-#define TCP_MAX_OPT_LEN   40
+#define TCP_TLP_MIN_MS	    2	/* added to a PTO otherwise (Linux: timer granularity) */
+#define TCP_MAX_OPT_LEN	    40
 
 /* The eleven states (RFC 9293 3.3.2), with Linux's numbers. */
 enum {
@@ -110,28 +110,28 @@ static inline uint32_t seq_min(uint32_t a, uint32_t b) { return before(a, b) ? a
 
 /* Per-segment control block in skb->cb (packed: skb->cb has no alignment). */
 struct tcp_skb_cb {
-	uint32_t seq;           /* first sequence number */
-	uint32_t end_seq;       /* seq + SYN + FIN + data length */
-	uint32_t ack_seq;       /* received segments: the acknowledgment number */
-	uint8_t tcp_flags;      /* TCPHDR_* */
-	uint8_t sacked;         /* TCPCB_* */
-	uint16_t window;        /* received segments: raw window field, host order */
-	uint32_t xmit_order;    /* sent segments: tp->xmit_count at its last transmission */
-	uint32_t xmit_ms;       /* sent segments: jiffies_ms (low 32 bits) of it */
+	uint32_t seq;	     /* first sequence number */
+	uint32_t end_seq;    /* seq + SYN + FIN + data length */
+	uint32_t ack_seq;    /* received segments: the acknowledgment number */
+	uint8_t tcp_flags;   /* TCPHDR_* */
+	uint8_t sacked;	     /* TCPCB_* */
+	uint16_t window;     /* received segments: raw window field, host order */
+	uint32_t xmit_order; /* sent segments: tp->xmit_count at its last transmission */
+	uint32_t xmit_ms;    /* sent segments: jiffies_ms (low 32 bits) of it */
 } __attribute__((packed));
-#define TCPCB_EVER_SENT 0x2     /* sent once: a resend is a retransmission (Karn) */
-#define TCPCB_SACKED 0x4        /* the peer has it (a SACK block covers it) */
-#define TCPCB_RETRANS 0x8       /* a retransmission of it is in flight (RFC 6675 pipe) */
-#define TCPCB_LOST 0x10         /* taken as lost (RFC 6675 IsLost, RFC 8985) */
+#define TCPCB_EVER_SENT	   0x2	/* sent once: a resend is a retransmission (Karn) */
+#define TCPCB_SACKED	   0x4	/* the peer has it (a SACK block covers it) */
+#define TCPCB_RETRANS	   0x8	/* a retransmission of it is in flight (RFC 6675 pipe) */
+#define TCPCB_LOST	   0x10 /* taken as lost (RFC 6675 IsLost, RFC 8985) */
 #define TCPCB_EVER_RETRANS 0x20 /* retransmitted at least once */
-#define TCP_SKB_CB(skb) ((struct tcp_skb_cb *)&(skb)->cb[0])
+#define TCP_SKB_CB(skb)	   ((struct tcp_skb_cb *)&(skb)->cb[0])
 
 /* Options parsed from a received segment. */
 struct tcp_options_received {
-	uint16_t mss_clamp;     /* MSS option value, 0 if absent */
-	uint8_t wscale_ok;      /* window scale option present */
-	uint8_t snd_wscale;     /* its shift (clamped to 14) */
-	uint8_t sack_ok;        /* SACK-permitted present */
+	uint16_t mss_clamp; /* MSS option value, 0 if absent */
+	uint8_t wscale_ok;  /* window scale option present */
+	uint8_t snd_wscale; /* its shift (clamped to 14) */
+	uint8_t sack_ok;    /* SACK-permitted present */
 	uint8_t num_sacks;
 	uint32_t sack[TCP_MAX_SACKS][2];
 };
@@ -140,99 +140,99 @@ struct request_sock;
 
 /* The accept queue and SYN queue of a listening socket. */
 struct request_sock_queue {
-	struct list_head syn_queue;     /* request socks (SYN_RECV, not yet ACKed) */
+	struct list_head syn_queue; /* request socks (SYN_RECV, not yet ACKed) */
 	int syn_qlen;
-	struct list_head accept_queue;  /* established children not yet accepted */
+	struct list_head accept_queue; /* established children not yet accepted */
 	int accept_qlen;
 };
 
 struct tcp_sock {
-	struct sock sk;                 /* must be first */
+	struct sock sk; /* must be first */
 
 	/* send sequence space (RFC 9293 3.3.1) */
 	uint32_t iss;
-	uint32_t snd_una;               /* oldest unacknowledged */
-	uint32_t snd_nxt;               /* next to send (moves back after an RTO) */
-	uint32_t snd_max;               /* highest sent + 1 */
-	uint32_t write_seq;             /* end of the data queued by the user */
-	uint32_t snd_wl1, snd_wl2;      /* seq/ack of the last window update */
-	uint32_t snd_wnd;               /* peer's window, bytes (unscaled) */
-	uint32_t max_window;            /* largest window the peer offered */
+	uint32_t snd_una;		/* oldest unacknowledged */
+	uint32_t snd_nxt;		/* next to send (moves back after an RTO) */
+	uint32_t snd_max;		/* highest sent + 1 */
+	uint32_t write_seq;		/* end of the data queued by the user */
+	uint32_t snd_wl1, snd_wl2;	/* seq/ack of the last window update */
+	uint32_t snd_wnd;		/* peer's window, bytes (unscaled) */
+	uint32_t max_window;		/* largest window the peer offered */
 	uint8_t snd_wscale, rcv_wscale; /* RFC 7323 shifts (0 if not in use) */
-	uint8_t wscale_ok, sack_ok;     /* options agreed in the handshake */
-	uint8_t fin_queued;             /* a FIN is in the write queue */
-	uint8_t syn_retries;            /* SYN (SYN_SENT) retransmissions done */
+	uint8_t wscale_ok, sack_ok;	/* options agreed in the handshake */
+	uint8_t fin_queued;		/* a FIN is in the write queue */
+	uint8_t syn_retries;		/* SYN (SYN_SENT) retransmissions done */
 
 	/* receive sequence space */
 	uint32_t irs;
 	uint32_t rcv_nxt;
-	uint32_t rcv_wnd;               /* window last advertised (bytes) */
-	uint32_t rcv_wup;               /* rcv_nxt when rcv_wnd was advertised */
-	struct sk_buff_head out_of_order_queue;  /* sorted by seq */
-	uint32_t sack_recent;           /* seq of the most recent out-of-order segment */
+	uint32_t rcv_wnd;			/* window last advertised (bytes) */
+	uint32_t rcv_wup;			/* rcv_nxt when rcv_wnd was advertised */
+	struct sk_buff_head out_of_order_queue; /* sorted by seq */
+	uint32_t sack_recent;			/* seq of the most recent out-of-order segment */
 
 	/* segment size */
-	uint16_t mss_cache;             /* effective send MSS */
-	uint16_t advmss;                /* MSS we advertise */
-	uint16_t rx_opt_mss;            /* peer's MSS option */
+	uint16_t mss_cache;  /* effective send MSS */
+	uint16_t advmss;     /* MSS we advertise */
+	uint16_t rx_opt_mss; /* peer's MSS option */
 
 	/* RTO (RFC 6298), integer milliseconds */
-	uint32_t srtt_ms8;              /* smoothed RTT * 8 (0: no sample yet) */
-	uint32_t rttvar_ms4;            /* RTT variation * 4 */
+	uint32_t srtt_ms8;   /* smoothed RTT * 8 (0: no sample yet) */
+	uint32_t rttvar_ms4; /* RTT variation * 4 */
 	uint32_t rto_ms;
-	uint32_t rtt_seq;               /* timed segment: sample when acked past */
-	uint64_t rtt_start;             /* its send time (0: nothing timed) */
-	uint8_t backoff;                /* RTO doublings so far */
-	uint8_t retransmits;            /* consecutive RTO expiries */
-	uint8_t probes_out;             /* zero window probes unanswered */
-	uint32_t total_retrans;         /* segments retransmitted (netstat) */
+	uint32_t rtt_seq;	/* timed segment: sample when acked past */
+	uint64_t rtt_start;	/* its send time (0: nothing timed) */
+	uint8_t backoff;	/* RTO doublings so far */
+	uint8_t retransmits;	/* consecutive RTO expiries */
+	uint8_t probes_out;	/* zero window probes unanswered */
+	uint32_t total_retrans; /* segments retransmitted (netstat) */
 
 	/* congestion control (RFC 5681, RFC 6582), bytes */
 	uint32_t snd_cwnd;
 	uint32_t snd_ssthresh;
-	uint32_t recover;               /* RFC 6582 "recover" */
-	uint8_t in_recovery;            /* in fast recovery */
+	uint32_t recover;    /* RFC 6582 "recover" */
+	uint8_t in_recovery; /* in fast recovery */
 	uint8_t dupacks;
-	uint32_t bytes_acked;           /* congestion avoidance accumulator */
-	uint32_t min_rtt_ms;            /* smallest RTT sample (0: none yet) */
+	uint32_t bytes_acked; /* congestion avoidance accumulator */
+	uint32_t min_rtt_ms;  /* smallest RTT sample (0: none yet) */
 
 	/* SACK loss detection (RFC 6675, RFC 8985 RACK): every transmission
 	 * gets the next xmit_count; rack_* describe the most recently sent
 	 * segment known delivered */
 	uint32_t xmit_count;
-	uint32_t rack_order;            /* its xmit_order */
-	uint32_t rack_rtt_ms;           /* its RTT */
-	uint32_t rack_fack;             /* highest end_seq known delivered */
-	uint32_t rack_fack_prior;       /* rack_fack before the ACK in hand */
-	uint8_t reordering_seen;        /* a segment was delivered after a later one */
-	uint8_t reo_timer;              /* retransmit_timer is RACK's reordering timer */
+	uint32_t rack_order;	  /* its xmit_order */
+	uint32_t rack_rtt_ms;	  /* its RTT */
+	uint32_t rack_fack;	  /* highest end_seq known delivered */
+	uint32_t rack_fack_prior; /* rack_fack before the ACK in hand */
+	uint8_t reordering_seen;  /* a segment was delivered after a later one */
+	uint8_t reo_timer;	  /* retransmit_timer is RACK's reordering timer */
 
 	/* tail loss probe (RFC 8985 7) */
-	uint8_t loss_probe;             /* retransmit_timer is the PTO timer */
-	uint8_t tlp_out;                /* a probe was sent since snd_una last moved */
+	uint8_t loss_probe; /* retransmit_timer is the PTO timer */
+	uint8_t tlp_out;    /* a probe was sent since snd_una last moved */
 
 	/* delayed ACK (RFC 1122 4.2.3.2, RFC 5681 4.2) */
 	uint8_t ack_pending;
-	uint8_t quickack;               /* ACK the next segments at once */
-	uint32_t segs_unacked;          /* full segments received, not acked */
+	uint8_t quickack;      /* ACK the next segments at once */
+	uint32_t segs_unacked; /* full segments received, not acked */
 
 	/* timers */
-	struct timer_list retransmit_timer;  /* RTO or zero-window probe */
-	uint8_t probe_timer;            /* retransmit_timer is the persist timer */
+	struct timer_list retransmit_timer; /* RTO or zero-window probe */
+	uint8_t probe_timer;		    /* retransmit_timer is the persist timer */
 	struct timer_list delack_timer;
-	struct timer_list tw_timer;     /* TIME-WAIT 2*MSL, orphan FIN-WAIT-2 */
+	struct timer_list tw_timer; /* TIME-WAIT 2*MSL, orphan FIN-WAIT-2 */
 
 	/* keep-alive (RFC 1122 4.2.3.6); the per-socket values are 0 until
 	 * set with TCP_KEEPIDLE/INTVL/CNT: then the tunables apply */
 	struct timer_list keepalive_timer;
 	uint32_t keepalive_time_ms, keepalive_intvl_ms;
 	uint8_t keepalive_probes;
-	uint8_t keepalive_probes_out;   /* sent since the peer was last heard */
-	uint64_t rcv_tstamp;            /* jiffies_ms of the last acceptable ACK */
+	uint8_t keepalive_probes_out; /* sent since the peer was last heard */
+	uint64_t rcv_tstamp;	      /* jiffies_ms of the last acceptable ACK */
 
 	/* listening socket: SYN and accept queues; child: its place in them */
 	struct request_sock_queue accept_queue;
-	struct list_head accept_node;   /* on the listener's accept_queue */
+	struct list_head accept_node; /* on the listener's accept_queue */
 };
 
 static inline struct tcp_sock *tcp_sk(const struct sock *sk) { return (struct tcp_sock *)sk; }
@@ -243,51 +243,51 @@ static inline struct tcp_sock *tcp_sk(const struct sock *sk) { return (struct tc
  * full socket; the SYN queue bounds how many exist.
  */
 struct request_sock {
-	struct list_head node;          /* listener's syn_queue, oldest first */
+	struct list_head node; /* listener's syn_queue, oldest first */
 	struct sock *listener;
-	uint32_t loc_addr, rmt_addr;    /* network order */
-	uint16_t loc_port, rmt_port;    /* network order */
+	uint32_t loc_addr, rmt_addr; /* network order */
+	uint16_t loc_port, rmt_port; /* network order */
 	uint32_t snt_isn, rcv_isn;
-	uint16_t mss;                   /* peer's MSS option (0: none) */
+	uint16_t mss; /* peer's MSS option (0: none) */
 	uint8_t snd_wscale, rcv_wscale;
 	uint8_t wscale_ok, sack_ok;
-	uint32_t snd_wnd;               /* window of the SYN (never scaled) */
+	uint32_t snd_wnd; /* window of the SYN (never scaled) */
 	uint8_t num_retrans;
-	struct timer_list rsk_timer;    /* SYN-ACK retransmission */
+	struct timer_list rsk_timer; /* SYN-ACK retransmission */
 };
 
 /* Tunables (sysctl-like globals; tests change them). */
-extern unsigned int tcp_msl_ms;         /* MSL, default 60000 (TIME-WAIT = 2*MSL) */
-extern unsigned int tcp_rto_min_ms;     /* default 200 (Linux) */
-extern unsigned int tcp_rto_max_ms;     /* default 120000 */
-extern unsigned int tcp_rto_initial_ms; /* default 1000 (RFC 6298 2.1) */
-extern unsigned int tcp_syn_retries;    /* default 6 */
-extern unsigned int tcp_synack_retries; /* default 5 */
-extern unsigned int tcp_retries2;       /* default 15 */
-extern unsigned int tcp_orphan_retries; /* after close(), default 8 */
-extern unsigned int tcp_fin_timeout_ms; /* orphan FIN-WAIT-2, default 60000 */
-extern unsigned int tcp_delack_ms;      /* default 40 */
-extern unsigned int tcp_challenge_ack_limit;  /* per second, RFC 5961 7 */
-extern unsigned int tcp_keepalive_time_ms;    /* default 7200000 (RFC 1122 4.2.3.6, Linux) */
-extern unsigned int tcp_keepalive_intvl_ms;   /* default 75000 (Linux) */
-extern unsigned int tcp_keepalive_probes;     /* default 9 (Linux) */
+extern unsigned int tcp_msl_ms;		     /* MSL, default 60000 (TIME-WAIT = 2*MSL) */
+extern unsigned int tcp_rto_min_ms;	     /* default 200 (Linux) */
+extern unsigned int tcp_rto_max_ms;	     /* default 120000 */
+extern unsigned int tcp_rto_initial_ms;	     /* default 1000 (RFC 6298 2.1) */
+extern unsigned int tcp_syn_retries;	     /* default 6 */
+extern unsigned int tcp_synack_retries;	     /* default 5 */
+extern unsigned int tcp_retries2;	     /* default 15 */
+extern unsigned int tcp_orphan_retries;	     /* after close(), default 8 */
+extern unsigned int tcp_fin_timeout_ms;	     /* orphan FIN-WAIT-2, default 60000 */
+extern unsigned int tcp_delack_ms;	     /* default 40 */
+extern unsigned int tcp_challenge_ack_limit; /* per second, RFC 5961 7 */
+extern unsigned int tcp_keepalive_time_ms;   /* default 7200000 (RFC 1122 4.2.3.6, Linux) */
+extern unsigned int tcp_keepalive_intvl_ms;  /* default 75000 (Linux) */
+extern unsigned int tcp_keepalive_probes;    /* default 9 (Linux) */
 
-#define TCP_MSS_DEFAULT 536U            /* RFC 9293 3.7.1 (no MSS option) */
-#define TCP_MSS_MIN 88U
+#define TCP_MSS_DEFAULT	   536U /* RFC 9293 3.7.1 (no MSS option) */
+#define TCP_MSS_MIN	   88U
 #define TCP_RCVBUF_DEFAULT (128U * 1024)
 #define TCP_SNDBUF_DEFAULT (128U * 1024)
-#define TCP_EPHEMERAL_LOW 32768         /* Linux's ip_local_port_range */
+#define TCP_EPHEMERAL_LOW  32768 /* Linux's ip_local_port_range */
 #define TCP_EPHEMERAL_HIGH 60999
 
 struct tcp_mib {
 	uint64_t active_opens, passive_opens, attempt_fails, estab_resets;
 	uint64_t in_segs, out_segs, retrans_segs, in_errs, out_rsts;
 	uint64_t challenge_acks, syn_drops, listen_overflows;
-	uint64_t out_of_window_icmps;   /* ICMP errors quoting no outstanding sequence */
-	uint64_t timeouts;              /* RTO expiries (Linux TCPTimeouts) */
-	uint64_t sack_recoveries;       /* SACK loss recovery episodes entered */
-	uint64_t lost_retransmits;      /* retransmissions found lost (not by an RTO) */
-	uint64_t loss_probes;           /* tail loss probes sent (Linux TCPLossProbes) */
+	uint64_t out_of_window_icmps; /* ICMP errors quoting no outstanding sequence */
+	uint64_t timeouts;	      /* RTO expiries (Linux TCPTimeouts) */
+	uint64_t sack_recoveries;     /* SACK loss recovery episodes entered */
+	uint64_t lost_retransmits;    /* retransmissions found lost (not by an RTO) */
+	uint64_t loss_probes;	      /* tail loss probes sent (Linux TCPLossProbes) */
 };
 extern struct tcp_mib tcp_statistics;
 
@@ -299,8 +299,8 @@ void tcp_done(struct sock *sk);
 long tcp_sendmsg(struct sock *sk, const void *buf, size_t len, int nonblock);
 long tcp_recvmsg(struct sock *sk, void *buf, size_t len, int nonblock, int peek);
 void tcp_close(struct sock *sk);
-int tcp_shutdown(struct sock *sk, int how);   /* how: SHUT_RD/WR/RDWR */
-unsigned int tcp_poll(struct sock *sk);       /* POLL* bits */
+int tcp_shutdown(struct sock *sk, int how); /* how: SHUT_RD/WR/RDWR */
+unsigned int tcp_poll(struct sock *sk);	    /* POLL* bits */
 int tcp_setsockopt(struct sock *sk, int optname, const void *optval, unsigned int optlen);
 int tcp_getsockopt(struct sock *sk, int optname, void *optval, unsigned int *optlen);
 int tcp_disconnect_reset(struct sock *sk, int err);
@@ -344,7 +344,7 @@ uint32_t tcp_select_window(struct sock *sk);
 uint32_t tcp_receive_space(const struct sock *sk);
 uint16_t tcp_mss_for_route(uint32_t daddr);
 void tcp_sync_mss(struct sock *sk);
-unsigned int tcp_packets_in_flight(const struct tcp_sock *tp);  /* bytes */
+unsigned int tcp_packets_in_flight(const struct tcp_sock *tp); /* bytes */
 
 /* ---- tcp_ipv4.c ---- */
 int tcp_v4_connect(struct sock *sk, const struct sockaddr *uaddr, int addr_len);
@@ -409,7 +409,7 @@ void tcp_trace_segment(const struct sock *sk, const struct sk_buff *skb, uint32_
 		       uint32_t daddr, int outgoing);
 
 /* ---- inet_hashtables.c ---- */
-void inet_hash(struct sock *sk);          /* into ehash, or lhash if LISTEN */
+void inet_hash(struct sock *sk); /* into ehash, or lhash if LISTEN */
 void inet_unhash(struct sock *sk);
 void inet_bind_hash(struct sock *sk, uint16_t port);
 void inet_put_port(struct sock *sk);
@@ -448,10 +448,10 @@ int inet_getname(struct sock *sk, struct sockaddr *uaddr, int peer);
 
 /* A snapshot of one TCP sock, for netstat. */
 struct tcp_sock_info {
-	uint32_t laddr, raddr;          /* network order */
-	uint16_t lport, rport;          /* host order */
+	uint32_t laddr, raddr; /* network order */
+	uint16_t lport, rport; /* host order */
 	int state;
-	unsigned int send_q, recv_q;    /* unacked+unsent bytes, unread bytes */
+	unsigned int send_q, recv_q; /* unacked+unsent bytes, unread bytes */
 	uint32_t retrans;
 	int orphan;
 };

@@ -136,5 +136,5 @@ void tcp_cong_on_rto(struct sock *sk)
 	tp->bytes_acked = 0;
 	tp->in_recovery = 0;
 	tp->dupacks = 0;
-	tp->recover = tp->snd_max;  /* RFC 6582 3.2 step 1 after a timeout */
+	tp->recover = tp->snd_max; /* RFC 6582 3.2 step 1 after a timeout */
 }

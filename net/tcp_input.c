@@ -42,7 +42,7 @@ void tcp_parse_options(const struct sk_buff *skb, struct tcp_options_received *o
 			break;
 		olen = p[1];
 		if (olen < 2 || olen > len)
-			break;                  /* malformed: ignore the rest */
+			break; /* malformed: ignore the rest */
 		switch (kind) {
 		case TCPOPT_MSS:
 			if (olen == TCPOLEN_MSS && (th->flags & TCPHDR_SYN))
@@ -84,7 +84,7 @@ void tcp_rtt_sample(struct sock *sk, uint32_t rtt_ms)
 	struct tcp_sock *tp = tcp_sk(sk);
 
 	if (rtt_ms == 0)
-		rtt_ms = 1;             /* clock granularity G */
+		rtt_ms = 1; /* clock granularity G */
 	if (!tp->srtt_ms8) {
 		tp->srtt_ms8 = rtt_ms << 3;
 		tp->rttvar_ms4 = rtt_ms << 1;
@@ -126,7 +126,7 @@ static void tcp_reset(struct sock *sk)
 {
 	switch (sk->sk_state) {
 	case TCP_SYN_SENT:
-	case TCP_SYN_RECV:      /* full socks reach SYN-RECEIVED only from SYN-SENT */
+	case TCP_SYN_RECV: /* full socks reach SYN-RECEIVED only from SYN-SENT */
 		sk->sk_err = ECONNREFUSED;
 		break;
 	case TCP_CLOSE_WAIT:
@@ -145,8 +145,9 @@ static void tcp_reset(struct sock *sk)
 /* RFC 9293 3.10.7.4 first check: is any part of the segment in the window? */
 static int tcp_sequence(const struct tcp_sock *tp, uint32_t seq, uint32_t end_seq)
 {
-	uint32_t wnd = after(tp->rcv_wup + tp->rcv_wnd, tp->rcv_nxt) ?
-		       tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt : 0;
+	uint32_t wnd = after(tp->rcv_wup + tp->rcv_wnd, tp->rcv_nxt)
+			       ? tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt
+			       : 0;
 	uint32_t len = end_seq - seq;
 
 	if (len == 0) {
@@ -245,7 +246,7 @@ static int tcp_sacktag(struct sock *sk, const struct sk_buff *skb)
 		if (!after(end, start) || !after(end, tp->snd_una) || after(end, tp->snd_max) ||
 		    before(start, tp->snd_una))
 			continue;
-		list_for_each(pos, &sk->sk_write_queue.list) {
+		list_for_each (pos, &sk->sk_write_queue.list) {
 			struct tcp_skb_cb *cb = TCP_SKB_CB(list_entry(pos, struct sk_buff, list));
 
 			if (!before(cb->seq, end))
@@ -322,8 +323,7 @@ static int tcp_mark_lost(struct sock *sk, uint32_t *reo_wait)
  * bytes newly acknowledged; `dupack`: it was a duplicate) or after the
  * reordering timer.
  */
-static void tcp_sack_recovery(struct sock *sk, int dupack, uint32_t acked,
-			      uint32_t prior_in_flight)
+static void tcp_sack_recovery(struct sock *sk, int dupack, uint32_t acked, uint32_t prior_in_flight)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	uint32_t reo_wait;
@@ -344,7 +344,7 @@ static void tcp_sack_recovery(struct sock *sk, int dupack, uint32_t acked,
 		tp->reo_timer = 1;
 	}
 	if (tp->in_recovery) {
-		tcp_xmit_recovery(sk, 0);       /* step (C) */
+		tcp_xmit_recovery(sk, 0); /* step (C) */
 		tcp_schedule_loss_probe(sk);
 		return;
 	}
@@ -391,7 +391,7 @@ static void tcp_clear_recovery_marks(struct sock *sk)
 {
 	struct list_head *pos;
 
-	list_for_each(pos, &sk->sk_write_queue.list)
+	list_for_each (pos, &sk->sk_write_queue.list)
 		TCP_SKB_CB(list_entry(pos, struct sk_buff, list))->sacked &= ~TCPCB_RETRANS;
 }
 
@@ -437,10 +437,10 @@ static int tcp_ack(struct sock *sk, struct sk_buff *skb, unsigned int payload)
 			tcp_send_challenge_ack(sk);
 			return -1;
 		}
-		return 0;               /* old duplicate: ignore the ACK */
+		return 0; /* old duplicate: ignore the ACK */
 	}
 	tcp_ack_update_window(sk, cb);
-	tp->rcv_tstamp = jiffies_ms();          /* the peer is alive (keep-alive) */
+	tp->rcv_tstamp = jiffies_ms(); /* the peer is alive (keep-alive) */
 	tp->keepalive_probes_out = 0;
 	if (before(tp->rack_fack, tp->snd_una))
 		tp->rack_fack = tp->snd_una;
@@ -473,7 +473,7 @@ static int tcp_ack(struct sock *sk, struct sk_buff *skb, unsigned int payload)
 		tp->snd_nxt = ack;
 	tp->retransmits = 0;
 	tp->probes_out = 0;
-	sk->sk_err_soft = 0;    /* something got through: forget an old ICMP error (Linux) */
+	sk->sk_err_soft = 0; /* something got through: forget an old ICMP error (Linux) */
 	if (tp->backoff) {
 		tp->backoff = 0;
 		tcp_set_rto(sk);
@@ -488,14 +488,14 @@ static int tcp_ack(struct sock *sk, struct sk_buff *skb, unsigned int payload)
 	} else {
 		tcp_cong_on_ack(sk, acked, prior_in_flight);
 	}
-	tp->tlp_out = 0;                /* progress: a new stall may be probed */
+	tp->tlp_out = 0; /* progress: a new stall may be probed */
 	/* RFC 6298 5.2-5.3 */
 	if (tp->snd_una == tp->snd_max) {
 		if (!tp->probe_timer) {
 			del_timer(&tp->retransmit_timer);
 			tp->loss_probe = tp->reo_timer = 0;
 		}
-	} else if (!tp->reo_timer) {    /* it restarts the RTO when it fires */
+	} else if (!tp->reo_timer) { /* it restarts the RTO when it fires */
 		tp->probe_timer = 0;
 		tcp_reset_xmit_timer(sk, tp->rto_ms);
 		tcp_schedule_loss_probe(sk);
@@ -550,7 +550,7 @@ static void tcp_ofo_queue(struct sock *sk)
 			break;
 		skb_unlink(skb, &tp->out_of_order_queue);
 		if (!after(cb->end_seq, tp->rcv_nxt)) {
-			kfree_skb(skb);         /* all old */
+			kfree_skb(skb); /* all old */
 			continue;
 		}
 		skb_pull(skb, tp->rcv_nxt - cb->seq);
@@ -579,7 +579,7 @@ static void tcp_data_queue_ofo(struct sock *sk, struct sk_buff *skb)
 
 	tp->sack_recent = cb->seq;
 	/* find the first queued segment that starts after ours */
-	list_for_each(pos, &q->list) {
+	list_for_each (pos, &q->list) {
 		if (after(TCP_SKB_CB(list_entry(pos, struct sk_buff, list))->seq, cb->seq)) {
 			ins = pos;
 			break;
@@ -590,7 +590,7 @@ static void tcp_data_queue_ofo(struct sock *sk, struct sk_buff *skb)
 		struct tcp_skb_cb *pcb = TCP_SKB_CB(list_entry(ins->prev, struct sk_buff, list));
 
 		if (!before(pcb->end_seq, cb->end_seq)) {
-			kfree_skb(skb);         /* nothing new */
+			kfree_skb(skb); /* nothing new */
 			return;
 		}
 		if (after(pcb->end_seq, cb->seq)) {
@@ -638,7 +638,7 @@ static void tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		uint32_t n = tp->rcv_nxt - cb->seq;
 
 		if (n >= skb->len && !(cb->tcp_flags & TCPHDR_FIN && n == skb->len)) {
-			tcp_send_ack(sk);       /* a duplicate: tell the peer again */
+			tcp_send_ack(sk); /* a duplicate: tell the peer again */
 			goto drop;
 		}
 		skb_pull(skb, n > skb->len ? skb->len : n);
@@ -716,7 +716,8 @@ __attribute__((noinline)) int tcp_conn_request(struct sock *listener, struct sk_
 	 * lock out a client that completes its handshake in time) */
 	if (inet_csk_reqsk_queue_is_full(listener)) {
 		struct request_sock_queue *q = &tcp_sk(listener)->accept_queue;
-		struct request_sock *old = list_first_entry(&q->syn_queue, struct request_sock, node);
+		struct request_sock *old =
+			list_first_entry(&q->syn_queue, struct request_sock, node);
 
 		tcp_statistics.syn_drops++;
 		inet_csk_reqsk_queue_drop(listener, old);
@@ -785,7 +786,7 @@ __attribute__((noinline)) int tcp_rcv_synsent_state_process(struct sock *sk, str
 	tp->sack_ok = opt.sack_ok;
 	tp->rx_opt_mss = opt.mss_clamp ? opt.mss_clamp : TCP_MSS_DEFAULT;
 	tcp_sync_mss(sk);
-	tp->snd_wnd = tp->max_window = cb->window;  /* RFC 7323 2.2: SYN windows are not scaled */
+	tp->snd_wnd = tp->max_window = cb->window; /* RFC 7323 2.2: SYN windows are not scaled */
 	tp->snd_wl1 = cb->seq;
 	tp->snd_wl2 = cb->ack_seq;
 
@@ -802,7 +803,7 @@ __attribute__((noinline)) int tcp_rcv_synsent_state_process(struct sock *sk, str
 		tcp_send_ack(sk);
 		tcp_push(sk);
 		sk_wake(sk);
-		goto drop;      /* data on a SYN-ACK is not taken; the peer resends it */
+		goto drop; /* data on a SYN-ACK is not taken; the peer resends it */
 	}
 	/* simultaneous open (RFC 9293 3.5 figure 8): SYN-RECEIVED, send SYN,ACK */
 	tcp_set_state(sk, TCP_SYN_RECV);
@@ -829,7 +830,7 @@ static int tcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	/* first check the sequence number */
 	if (!tcp_sequence(tp, cb->seq, cb->end_seq)) {
 		if (flags & TCPHDR_RST)
-			goto drop;      /* RFC 5961 3.2: outside the window: silently */
+			goto drop; /* RFC 5961 3.2: outside the window: silently */
 		/* RFC 9293: with a zero window, still take a valid ACK */
 		if ((flags & TCPHDR_ACK) && cb->seq == tp->rcv_nxt && sk->sk_state != TCP_SYN_RECV)
 			if (tcp_ack(sk, skb, payload) == 0)

@@ -13,17 +13,24 @@ struct tcp_mib tcp_statistics;
 
 /* ---- SipHash-2-4 (Aumasson, Bernstein 2012) ---- */
 
-static inline uint64_t rotl64(uint64_t x, int b)
-{
-	return (x << b) | (x >> (64 - b));
-}
+static inline uint64_t rotl64(uint64_t x, int b) { return (x << b) | (x >> (64 - b)); }
 
-#define SIPROUND                                                                           \
-	do {                                                                               \
-		v0 += v1; v1 = rotl64(v1, 13); v1 ^= v0; v0 = rotl64(v0, 32);              \
-		v2 += v3; v3 = rotl64(v3, 16); v3 ^= v2;                                   \
-		v0 += v3; v3 = rotl64(v3, 21); v3 ^= v0;                                   \
-		v2 += v1; v1 = rotl64(v1, 17); v1 ^= v2; v2 = rotl64(v2, 32);              \
+#define SIPROUND                     \
+	do {                         \
+		v0 += v1;            \
+		v1 = rotl64(v1, 13); \
+		v1 ^= v0;            \
+		v0 = rotl64(v0, 32); \
+		v2 += v3;            \
+		v3 = rotl64(v3, 16); \
+		v3 ^= v2;            \
+		v0 += v3;            \
+		v3 = rotl64(v3, 21); \
+		v3 ^= v0;            \
+		v2 += v1;            \
+		v1 = rotl64(v1, 17); \
+		v1 ^= v2;            \
+		v2 = rotl64(v2, 32); \
 	} while (0)
 
 static uint64_t le64(const uint8_t *p)
@@ -80,7 +87,7 @@ uint32_t tcp_v4_init_sequence(uint32_t saddr, uint32_t daddr, uint16_t sport, ui
 	struct {
 		uint32_t saddr, daddr;
 		uint16_t sport, dport;
-	} __attribute__((packed)) t = { saddr, daddr, sport, dport };
+	} __attribute__((packed)) t = {saddr, daddr, sport, dport};
 
 	if (!isn_key_ready) {
 		net_get_random_bytes(isn_key, sizeof(isn_key));
@@ -196,7 +203,7 @@ int tcp_v4_err(struct sk_buff *skb)
 	else if (icmph->code <= NR_ICMP_UNREACH && icmph->code != ICMP_FRAG_NEEDED)
 		err = icmp_err_convert[icmph->code];
 	else
-		return 0;       /* unknown code (RFC 1122 3.2.2: ignore); no path MTU discovery */
+		return 0; /* unknown code (RFC 1122 3.2.2: ignore); no path MTU discovery */
 	/* the quoted datagram is one we sent: its source is our end */
 	sk = inet_lookup_established(iph->daddr, th->dest, iph->saddr, th->source);
 	if (!sk)
@@ -264,7 +271,7 @@ __attribute__((noinline)) int tcp_v4_connect(struct sock *sk, const struct socka
 		return -ECONNREFUSED;
 	daddr = usin->sin_addr.s_addr;
 	if (daddr == htonl(INADDR_ANY))
-		daddr = htonl(INADDR_LOOPBACK);  /* Linux: 0.0.0.0 means this host */
+		daddr = htonl(INADDR_LOOPBACK); /* Linux: 0.0.0.0 means this host */
 	if (daddr == htonl(INADDR_BROADCAST))
 		return -ENETUNREACH;
 
@@ -394,14 +401,14 @@ __attribute__((noinline)) int tcp_v4_rcv(struct sk_buff *skb)
 	unsigned int hdrlen;
 
 	if (skb->len < sizeof(struct tcphdr))
-		goto bad;                       /* shorter than a header */
+		goto bad; /* shorter than a header */
 	th = (struct tcphdr *)skb->data;
 	hdrlen = tcp_hdrlen(th);
 	if (hdrlen < sizeof(struct tcphdr) || hdrlen > skb->len)
-		goto bad;                       /* data offset out of range */
+		goto bad; /* data offset out of range */
 	if (csum_tcpudp_magic(iph->saddr, iph->daddr, (uint16_t)skb->len, IPPROTO_TCP,
 			      csum_partial(skb->data, skb->len, 0)) != 0)
-		goto bad;                       /* RFC 9293 3.1: checksum failed */
+		goto bad; /* RFC 9293 3.1: checksum failed */
 	/* RFC 1122 4.2.3.10: unicast only.  ip_rcv marks a directed broadcast
 	 * (10.0.2.255) PACKET_BROADCAST; the address tests alone let it in and
 	 * we answered it with a RST from the broadcast address (fuzz_rx). */

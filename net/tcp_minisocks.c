@@ -39,7 +39,7 @@ struct request_sock *inet_csk_search_req(struct sock *listener, uint32_t raddr, 
 {
 	struct request_sock *req;
 
-	list_for_each_entry(req, &tcp_sk(listener)->accept_queue.syn_queue, node)
+	list_for_each_entry (req, &tcp_sk(listener)->accept_queue.syn_queue, node)
 		if (req->rmt_addr == raddr && req->rmt_port == rport && req->loc_addr == laddr)
 			return req;
 	return NULL;
@@ -78,11 +78,11 @@ __attribute__((noinline)) struct sock *tcp_check_req(struct sock *listener, stru
 		goto drop;
 	}
 	if (!between(cb->seq, rcv_nxt, rcv_nxt + listener->sk_rcvbuf))
-		goto drop;              /* first check: not in the window */
+		goto drop; /* first check: not in the window */
 
 	child = tcp_v4_syn_recv_sock(listener, skb, req);
 	if (!child)
-		goto drop;              /* accept queue full: the SYN-ACK timer retries */
+		goto drop; /* accept queue full: the SYN-ACK timer retries */
 	return inet_csk_complete_hashdance(listener, child, req);
 drop:
 	kfree_skb(skb);

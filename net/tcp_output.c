@@ -8,10 +8,7 @@
 #include "net/tcp.h"
 #include "net/ip.h"
 
-unsigned int tcp_packets_in_flight(const struct tcp_sock *tp)
-{
-	return tp->snd_nxt - tp->snd_una;
-}
+unsigned int tcp_packets_in_flight(const struct tcp_sock *tp) { return tp->snd_nxt - tp->snd_una; }
 
 /*
  * RFC 6675 2 and 4 "pipe": of the segments sent, those not SACKed count
@@ -24,7 +21,7 @@ uint32_t tcp_pipe(const struct sock *sk)
 	const struct list_head *pos;
 	uint32_t pipe = 0;
 
-	list_for_each(pos, &sk->sk_write_queue.list) {
+	list_for_each (pos, &sk->sk_write_queue.list) {
 		const struct tcp_skb_cb *cb = TCP_SKB_CB(list_entry(pos, struct sk_buff, list));
 		uint32_t len = cb->end_seq - cb->seq;
 
@@ -55,7 +52,7 @@ static unsigned int tcp_ooo_bytes(const struct tcp_sock *tp)
 	const struct list_head *pos;
 	unsigned int n = 0;
 
-	list_for_each(pos, &tp->out_of_order_queue.list)
+	list_for_each (pos, &tp->out_of_order_queue.list)
 		n += list_entry(pos, struct sk_buff, list)->len;
 	return n;
 }
@@ -142,7 +139,7 @@ static unsigned int tcp_sack_options(struct tcp_sock *tp, uint8_t *p)
 	unsigned int nblk = 0, i, first = 0, n = 0;
 	struct list_head *pos;
 
-	list_for_each(pos, &tp->out_of_order_queue.list) {
+	list_for_each (pos, &tp->out_of_order_queue.list) {
 		struct tcp_skb_cb *cb = TCP_SKB_CB(list_entry(pos, struct sk_buff, list));
 
 		if (nblk && !after(cb->seq, blk[nblk - 1][1])) {
@@ -215,7 +212,7 @@ __attribute__((noinline)) int tcp_transmit_skb(struct sock *sk, const struct sk_
 
 	win = tcp_select_window(sk);
 	if (flags & TCPHDR_SYN)
-		th->window = htons(win > 65535 ? 65535 : win);  /* RFC 7323 2.2: never scaled */
+		th->window = htons(win > 65535 ? 65535 : win); /* RFC 7323 2.2: never scaled */
 	else
 		th->window = htons(win >> tp->rcv_wscale);
 	tcp_v4_fill_check(skb, sk->sk_rcv_saddr, sk->sk_daddr);
@@ -410,7 +407,7 @@ static void tcp_skb_sent(struct sock *sk, struct sk_buff *skb)
 	if (cb->sacked & TCPCB_EVER_SENT) {
 		tp->total_retrans++;
 		tcp_statistics.retrans_segs++;
-		tp->rtt_start = 0;  /* Karn: no sample while retransmitting */
+		tp->rtt_start = 0; /* Karn: no sample while retransmitting */
 		/* a resend replaces a transmission taken as lost */
 		cb->sacked |= TCPCB_LOST | TCPCB_RETRANS | TCPCB_EVER_RETRANS;
 	} else if (!tp->rtt_start) {
@@ -461,15 +458,15 @@ int tcp_write_xmit(struct sock *sk)
 	/* what is in the network: RFC 6675 pipe with SACK, else all outstanding */
 	uint32_t in_flight = tp->sack_ok ? tcp_pipe(sk) : tcp_packets_in_flight(tp);
 
-	list_for_each(pos, &sk->sk_write_queue.list) {
+	list_for_each (pos, &sk->sk_write_queue.list) {
 		struct sk_buff *skb = list_entry(pos, struct sk_buff, list);
 		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 		uint32_t wnd_end = tp->snd_una + tp->snd_wnd;
 
 		if (!after(cb->end_seq, tp->snd_nxt))
-			continue;               /* already in flight */
+			continue; /* already in flight */
 		if ((cb->sacked & TCPCB_SACKED) && cb->seq == tp->snd_nxt) {
-			tp->snd_nxt = cb->end_seq;      /* the peer has it: no resend */
+			tp->snd_nxt = cb->end_seq; /* the peer has it: no resend */
 			continue;
 		}
 		if (after(tp->snd_nxt, cb->seq)) {
@@ -479,7 +476,7 @@ int tcp_write_xmit(struct sock *sk)
 			continue;
 		}
 		if (in_flight && in_flight + skb->len > tcp_send_cwnd(tp))
-			break;                  /* RFC 5681: cwnd */
+			break; /* RFC 5681: cwnd */
 		if (skb->len > tp->mss_cache && tcp_fragment(sk, skb, tp->mss_cache) < 0)
 			break;
 		if (!(cb->tcp_flags & TCPHDR_SYN) && after(cb->end_seq, wnd_end)) {
@@ -506,7 +503,7 @@ int tcp_write_xmit(struct sock *sk)
 		sent++;
 	}
 	if (sent)
-		tcp_schedule_loss_probe(sk);    /* RFC 8985 7.2: after new data */
+		tcp_schedule_loss_probe(sk); /* RFC 8985 7.2: after new data */
 	return sent;
 }
 
@@ -544,7 +541,7 @@ int tcp_xmit_recovery(struct sock *sk, int force)
 	struct list_head *pos;
 	int sent = 0;
 
-	list_for_each(pos, &sk->sk_write_queue.list) {
+	list_for_each (pos, &sk->sk_write_queue.list) {
 		struct sk_buff *skb = list_entry(pos, struct sk_buff, list);
 		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 
@@ -582,7 +579,7 @@ int tcp_schedule_loss_probe(struct sock *sk)
 	if (!tp->sack_ok || tp->tlp_out || !flight || !tp->srtt_ms8 || tp->probe_timer ||
 	    tp->reo_timer || sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV)
 		return 0;
-	list_for_each(pos, &sk->sk_write_queue.list) {
+	list_for_each (pos, &sk->sk_write_queue.list) {
 		const struct tcp_skb_cb *cb = TCP_SKB_CB(list_entry(pos, struct sk_buff, list));
 
 		if (!(cb->sacked & TCPCB_EVER_SENT) || tp->in_recovery)
@@ -611,7 +608,7 @@ void tcp_send_loss_probe(struct sock *sk)
 	struct sk_buff *last = NULL;
 
 	tp->loss_probe = 0;
-	list_for_each(pos, &sk->sk_write_queue.list) {
+	list_for_each (pos, &sk->sk_write_queue.list) {
 		struct sk_buff *skb = list_entry(pos, struct sk_buff, list);
 		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 
@@ -661,7 +658,7 @@ void tcp_write_wakeup(struct sock *sk)
 	uint32_t wnd_end = tp->snd_una + tp->snd_wnd;
 	struct list_head *pos;
 
-	list_for_each(pos, &sk->sk_write_queue.list) {
+	list_for_each (pos, &sk->sk_write_queue.list) {
 		struct sk_buff *skb = list_entry(pos, struct sk_buff, list);
 		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 		uint32_t avail;
@@ -692,7 +689,7 @@ void tcp_check_probe_timer(struct sock *sk)
 
 	if (tcp_packets_in_flight(tp) || timer_pending(&tp->retransmit_timer))
 		return;
-	list_for_each(pos, &sk->sk_write_queue.list) {
+	list_for_each (pos, &sk->sk_write_queue.list) {
 		skb = list_entry(pos, struct sk_buff, list);
 		if (after(TCP_SKB_CB(skb)->end_seq, tp->snd_nxt))
 			unsent = 1;

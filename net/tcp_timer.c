@@ -32,7 +32,7 @@ void tcp_set_rto(struct sock *sk)
 	if (!tp->srtt_ms8) {
 		rto = tcp_rto_initial_ms;
 	} else {
-		uint32_t var = tp->rttvar_ms4 ? tp->rttvar_ms4 : 1;  /* G = 1 ms */
+		uint32_t var = tp->rttvar_ms4 ? tp->rttvar_ms4 : 1; /* G = 1 ms */
 
 		rto = (tp->srtt_ms8 >> 3) + var;
 	}
@@ -74,7 +74,7 @@ static void tcp_enter_loss(struct sock *sk)
 {
 	struct list_head *pos;
 
-	list_for_each(pos, &sk->sk_write_queue.list) {
+	list_for_each (pos, &sk->sk_write_queue.list) {
 		struct tcp_skb_cb *cb = TCP_SKB_CB(list_entry(pos, struct sk_buff, list));
 
 		if ((cb->sacked & (TCPCB_EVER_SENT | TCPCB_SACKED)) == TCPCB_EVER_SENT)
@@ -95,7 +95,7 @@ static void tcp_retransmit_timer(struct sock *sk)
 	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV)
 		limit = tcp_syn_retries;
 	else if (sock_flag(sk, SOCK_DEAD))
-		limit = tcp_orphan_retries;     /* nobody waits for an orphan */
+		limit = tcp_orphan_retries; /* nobody waits for an orphan */
 	else
 		limit = tcp_retries2;
 	if (tp->retransmits >= limit) {
@@ -127,7 +127,7 @@ static void tcp_probe_timer(struct sock *sk)
 	}
 	tcp_write_wakeup(sk);
 	if (tcp_packets_in_flight(tp))
-		return;         /* data went out: the RTO timer now runs */
+		return; /* data went out: the RTO timer now runs */
 	tcp_backoff(tp);
 	tp->probe_timer = 1;
 	tcp_reset_xmit_timer(sk, tp->rto_ms);

@@ -14,10 +14,7 @@
 
 int tcp_trace_enabled;
 
-void tcp_trace_enable(int on)
-{
-	tcp_trace_enabled = on;
-}
+void tcp_trace_enable(int on) { tcp_trace_enabled = on; }
 
 static int fmt_addr(char *buf, size_t n, uint32_t addr, uint16_t port)
 {
@@ -103,8 +100,8 @@ void tcp_trace_segment(const struct sock *sk, const struct sk_buff *skb, uint32_
 		seq_base = outgoing ? tp->iss : tp->irs;
 		ack_base = outgoing ? tp->irs : tp->iss;
 	} else if (sk && sk->sk_state == TCP_LISTEN && !outgoing && !(th->flags & TCPHDR_SYN)) {
-		struct request_sock *req = inet_csk_search_req((struct sock *)sk, saddr, th->source,
-							       daddr);
+		struct request_sock *req =
+			inet_csk_search_req((struct sock *)sk, saddr, th->source, daddr);
 
 		if (req) {
 			seq_base = req->rcv_isn;

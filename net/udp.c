@@ -7,7 +7,7 @@
 #include "net/checksum.h"
 
 struct udp_binding {
-	uint16_t port;                  /* network order; 0 = free slot */
+	uint16_t port; /* network order; 0 = free slot */
 	udp_deliver_t deliver;
 	void *ctx;
 };
@@ -53,8 +53,8 @@ int udp_bind_ephemeral(udp_deliver_t deliver, void *ctx, uint16_t *port_be)
 		uint16_t port = htons(next_ephemeral);
 		int err;
 
-		next_ephemeral = next_ephemeral == UDP_EPHEMERAL_HI ? UDP_EPHEMERAL_LO
-								    : next_ephemeral + 1;
+		next_ephemeral =
+			next_ephemeral == UDP_EPHEMERAL_HI ? UDP_EPHEMERAL_LO : next_ephemeral + 1;
 		err = udp_bind_port(port, deliver, ctx);
 		if (err != -EADDRINUSE) {
 			if (!err)
@@ -93,15 +93,14 @@ int udp_rcv(struct sk_buff *skb)
 	unsigned int ulen;
 
 	if (skb->len < sizeof(*uh))
-		goto error;                     /* shorter than the header */
+		goto error; /* shorter than the header */
 	ulen = ntohs(uh->len);
 	if (ulen < sizeof(*uh) || ulen > skb->len)
-		goto error;                     /* length field contradicts the datagram */
+		goto error; /* length field contradicts the datagram */
 	skb_trim(skb, ulen);
 	/* RFC 768: a zero checksum means the sender computed none. */
-	if (uh->check &&
-	    csum_tcpudp_magic(iph->saddr, iph->daddr, ulen, IPPROTO_UDP,
-			      csum_partial(skb->data, ulen, 0)) != 0) {
+	if (uh->check && csum_tcpudp_magic(iph->saddr, iph->daddr, ulen, IPPROTO_UDP,
+					   csum_partial(skb->data, ulen, 0)) != 0) {
 		udp_statistics.in_csum_errors++;
 		goto error;
 	}
@@ -123,8 +122,8 @@ error:
 	return -EINVAL;
 }
 
-long udp_sendmsg(uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport,
-		 const void *buf, size_t len)
+long udp_sendmsg(uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport, const void *buf,
+		 size_t len)
 {
 	struct net_device *dev;
 	uint32_t nexthop, rt_saddr;
@@ -139,7 +138,7 @@ long udp_sendmsg(uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport,
 	if (err)
 		return err;
 	if (len > dev->mtu - sizeof(struct iphdr) - sizeof(*uh))
-		return -EMSGSIZE;               /* we do not fragment */
+		return -EMSGSIZE; /* we do not fragment */
 	if (!saddr)
 		saddr = rt_saddr;
 	ulen = sizeof(*uh) + len;
@@ -155,7 +154,7 @@ long udp_sendmsg(uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport,
 	uh->check = 0;
 	uh->check = csum_tcpudp_magic(saddr, daddr, ulen, IPPROTO_UDP, csum_partial(uh, ulen, 0));
 	if (uh->check == 0)
-		uh->check = 0xffff;             /* RFC 768: computed zero is sent as all ones */
+		uh->check = 0xffff; /* RFC 768: computed zero is sent as all ones */
 	udp_statistics.out_datagrams++;
 	err = ip_queue_xmit(skb, saddr, daddr, IPPROTO_UDP);
 	return err ? err : (long)len;
@@ -206,8 +205,8 @@ static int udp_sock_readable(void *arg)
 	return skb_queue_len(&((struct udp_sock *)arg)->rx_queue) > 0;
 }
 
-long udp_sock_recv(struct udp_sock *us, void *buf, size_t len, uint32_t *saddr,
-		   uint16_t *sport, long timeout_ms)
+long udp_sock_recv(struct udp_sock *us, void *buf, size_t len, uint32_t *saddr, uint16_t *sport,
+		   long timeout_ms)
 {
 	struct sk_buff *skb;
 

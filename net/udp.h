@@ -24,16 +24,16 @@
 #include "net/platform.h"
 
 struct udphdr {
-	uint16_t source;                /* source port, network order */
-	uint16_t dest;                  /* destination port, network order */
-	uint16_t len;                   /* header + data, network order */
-	uint16_t check;                 /* RFC 768 checksum with pseudo-header; 0 = none */
+	uint16_t source; /* source port, network order */
+	uint16_t dest;	 /* destination port, network order */
+	uint16_t len;	 /* header + data, network order */
+	uint16_t check;	 /* RFC 768 checksum with pseudo-header; 0 = none */
 } __attribute__((packed));
 
-#define UDP_MAX_BINDINGS   64
-#define UDP_EPHEMERAL_LO   49152    /* IANA dynamic range (RFC 6335 6) */
-#define UDP_EPHEMERAL_HI   65535
-#define UDP_RCVQ_MAX       64       /* datagrams a udp_sock queues before dropping */
+#define UDP_MAX_BINDINGS 64
+#define UDP_EPHEMERAL_LO 49152 /* IANA dynamic range (RFC 6335 6) */
+#define UDP_EPHEMERAL_HI 65535
+#define UDP_RCVQ_MAX	 64 /* datagrams a udp_sock queues before dropping */
 
 struct udp_mib {
 	uint64_t in_datagrams, no_ports, in_errors, in_csum_errors, out_datagrams, rcvbuf_errors;
@@ -56,17 +56,17 @@ void udp_skb_source(const struct sk_buff *skb, uint32_t *saddr, uint16_t *sport)
  * source address) to daddr:dport.  No fragmentation: len must fit the
  * route's MTU.  Returns len, or -EMSGSIZE, -ENETUNREACH, -ENOMEM, -EINVAL.
  */
-long udp_sendmsg(uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport,
-		 const void *buf, size_t len);
+long udp_sendmsg(uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport, const void *buf,
+		 size_t len);
 
 /* From ip_local_deliver, data at the UDP header (declared in net/ip.h too). */
 int udp_rcv(struct sk_buff *skb);
 
 struct udp_sock {
-	uint16_t port;                  /* bound port, network order; 0 = unbound */
-	struct sk_buff_head rx_queue;   /* received datagrams, payload at skb->data */
-	wait_queue_head_t wq;           /* woken when a datagram arrives */
-	uint64_t drops;                 /* datagrams lost to a full queue */
+	uint16_t port;		      /* bound port, network order; 0 = unbound */
+	struct sk_buff_head rx_queue; /* received datagrams, payload at skb->data */
+	wait_queue_head_t wq;	      /* woken when a datagram arrives */
+	uint64_t drops;		      /* datagrams lost to a full queue */
 };
 
 /* Binds us to port_be (0: an ephemeral port).  0 or -errno. */
@@ -78,7 +78,7 @@ void udp_sock_close(struct udp_sock *us);
  * timeout_ms (<0 forever, 0 not at all).  Returns the bytes copied, or
  * -EAGAIN (nothing and no wait), -ETIMEDOUT, -EINTR.  saddr/sport may be NULL.
  */
-long udp_sock_recv(struct udp_sock *us, void *buf, size_t len, uint32_t *saddr,
-		   uint16_t *sport, long timeout_ms);
+long udp_sock_recv(struct udp_sock *us, void *buf, size_t len, uint32_t *saddr, uint16_t *sport,
+		   long timeout_ms);
 
 #endif

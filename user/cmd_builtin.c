@@ -18,9 +18,9 @@
 #include "kernel/sched.h"
 #include "kernel/timer.h"
 
-#define OS_NAME         "MenuOS/x64"
+#define OS_NAME	   "MenuOS/x64"
 /* Canonical, far above the identity-mapped first 4 GiB: never mapped. */
-#define FAULT_ADDR      0xdead0000000UL
+#define FAULT_ADDR 0xdead0000000UL
 
 static int cmd_version(int argc, char *argv[])
 {
@@ -208,6 +208,7 @@ void menu_register_builtin(void)
 	MenuConfig("echo", "print the arguments, separated by single spaces", cmd_echo);
 	MenuConfig("sleep", "sleep MS milliseconds (Ctrl-C interrupts)", cmd_sleep);
 	MenuConfig("spin", "start a task that busy-loops forever (shows preemption)", cmd_spin);
-	MenuConfig("fault", "fault [panic]: page fault (or panic): CRASHES the kernel, to show the report",
+	MenuConfig("fault",
+		   "fault [panic]: page fault (or panic): CRASHES the kernel, to show the report",
 		   cmd_fault);
 }

@@ -29,12 +29,12 @@
 #define MAX_IFACES 8
 #define MAX_ROUTES 32
 
-#define PING_DEFAULT_COUNT    4      /* Linux pings forever; ours ends */
+#define PING_DEFAULT_COUNT    4 /* Linux pings forever; ours ends */
 #define PING_DEFAULT_SIZE     56
 #define PING_DEFAULT_INTERVAL 1000   /* ms */
 #define PING_DEFAULT_WAIT     1000   /* ms to wait for each reply */
-#define PING_MAX_COUNT        100000  /* keeps the sum of squared RTTs in 64 bits */
-#define PING_MAX_WAIT         10000   /* ms */
+#define PING_MAX_COUNT	      100000 /* keeps the sum of squared RTTs in 64 bits */
+#define PING_MAX_WAIT	      10000  /* ms */
 
 /* A number in [min, max] with nothing after it: 0, else -EINVAL. */
 static int parse_long(const char *s, long min, long max, long *out)
@@ -51,10 +51,7 @@ static int parse_long(const char *s, long min, long max, long *out)
 	return 0;
 }
 
-static const char *ip_str(uint32_t addr, char *buf)
-{
-	return net_ipv4_str(addr, buf);
-}
+static const char *ip_str(uint32_t addr, char *buf) { return net_ipv4_str(addr, buf); }
 
 /* ---- ifconfig ---- */
 
@@ -64,7 +61,7 @@ static int snapshot_devices(struct net_device *out, int max)
 	int n = 0;
 
 	net_lock();
-	list_for_each_entry(dev, netdev_list(), dev_list)
+	list_for_each_entry (dev, netdev_list(), dev_list)
 		if (n < max)
 			out[n++] = *dev;
 	net_unlock();
@@ -77,10 +74,10 @@ static void print_flags(unsigned int flags)
 		unsigned int bit;
 		const char *name;
 	} names[] = {
-		{ IFF_UP, "UP" },
-		{ IFF_BROADCAST, "BROADCAST" },
-		{ IFF_LOOPBACK, "LOOPBACK" },
-		{ IFF_RUNNING, "RUNNING" },
+		{IFF_UP, "UP"},
+		{IFF_BROADCAST, "BROADCAST"},
+		{IFF_LOOPBACK, "LOOPBACK"},
+		{IFF_RUNNING, "RUNNING"},
 	};
 	const char *sep = "";
 	size_t i;
@@ -221,7 +218,8 @@ void net_show_interfaces_counters(void)
 		       (unsigned long long)s->rx_errors, (unsigned long long)s->rx_dropped,
 		       (unsigned long long)s->tx_packets, (unsigned long long)s->tx_errors,
 		       (unsigned long long)s->tx_dropped, f & IFF_BROADCAST ? "B" : "",
-		       f & IFF_LOOPBACK ? "L" : "", f & IFF_RUNNING ? "R" : "", f & IFF_UP ? "U" : "");
+		       f & IFF_LOOPBACK ? "L" : "", f & IFF_RUNNING ? "R" : "",
+		       f & IFF_UP ? "U" : "");
 	}
 }
 
@@ -397,7 +395,7 @@ static int route_parse_target(int argc, char *argv[], int *i, uint32_t *dst, uin
 			return -EINVAL;
 		*i += 2;
 	} else {
-		*mask = htonl(0xffffffffu);     /* a host route */
+		*mask = htonl(0xffffffffu); /* a host route */
 	}
 	return 0;
 }
@@ -574,7 +572,7 @@ static int cmd_ping(int argc, char *argv[])
 		err = icmp_ping(o.daddr, ping_id, (uint16_t)seq, (size_t)o.size, o.wait, &r);
 		net_unlock();
 		if (err == -EINTR) {
-			sent++;         /* it went out; Ctrl-C came while we waited */
+			sent++; /* it went out; Ctrl-C came while we waited */
 			break;
 		}
 		if (err == -ENETUNREACH || err == -EMSGSIZE || err == -ENOMEM) {
@@ -596,10 +594,12 @@ static int cmd_ping(int argc, char *argv[])
 			printf(" ms\n");
 		} else if (err == -EHOSTUNREACH) {
 			errors++;
-			printf("From %s icmp_seq=%ld Destination %s Unreachable\n", ip_str(r.from, a),
-			       seq, r.code == ICMP_PORT_UNREACH ? "Port" :
-			       r.code == ICMP_PROT_UNREACH ? "Protocol" :
-			       r.code == ICMP_HOST_UNREACH ? "Host" : "Net");
+			printf("From %s icmp_seq=%ld Destination %s Unreachable\n",
+			       ip_str(r.from, a), seq,
+			       r.code == ICMP_PORT_UNREACH   ? "Port"
+			       : r.code == ICMP_PROT_UNREACH ? "Protocol"
+			       : r.code == ICMP_HOST_UNREACH ? "Host"
+							     : "Net");
 		} else if (err == -EIO) {
 			errors++;
 			printf("From %s icmp_seq=%ld: wrong data in the reply\n", ip_str(r.from, a),
@@ -650,9 +650,8 @@ static int cmd_skb(int argc, char *argv[])
 	net_lock();
 	skb_get_stats(&s);
 	net_unlock();
-	printf("sk_buff: %llu allocated, %llu freed, %llu in use\n",
-	       (unsigned long long)s.allocs, (unsigned long long)s.frees,
-	       (unsigned long long)(s.allocs - s.frees));
+	printf("sk_buff: %llu allocated, %llu freed, %llu in use\n", (unsigned long long)s.allocs,
+	       (unsigned long long)s.frees, (unsigned long long)(s.allocs - s.frees));
 	return 0;
 }
 

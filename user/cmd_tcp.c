@@ -25,15 +25,15 @@
 #include "net/platform.h"
 #include "net/tcp.h"
 
-#define PORT              5001
-#define IP_ADDR           "127.0.0.1"
-#define MAX_BUF_LEN       1024
-#define MAX_CONNECT_QUEUE 1024
+#define PORT		       5001
+#define IP_ADDR		       "127.0.0.1"
+#define MAX_BUF_LEN	       1024
+#define MAX_CONNECT_QUEUE      1024
 #define REPLYHI_RECV_TIMEOUT_S 10
 
-#define NETSTAT_MAX       256
-#define SEND_CHUNK        8192
-#define MIB               (1024 * 1024)
+#define NETSTAT_MAX 256
+#define SEND_CHUNK  8192
+#define MIB	    (1024 * 1024)
 
 /* "a.b.c.d:port" of a sockaddr_in, in buf. */
 static const char *addr_str(const struct sockaddr_in *sin, char *buf, size_t n)
@@ -56,7 +56,7 @@ static void Replyhi(void *arg)
 	char szReplyMsg[MAX_BUF_LEN] = "hi";
 	struct sockaddr_in clientaddr;
 	socklen_t addr_len;
-	struct timeval recv_timeout = { .tv_sec = REPLYHI_RECV_TIMEOUT_S };
+	struct timeval recv_timeout = {.tv_sec = REPLYHI_RECV_TIMEOUT_S};
 	char peer[32];
 	int newfd, ret;
 
@@ -107,7 +107,7 @@ static int StartReplyhi(int argc, char *argv[])
 	memset(&serveraddr, 0, sizeof(serveraddr));
 	serveraddr.sin_family = AF_INET;
 	serveraddr.sin_port = htons(PORT);
-	serveraddr.sin_addr.s_addr = htonl(INADDR_ANY);  /* so the host can connect too */
+	serveraddr.sin_addr.s_addr = htonl(INADDR_ANY); /* so the host can connect too */
 	setsockopt(sockfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(sockfd, (struct sockaddr *)&serveraddr, sizeof(struct sockaddr)) == -1 ||
 	    listen(sockfd, MAX_CONNECT_QUEUE) == -1) {
@@ -246,8 +246,8 @@ static int cmd_netstat(int argc, char *argv[])
 		return 1;
 	}
 	n = tcp_get_sock_info(info, NETSTAT_MAX);
-	printf("Proto %-21s %-21s %-11s %6s %6s %7s\n", "Local Address", "Foreign Address",
-	       "State", "Send-Q", "Recv-Q", "Retrans");
+	printf("Proto %-21s %-21s %-11s %6s %6s %7s\n", "Local Address", "Foreign Address", "State",
+	       "Send-Q", "Recv-Q", "Retrans");
 	for (i = 0; i < n && i < NETSTAT_MAX; i++) {
 		memset(&l, 0, sizeof(l));
 		memset(&r, 0, sizeof(r));
@@ -425,9 +425,8 @@ static int cmd_send(int argc, char *argv[])
 	ms = jiffies_ms() - t0;
 	if (ms == 0)
 		ms = 1;
-	kbps = done * 8 / ms;   /* bits per ms = kbit/s */
-	printf("send: %llu bytes to %s in %llu ms, %llu.%03llu Mbit/s\n",
-	       (unsigned long long)done,
+	kbps = done * 8 / ms; /* bits per ms = kbit/s */
+	printf("send: %llu bytes to %s in %llu ms, %llu.%03llu Mbit/s\n", (unsigned long long)done,
 	       dst, (unsigned long long)ms, (unsigned long long)(kbps / 1000),
 	       (unsigned long long)(kbps % 1000));
 	close(fd);
@@ -458,7 +457,6 @@ void menu_register_tcp(void)
 	MenuConfig("netstat", "netstat [-i | -s]: TCP sockets, interface or protocol counters",
 		   cmd_netstat);
 	MenuConfig("tcptrace", "tcptrace on|off: print every TCP segment", cmd_tcptrace);
-	MenuConfig("sink", "sink PORT: background server that discards what it receives",
-		   cmd_sink);
+	MenuConfig("sink", "sink PORT: background server that discards what it receives", cmd_sink);
 	MenuConfig("send", "send IP PORT MBYTES: stream data and report the rate", cmd_send);
 }

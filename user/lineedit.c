@@ -8,19 +8,16 @@
 #include <string.h>
 #include "user/lineedit.h"
 
-#define ESC             0x1b
-#define CTRL_C          0x03
-#define CTRL_U          0x15
-#define BS              0x08
-#define DEL             0x7f
+#define ESC    0x1b
+#define CTRL_C 0x03
+#define CTRL_U 0x15
+#define BS     0x08
+#define DEL    0x7f
 
 enum { ESC_NONE, ESC_SEEN, ESC_CSI };
-#define ESC_PARAM_MAX   1000    /* larger parameters mean nothing to us */
+#define ESC_PARAM_MAX 1000 /* larger parameters mean nothing to us */
 
-static int is_sep(char c)
-{
-	return c == ' ' || c == '\t';
-}
+static int is_sep(char c) { return c == ' ' || c == '\t'; }
 
 static void put(struct lineedit *le, const char *s, size_t n)
 {
@@ -126,7 +123,7 @@ static void cursor_end(struct lineedit *le)
 
 /* ---- history ---- */
 
-static const char *history_entry(struct lineedit *le, int k)   /* k = 1: newest */
+static const char *history_entry(struct lineedit *le, int k) /* k = 1: newest */
 {
 	return le->history[(le->hist_newest - (k - 1) + LINEEDIT_HISTORY) % LINEEDIT_HISTORY];
 }
@@ -138,9 +135,9 @@ static void history_add(struct lineedit *le)
 	while (i < le->len && is_sep(le->buf[i]))
 		i++;
 	if (i == le->len)
-		return;                         /* blank lines are not worth recalling */
+		return; /* blank lines are not worth recalling */
 	if (le->hist_count && strcmp(history_entry(le, 1), le->buf) == 0)
-		return;                         /* nor the same line twice in a row */
+		return; /* nor the same line twice in a row */
 	le->hist_newest = (le->hist_newest + 1) % LINEEDIT_HISTORY;
 	memcpy(le->history[le->hist_newest], le->buf, le->len + 1);
 	if (le->hist_count < LINEEDIT_HISTORY)
@@ -179,7 +176,7 @@ static void complete(struct lineedit *le, size_t start)
 	size_t plen = le->pos - start, common = 0, matches = 0;
 
 	if (le->pos < le->len && !is_sep(le->buf[le->pos]))
-		return;                         /* inside a word: nothing sensible to do */
+		return; /* inside a word: nothing sensible to do */
 	for (size_t i = 0; (name = le->command_name(i)); i++) {
 		size_t k;
 
@@ -229,7 +226,7 @@ static void tab(struct lineedit *le)
 		start++;
 	for (size_t i = start; i < le->pos; i++)
 		if (is_sep(le->buf[i])) {
-			insert(le, "\t", 1);    /* past the command name: a separator */
+			insert(le, "\t", 1); /* past the command name: a separator */
 			return;
 		}
 	complete(le, start);
@@ -262,7 +259,7 @@ static void csi_final(struct lineedit *le, char final)
 	case 'F':
 		cursor_end(le);
 		break;
-	case '~':       /* VT220 editing keys: 1/7 Home, 4/8 End, 3 Delete */
+	case '~': /* VT220 editing keys: 1/7 Home, 4/8 End, 3 Delete */
 		if (le->esc_param == 1 || le->esc_param == 7)
 			cursor_home(le);
 		else if (le->esc_param == 4 || le->esc_param == 8)
@@ -277,12 +274,12 @@ static void csi_final(struct lineedit *le, char final)
 static int escape(struct lineedit *le, char c)
 {
 	if (le->esc_state == ESC_SEEN) {
-		if (c == '[' || c == 'O') {     /* CSI, or SS3 (application cursor keys) */
+		if (c == '[' || c == 'O') { /* CSI, or SS3 (application cursor keys) */
 			le->esc_state = ESC_CSI;
 			le->esc_param = 0;
 			return 1;
 		}
-		le->esc_state = ESC_NONE;       /* a lone ESC: take c as an ordinary key */
+		le->esc_state = ESC_NONE; /* a lone ESC: take c as an ordinary key */
 		return 0;
 	}
 	if (c >= '0' && c <= '9') {
@@ -291,13 +288,13 @@ static int escape(struct lineedit *le, char c)
 		return 1;
 	}
 	if (c >= 0x20 && c < 0x40)
-		return 1;                       /* other parameter and intermediate bytes */
+		return 1; /* other parameter and intermediate bytes */
 	le->esc_state = ESC_NONE;
 	if (c >= 0x40 && c <= 0x7e) {
 		csi_final(le, c);
 		return 1;
 	}
-	return 0;                               /* a control byte cuts the sequence short */
+	return 0; /* a control byte cuts the sequence short */
 }
 
 /* ---- the entry points ---- */
@@ -333,8 +330,8 @@ enum lineedit_event lineedit_feed(struct lineedit *le, char c)
 	switch (c) {
 	case '\n':
 		if (after_cr)
-			return LINEEDIT_NONE;   /* the LF of a CR LF pair */
-		/* fall through */
+			return LINEEDIT_NONE; /* the LF of a CR LF pair */
+					      /* fall through */
 	case '\r':
 		put(le, "\n", 1);
 		if (le->overflow)

@@ -24,29 +24,29 @@
 #define LINEEDIT_HISTORY 16
 
 enum lineedit_event {
-	LINEEDIT_NONE,          /* keep feeding */
-	LINEEDIT_LINE,          /* le->buf holds the line (NUL-terminated) */
-	LINEEDIT_INTR,          /* Ctrl-C: the line was abandoned */
-	LINEEDIT_TOOLONG,       /* Enter after more than MENU_MAX_LINE characters */
+	LINEEDIT_NONE,	  /* keep feeding */
+	LINEEDIT_LINE,	  /* le->buf holds the line (NUL-terminated) */
+	LINEEDIT_INTR,	  /* Ctrl-C: the line was abandoned */
+	LINEEDIT_TOOLONG, /* Enter after more than MENU_MAX_LINE characters */
 };
 
 struct lineedit {
-	char buf[MENU_MAX_LINE + 1];    /* always NUL-terminated */
-	size_t len, pos;                /* line length and cursor position */
-	int overflow;                   /* characters were lost beyond MENU_MAX_LINE */
-	int after_cr;                   /* the last byte was CR: swallow one LF */
-	int esc_state;                  /* 0, after ESC, inside ESC [ */
+	char buf[MENU_MAX_LINE + 1]; /* always NUL-terminated */
+	size_t len, pos;	     /* line length and cursor position */
+	int overflow;		     /* characters were lost beyond MENU_MAX_LINE */
+	int after_cr;		     /* the last byte was CR: swallow one LF */
+	int esc_state;		     /* 0, after ESC, inside ESC [ */
 	unsigned esc_param;
 	const char *prompt;
 
 	void (*write)(const char *s, size_t n);
-	const char *(*command_name)(size_t idx);   /* NULL past the last command */
+	const char *(*command_name)(size_t idx); /* NULL past the last command */
 
 	char history[LINEEDIT_HISTORY][MENU_MAX_LINE + 1];
-	int hist_count;                 /* entries stored */
-	int hist_newest;                /* slot of the newest entry */
-	int hist_browse;                /* 0: the new line; k: the k-th newest entry */
-	char saved[MENU_MAX_LINE + 1];  /* the new line while browsing the history */
+	int hist_count;		       /* entries stored */
+	int hist_newest;	       /* slot of the newest entry */
+	int hist_browse;	       /* 0: the new line; k: the k-th newest entry */
+	char saved[MENU_MAX_LINE + 1]; /* the new line while browsing the history */
 };
 
 void lineedit_init(struct lineedit *le, void (*write)(const char *s, size_t n),

@@ -12,10 +12,10 @@
 #include "kernel/console.h"
 #include "kernel/sched.h"
 
-#define MENU_MAX_CMDS   64
+#define MENU_MAX_CMDS 64
 
 struct menu_cmd {
-	const char *cmd;        /* both strings must stay valid: in practice, literals */
+	const char *cmd; /* both strings must stay valid: in practice, literals */
 	const char *desc;
 	menu_handler_t handler;
 };
@@ -23,7 +23,7 @@ struct menu_cmd {
 static int cmd_help(int argc, char *argv[]);
 
 static struct menu_cmd cmds[MENU_MAX_CMDS] = {
-	{ "help", "list the commands (help CMD: show one)", cmd_help },
+	{"help", "list the commands (help CMD: show one)", cmd_help},
 };
 static size_t ncmds = 1;
 static const char *prompt = "MenuOS>>";
@@ -72,10 +72,7 @@ static int cmd_help(int argc, char *argv[])
 	return 0;
 }
 
-void SetPrompt(const char *p)
-{
-	prompt = p;
-}
+void SetPrompt(const char *p) { prompt = p; }
 
 int MenuConfig(const char *cmd, const char *desc, menu_handler_t handler)
 {
@@ -91,10 +88,7 @@ int MenuConfig(const char *cmd, const char *desc, menu_handler_t handler)
 }
 
 /* For Tab completion. */
-static const char *command_name(size_t idx)
-{
-	return idx < ncmds ? cmds[idx].cmd : NULL;
-}
+static const char *command_name(size_t idx) { return idx < ncmds ? cmds[idx].cmd : NULL; }
 
 /*
  * Runs a command as the console's foreground task: Ctrl-C then interrupts
@@ -124,7 +118,7 @@ static enum lineedit_event read_line(struct lineedit *le)
 
 	while (ev == LINEEDIT_NONE) {
 		int c = console_getc();
-		if (c < 0) {            /* interrupted while waiting: nothing was typed */
+		if (c < 0) { /* interrupted while waiting: nothing was typed */
 			task_clear_signal();
 			continue;
 		}
@@ -135,7 +129,7 @@ static enum lineedit_event read_line(struct lineedit *le)
 
 int ExecuteMenu(void)
 {
-	static struct lineedit le;      /* 18 KiB with the history: not on the stack */
+	static struct lineedit le; /* 18 KiB with the history: not on the stack */
 	char *argv[MENU_MAX_ARGS + 1];
 	int argc;
 
@@ -155,7 +149,7 @@ int ExecuteMenu(void)
 		case LINEEDIT_TOOLONG:
 			printf("line too long (max %d characters)\n", MENU_MAX_LINE);
 			break;
-		default:        /* Ctrl-C: the editor has shown ^C; just a new prompt */
+		default: /* Ctrl-C: the editor has shown ^C; just a new prompt */
 			break;
 		}
 	}

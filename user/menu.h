@@ -5,8 +5,8 @@
 #ifndef USER_MENU_H
 #define USER_MENU_H
 
-#define MENU_MAX_ARGS     32
-#define MENU_MAX_LINE     1024
+#define MENU_MAX_ARGS 32
+#define MENU_MAX_LINE 1024
 
 /*
  * A command's handler: argv[0] is the command name, argv[argc] is NULL.
@@ -27,8 +27,8 @@ int ExecuteMenu(void);
  * Command groups register themselves from these, called once before
  * ExecuteMenu.  Each lives in its own user/ file.
  */
-void menu_register_builtin(void);   /* version quit uptime mem ps reboot clear cmdline ... */
-void menu_register_net(void);       /* ifconfig arp ping route netstat -i skb lspci */
-void menu_register_tcp(void);       /* replyhi hello netstat tcptrace sink send */
+void menu_register_builtin(void); /* version quit uptime mem ps reboot clear cmdline ... */
+void menu_register_net(void);	  /* ifconfig arp ping route netstat -i skb lspci */
+void menu_register_tcp(void);	  /* replyhi hello netstat tcptrace sink send */
 
 #endif

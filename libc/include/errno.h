@@ -101,8 +101,8 @@ int *__errno_location(void);
 #define EMSGSIZE	90
 #define EPROTOTYPE	91
 #define ENOPROTOOPT	92
-#define EPROTONOSUPPORT	93
-#define ESOCKTNOSUPPORT	94
+#define EPROTONOSUPPORT 93
+#define ESOCKTNOSUPPORT 94
 #define EOPNOTSUPP	95
 #define EPFNOSUPPORT	96
 #define EAFNOSUPPORT	97
@@ -139,7 +139,7 @@ int *__errno_location(void);
 #define EKEYREVOKED	128
 #define EKEYREJECTED	129
 #define EOWNERDEAD	130
-#define ENOTRECOVERABLE	131
+#define ENOTRECOVERABLE 131
 #define ERFKILL		132
 #define EHWPOISON	133
 #define ENOTSUP		EOPNOTSUPP

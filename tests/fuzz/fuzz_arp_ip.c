@@ -34,8 +34,8 @@
 #include "tests/fuzz/harness.h"
 #include "tests/unit/support/platform_test.h"
 
-#define UDP_PORT 5001
-#define OFF_LINK_ADDR 0x08080808u       /* 8.8.8.8: routed through the gateway */
+#define UDP_PORT      5001
+#define OFF_LINK_ADDR 0x08080808u /* 8.8.8.8: routed through the gateway */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fake_random_seed(0xa4b);
 	fuzz_counts_take(&base);
 	if (udp_sock_bind(&us, htons(UDP_PORT)))
-		__builtin_trap();       /* the harness itself is broken */
+		__builtin_trap(); /* the harness itself is broken */
 	fuzz_learn_peer();
 	fuzz_drain_tx();
 

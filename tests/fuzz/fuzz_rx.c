@@ -27,12 +27,12 @@
 #include "tests/fuzz/harness.h"
 #include "tests/unit/support/platform_test.h"
 
-#define CTL_FIX_IP_CSUM 0x01
-#define CTL_FIX_L4_CSUM 0x02
+#define CTL_FIX_IP_CSUM	  0x01
+#define CTL_FIX_L4_CSUM	  0x02
 #define CTL_LET_TIME_PASS 0x04
-#define RX_MAX_FRAME 2048       /* more than any NIC hands up (1518) */
-#define TCP_PORT 80
-#define UDP_PORT 5001
+#define RX_MAX_FRAME	  2048 /* more than any NIC hands up (1518) */
+#define TCP_PORT	  80
+#define UDP_PORT	  5001
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -48,12 +48,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static int open_bound(int type, uint16_t port)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(port)};
 	int fd = __sys_socket(AF_INET, type | SOCK_NONBLOCK, 0);
 
 	if (fd < 0 || __sys_bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
 	    (type == SOCK_STREAM && __sys_listen(fd, 4) < 0))
-		__builtin_trap();       /* the harness itself is broken */
+		__builtin_trap(); /* the harness itself is broken */
 	return fd;
 }
 
@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t ctl;
 
 	if (size < 1 || size - 1 > sizeof(frame))
-		return -1;      /* not added to the corpus */
+		return -1; /* not added to the corpus */
 	ctl = data[0];
 	len = size - 1;
 	memcpy(frame, data + 1, len);

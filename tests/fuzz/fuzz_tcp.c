@@ -74,34 +74,34 @@
 #include "tests/fuzz/harness.h"
 #include "tests/unit/support/platform_test.h"
 
-#define LISTEN_PORT 8080
-#define A_PEER_PORT 40001
-#define B_PORT 33001
-#define B_PEER_PORT 5555
-#define C_PORT 33002
-#define C_PEER_PORT 5556
+#define LISTEN_PORT	   8080
+#define A_PEER_PORT	   40001
+#define B_PORT		   33001
+#define B_PEER_PORT	   5555
+#define C_PORT		   33002
+#define C_PEER_PORT	   5556
 #define LISTENER_PEER_PORT 50000
-#define MAX_FDS 8               /* A, B, C, the listener, accepted children */
-#define PROLOGUE_LEN 11
-#define REC_HDR_LEN 11
-#define NOBODY_SEQ 0x10000000u
+#define MAX_FDS		   8 /* A, B, C, the listener, accepted children */
+#define PROLOGUE_LEN	   11
+#define REC_HDR_LEN	   11
+#define NOBODY_SEQ	   0x10000000u
 /* Every sock must be gone this long after its last close (see main comment). */
-#define CLEANUP_MAX_MS (20 * 60 * 1000)
+#define CLEANUP_MAX_MS	   (20 * 60 * 1000)
 
 enum { T_LISTENER, T_A, T_B, T_C };
 
 /* A connected descriptor and what has been read from it. */
 struct conn_fd {
-	int fd;                 /* -1 once closed */
+	int fd; /* -1 once closed */
 	int irs_known;
-	uint32_t irs;           /* the peer's ISN, once known */
-	uint32_t read;          /* bytes recv() returned so far */
+	uint32_t irs;  /* the peer's ISN, once known */
+	uint32_t read; /* bytes recv() returned so far */
 };
 
 struct scene {
 	int lfd;
-	struct conn_fd c[4];    /* by target; c[T_LISTENER] unused */
-	struct conn_fd extra[MAX_FDS];  /* accepted children */
+	struct conn_fd c[4];	       /* by target; c[T_LISTENER] unused */
+	struct conn_fd extra[MAX_FDS]; /* accepted children */
 	int nextra;
 };
 
@@ -138,15 +138,9 @@ static void patterns_init(void)
 }
 
 /* The peer's bytes from sequence number seq on; ours from stream offset off on. */
-static const uint8_t *peer_bytes(uint32_t seq)
-{
-	return peer_pattern + seq % PATTERN_PERIOD;
-}
+static const uint8_t *peer_bytes(uint32_t seq) { return peer_pattern + seq % PATTERN_PERIOD; }
 
-static const uint8_t *app_bytes(uint32_t off)
-{
-	return app_pattern + off % PATTERN_PERIOD;
-}
+static const uint8_t *app_bytes(uint32_t off) { return app_pattern + off % PATTERN_PERIOD; }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -189,14 +183,14 @@ static void gen_peer_payload(uint8_t *seg, size_t tlen)
 	size_t hl = tcp_hdrlen(th);
 
 	if (hl < sizeof(*th) || hl > tlen)
-		return;         /* the stack drops it before looking at data */
+		return; /* the stack drops it before looking at data */
 	memcpy(seg + hl, peer_bytes(seq), tlen - hl);
 }
 
 /* Sends a segment from the peer: header fields and options as given, payload see above. */
-static void peer_segment(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
-			 uint8_t flags, uint16_t win, uint8_t doff, const uint8_t *opts,
-			 size_t optlen, const uint8_t *data, size_t len)
+static void peer_segment(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
+			 uint16_t win, uint8_t doff, const uint8_t *opts, size_t optlen,
+			 const uint8_t *data, size_t len)
 {
 	uint8_t seg[sizeof(struct tcphdr) + 40 + 255], frame[ETH_HLEN + 20 + sizeof(seg)];
 	struct tcphdr *th = (struct tcphdr *)seg;
@@ -301,7 +295,7 @@ static struct sock *conn_sock(uint16_t our_port, uint16_t peer_port)
 /* A socket bound to port, with the buffer sizes of prologue byte bufs. */
 static int socket_bound(uint16_t port, uint8_t bufs)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(port)};
 	int one = 1, fd = __sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	int rcv = 2048 * (bufs & 0x0f), snd = 2048 * (bufs >> 4);
 
@@ -315,8 +309,9 @@ static int socket_bound(uint16_t port, uint8_t bufs)
 
 static int connect_peer(int fd, uint16_t peer_port)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(peer_port),
-				   .sin_addr.s_addr = fuzz_peer_ip };
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_port = htons(peer_port),
+				  .sin_addr.s_addr = fuzz_peer_ip};
 
 	return __sys_connect(fd, (struct sockaddr *)&sin, sizeof(sin));
 }
@@ -383,7 +378,7 @@ static struct stream *stream_for(int fd)
 		st = &streams[nstreams++];
 		st->our_port = our;
 		st->peer_port = peer;
-		st->iss = tcp_sk(sk)->iss + 1;  /* never an ISS: forces the reset below */
+		st->iss = tcp_sk(sk)->iss + 1; /* never an ISS: forces the reset below */
 	}
 	if (st->iss != tcp_sk(sk)->iss) {
 		st->iss = tcp_sk(sk)->iss;
@@ -447,8 +442,7 @@ static void build_scene(struct scene *s, const uint8_t *pro)
 
 	/* A: SYN, our SYN-ACK, the ACK, accept */
 	optlen = handshake_opts(pro[8], opts, &win);
-	peer_segment(A_PEER_PORT, LISTEN_PORT, isn_a, 0, TCPHDR_SYN, win, 0, opts, optlen,
-		     NULL, 0);
+	peer_segment(A_PEER_PORT, LISTEN_PORT, isn_a, 0, TCPHDR_SYN, win, 0, opts, optlen, NULL, 0);
 	req = inet_csk_search_req(listener_sock(), fuzz_peer_ip, htons(A_PEER_PORT), fuzz_our_ip);
 	if (!req)
 		harness_bug("no request sock for A");
@@ -468,8 +462,8 @@ static void build_scene(struct scene *s, const uint8_t *pro)
 	if (!sk)
 		harness_bug("no sock for B");
 	optlen = handshake_opts(pro[9], opts, &win);
-	peer_segment(B_PEER_PORT, B_PORT, isn_b, tcp_sk(sk)->iss + 1, TCPHDR_SYN | TCPHDR_ACK,
-		     win, 0, opts, optlen, NULL, 0);
+	peer_segment(B_PEER_PORT, B_PORT, isn_b, tcp_sk(sk)->iss + 1, TCPHDR_SYN | TCPHDR_ACK, win,
+		     0, opts, optlen, NULL, 0);
 	if (sk->sk_state != TCP_ESTABLISHED)
 		harness_bug("B not established");
 	conn_fd_init(&s->c[T_B], fd);
@@ -510,8 +504,10 @@ static void app_recv(struct conn_fd *c)
 	if (!c->irs_known)
 		harness_bug("data before the peer's ISN was known");
 	if (memcmp(buf, peer_bytes(c->irs + 1 + c->read), (size_t)n)) {
-		fprintf(stderr, "fuzz_tcp stream oracle: recv() returned %ld bytes that are not "
-			"the peer's stream from byte %u on (irs %u)\n", n, c->read, c->irs);
+		fprintf(stderr,
+			"fuzz_tcp stream oracle: recv() returned %ld bytes that are not "
+			"the peer's stream from byte %u on (irs %u)\n",
+			n, c->read, c->irs);
 		abort();
 	}
 	c->read += (uint32_t)n;
@@ -578,7 +574,7 @@ static unsigned int queue_bytes(const struct sk_buff_head *q)
 	const struct list_head *pos;
 	unsigned int n = 0;
 
-	list_for_each(pos, &q->list)
+	list_for_each (pos, &q->list)
 		n += list_entry(pos, struct sk_buff, list)->len;
 	return n;
 }
@@ -587,9 +583,10 @@ static void sock_bug(const struct sock *sk, const char *what)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
 
-	fprintf(stderr, "TCP invariant broken: %s\n  sock :%u -> :%u state %s, snd_una %u "
-		"snd_nxt %u snd_max %u write_seq %u rcv_nxt %u wmem %u rmem %u\n", what,
-		sk->sk_num, ntohs(sk->sk_dport), tcp_state_name(sk->sk_state), tp->snd_una,
+	fprintf(stderr,
+		"TCP invariant broken: %s\n  sock :%u -> :%u state %s, snd_una %u "
+		"snd_nxt %u snd_max %u write_seq %u rcv_nxt %u wmem %u rmem %u\n",
+		what, sk->sk_num, ntohs(sk->sk_dport), tcp_state_name(sk->sk_state), tp->snd_una,
 		tp->snd_nxt, tp->snd_max, tp->write_seq, tp->rcv_nxt, sk->sk_wmem_queued,
 		sk->sk_rmem_queued);
 	abort();
@@ -616,12 +613,12 @@ static void check_sock(const struct sock *sk)
 		sock_bug(sk, "sk_wmem_queued is not the write queue's byte count");
 	if (sk->sk_state == TCP_LISTEN) {
 		n = 0;
-		list_for_each(pos, &tp->accept_queue.syn_queue)
+		list_for_each (pos, &tp->accept_queue.syn_queue)
 			n++;
 		if (n != tp->accept_queue.syn_qlen)
 			sock_bug(sk, "syn_qlen");
 		n = 0;
-		list_for_each(pos, &tp->accept_queue.accept_queue)
+		list_for_each (pos, &tp->accept_queue.accept_queue)
 			n++;
 		if (n != tp->accept_queue.accept_qlen)
 			sock_bug(sk, "accept_qlen");
@@ -634,7 +631,7 @@ static void check_sock(const struct sock *sk)
 	    after(tp->snd_max, tp->write_seq))
 		sock_bug(sk, "send sequence variables out of order");
 	/* the write queue: contiguous from SND.UNA to write_seq */
-	list_for_each(pos, &sk->sk_write_queue.list) {
+	list_for_each (pos, &sk->sk_write_queue.list) {
 		const struct sk_buff *skb = list_entry(pos, struct sk_buff, list);
 		const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 
@@ -655,7 +652,7 @@ static void check_sock(const struct sock *sk)
 		sock_bug(sk, "more data buffered than the receive buffer holds");
 	/* the out-of-order queue: sorted, no overlaps */
 	prev = NULL;
-	list_for_each(pos, &tp->out_of_order_queue.list) {
+	list_for_each (pos, &tp->out_of_order_queue.list) {
 		const struct sk_buff *skb = list_entry(pos, struct sk_buff, list);
 		const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 
@@ -671,7 +668,7 @@ static void check_socks(void)
 {
 	struct sock *sk;
 
-	list_for_each_entry(sk, &sock_all_list, sk_all_node)
+	list_for_each_entry (sk, &sock_all_list, sk_all_node)
 		if (sk->sk_protocol == IPPROTO_TCP)
 			check_sock(sk);
 }
@@ -680,8 +677,8 @@ static void check_socks(void)
 static void target_base(int target, uint8_t port_sel, uint16_t *sport, uint16_t *dport,
 			uint32_t *seq, uint32_t *ack)
 {
-	static const uint16_t ours[] = { LISTEN_PORT, LISTEN_PORT, B_PORT, C_PORT };
-	static const uint16_t peers[] = { 0, A_PEER_PORT, B_PEER_PORT, C_PEER_PORT };
+	static const uint16_t ours[] = {LISTEN_PORT, LISTEN_PORT, B_PORT, C_PORT};
+	static const uint16_t peers[] = {0, A_PEER_PORT, B_PEER_PORT, C_PEER_PORT};
 	struct request_sock *req = NULL;
 	struct sock *sk, *lsk;
 
@@ -721,8 +718,9 @@ static void rebase_sack_blocks(uint8_t *p, size_t len, uint32_t base)
 			return;
 		olen = p[1];
 		for (i = 2; p[0] == TCPOPT_SACK && i + 4 <= olen; i += 4) {
-			uint32_t v = ((uint32_t)p[i] << 24 | p[i + 1] << 16 | p[i + 2] << 8 | p[i + 3]) +
-				     base;
+			uint32_t v =
+				((uint32_t)p[i] << 24 | p[i + 1] << 16 | p[i + 2] << 8 | p[i + 3]) +
+				base;
 
 			p[i] = (uint8_t)(v >> 24);
 			p[i + 1] = (uint8_t)(v >> 16);
@@ -734,7 +732,7 @@ static void rebase_sack_blocks(uint8_t *p, size_t len, uint32_t base)
 	}
 }
 
-static const uint64_t advance_ms[4] = { 0, 50, 1000, 30000 };
+static const uint64_t advance_ms[4] = {0, 50, 1000, 30000};
 
 static void close_all(struct scene *s)
 {
@@ -760,7 +758,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < PROLOGUE_LEN)
 		return -1;
-	fuzz_advance(1000);     /* rate limits refilled: each input on its own */
+	fuzz_advance(1000); /* rate limits refilled: each input on its own */
 	fake_random_seed(0x7c9);
 	fuzz_counts_take(&base);
 	fuzz_learn_peer();
@@ -768,7 +766,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_socks();
 
 	for (at = PROLOGUE_LEN; at < size;) {
-		uint8_t h[REC_HDR_LEN] = { 0 }, body[40 + 255] = { 0 };
+		uint8_t h[REC_HDR_LEN] = {0}, body[40 + 255] = {0};
 		size_t n = size - at < REC_HDR_LEN ? size - at : REC_HDR_LEN;
 		size_t optlen, len;
 		uint16_t sport, dport;

@@ -18,15 +18,15 @@
 #include "tests/unit/support/platform_test.h"
 
 /* A step of simulated time: the peer answers ARP between steps. */
-#define FUZZ_STEP_MS 1000
+#define FUZZ_STEP_MS   1000
 /* Bound on the frames one drain handles (the stack cannot talk forever). */
 #define FUZZ_DRAIN_MAX 10000
 
 struct net_device *fuzz_eth;
 void (*fuzz_tx_hook)(const uint8_t *frame, size_t len);
 uint32_t fuzz_our_ip, fuzz_peer_ip;
-const uint8_t fuzz_our_mac[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
-const uint8_t fuzz_peer_mac[ETH_ALEN] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
+const uint8_t fuzz_our_mac[ETH_ALEN] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+const uint8_t fuzz_peer_mac[ETH_ALEN] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
 
 static void fail(const char *what, const uint8_t *frame, size_t len)
 {
@@ -51,14 +51,19 @@ void fuzz_env_init(void)
 	if (!fuzz_eth || net_configure_defaults(fuzz_eth, NULL, NULL, NULL) ||
 	    fuzz_eth->ip_addr != fuzz_our_ip)
 		fail("cannot configure eth0", NULL, 0);
-	fuzz_drain_tx();        /* the gratuitous ARP */
+	fuzz_drain_tx(); /* the gratuitous ARP */
 }
 
 static void send_arp(uint16_t op, const uint8_t *dst_mac)
 {
 	struct arphdr a = {
-		.ar_hrd = htons(ARPHRD_ETHER), .ar_pro = htons(ETH_P_IP), .ar_hln = ETH_ALEN,
-		.ar_pln = 4, .ar_op = htons(op), .ar_sip = fuzz_peer_ip, .ar_tip = fuzz_our_ip,
+		.ar_hrd = htons(ARPHRD_ETHER),
+		.ar_pro = htons(ETH_P_IP),
+		.ar_hln = ETH_ALEN,
+		.ar_pln = 4,
+		.ar_op = htons(op),
+		.ar_sip = fuzz_peer_ip,
+		.ar_tip = fuzz_our_ip,
 	};
 	uint8_t frame[ETH_HLEN + sizeof(a)];
 
@@ -68,10 +73,7 @@ static void send_arp(uint16_t op, const uint8_t *dst_mac)
 			fake_build_eth(frame, dst_mac, fuzz_peer_mac, ETH_P_ARP, &a, sizeof(a)));
 }
 
-void fuzz_learn_peer(void)
-{
-	send_arp(ARPOP_REPLY, fuzz_our_mac);
-}
+void fuzz_learn_peer(void) { send_arp(ARPOP_REPLY, fuzz_our_mac); }
 
 static uint16_t csum_l4(const struct iphdr *iph, const uint8_t *l4, unsigned int len)
 {
@@ -219,12 +221,13 @@ int fuzz_counts_differ(const struct fuzz_counts *base, const char *when)
 	struct fuzz_counts now;
 
 	fuzz_counts_take(&now);
-	if (now.skbs == base->skbs && now.kmallocs == base->kmallocs &&
-	    now.socks == base->socks && now.timers == base->timers)
+	if (now.skbs == base->skbs && now.kmallocs == base->kmallocs && now.socks == base->socks &&
+	    now.timers == base->timers)
 		return 0;
-	fprintf(stderr, "fuzz leak check %s: skbs %llu (was %llu), kmalloc %ld (was %ld), "
-		"socks %ld (was %ld), timers %d (was %d)\n", when,
-		(unsigned long long)now.skbs, (unsigned long long)base->skbs, now.kmallocs,
+	fprintf(stderr,
+		"fuzz leak check %s: skbs %llu (was %llu), kmalloc %ld (was %ld), "
+		"socks %ld (was %ld), timers %d (was %d)\n",
+		when, (unsigned long long)now.skbs, (unsigned long long)base->skbs, now.kmallocs,
 		base->kmallocs, now.socks, base->socks, now.timers, base->timers);
 	return 1;
 }
@@ -239,10 +242,7 @@ void fuzz_counts_check(const struct fuzz_counts *base, const char *when)
 		fail("NET_RX softirq still pending", NULL, 0);
 }
 
-static void noop_timer(struct timer_list *t)
-{
-	(void)t;
-}
+static void noop_timer(struct timer_list *t) { (void)t; }
 
 void fuzz_selftest_leak_check(void)
 {

@@ -22,7 +22,7 @@
 #include "net/netdevice.h"
 
 extern struct net_device *fuzz_eth;
-extern uint32_t fuzz_our_ip, fuzz_peer_ip;      /* network order */
+extern uint32_t fuzz_our_ip, fuzz_peer_ip; /* network order */
 extern const uint8_t fuzz_our_mac[ETH_ALEN], fuzz_peer_mac[ETH_ALEN];
 
 /* net_init, eth0 as at boot; once per process. */

@@ -56,7 +56,7 @@ static const struct arphdr *pop_arp(struct sk_buff **out)
 	const struct ethhdr *e;
 
 	assert_non_null(skb);
-	assert_int_equal(skb->len, ETH_ZLEN);   /* 42 bytes padded to the minimum */
+	assert_int_equal(skb->len, ETH_ZLEN); /* 42 bytes padded to the minimum */
 	e = (const struct ethhdr *)skb->data;
 	assert_int_equal(ntohs(e->h_proto), ETH_P_ARP);
 	assert_memory_equal(e->h_source, fake_our_mac, ETH_ALEN);
@@ -90,7 +90,7 @@ static struct sk_buff *ip_packet(uint8_t tag)
 	iph->tos = tag;
 	iph->tot_len = htons(40);
 	iph->ttl = IP_DEFAULT_TTL;
-	iph->protocol = 253;    /* RFC 3692 experimentation */
+	iph->protocol = 253; /* RFC 3692 experimentation */
 	iph->saddr = our_ip;
 	iph->daddr = peer_ip;
 	iph->check = ip_compute_csum(iph, 20);
@@ -129,7 +129,7 @@ static void test_request_gets_reply_and_learns_sender(void **state)
 {
 	uint8_t frame[64];
 	size_t n = fake_build_arp(frame, fake_bcast_mac, ARPOP_REQUEST, fake_peer_mac, peer_ip,
-				  (uint8_t[6]){ 0 }, our_ip);
+				  (uint8_t[6]){0}, our_ip);
 	struct arp_entry_info ei;
 	const struct arphdr *a;
 	struct sk_buff *skb;
@@ -158,13 +158,13 @@ static void test_request_for_other_host_ignored(void **state)
 {
 	uint8_t frame[64];
 	size_t n = fake_build_arp(frame, fake_bcast_mac, ARPOP_REQUEST, fake_peer_mac, peer_ip,
-				  (uint8_t[6]){ 0 }, other_ip);
+				  (uint8_t[6]){0}, other_ip);
 	struct arp_entry_info ei;
 
 	(void)state;
 	fake_eth_inject(eth, frame, n);
 	assert_int_equal(fake_eth_tx_len(eth), 0);
-	assert_false(find_entry(peer_ip, &ei));   /* RFC 826: not for us, not learned */
+	assert_false(find_entry(peer_ip, &ei)); /* RFC 826: not for us, not learned */
 }
 
 static void test_resolution_queues_then_flushes_on_reply(void **state)
@@ -198,7 +198,7 @@ static void test_resolution_queues_then_flushes_on_reply(void **state)
 	assert_true(find_entry(peer_ip, &ei));
 	assert_int_equal(ei.state, ARP_REACHABLE);
 	assert_int_equal(ei.queued, 0);
-	assert_int_equal(fake_timers_pending(), 0);     /* retry timer stopped */
+	assert_int_equal(fake_timers_pending(), 0); /* retry timer stopped */
 
 	/* Resolved: the next packet goes straight out. */
 	arp_output(ip_packet(9), eth, peer_ip);
@@ -232,7 +232,7 @@ static void test_retries_then_gives_up(void **state)
 	assert_true(fake_rx_softirq_pending());
 	fake_run_softirqs();
 	assert_int_equal(icmp_statistics.in_dest_unreachs, 2);
-	assert_int_equal(skb_in_use(), skb_base);       /* queued packets freed */
+	assert_int_equal(skb_in_use(), skb_base); /* queued packets freed */
 }
 
 static void test_aging_stale_and_expiry(void **state)
@@ -243,19 +243,19 @@ static void test_aging_stale_and_expiry(void **state)
 				  fake_our_mac, our_ip);
 
 	(void)state;
-	fake_eth_inject(eth, frame, n);   /* unsolicited but for us: learned */
+	fake_eth_inject(eth, frame, n); /* unsolicited but for us: learned */
 	assert_true(find_entry(peer_ip, &ei));
 
 	fake_clock_advance(ARP_REACHABLE_MS - 1);
 	arp_output(ip_packet(1), eth, peer_ip);
 	assert_ip_frame_to_peer(1);
-	assert_null(fake_eth_pop_tx(eth));              /* fresh: no request */
+	assert_null(fake_eth_pop_tx(eth)); /* fresh: no request */
 
 	fake_clock_advance(1);
 	assert_true(find_entry(peer_ip, &ei));
 	assert_int_equal(ei.state, ARP_STALE);
 	assert_int_equal(ei.age_ms, ARP_REACHABLE_MS);
-	arp_output(ip_packet(2), eth, peer_ip);         /* stale: used, and re-asked */
+	arp_output(ip_packet(2), eth, peer_ip); /* stale: used, and re-asked */
 	assert_request_for(peer_ip);
 	assert_ip_frame_to_peer(2);
 
@@ -266,7 +266,7 @@ static void test_aging_stale_and_expiry(void **state)
 	assert_int_equal(ei.age_ms, 0);
 
 	fake_clock_set(fake_clock_ms() + ARP_EXPIRE_MS);
-	assert_false(find_entry(peer_ip, &ei));         /* expired and removed */
+	assert_false(find_entry(peer_ip, &ei)); /* expired and removed */
 	arp_output(ip_packet(3), eth, peer_ip);
 	assert_request_for(peer_ip);
 	assert_true(find_entry(peer_ip, &ei));
@@ -275,7 +275,7 @@ static void test_aging_stale_and_expiry(void **state)
 
 static void test_update_existing_on_any_arp(void **state)
 {
-	static const uint8_t new_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x22 };
+	static const uint8_t new_mac[ETH_ALEN] = {0x02, 0, 0, 0, 0, 0x22};
 	uint8_t frame[64];
 	struct arp_entry_info ei;
 	size_t n = fake_build_arp(frame, fake_our_mac, ARPOP_REPLY, fake_peer_mac, peer_ip,
@@ -284,8 +284,8 @@ static void test_update_existing_on_any_arp(void **state)
 	(void)state;
 	fake_eth_inject(eth, frame, n);
 	/* A gratuitous ARP from the peer with a new MAC (RFC 826 merge). */
-	n = fake_build_arp(frame, fake_bcast_mac, ARPOP_REQUEST, new_mac, peer_ip,
-			   (uint8_t[6]){ 0 }, peer_ip);
+	n = fake_build_arp(frame, fake_bcast_mac, ARPOP_REQUEST, new_mac, peer_ip, (uint8_t[6]){0},
+			   peer_ip);
 	fake_eth_inject(eth, frame, n);
 	assert_int_equal(fake_eth_tx_len(eth), 0);
 	assert_true(find_entry(peer_ip, &ei));
@@ -294,7 +294,7 @@ static void test_update_existing_on_any_arp(void **state)
 
 static void test_gratuitous_arp_on_open(void **state)
 {
-	static const uint8_t mac2[ETH_ALEN] = { 0x52, 0x54, 0, 0, 0, 0x99 };
+	static const uint8_t mac2[ETH_ALEN] = {0x52, 0x54, 0, 0, 0, 0x99};
 	struct net_device *d = fake_eth_create("eth%d", mac2);
 	uint32_t ip2 = inet_addr("192.168.7.1");
 	const struct arphdr *a;
@@ -304,7 +304,7 @@ static void test_gratuitous_arp_on_open(void **state)
 	assert_non_null(d);
 	assert_string_equal(d->name, "eth1");
 	assert_int_equal(inet_set_addr(d, ip2, inet_addr("255.255.255.0")), 0);
-	assert_int_equal(fake_eth_tx_len(d), 0);        /* down: nothing sent */
+	assert_int_equal(fake_eth_tx_len(d), 0); /* down: nothing sent */
 	assert_int_equal(dev_open(d), 0);
 	assert_true(d->flags & IFF_UP);
 	skb = fake_eth_pop_tx(d);
@@ -313,7 +313,7 @@ static void test_gratuitous_arp_on_open(void **state)
 	a = (const struct arphdr *)(skb->data + ETH_HLEN);
 	assert_int_equal(ntohs(a->ar_op), ARPOP_REQUEST);
 	assert_int_equal(a->ar_sip, ip2);
-	assert_int_equal(a->ar_tip, ip2);               /* RFC 5227 3: announcement */
+	assert_int_equal(a->ar_tip, ip2); /* RFC 5227 3: announcement */
 	assert_memory_equal(a->ar_sha, mac2, ETH_ALEN);
 	kfree_skb(skb);
 
@@ -324,8 +324,8 @@ static void test_gratuitous_arp_on_open(void **state)
 	fake_eth_purge_tx(d);
 	assert_int_equal(dev_close(d), 0);
 	assert_false(d->flags & IFF_UP);
-	assert_int_equal(arp_cache_dump((struct arp_entry_info[ARP_CACHE_SIZE]){ 0 },
-					ARP_CACHE_SIZE), 0);
+	assert_int_equal(arp_cache_dump((struct arp_entry_info[ARP_CACHE_SIZE]){0}, ARP_CACHE_SIZE),
+			 0);
 	inet_set_addr(d, 0, 0);
 }
 
@@ -340,28 +340,28 @@ static void test_malformed_dropped(void **state)
 	(void)state;
 	for (i = 0; i < 7; i++) {
 		n = fake_build_arp(frame, fake_bcast_mac, ARPOP_REQUEST, fake_peer_mac, peer_ip,
-				   (uint8_t[6]){ 0 }, our_ip);
+				   (uint8_t[6]){0}, our_ip);
 		switch (i) {
 		case 0:
-			n = ETH_HLEN + sizeof(*a) - 1;          /* truncated */
+			n = ETH_HLEN + sizeof(*a) - 1; /* truncated */
 			break;
 		case 1:
-			a->ar_hrd = htons(6);                   /* IEEE 802 hardware */
+			a->ar_hrd = htons(6); /* IEEE 802 hardware */
 			break;
 		case 2:
-			a->ar_pro = htons(0x86dd);              /* IPv6 protocol */
+			a->ar_pro = htons(0x86dd); /* IPv6 protocol */
 			break;
 		case 3:
-			a->ar_hln = 8;                          /* wrong address length */
+			a->ar_hln = 8; /* wrong address length */
 			break;
 		case 4:
 			a->ar_pln = 16;
 			break;
 		case 5:
-			a->ar_op = htons(3);                    /* RARP request */
+			a->ar_op = htons(3); /* RARP request */
 			break;
 		case 6:
-			a->ar_sha[0] = 0x01;                    /* multicast sender */
+			a->ar_sha[0] = 0x01; /* multicast sender */
 			break;
 		}
 		assert_int_equal(fake_eth_inject(eth, frame, n), -EINVAL);
@@ -399,7 +399,7 @@ static void test_probe_answered_not_learned(void **state)
 	const struct arphdr *a;
 	struct sk_buff *skb;
 	size_t n = fake_build_arp(frame, fake_bcast_mac, ARPOP_REQUEST, fake_peer_mac, 0,
-				  (uint8_t[6]){ 0 }, our_ip);
+				  (uint8_t[6]){0}, our_ip);
 
 	(void)state;
 	fake_eth_inject(eth, frame, n);

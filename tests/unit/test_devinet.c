@@ -14,14 +14,14 @@
 #include "net/platform.h"
 #include "tests/unit/support/platform_test.h"
 
-static const uint8_t mac0[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
-static const uint8_t mac1[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x57 };
+static const uint8_t mac0[ETH_ALEN] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+static const uint8_t mac1[ETH_ALEN] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x57};
 
 static void test_parse_and_format(void **state)
 {
 	static const char *const bad[] = {
-		"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1..2.3", " 1.2.3.4", "1.2.3.4 ",
-		"1.2.3.x", "0001.2.3.4", "1.2.3.-4", "-1.2.3.4", "1.2.3.4/24",
+		"",	    "1.2.3",   "1.2.3.4.5",  "256.1.1.1", "1..2.3",   " 1.2.3.4",
+		"1.2.3.4 ", "1.2.3.x", "0001.2.3.4", "1.2.3.-4",  "-1.2.3.4", "1.2.3.4/24",
 	};
 	char buf[INET_ADDRSTRLEN_NET];
 	uint32_t a = 0x5a5a5a5a;
@@ -38,7 +38,7 @@ static void test_parse_and_format(void **state)
 		a = 0x5a5a5a5a;
 		print_message("'%s'\n", bad[i]);
 		assert_int_equal(net_parse_ipv4(bad[i], &a), -EINVAL);
-		assert_int_equal(a, 0x5a5a5a5a);        /* untouched on error */
+		assert_int_equal(a, 0x5a5a5a5a); /* untouched on error */
 	}
 	assert_string_equal(net_ipv4_str(inet_addr("192.168.100.255"), buf), "192.168.100.255");
 	assert_string_equal(net_ipv4_str(0, buf), "0.0.0.0");
@@ -84,7 +84,7 @@ static void test_configure_defaults_then_override(void **state)
 	fake_printk_clear();
 	net_lock();
 	assert_int_equal(net_configure_defaults(eth1, "10.9.8.7", "255.255.0.0", "bogus"),
-			 -EEXIST);      /* the default route is there already */
+			 -EEXIST); /* the default route is there already */
 	net_unlock();
 	assert_non_null(strstr(fake_printk_buffer(), "bad gw=bogus"));
 	assert_int_equal(eth1->ip_addr, inet_addr("10.9.8.7"));

@@ -23,9 +23,9 @@
 #include "tests/unit/support/platform_test.h"
 #include "tests/unit/support/tcp_support.h"
 
-static const uint8_t our_mac[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
-static const uint8_t peer_mac[ETH_ALEN] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
-static const uint8_t bcast_mac[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t our_mac[ETH_ALEN] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+static const uint8_t peer_mac[ETH_ALEN] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
+static const uint8_t bcast_mac[ETH_ALEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 static uint64_t skb_base;
 static long sock_base;
 
@@ -81,8 +81,8 @@ static void send_tcp(const uint8_t *dst_mac, uint32_t saddr, uint32_t daddr, uin
 
 static int listen_on(uint32_t addr, uint16_t port)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port),
-				   .sin_addr.s_addr = addr };
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = addr};
 	int fd = __sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 
 	assert_true(fd >= 0);
@@ -105,9 +105,9 @@ static void test_loopback_addresses_from_the_wire(void **state)
 	(void)state;
 	send_tcp(our_mac, tcp_test_peer_ip, htonl(0x7f000001), 6100, TCPHDR_SYN);
 	assert_int_equal(fake_eth_tx_len(tcp_test_dev), 0);
-	assert_int_equal(sock_in_use(), sock_base + 1);   /* the listener: no request sock */
+	assert_int_equal(sock_in_use(), sock_base + 1); /* the listener: no request sock */
 	send_tcp(our_mac, htonl(0x7f000001), tcp_test_our_ip, 6101, TCPHDR_SYN);
-	assert_int_equal(fake_eth_tx_len(tcp_test_dev), 0);     /* no RST to 127.0.0.1 */
+	assert_int_equal(fake_eth_tx_len(tcp_test_dev), 0); /* no RST to 127.0.0.1 */
 	assert_int_equal(ip_statistics.in_addr_errors, addr_errors + 2);
 	__sys_close(fd);
 }
@@ -137,7 +137,7 @@ static void test_tcp_to_directed_broadcast(void **state)
 static void test_directed_broadcast_source(void **state)
 {
 	uint64_t addr_errors = ip_statistics.in_addr_errors;
-	uint8_t dgram[8] = { 0, 7, 0x17, 0x71, 0, 8, 0, 0 };    /* 7 -> 6001, no checksum */
+	uint8_t dgram[8] = {0, 7, 0x17, 0x71, 0, 8, 0, 0}; /* 7 -> 6001, no checksum */
 	uint8_t frame[64];
 
 	(void)state;
@@ -162,7 +162,7 @@ static void test_unicast_from_zero_source(void **state)
 	(void)state;
 	send_tcp(our_mac, 0, tcp_test_our_ip, 6103, TCPHDR_SYN);
 	assert_int_equal(fake_eth_tx_len(tcp_test_dev), 0);
-	assert_int_equal(sock_in_use(), sock_base + 1);   /* the listener: no request sock */
+	assert_int_equal(sock_in_use(), sock_base + 1); /* the listener: no request sock */
 	assert_int_equal(ip_statistics.in_addr_errors, addr_errors + 1);
 	__sys_close(fd);
 }
@@ -170,7 +170,8 @@ static void test_unicast_from_zero_source(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_loopback_addresses_from_the_wire, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_loopback_addresses_from_the_wire, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_tcp_to_directed_broadcast, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_directed_broadcast_source, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unicast_from_zero_source, setup, teardown),

@@ -34,7 +34,7 @@ static int setup(void **state)
 	fake_eth_learn_peer(eth, our_ip, peer_ip);
 	fake_eth_purge_tx(eth);
 	memset(&icmp_statistics, 0, sizeof(icmp_statistics));
-	fake_clock_advance(1000);       /* refills the error token bucket */
+	fake_clock_advance(1000); /* refills the error token bucket */
 	fake_net_wait_set_hook(NULL, NULL);
 	skb_base = skb_in_use();
 	net_lock();
@@ -72,21 +72,21 @@ static uint16_t ref_csum(const uint8_t *p, size_t len)
 static void test_checksum_vectors(void **state)
 {
 	/* RFC 1071 section 3: the sum of these words is ddf2, so the checksum is 220d. */
-	static const uint8_t rfc1071[] = { 0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7 };
+	static const uint8_t rfc1071[] = {0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7};
 	/* A real IPv4 header (checksum b861). */
-	uint8_t hdr[20] = { 0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
-			    0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7 };
+	uint8_t hdr[20] = {0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
+			   0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7};
 	uint16_t c;
 
 	(void)state;
 	assert_int_equal(ntohs(ip_compute_csum(rfc1071, sizeof(rfc1071))), 0x220d);
-	assert_int_equal(ip_compute_csum(hdr, sizeof(hdr)), 0);        /* valid as it is */
+	assert_int_equal(ip_compute_csum(hdr, sizeof(hdr)), 0); /* valid as it is */
 	hdr[10] = hdr[11] = 0;
 	c = ip_compute_csum(hdr, sizeof(hdr));
 	assert_int_equal(ntohs(c), 0xb861);
 	/* Odd length: the last byte is the high byte of a zero-padded word. */
-	assert_int_equal(ntohs(ip_compute_csum((const uint8_t[]){ 0x01 }, 1)), 0xfeff);
-	assert_int_equal(ntohs(ip_compute_csum((const uint8_t[]){ 0x01, 0x02, 0x03 }, 3)),
+	assert_int_equal(ntohs(ip_compute_csum((const uint8_t[]){0x01}, 1)), 0xfeff);
+	assert_int_equal(ntohs(ip_compute_csum((const uint8_t[]){0x01, 0x02, 0x03}, 3)),
 			 (uint16_t)~0x0402);
 	assert_int_equal(ip_compute_csum(hdr, 0), 0xffff);
 	/* Partial sums chain across an even split. */
@@ -114,8 +114,8 @@ static void test_checksum_matches_reference_odd_lengths_and_alignment(void **sta
 
 static void test_pseudo_header_checksum(void **state)
 {
-	uint8_t seg[12 + 11] = { 0 };
-	uint8_t data[11] = { 0x04, 0xd2, 0x1e, 0x61, 0x00, 0x0b, 0x00, 0x00, 'a', 'b', 'c' };
+	uint8_t seg[12 + 11] = {0};
+	uint8_t data[11] = {0x04, 0xd2, 0x1e, 0x61, 0x00, 0x0b, 0x00, 0x00, 'a', 'b', 'c'};
 	uint32_t s = inet_addr("10.0.2.2"), d = inet_addr("10.0.2.15");
 
 	(void)state;
@@ -215,7 +215,7 @@ static void test_echo_request_gets_reply(void **state)
 
 static size_t udp_frame(uint8_t *buf, const uint8_t *dst_mac, uint32_t daddr, uint16_t port)
 {
-	uint8_t d[8 + 4] = { 0x30, 0x39, 0, 0, 0, 12, 0, 0, 'a', 'b', 'c', 'd' };
+	uint8_t d[8 + 4] = {0x30, 0x39, 0, 0, 0, 12, 0, 0, 'a', 'b', 'c', 'd'};
 
 	d[2] = port >> 8;
 	d[3] = port & 0xff;
@@ -271,7 +271,7 @@ static struct sk_buff *delivered_skb(const uint8_t *frame, size_t n)
 
 static void test_no_error_about_icmp_error(void **state)
 {
-	uint8_t frame[128], msg[8 + 28] = { ICMP_DEST_UNREACH, ICMP_PORT_UNREACH };
+	uint8_t frame[128], msg[8 + 28] = {ICMP_DEST_UNREACH, ICMP_PORT_UNREACH};
 	const struct icmphdr *ic;
 	struct sk_buff *skb;
 	size_t n, len;
@@ -395,7 +395,7 @@ static void test_ping_timeout_and_interrupt(void **state)
 	(void)state;
 	assert_int_equal(icmp_ping(peer_ip, 0x42, 1, 56, 1000, &r), -ETIMEDOUT);
 	assert_int_equal(fake_clock_ms() - t0, 1000);
-	assert_int_equal(fake_eth_tx_len(eth), 1);      /* the request did go out */
+	assert_int_equal(fake_eth_tx_len(eth), 1); /* the request did go out */
 	fake_eth_purge_tx(eth);
 
 	/* A reply arriving after the timeout matches nobody and is dropped. */

@@ -42,7 +42,7 @@ static int setup(void **state)
 	memset(&icmp_statistics, 0, sizeof(icmp_statistics));
 	memset(&fake_udp_got, 0, sizeof(fake_udp_got));
 	memset(&eth->stats, 0, sizeof(eth->stats));
-	fake_clock_advance(1000);       /* refill the ICMP error token bucket */
+	fake_clock_advance(1000); /* refill the ICMP error token bucket */
 	skb_base = skb_in_use();
 	return 0;
 }
@@ -72,10 +72,7 @@ static size_t udp_frame(uint8_t *buf, uint32_t daddr)
 			     sizeof(dgram));
 }
 
-static struct iphdr *iph_of(uint8_t *frame)
-{
-	return (struct iphdr *)(frame + ETH_HLEN);
-}
+static struct iphdr *iph_of(uint8_t *frame) { return (struct iphdr *)(frame + ETH_HLEN); }
 
 static void test_valid_frame_delivered_and_padding_trimmed(void **state)
 {
@@ -96,7 +93,7 @@ static void test_valid_frame_delivered_and_padding_trimmed(void **state)
 	assert_int_equal(eth->stats.rx_packets > 0, 1);
 
 	/* A padded echo request: the ICMP checksum only holds without the padding. */
-	uint8_t echo[8] = { ICMP_ECHO, 0, 0, 0, 0, 1, 0, 1 };
+	uint8_t echo[8] = {ICMP_ECHO, 0, 0, 0, 0, 1, 0, 1};
 	struct sk_buff *reply;
 
 	*(uint16_t *)(echo + 2) = ip_compute_csum(echo, sizeof(echo));
@@ -111,15 +108,33 @@ static void test_valid_frame_delivered_and_padding_trimmed(void **state)
 }
 
 enum mangle {
-	SHORT, BAD_VERSION, IHL_4, IHL_PAST_FRAME, BAD_CSUM, TOT_LEN_PAST_FRAME, TOT_LEN_IN_HDR,
-	FRAG_MF, FRAG_OFFSET, NOT_OURS, MCAST_SOURCE, NMANGLE
+	SHORT,
+	BAD_VERSION,
+	IHL_4,
+	IHL_PAST_FRAME,
+	BAD_CSUM,
+	TOT_LEN_PAST_FRAME,
+	TOT_LEN_IN_HDR,
+	FRAG_MF,
+	FRAG_OFFSET,
+	NOT_OURS,
+	MCAST_SOURCE,
+	NMANGLE
 };
 
 static void test_malformed_dropped_and_counted(void **state)
 {
 	static const char *const names[] = {
-		"short", "bad version", "IHL 4", "IHL past frame", "bad checksum",
-		"tot_len past frame", "tot_len inside header", "MF", "offset", "not ours",
+		"short",
+		"bad version",
+		"IHL 4",
+		"IHL past frame",
+		"bad checksum",
+		"tot_len past frame",
+		"tot_len inside header",
+		"MF",
+		"offset",
+		"not ours",
 		"multicast source",
 	};
 	int m;
@@ -142,7 +157,7 @@ static void test_malformed_dropped_and_counted(void **state)
 			iph->ihl_version = 0x44;
 			break;
 		case IHL_PAST_FRAME:
-			iph->ihl_version = 0x4f;        /* 60 bytes of header in a 33-byte packet */
+			iph->ihl_version = 0x4f; /* 60 bytes of header in a 33-byte packet */
 			break;
 		case BAD_CSUM:
 			iph->check ^= htons(0x0100);
@@ -203,7 +218,7 @@ static void test_malformed_dropped_and_counted(void **state)
 			break;
 		}
 		assert_int_equal(skb_in_use(), skb_base);
-		assert_int_equal(fake_eth_tx_len(eth), 0);      /* no ICMP about any of them */
+		assert_int_equal(fake_eth_tx_len(eth), 0); /* no ICMP about any of them */
 	}
 }
 
@@ -241,7 +256,7 @@ static void test_unknown_protocol_gets_protocol_unreachable(void **state)
 
 static void test_frame_for_other_mac_dropped(void **state)
 {
-	static const uint8_t other_mac[ETH_ALEN] = { 0x02, 9, 9, 9, 9, 9 };
+	static const uint8_t other_mac[ETH_ALEN] = {0x02, 9, 9, 9, 9, 9};
 	uint8_t frame[128];
 	size_t n = udp_frame(frame, our_ip);
 
@@ -277,7 +292,7 @@ static void test_output_builds_valid_header(void **state)
 	assert_int_equal(iph->daddr, peer_ip);
 	assert_int_equal(ip_compute_csum(iph, 20), 0);
 	assert_memory_equal(iph + 1, "data", 4);
-	assert_int_equal(out->len, ETH_ZLEN);   /* padded on the wire */
+	assert_int_equal(out->len, ETH_ZLEN); /* padded on the wire */
 	kfree_skb(out);
 	assert_int_equal(ip_statistics.out_requests, 1);
 
@@ -308,7 +323,7 @@ static void test_output_builds_valid_header(void **state)
 
 static void test_route_longest_prefix_match(void **state)
 {
-	static const uint8_t mac2[ETH_ALEN] = { 0x52, 0x54, 0, 0, 0, 0x02 };
+	static const uint8_t mac2[ETH_ALEN] = {0x52, 0x54, 0, 0, 0, 0x02};
 	struct net_device *eth1 =
 		fake_eth_create_up("eth%d", mac2, inet_addr("192.168.1.1"), mask24);
 	struct {
@@ -317,19 +332,19 @@ static void test_route_longest_prefix_match(void **state)
 		const char *nexthop;
 		const char *saddr;
 	} cases[] = {
-		{ "172.16.5.9", eth, "10.0.2.3", "10.0.2.15" },
-		{ "172.16.6.1", eth1, "192.168.1.254", "192.168.1.1" },
-		{ "172.31.255.255", eth1, "192.168.1.254", "192.168.1.1" },
-		{ "172.32.0.1", eth, "10.0.2.2", "10.0.2.15" },
-		{ "8.8.8.8", eth, "10.0.2.2", "10.0.2.15" },
-		{ "10.0.2.77", eth, "10.0.2.77", "10.0.2.15" },
-		{ "192.168.1.5", eth1, "192.168.1.5", "192.168.1.1" },
-		{ "127.0.0.1", loopback_dev, "127.0.0.1", "127.0.0.1" },
-		{ "127.1.2.3", loopback_dev, "127.1.2.3", "127.1.2.3" },
-		{ "10.0.2.15", loopback_dev, "10.0.2.15", "10.0.2.15" },
-		{ "192.168.1.1", loopback_dev, "192.168.1.1", "192.168.1.1" },
-		{ "255.255.255.255", eth, "255.255.255.255", "10.0.2.15" },
-		{ "224.0.0.251", eth, "224.0.0.251", "10.0.2.15" },
+		{"172.16.5.9", eth, "10.0.2.3", "10.0.2.15"},
+		{"172.16.6.1", eth1, "192.168.1.254", "192.168.1.1"},
+		{"172.31.255.255", eth1, "192.168.1.254", "192.168.1.1"},
+		{"172.32.0.1", eth, "10.0.2.2", "10.0.2.15"},
+		{"8.8.8.8", eth, "10.0.2.2", "10.0.2.15"},
+		{"10.0.2.77", eth, "10.0.2.77", "10.0.2.15"},
+		{"192.168.1.5", eth1, "192.168.1.5", "192.168.1.1"},
+		{"127.0.0.1", loopback_dev, "127.0.0.1", "127.0.0.1"},
+		{"127.1.2.3", loopback_dev, "127.1.2.3", "127.1.2.3"},
+		{"10.0.2.15", loopback_dev, "10.0.2.15", "10.0.2.15"},
+		{"192.168.1.1", loopback_dev, "192.168.1.1", "192.168.1.1"},
+		{"255.255.255.255", eth, "255.255.255.255", "10.0.2.15"},
+		{"224.0.0.251", eth, "224.0.0.251", "10.0.2.15"},
 	};
 	struct net_device *dev;
 	uint32_t nh, sa;
@@ -339,9 +354,10 @@ static void test_route_longest_prefix_match(void **state)
 	assert_non_null(eth1);
 	assert_int_equal(ip_route_add(0, 0, peer_ip, NULL), 0);
 	assert_int_equal(ip_route_add(inet_addr("172.16.0.0"), inet_addr("255.240.0.0"),
-				      inet_addr("192.168.1.254"), NULL), 0);
-	assert_int_equal(ip_route_add(inet_addr("172.16.5.0"), mask24, inet_addr("10.0.2.3"),
-				      eth), 0);
+				      inet_addr("192.168.1.254"), NULL),
+			 0);
+	assert_int_equal(ip_route_add(inet_addr("172.16.5.0"), mask24, inet_addr("10.0.2.3"), eth),
+			 0);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		print_message("route %s\n", cases[i].dst);
 		assert_int_equal(ip_route_output(inet_addr(cases[i].dst), &dev, &nh, &sa), 0);
@@ -356,9 +372,11 @@ static void test_route_longest_prefix_match(void **state)
 	assert_int_equal(ip_route_add(inet_addr("10.9.0.1"), inet_addr("255.255.0.0"), 0, eth),
 			 -EINVAL);
 	assert_int_equal(ip_route_add(inet_addr("10.9.0.0"), inet_addr("255.255.0.0"),
-				      inet_addr("1.2.3.4"), NULL), -ENETUNREACH);
+				      inet_addr("1.2.3.4"), NULL),
+			 -ENETUNREACH);
 	assert_int_equal(ip_route_add(inet_addr("10.9.0.0"), inet_addr("255.255.0.0"),
-				      inet_addr("192.168.1.9"), eth), -ENETUNREACH);
+				      inet_addr("192.168.1.9"), eth),
+			 -ENETUNREACH);
 	assert_int_equal(ip_route_add(inet_addr("10.9.0.0"), inet_addr("255.255.0.0"), 0, NULL),
 			 -ENODEV);
 	assert_int_equal(ip_route_add(0, 0, peer_ip, NULL), -EEXIST);

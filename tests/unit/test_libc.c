@@ -78,8 +78,8 @@ char *k_strerror(int e);
 void k_bzero(void *s, size_t n);
 
 int k_isalpha(int c), k_isdigit(int c), k_isalnum(int c), k_isspace(int c), k_isupper(int c),
-	k_islower(int c), k_isxdigit(int c), k_isprint(int c), k_ispunct(int c),
-	k_iscntrl(int c), k_isgraph(int c), k_isblank(int c), k_toupper(int c), k_tolower(int c);
+	k_islower(int c), k_isxdigit(int c), k_isprint(int c), k_ispunct(int c), k_iscntrl(int c),
+	k_isgraph(int c), k_isblank(int c), k_toupper(int c), k_tolower(int c);
 
 in_addr_t k_inet_addr(const char *cp);
 int k_inet_aton(const char *cp, struct in_addr *inp);
@@ -114,10 +114,7 @@ int k_usleep(unsigned long us);
 
 static int k_errno;
 
-int *k___errno_location(void)
-{
-	return &k_errno;
-}
+int *k___errno_location(void) { return &k_errno; }
 
 static char console[8192];
 static size_t console_len;
@@ -131,9 +128,9 @@ void k_console_write(const char *s, size_t n)
 	console_calls++;
 }
 
-static int kmalloc_live;		/* blocks not yet freed */
+static int kmalloc_live; /* blocks not yet freed */
 static size_t kmalloc_last_size;
-static int kmalloc_fail;		/* the next kmalloc returns NULL */
+static int kmalloc_fail; /* the next kmalloc returns NULL */
 
 void *k_kmalloc(size_t size)
 {
@@ -161,13 +158,10 @@ void k_kfree(void *p)
 
 static uint64_t fake_ms;
 static unsigned long slept_ms;
-static int sleep_ret;		/* what msleep_interruptible returns */
-static uint64_t sleep_advance;	/* how far the fake clock moves during a sleep */
+static int sleep_ret;	       /* what msleep_interruptible returns */
+static uint64_t sleep_advance; /* how far the fake clock moves during a sleep */
 
-uint64_t k_jiffies_ms(void)
-{
-	return fake_ms;
-}
+uint64_t k_jiffies_ms(void) { return fake_ms; }
 
 int k_msleep_interruptible(unsigned long ms)
 {
@@ -181,15 +175,15 @@ static const char *sys_called;
 static long sys_args[6];
 static long sys_ret;
 
-#define SYS_RECORD(name, a0, a1, a2, a3, a4, a5)                                                 \
-	do {                                                                                     \
-		sys_called = name;                                                               \
-		sys_args[0] = (long)(a0);                                                        \
-		sys_args[1] = (long)(a1);                                                        \
-		sys_args[2] = (long)(a2);                                                        \
-		sys_args[3] = (long)(a3);                                                        \
-		sys_args[4] = (long)(a4);                                                        \
-		sys_args[5] = (long)(a5);                                                        \
+#define SYS_RECORD(name, a0, a1, a2, a3, a4, a5) \
+	do {                                     \
+		sys_called = name;               \
+		sys_args[0] = (long)(a0);        \
+		sys_args[1] = (long)(a1);        \
+		sys_args[2] = (long)(a2);        \
+		sys_args[3] = (long)(a3);        \
+		sys_args[4] = (long)(a4);        \
+		sys_args[5] = (long)(a5);        \
 	} while (0)
 
 int k___sys_socket(int family, int type, int protocol)
@@ -312,13 +306,13 @@ static int no_leaks(void **state)
 /* ---- vsnprintf ---- */
 
 /* Formats once with each libc into 256-byte buffers and compares text and return value. */
-#define CHECK_FMT(...)                                                                           \
-	do {                                                                                     \
-		char want_[256], got_[256];                                                      \
-		int rw_ = snprintf(want_, sizeof(want_), __VA_ARGS__);                           \
-		int rg_ = k_snprintf(got_, sizeof(got_), __VA_ARGS__);                           \
-		assert_string_equal(got_, want_);                                                \
-		assert_int_equal(rg_, rw_);                                                      \
+#define CHECK_FMT(...)                                                 \
+	do {                                                           \
+		char want_[256], got_[256];                            \
+		int rw_ = snprintf(want_, sizeof(want_), __VA_ARGS__); \
+		int rg_ = k_snprintf(got_, sizeof(got_), __VA_ARGS__); \
+		assert_string_equal(got_, want_);                      \
+		assert_int_equal(rg_, rw_);                            \
 	} while (0)
 
 static void test_printf_fixed(void **state)
@@ -372,14 +366,15 @@ static void test_printf_fixed(void **state)
 
 static void test_printf_matrix(void **state)
 {
-	static const char *const flags[] = { "", "-", "+", " ", "#", "0", "-0", "+0", " 0",
-					     "#0", "-#", "+ ", "-+ #0" };
-	static const char *const widths[] = { "", "1", "3", "8", "21" };
-	static const char *const precs[] = { "", ".", ".0", ".1", ".4", ".25" };
-	static const char *const lens[] = { "hh", "h", "", "l", "ll", "z", "j", "t" };
-	static const char convs[] = { 'd', 'i', 'u', 'x', 'X', 'o' };
-	static const long long values[] = { 0, 1, -1, 7, -8, 42, 255, 256, 65535, -65536,
-					    INT_MAX, INT_MIN, LLONG_MAX, LLONG_MIN, 0x12345678 };
+	static const char *const flags[] = {"",	  "-",	"+",  " ",  "#",  "0",	  "-0",
+					    "+0", " 0", "#0", "-#", "+ ", "-+ #0"};
+	static const char *const widths[] = {"", "1", "3", "8", "21"};
+	static const char *const precs[] = {"", ".", ".0", ".1", ".4", ".25"};
+	static const char *const lens[] = {"hh", "h", "", "l", "ll", "z", "j", "t"};
+	static const char convs[] = {'d', 'i', 'u', 'x', 'X', 'o'};
+	static const long long values[] = {0,	    1,	     -1,	7,	   -8,
+					   42,	    255,     256,	65535,	   -65536,
+					   INT_MAX, INT_MIN, LLONG_MAX, LLONG_MIN, 0x12345678};
 	const size_t total = ARRAY_SIZE(flags) * ARRAY_SIZE(widths) * ARRAY_SIZE(precs) *
 			     ARRAY_SIZE(lens) * ARRAY_SIZE(convs) * ARRAY_SIZE(values);
 	char fmt[32], want[128], got[128];
@@ -402,8 +397,8 @@ static void test_printf_matrix(void **state)
 		w = i % ARRAY_SIZE(widths);
 		f = i / ARRAY_SIZE(widths);
 
-		snprintf(fmt, sizeof(fmt), "<%%%s%s%s%s%c>", flags[f], widths[w], precs[p],
-			 lens[l], convs[c]);
+		snprintf(fmt, sizeof(fmt), "<%%%s%s%s%s%c>", flags[f], widths[w], precs[p], lens[l],
+			 convs[c]);
 		/* Pass the value as the type the length modifier names: int up to "". */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -424,7 +419,7 @@ static void test_printf_matrix(void **state)
 /* vsnprintf never writes past size, always terminates, and returns the full length. */
 static void test_printf_truncation(void **state)
 {
-	static const char *const fmts[] = { "hello, world", "%d", "%s and %s", "%-12x|", "%p" };
+	static const char *const fmts[] = {"hello, world", "%d", "%s and %s", "%-12x|", "%p"};
 	char want[64], got[64];
 	size_t size, i;
 	int rw, rg;
@@ -551,17 +546,56 @@ static void test_printf_console(void **state)
 /* ---- strto*, atoi ---- */
 
 static const char *const num_inputs[] = {
-	"", " ", "0", "-0", "+0", "+5", "-5", "  42abc", "\t\n\v\f\r 17", "0x1f", "0X1F", "0x",
-	"0xg", "-0x10", "+0x7fffffff", "077", "08", "0b101", "z", "Zz", "1e9", "-", "+", "- 1",
-	"--1", "123456789012", "2147483647", "2147483648", "-2147483649",
-	"9223372036854775807", "9223372036854775808", "-9223372036854775808",
-	"-9223372036854775809", "18446744073709551615", "18446744073709551616",
-	"-18446744073709551615", "-18446744073709551616", "99999999999999999999999999abc",
-	"7fffffffffffffff", "8000000000000000", "ffffffffffffffff", "10000000000000000",
-	"0xffffffffffffffff", "0x10000000000000000", "1111111111111111111111111111111111111111",
-	"777777777777777777777", "1777777777777777777777", "2000000000000000000000",
+	"",
+	" ",
+	"0",
+	"-0",
+	"+0",
+	"+5",
+	"-5",
+	"  42abc",
+	"\t\n\v\f\r 17",
+	"0x1f",
+	"0X1F",
+	"0x",
+	"0xg",
+	"-0x10",
+	"+0x7fffffff",
+	"077",
+	"08",
+	"0b101",
+	"z",
+	"Zz",
+	"1e9",
+	"-",
+	"+",
+	"- 1",
+	"--1",
+	"123456789012",
+	"2147483647",
+	"2147483648",
+	"-2147483649",
+	"9223372036854775807",
+	"9223372036854775808",
+	"-9223372036854775808",
+	"-9223372036854775809",
+	"18446744073709551615",
+	"18446744073709551616",
+	"-18446744073709551615",
+	"-18446744073709551616",
+	"99999999999999999999999999abc",
+	"7fffffffffffffff",
+	"8000000000000000",
+	"ffffffffffffffff",
+	"10000000000000000",
+	"0xffffffffffffffff",
+	"0x10000000000000000",
+	"1111111111111111111111111111111111111111",
+	"777777777777777777777",
+	"1777777777777777777777",
+	"2000000000000000000000",
 };
-static const int num_bases[] = { 0, 2, 8, 10, 16, 36 };
+static const int num_bases[] = {0, 2, 8, 10, 16, 36};
 
 static void test_strtol_family(void **state)
 {
@@ -576,17 +610,17 @@ static void test_strtol_family(void **state)
 		for (b = 0; b < sizeof(num_bases) / sizeof(num_bases[0]); b++) {
 			int base = num_bases[b];
 
-#define CHECK_STRTO(fn)                                                                          \
-	do {                                                                                     \
-		errno = 0;                                                                       \
-		k_errno = 0;                                                                     \
-		if (fn(s, &ew, base) != k_##fn(s, &eg, base))                                    \
-			fail_msg(#fn "(\"%s\", %d): values differ", s, base);                    \
-		errw = errno;                                                                    \
-		errg = k_errno;                                                                  \
-		if (ew != eg || errw != errg)                                                    \
-			fail_msg(#fn "(\"%s\", %d): end %td/%td errno %d/%d", s, base, eg - s,   \
-				 ew - s, errg, errw);                                            \
+#define CHECK_STRTO(fn)                                                                        \
+	do {                                                                                   \
+		errno = 0;                                                                     \
+		k_errno = 0;                                                                   \
+		if (fn(s, &ew, base) != k_##fn(s, &eg, base))                                  \
+			fail_msg(#fn "(\"%s\", %d): values differ", s, base);                  \
+		errw = errno;                                                                  \
+		errg = k_errno;                                                                \
+		if (ew != eg || errw != errg)                                                  \
+			fail_msg(#fn "(\"%s\", %d): end %td/%td errno %d/%d", s, base, eg - s, \
+				 ew - s, errg, errw);                                          \
 	} while (0)
 			CHECK_STRTO(strtol);
 			CHECK_STRTO(strtoul);
@@ -666,7 +700,7 @@ static void test_qsort(void **state)
 	for (n = 0; n <= 257; n += (n < 10 ? 1 : 31)) {
 		for (i = 0; i < n; i++) {
 			seed = seed * 1103515245 + 12345;
-			a[i] = (int)(seed >> 8) % 50 - 25;	/* many duplicates */
+			a[i] = (int)(seed >> 8) % 50 - 25; /* many duplicates */
 			ref[i] = a[i];
 		}
 		k_qsort(a, n, sizeof(int), cmp_int);
@@ -705,9 +739,9 @@ static void test_ctype(void **state)
 
 	(void)state;
 	for (c = -1; c <= 255; c++) {
-#define CHECK_CLASS(fn)                                                                          \
-	if (!fn(c) != !k_##fn(c))                                                                \
-		fail_msg(#fn "(%d): got %d want %d", c, k_##fn(c), fn(c))
+#define CHECK_CLASS(fn)           \
+	if (!fn(c) != !k_##fn(c)) \
+	fail_msg(#fn "(%d): got %d want %d", c, k_##fn(c), fn(c))
 		CHECK_CLASS(isalpha);
 		CHECK_CLASS(isdigit);
 		CHECK_CLASS(isalnum);
@@ -728,10 +762,7 @@ static void test_ctype(void **state)
 
 /* ---- string.h ---- */
 
-static int sign(int x)
-{
-	return (x > 0) - (x < 0);
-}
+static int sign(int x) { return (x > 0) - (x < 0); }
 
 static void test_mem(void **state)
 {
@@ -790,8 +821,9 @@ static void test_mem(void **state)
 
 static void test_str_basic(void **state)
 {
-	static const char *const strs[] = { "", "a", "b", "abc", "abd", "ab", "ABC", "aBc",
-					    "\x80", "\x7f", "abc\xff", "hello world", "hello" };
+	static const char *const strs[] = {"",	      "a",	     "b",    "abc",  "abd",
+					   "ab",      "ABC",	     "aBc",  "\x80", "\x7f",
+					   "abc\xff", "hello world", "hello"};
 	const size_t ns = sizeof(strs) / sizeof(strs[0]);
 	char buf[64], ref[64];
 	size_t i, j, n;
@@ -842,10 +874,11 @@ static void test_str_basic(void **state)
 static void test_str_search(void **state)
 {
 	static const char s[] = "the quick brown fox, the lazy dog";
-	static const char *const needles[] = { "", "t", "the", "the l", "dog", "dogs", "x",
-					       "fox,", "og", "quick brown fox, the lazy dog!" };
-	static const char *const sets[] = { "", " ", "eht", "abcdefghijklmnopqrstuvwxyz", ",",
-					    "zq " };
+	static const char *const needles[] = {
+		"",	"t", "the",  "the l", "dog",
+		"dogs", "x", "fox,", "og",    "quick brown fox, the lazy dog!"};
+	static const char *const sets[] = {"",	" ",  "eht", "abcdefghijklmnopqrstuvwxyz",
+					   ",", "zq "};
 	size_t i;
 	int c;
 
@@ -1008,13 +1041,52 @@ static void test_heap(void **state)
 /* ---- arpa/inet.h ---- */
 
 static const char *const addr_inputs[] = {
-	"0.0.0.0", "127.0.0.1", "10.0.2.15", "255.255.255.255", "1.2.3.4", "256.0.0.1",
-	"1.2.3.256", "1.2.3", "1.2", "1", "0x7f.1", "0x7f000001", "017700000001", "0177.0.0.1",
-	"01.02.03.04", "1.2.3.04", "1.2.3.4.", ".1.2.3", "1..2.3", "1.2.3.4.5", "a.b.c.d", "",
-	" 1.2.3.4", "1.2.3.4 ", "1.2.3.4 junk", "1.2.3.4junk", "1.2.3.-4", "+1.2.3.4", "08.1.1.1",
-	"0x.1.1.1", "0xg", "4294967295", "4294967296", "1.16777215", "1.16777216", "1.2.65535",
-	"1.2.65536", "0xffffffff", "0x100000000", "99999999999999999999", "1.2.3.0000",
-	"000.0.0.0", "255.255.255.255.", "1.2.3.4\t", "1.2.3.4\n", "12.34.56.789",
+	"0.0.0.0",
+	"127.0.0.1",
+	"10.0.2.15",
+	"255.255.255.255",
+	"1.2.3.4",
+	"256.0.0.1",
+	"1.2.3.256",
+	"1.2.3",
+	"1.2",
+	"1",
+	"0x7f.1",
+	"0x7f000001",
+	"017700000001",
+	"0177.0.0.1",
+	"01.02.03.04",
+	"1.2.3.04",
+	"1.2.3.4.",
+	".1.2.3",
+	"1..2.3",
+	"1.2.3.4.5",
+	"a.b.c.d",
+	"",
+	" 1.2.3.4",
+	"1.2.3.4 ",
+	"1.2.3.4 junk",
+	"1.2.3.4junk",
+	"1.2.3.-4",
+	"+1.2.3.4",
+	"08.1.1.1",
+	"0x.1.1.1",
+	"0xg",
+	"4294967295",
+	"4294967296",
+	"1.16777215",
+	"1.16777216",
+	"1.2.65535",
+	"1.2.65536",
+	"0xffffffff",
+	"0x100000000",
+	"99999999999999999999",
+	"1.2.3.0000",
+	"000.0.0.0",
+	"255.255.255.255.",
+	"1.2.3.4\t",
+	"1.2.3.4\n",
+	"12.34.56.789",
 };
 
 static void test_inet_aton_addr(void **state)
@@ -1064,8 +1136,8 @@ static void test_inet_pton(void **state)
 
 static void test_inet_ntop_ntoa(void **state)
 {
-	static const uint32_t addrs[] = { 0, 0x7f000001, 0x0a00020f, 0xffffffff, 0x01020304,
-					  0xc0a80001, 0x00ff00ff };
+	static const uint32_t addrs[] = {0,	     0x7f000001, 0x0a00020f, 0xffffffff,
+					 0x01020304, 0xc0a80001, 0x00ff00ff};
 	char w[INET_ADDRSTRLEN + 4], g[INET_ADDRSTRLEN + 4];
 	struct in_addr a;
 	socklen_t size;
@@ -1105,7 +1177,7 @@ static void test_socket_wrappers(void **state)
 {
 	struct sockaddr_in sin;
 	socklen_t len = sizeof(sin);
-	struct pollfd pfd = { .fd = 3, .events = POLLIN };
+	struct pollfd pfd = {.fd = 3, .events = POLLIN};
 	char buf[8];
 	int one = 1;
 
@@ -1210,62 +1282,76 @@ struct abi_const {
 	long long value;
 };
 
-#define ABI_ENTRY(n) { #n, (long long)(n) },
+#define ABI_ENTRY(n) {#n, (long long)(n)},
 
-#define ERRNO_H_NAMES(C) \
-	C(EPERM) C(ENOENT) C(ESRCH) C(EINTR) C(EIO) C(ENXIO) C(E2BIG) C(ENOEXEC) C(EBADF) \
-	C(ECHILD) C(EAGAIN) C(ENOMEM) C(EACCES) C(EFAULT) C(ENOTBLK) C(EBUSY) C(EEXIST) C(EXDEV) \
-	C(ENODEV) C(ENOTDIR) C(EISDIR) C(EINVAL) C(ENFILE) C(EMFILE) C(ENOTTY) C(ETXTBSY) \
-	C(EFBIG) C(ENOSPC) C(ESPIPE) C(EROFS) C(EMLINK) C(EPIPE) C(EDOM) C(ERANGE) C(EDEADLK) \
-	C(ENAMETOOLONG) C(ENOLCK) C(ENOSYS) C(ENOTEMPTY) C(ELOOP) C(EWOULDBLOCK) C(ENOMSG) \
-	C(EIDRM) C(ECHRNG) C(EL2NSYNC) C(EL3HLT) C(EL3RST) C(ELNRNG) C(EUNATCH) C(ENOCSI) \
-	C(EL2HLT) C(EBADE) C(EBADR) C(EXFULL) C(ENOANO) C(EBADRQC) C(EBADSLT) C(EDEADLOCK) \
-	C(EBFONT) C(ENOSTR) C(ENODATA) C(ETIME) C(ENOSR) C(ENONET) C(ENOPKG) C(EREMOTE) \
-	C(ENOLINK) C(EADV) C(ESRMNT) C(ECOMM) C(EPROTO) C(EMULTIHOP) C(EDOTDOT) C(EBADMSG) \
-	C(EOVERFLOW) C(ENOTUNIQ) C(EBADFD) C(EREMCHG) C(ELIBACC) C(ELIBBAD) C(ELIBSCN) \
-	C(ELIBMAX) C(ELIBEXEC) C(EILSEQ) C(ERESTART) C(ESTRPIPE) C(EUSERS) C(ENOTSOCK) \
-	C(EDESTADDRREQ) C(EMSGSIZE) C(EPROTOTYPE) C(ENOPROTOOPT) C(EPROTONOSUPPORT) \
-	C(ESOCKTNOSUPPORT) C(EOPNOTSUPP) C(EPFNOSUPPORT) C(EAFNOSUPPORT) C(EADDRINUSE) \
-	C(EADDRNOTAVAIL) C(ENETDOWN) C(ENETUNREACH) C(ENETRESET) C(ECONNABORTED) C(ECONNRESET) \
-	C(ENOBUFS) C(EISCONN) C(ENOTCONN) C(ESHUTDOWN) C(ETOOMANYREFS) C(ETIMEDOUT) \
-	C(ECONNREFUSED) C(EHOSTDOWN) C(EHOSTUNREACH) C(EALREADY) C(EINPROGRESS) C(ESTALE) \
-	C(EUCLEAN) C(ENOTNAM) C(ENAVAIL) C(EISNAM) C(EREMOTEIO) C(EDQUOT) C(ENOMEDIUM) \
-	C(EMEDIUMTYPE) C(ECANCELED) C(ENOKEY) C(EKEYEXPIRED) C(EKEYREVOKED) C(EKEYREJECTED) \
-	C(EOWNERDEAD) C(ENOTRECOVERABLE) C(ERFKILL) C(EHWPOISON) C(ENOTSUP)
+#define ERRNO_H_NAMES(C)                                                                                                            \
+	C(EPERM)                                                                                                                    \
+	C(ENOENT) C(ESRCH) C(EINTR) C(EIO) C(ENXIO) C(E2BIG) C(ENOEXEC) C(EBADF) C(ECHILD) C(EAGAIN) C(ENOMEM) C(                   \
+		EACCES) C(EFAULT) C(ENOTBLK) C(EBUSY) C(EEXIST) C(EXDEV) C(ENODEV) C(ENOTDIR) C(EISDIR) C(EINVAL)                   \
+		C(ENFILE) C(EMFILE) C(ENOTTY) C(ETXTBSY) C(EFBIG) C(ENOSPC) C(ESPIPE) C(EROFS) C(EMLINK) C(EPIPE) C(EDOM) C(        \
+			ERANGE) C(EDEADLK) C(ENAMETOOLONG) C(ENOLCK) C(ENOSYS) C(ENOTEMPTY) C(ELOOP) C(EWOULDBLOCK)                 \
+			C(ENOMSG) C(EIDRM) C(ECHRNG) C(EL2NSYNC) C(EL3HLT) C(EL3RST) C(ELNRNG) C(EUNATCH) C(ENOCSI) C(EL2HLT) C(    \
+				EBADE) C(EBADR) C(EXFULL) C(ENOANO) C(EBADRQC) C(EBADSLT) C(EDEADLOCK) C(EBFONT) C(ENOSTR)          \
+				C(ENODATA) C(ETIME) C(ENOSR) C(ENONET) C(ENOPKG) C(EREMOTE) C(ENOLINK) C(EADV) C(                   \
+					ESRMNT) C(ECOMM) C(EPROTO) C(EMULTIHOP) C(EDOTDOT) C(EBADMSG) C(EOVERFLOW)                  \
+					C(ENOTUNIQ) C(EBADFD) C(EREMCHG) C(ELIBACC) C(ELIBBAD) C(ELIBSCN) C(ELIBMAX) C(ELIBEXEC) C( \
+						EILSEQ) C(ERESTART) C(ESTRPIPE) C(EUSERS) C(ENOTSOCK) C(EDESTADDRREQ)               \
+						C(EMSGSIZE) C(EPROTOTYPE) C(ENOPROTOOPT) C(EPROTONOSUPPORT) C(                      \
+							ESOCKTNOSUPPORT) C(EOPNOTSUPP) C(EPFNOSUPPORT) C(EAFNOSUPPORT)              \
+							C(EADDRINUSE) C(EADDRNOTAVAIL) C(ENETDOWN) C(ENETUNREACH) C(                \
+								ENETRESET) C(ECONNABORTED) C(ECONNRESET) C(ENOBUFS)                 \
+								C(EISCONN) C(ENOTCONN) C(ESHUTDOWN) C(ETOOMANYREFS) C(              \
+									ETIMEDOUT) C(ECONNREFUSED) C(EHOSTDOWN) C(EHOSTUNREACH)     \
+									C(EALREADY) C(EINPROGRESS) C(ESTALE) C(                     \
+										EUCLEAN) C(ENOTNAM) C(ENAVAIL)                      \
+										C(EISNAM) C(EREMOTEIO) C(EDQUOT) C(                 \
+											ENOMEDIUM) C(EMEDIUMTYPE) C(ECANCELED)      \
+											C(ENOKEY) C(EKEYEXPIRED) C(                 \
+												EKEYREVOKED) C(EKEYREJECTED)        \
+												C(EOWNERDEAD) C(                    \
+													ENOTRECOVERABLE)            \
+													C(ERFKILL) C(               \
+														EHWPOISON)          \
+														C(ENOTSUP)
 
-#define SYS_SOCKET_H_NAMES(C) \
-	C(AF_UNSPEC) C(AF_UNIX) C(AF_INET) C(AF_INET6) C(PF_INET) C(SOCK_STREAM) C(SOCK_DGRAM) \
-	C(SOCK_RAW) C(SOCK_NONBLOCK) C(SOCK_CLOEXEC) C(SOL_SOCKET) C(SO_REUSEADDR) C(SO_TYPE) \
-	C(SO_ERROR) C(SO_BROADCAST) C(SO_SNDBUF) C(SO_RCVBUF) C(SO_KEEPALIVE) C(SO_LINGER) \
-	C(SO_REUSEPORT) C(SO_RCVTIMEO) C(SO_SNDTIMEO) C(SO_ACCEPTCONN) C(MSG_OOB) C(MSG_PEEK) \
-	C(MSG_DONTROUTE) C(MSG_TRUNC) C(MSG_DONTWAIT) C(MSG_WAITALL) C(MSG_NOSIGNAL) C(SHUT_RD) \
-	C(SHUT_WR) C(SHUT_RDWR) C(SOMAXCONN)
+#define SYS_SOCKET_H_NAMES(C)                                                                    \
+	C(AF_UNSPEC)                                                                             \
+	C(AF_UNIX) C(AF_INET) C(AF_INET6) C(PF_INET) C(SOCK_STREAM) C(SOCK_DGRAM) C(SOCK_RAW)    \
+		C(SOCK_NONBLOCK) C(SOCK_CLOEXEC) C(SOL_SOCKET) C(SO_REUSEADDR) C(SO_TYPE)        \
+			C(SO_ERROR) C(SO_BROADCAST) C(SO_SNDBUF) C(SO_RCVBUF) C(SO_KEEPALIVE)    \
+				C(SO_LINGER) C(SO_REUSEPORT) C(SO_RCVTIMEO) C(SO_SNDTIMEO)       \
+					C(SO_ACCEPTCONN) C(MSG_OOB) C(MSG_PEEK) C(MSG_DONTROUTE) \
+						C(MSG_TRUNC) C(MSG_DONTWAIT) C(MSG_WAITALL)      \
+							C(MSG_NOSIGNAL) C(SHUT_RD) C(SHUT_WR)    \
+								C(SHUT_RDWR) C(SOMAXCONN)
 
-#define NETINET_IN_H_NAMES(C) \
-	C(INADDR_ANY) C(INADDR_BROADCAST) C(INADDR_NONE) C(INADDR_LOOPBACK) C(IPPROTO_IP) \
-	C(IPPROTO_ICMP) C(IPPROTO_TCP) C(IPPROTO_UDP) C(IPPROTO_RAW) C(IP_TOS) C(IP_TTL)
+#define NETINET_IN_H_NAMES(C)                                                               \
+	C(INADDR_ANY)                                                                       \
+	C(INADDR_BROADCAST) C(INADDR_NONE) C(INADDR_LOOPBACK) C(IPPROTO_IP) C(IPPROTO_ICMP) \
+		C(IPPROTO_TCP) C(IPPROTO_UDP) C(IPPROTO_RAW) C(IP_TOS) C(IP_TTL)
 
 #define NETINET_TCP_H_NAMES(C) \
 	C(TCP_NODELAY) C(TCP_MAXSEG) C(TCP_KEEPIDLE) C(TCP_KEEPINTVL) C(TCP_KEEPCNT)
 
-#define ARPA_INET_H_NAMES(C) \
-	C(INET_ADDRSTRLEN)
+#define ARPA_INET_H_NAMES(C) C(INET_ADDRSTRLEN)
 
-#define POLL_H_NAMES(C) \
-	C(POLLIN) C(POLLPRI) C(POLLOUT) C(POLLERR) C(POLLHUP) C(POLLNVAL) C(POLLRDNORM) \
-	C(POLLRDBAND) C(POLLWRNORM) C(POLLWRBAND) C(POLLRDHUP)
+#define POLL_H_NAMES(C)                                                                     \
+	C(POLLIN)                                                                           \
+	C(POLLPRI) C(POLLOUT) C(POLLERR) C(POLLHUP) C(POLLNVAL) C(POLLRDNORM) C(POLLRDBAND) \
+		C(POLLWRNORM) C(POLLWRBAND) C(POLLRDHUP)
 
-#define FCNTL_H_NAMES(C) \
-	C(F_GETFD) C(F_SETFD) C(F_GETFL) C(F_SETFL) C(FD_CLOEXEC) C(O_RDONLY) C(O_WRONLY) \
-	C(O_RDWR) C(O_NONBLOCK) C(O_CLOEXEC)
+#define FCNTL_H_NAMES(C)                                                                 \
+	C(F_GETFD)                                                                       \
+	C(F_SETFD) C(F_GETFL) C(F_SETFL) C(FD_CLOEXEC) C(O_RDONLY) C(O_WRONLY) C(O_RDWR) \
+		C(O_NONBLOCK) C(O_CLOEXEC)
 
-#define LIMITS_H_NAMES(C) \
-	C(CHAR_BIT) C(SCHAR_MIN) C(SCHAR_MAX) C(CHAR_MIN) C(CHAR_MAX) C(SHRT_MIN) C(INT_MIN) \
-	C(LONG_MIN) C(LLONG_MIN) C(SSIZE_MAX) C(UCHAR_MAX) C(SHRT_MAX) C(USHRT_MAX) C(INT_MAX) \
-	C(UINT_MAX) C(LONG_MAX) C(ULONG_MAX) C(LLONG_MAX) C(ULLONG_MAX)
+#define LIMITS_H_NAMES(C)                                                                    \
+	C(CHAR_BIT)                                                                          \
+	C(SCHAR_MIN) C(SCHAR_MAX) C(CHAR_MIN) C(CHAR_MAX) C(SHRT_MIN) C(INT_MIN) C(LONG_MIN) \
+		C(LLONG_MIN) C(SSIZE_MAX) C(UCHAR_MAX) C(SHRT_MAX) C(USHRT_MAX) C(INT_MAX)   \
+			C(UINT_MAX) C(LONG_MAX) C(ULONG_MAX) C(LLONG_MAX) C(ULLONG_MAX)
 
-#define STDIO_H_NAMES(C) \
-	C(EOF)
+#define STDIO_H_NAMES(C) C(EOF)
 
 struct define {
 	char name[48];
@@ -1337,7 +1423,7 @@ static long long eval_term(const char **p, int depth)
 		for (q = *p; isalnum((unsigned char)*q) || *q == '_'; q++)
 			;
 		if (isalpha((unsigned char)**p) && *q == ')' && !find_define(*p, q - *p)) {
-			*p = q + 1;	/* a cast to a type name */
+			*p = q + 1; /* a cast to a type name */
 			return eval_term(p, depth + 1);
 		}
 		v = eval_expr(p, depth + 1);
@@ -1409,10 +1495,10 @@ static void check_header(const char *header, const struct abi_const *c)
 	}
 }
 
-#define CHECK_HEADER(header, names)                                                              \
-	do {                                                                                     \
-		static const struct abi_const c_[] = { names(ABI_ENTRY){ NULL, 0 } };            \
-		check_header(header, c_);                                                        \
+#define CHECK_HEADER(header, names)                                               \
+	do {                                                                      \
+		static const struct abi_const c_[] = {names(ABI_ENTRY){NULL, 0}}; \
+		check_header(header, c_);                                         \
 	} while (0)
 
 static void test_abi_constants(void **state)

@@ -20,7 +20,7 @@
 /* ---- a terminal line: printable bytes overwrite, \b moves left, \n starts over ---- */
 static char screen[4096];
 static size_t cursor;
-static char transcript[65536];  /* everything written, for output checks */
+static char transcript[65536]; /* everything written, for output checks */
 static size_t transcript_len;
 
 static void term_write(const char *s, size_t n)
@@ -34,10 +34,10 @@ static void term_write(const char *s, size_t n)
 			memset(screen, 0, sizeof(screen));
 			cursor = 0;
 		} else if (c == '\b') {
-			assert_true(cursor > 0);        /* never back over the line start */
+			assert_true(cursor > 0); /* never back over the line start */
 			cursor--;
 		} else {
-			assert_true(c >= 0x20 && c < 0x7f);     /* no escapes, no stray controls */
+			assert_true(c >= 0x20 && c < 0x7f); /* no escapes, no stray controls */
 			assert_true(cursor < sizeof(screen) - 1);
 			screen[cursor++] = c;
 		}
@@ -45,7 +45,7 @@ static void term_write(const char *s, size_t n)
 	transcript[transcript_len] = '\0';
 }
 
-static const char *const names[] = { "help", "hello", "version", "replyhi", "uptime", NULL };
+static const char *const names[] = {"help", "hello", "version", "replyhi", "uptime", NULL};
 
 static const char *command_name(size_t idx)
 {
@@ -90,10 +90,7 @@ static enum lineedit_event feed_n(const char *s, size_t n)
 	return ev;
 }
 
-static enum lineedit_event feed(const char *s)
-{
-	return feed_n(s, strlen(s));
-}
+static enum lineedit_event feed(const char *s) { return feed_n(s, strlen(s)); }
 
 /* The screen shows the prompt then the line (tabs as spaces); the cursor is at pos. */
 static void assert_screen_matches(void)
@@ -106,7 +103,7 @@ static void assert_screen_matches(void)
 		if (*p == '\t')
 			*p = ' ';
 	while (shown > 0 && screen[shown - 1] == ' ' && shown > strlen(want))
-		shown--;        /* erased cells are blanks */
+		shown--; /* erased cells are blanks */
 	assert_int_equal(shown, strlen(want));
 	assert_memory_equal(screen, want, shown);
 	assert_int_equal(cursor, strlen(PROMPT) + le->pos);
@@ -134,7 +131,10 @@ static void test_enter_forms(void **state)
 static void test_no_newline_or_control_in_line(void **state)
 {
 	(void)state;
-	assert_int_equal(feed("a\x01" "b\x02\x7f" "c\x07\r"), LINEEDIT_LINE);
+	assert_int_equal(feed("a\x01"
+			      "b\x02\x7f"
+			      "c\x07\r"),
+			 LINEEDIT_LINE);
 	assert_string_equal(le->buf, "ac");
 	assert_null(strchr(le->buf, '\n'));
 }
@@ -161,7 +161,7 @@ static void test_ctrl_u(void **state)
 {
 	(void)state;
 	feed("some garbage");
-	feed("\x1b[D\x1b[D");   /* the whole line goes, wherever the cursor is */
+	feed("\x1b[D\x1b[D"); /* the whole line goes, wherever the cursor is */
 	feed("\x15");
 	assert_int_equal(le->len, 0);
 	assert_screen_matches();
@@ -182,16 +182,16 @@ static void test_ctrl_c(void **state)
 static void test_cursor_keys(void **state)
 {
 	(void)state;
-	feed("hlp\x1b[D\x1b[De");       /* left, left, insert */
+	feed("hlp\x1b[D\x1b[De"); /* left, left, insert */
 	assert_screen_matches();
-	feed("\x1b[H");                 /* home */
+	feed("\x1b[H"); /* home */
 	assert_int_equal(le->pos, 0);
-	feed("\x1b[3~");                /* delete under the cursor */
+	feed("\x1b[3~"); /* delete under the cursor */
 	assert_screen_matches();
-	feed("h\x1b[F");                /* end */
+	feed("h\x1b[F"); /* end */
 	assert_int_equal(le->pos, le->len);
-	feed("\x1b[C");                 /* right at the end: nothing */
-	feed("\x1bOD\x1bOC");           /* SS3 arrows, as in application cursor mode */
+	feed("\x1b[C");	      /* right at the end: nothing */
+	feed("\x1bOD\x1bOC"); /* SS3 arrows, as in application cursor mode */
 	assert_screen_matches();
 	assert_int_equal(feed("\r"), LINEEDIT_LINE);
 	assert_string_equal(le->buf, "help");
@@ -216,9 +216,9 @@ static void test_history(void **state)
 	lineedit_start(le, PROMPT);
 	feed("two\r");
 	lineedit_start(le, PROMPT);
-	feed("two\r");          /* a repeat is stored once */
+	feed("two\r"); /* a repeat is stored once */
 	lineedit_start(le, PROMPT);
-	feed("   \r");          /* blank lines are not stored */
+	feed("   \r"); /* blank lines are not stored */
 	lineedit_start(le, PROMPT);
 	feed("new");
 	feed("\x1b[A");
@@ -226,15 +226,15 @@ static void test_history(void **state)
 	assert_screen_matches();
 	feed("\x1b[A");
 	assert_string_equal(le->buf, "one");
-	feed("\x1b[A");         /* past the oldest: stays */
+	feed("\x1b[A"); /* past the oldest: stays */
 	assert_string_equal(le->buf, "one");
 	assert_screen_matches();
-	feed("\x1b[B\x1b[B");   /* back down to the line being typed */
+	feed("\x1b[B\x1b[B"); /* back down to the line being typed */
 	assert_string_equal(le->buf, "new");
 	assert_screen_matches();
 	feed("\x1b[B");
 	assert_string_equal(le->buf, "new");
-	feed("\x1b[A\x1b[A!");  /* edit a recalled line and run it */
+	feed("\x1b[A\x1b[A!"); /* edit a recalled line and run it */
 	assert_int_equal(feed("\r"), LINEEDIT_LINE);
 	assert_string_equal(le->buf, "one!");
 	lineedit_start(le, PROMPT);
@@ -256,7 +256,7 @@ static void test_history_keeps_16(void **state)
 	}
 	for (int i = 0; i < LINEEDIT_HISTORY; i++)
 		feed("\x1b[A");
-	assert_string_equal(le->buf, "cmd4");   /* the 16th newest of cmd0..cmd19 */
+	assert_string_equal(le->buf, "cmd4"); /* the 16th newest of cmd0..cmd19 */
 	feed("\x1b[A");
 	assert_string_equal(le->buf, "cmd4");
 }
@@ -264,21 +264,24 @@ static void test_history_keeps_16(void **state)
 static void test_tab_completion(void **state)
 {
 	(void)state;
-	feed("v\t");                    /* unique: completed, with a space */
+	feed("v\t"); /* unique: completed, with a space */
 	assert_string_equal(le->buf, "version ");
 	assert_screen_matches();
-	feed("\x15" "he\t");            /* help, hello: their common prefix */
+	feed("\x15"
+	     "he\t"); /* help, hello: their common prefix */
 	assert_int_equal(le->len, 3);
 	assert_memory_equal(le->buf, "hel", 3);
 	transcript_len = 0;
-	feed("\t");                     /* still ambiguous: list them, redraw */
+	feed("\t"); /* still ambiguous: list them, redraw */
 	assert_non_null(strstr(transcript, "\nhelp  hello\n" PROMPT "hel"));
 	assert_screen_matches();
 	feed("lo\t");
 	assert_string_equal(le->buf, "hello ");
-	feed("\x15" "zz\t");            /* no match: nothing */
+	feed("\x15"
+	     "zz\t"); /* no match: nothing */
 	assert_int_equal(le->len, 2);
-	feed("\x15" "  up\t");          /* leading blanks do not hide the command word */
+	feed("\x15"
+	     "  up\t"); /* leading blanks do not hide the command word */
 	assert_int_equal(feed("\r"), LINEEDIT_LINE);
 	assert_string_equal(le->buf, "  uptime ");
 }
@@ -312,16 +315,18 @@ static void test_line_limit(void **state)
 	memset(line, 'b', MENU_MAX_LINE + 1);
 	feed_n(line, MENU_MAX_LINE + 1);
 	assert_int_equal(le->len, MENU_MAX_LINE);
-	feed("\x7f" "c");               /* too long stays too long */
+	feed("\x7f"
+	     "c"); /* too long stays too long */
 	assert_int_equal(feed("\r"), LINEEDIT_TOOLONG);
 
-	lineedit_start(le, PROMPT);     /* and the next line is fine */
+	lineedit_start(le, PROMPT); /* and the next line is fine */
 	assert_int_equal(feed("help\r"), LINEEDIT_LINE);
 	assert_string_equal(le->buf, "help");
 
-	lineedit_start(le, PROMPT);     /* Ctrl-U forgets an overflow */
+	lineedit_start(le, PROMPT); /* Ctrl-U forgets an overflow */
 	feed_n(line, MENU_MAX_LINE + 1);
-	feed("\x15" "help\r");
+	feed("\x15"
+	     "help\r");
 	assert_string_equal(le->buf, "help");
 	free(line);
 }
@@ -360,7 +365,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_enter_forms, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_newline_or_control_in_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_newline_or_control_in_line, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_backspace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctrl_u, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctrl_c, setup, teardown),

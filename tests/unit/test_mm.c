@@ -15,8 +15,8 @@
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
 
-#define FAKE_BASE  0x40000000UL             /* 1 GiB */
-#define FAKE_PAGES 512                      /* 2 MiB of "RAM" */
+#define FAKE_BASE  0x40000000UL /* 1 GiB */
+#define FAKE_PAGES 512		/* 2 MiB of "RAM" */
 
 /* What mm.c expects from the rest of the kernel and the linker script. */
 char _kernel_start[1], _kernel_end[1];
@@ -52,9 +52,9 @@ static int setup(void **state)
 	}
 	/* a reserved hole in the middle must never be handed out */
 	memset(&bi, 0, sizeof(bi));
-	bi.mmap[0] = (struct boot_mmap_entry){ FAKE_BASE, 200 * PAGE_SIZE, 1 };
-	bi.mmap[1] = (struct boot_mmap_entry){ FAKE_BASE + 200 * PAGE_SIZE, 56 * PAGE_SIZE, 2 };
-	bi.mmap[2] = (struct boot_mmap_entry){ FAKE_BASE + 256 * PAGE_SIZE, 256 * PAGE_SIZE, 1 };
+	bi.mmap[0] = (struct boot_mmap_entry){FAKE_BASE, 200 * PAGE_SIZE, 1};
+	bi.mmap[1] = (struct boot_mmap_entry){FAKE_BASE + 200 * PAGE_SIZE, 56 * PAGE_SIZE, 2};
+	bi.mmap[2] = (struct boot_mmap_entry){FAKE_BASE + 256 * PAGE_SIZE, 256 * PAGE_SIZE, 1};
 	bi.mmap_count = 3;
 	mm_init(&bi);
 	return 0;
@@ -90,7 +90,7 @@ static void test_pages_aligned_zeroed_and_exhaustible(void **state)
 		assert_false(in_hole(p));
 		for (size_t i = 0; i < PAGE_SIZE; i++)
 			assert_int_equal(((unsigned char *)p)[i], 0);
-		memset(p, 0xa5, PAGE_SIZE);             /* dirty it: the next owner must get zeros */
+		memset(p, 0xa5, PAGE_SIZE); /* dirty it: the next owner must get zeros */
 		for (int j = 0; j < n; j++)
 			assert_ptr_not_equal(pages[j], p);
 		pages[n++] = p;
@@ -111,8 +111,8 @@ static void test_pages_aligned_zeroed_and_exhaustible(void **state)
 static void test_higher_orders_are_aligned_and_contiguous(void **state)
 {
 	(void)state;
-	void *a = page_alloc(3);        /* 8 pages, 32 KiB aligned */
-	void *b = page_alloc(6);        /* 64 pages, 256 KiB aligned */
+	void *a = page_alloc(3); /* 8 pages, 32 KiB aligned */
+	void *b = page_alloc(6); /* 64 pages, 256 KiB aligned */
 	/* 256 aligned pages exist only above the hole: the lower run has 200 */
 	void *c = page_alloc(8);
 	void *d = page_alloc(8);
@@ -124,7 +124,8 @@ static void test_higher_orders_are_aligned_and_contiguous(void **state)
 	assert_int_equal((uintptr_t)b % (64 * PAGE_SIZE), 0);
 	for (int i = 0; i < 64; i++)
 		assert_false(in_hole((char *)b + i * PAGE_SIZE));
-	assert_true((char *)a + 8 * PAGE_SIZE <= (char *)b || (char *)b + 64 * PAGE_SIZE <= (char *)a);
+	assert_true((char *)a + 8 * PAGE_SIZE <= (char *)b ||
+		    (char *)b + 64 * PAGE_SIZE <= (char *)a);
 	page_free(a, 3);
 	page_free(b, 6);
 	page_free(c, 8);
@@ -143,7 +144,7 @@ static void test_double_free_panics(void **state)
 
 static void test_kmalloc_classes_and_reuse(void **state)
 {
-	static const size_t sizes[] = { 1, 16, 32, 33, 100, 512, 1000, 2048, 2049, 5000, 40000 };
+	static const size_t sizes[] = {1, 16, 32, 33, 100, 512, 1000, 2048, 2049, 5000, 40000};
 	void *ptrs[11];
 	struct mem_stats before, mid, after;
 	(void)state;
@@ -153,7 +154,7 @@ static void test_kmalloc_classes_and_reuse(void **state)
 		ptrs[i] = kmalloc(sizes[i]);
 		assert_non_null(ptrs[i]);
 		assert_int_equal((uintptr_t)ptrs[i] % 16, 0);
-		memset(ptrs[i], 0x5a, sizes[i]);        /* each object really has its size */
+		memset(ptrs[i], 0x5a, sizes[i]); /* each object really has its size */
 	}
 	for (int i = 0; i < 11; i++)
 		for (int j = 0; j < 11; j++)
@@ -195,7 +196,7 @@ static void test_kfree_of_foreign_pointer_panics(void **state)
 	unsigned char *page = page_alloc(0);
 	panicked = 0;
 	if (setjmp(panic_jmp) == 0)
-		kfree(page + 64);           /* a page that kmalloc never handed out */
+		kfree(page + 64); /* a page that kmalloc never handed out */
 	assert_true(panicked);
 	page_free(page, 0);
 }
@@ -203,7 +204,7 @@ static void test_kfree_of_foreign_pointer_panics(void **state)
 static void test_out_of_memory_returns_null(void **state)
 {
 	(void)state;
-	void *big = kmalloc(4 << 20);   /* more than the whole fake RAM */
+	void *big = kmalloc(4 << 20); /* more than the whole fake RAM */
 	assert_null(big);
 }
 

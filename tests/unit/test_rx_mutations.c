@@ -24,8 +24,8 @@
 
 #define ROUNDS 20000
 
-static const uint8_t our_mac[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
-static const uint8_t peer_mac[ETH_ALEN] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
+static const uint8_t our_mac[ETH_ALEN] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+static const uint8_t peer_mac[ETH_ALEN] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
 static struct net_device *eth;
 static uint32_t our_ip, peer_ip;
 
@@ -58,17 +58,22 @@ static void fix_checksums(uint8_t *frame, size_t n)
 		size_t off = iph->protocol == IPPROTO_UDP ? 6 : 16;
 
 		p[off] = p[off + 1] = 0;
-		*(uint16_t *)(p + off) = csum_tcpudp_magic(iph->saddr, iph->daddr, l4, iph->protocol,
-							   csum_partial(p, l4, 0));
+		*(uint16_t *)(p + off) = csum_tcpudp_magic(iph->saddr, iph->daddr, l4,
+							   iph->protocol, csum_partial(p, l4, 0));
 	}
 }
 
 static size_t seed_frame(uint8_t *buf, unsigned int kind)
 {
-	uint8_t l4[64] = { 0 };
+	uint8_t l4[64] = {0};
 	struct arphdr a = {
-		.ar_hrd = htons(ARPHRD_ETHER), .ar_pro = htons(ETH_P_IP), .ar_hln = 6,
-		.ar_pln = 4, .ar_op = htons(ARPOP_REQUEST), .ar_sip = peer_ip, .ar_tip = our_ip,
+		.ar_hrd = htons(ARPHRD_ETHER),
+		.ar_pro = htons(ETH_P_IP),
+		.ar_hln = 6,
+		.ar_pln = 4,
+		.ar_op = htons(ARPOP_REQUEST),
+		.ar_sip = peer_ip,
+		.ar_tip = our_ip,
 	};
 	size_t n;
 
@@ -81,8 +86,8 @@ static size_t seed_frame(uint8_t *buf, unsigned int kind)
 		n = fake_build_ip(buf, our_mac, peer_mac, peer_ip, our_ip, IPPROTO_ICMP, l4, 40);
 		break;
 	case 2:
-		l4[1] = 7;              /* from port 7 */
-		l4[2] = 0x13;           /* to the bound port 0x1389 = 5001 */
+		l4[1] = 7;    /* from port 7 */
+		l4[2] = 0x13; /* to the bound port 0x1389 = 5001 */
 		l4[3] = 0x89;
 		l4[5] = 24;
 		n = fake_build_ip(buf, our_mac, peer_mac, peer_ip, our_ip, IPPROTO_UDP, l4, 24);
@@ -91,8 +96,8 @@ static size_t seed_frame(uint8_t *buf, unsigned int kind)
 		l4[1] = 7;
 		l4[2] = 0x13;
 		l4[3] = 0x89;
-		l4[12] = 0x50;          /* data offset 5 */
-		l4[13] = 0x02;          /* SYN */
+		l4[12] = 0x50; /* data offset 5 */
+		l4[13] = 0x02; /* SYN */
 		n = fake_build_ip(buf, our_mac, peer_mac, peer_ip, our_ip, IPPROTO_TCP, l4, 20);
 		break;
 	}
@@ -137,7 +142,8 @@ static void test_mutated_frames(void **state)
 	assert_int_equal(skb_in_use(), base);
 	assert_int_equal(fake_net_lock_depth(), 0);
 	print_message("ip in %llu, hdr errors %llu, delivered %llu; icmp echos %llu; udp %llu; "
-		      "arp errors %llu\n", (unsigned long long)ip_statistics.in_receives,
+		      "arp errors %llu\n",
+		      (unsigned long long)ip_statistics.in_receives,
 		      (unsigned long long)ip_statistics.in_hdr_errors,
 		      (unsigned long long)ip_statistics.in_delivers,
 		      (unsigned long long)icmp_statistics.in_echos,

@@ -74,7 +74,7 @@ static void test_reserve_put_push_pull(void **state)
 	skb_trim(skb, 3);
 	assert_int_equal(skb->len, 3);
 	assert_ptr_equal(skb->tail, skb->data + 3);
-	skb_trim(skb, 100);     /* trimming to more than len keeps len */
+	skb_trim(skb, 100); /* trimming to more than len keeps len */
 	assert_int_equal(skb->len, 3);
 	kfree_skb(skb);
 }
@@ -88,14 +88,14 @@ static void test_refcount(void **state)
 	skb_get_stats(&before);
 	assert_ptr_equal(skb_get(skb), skb);
 	assert_int_equal(skb->users, 2);
-	kfree_skb(skb);         /* still referenced */
+	kfree_skb(skb); /* still referenced */
 	skb_get_stats(&after);
 	assert_int_equal(after.frees, before.frees);
 	assert_int_equal(skb->users, 1);
 	kfree_skb(skb);
 	skb_get_stats(&after);
 	assert_int_equal(after.frees, before.frees + 1);
-	kfree_skb(NULL);        /* a no-op, as in Linux */
+	kfree_skb(NULL); /* a no-op, as in Linux */
 }
 
 static void test_clone_copies_data(void **state)
@@ -179,9 +179,9 @@ static void test_put_padto(void **state)
 	(void)state;
 	skb_reserve(skb, 20);
 	memset(skb_put(skb, 10), 0xaa, 10);
-	assert_int_equal(skb_put_padto(skb, 8), 0);     /* already long enough */
+	assert_int_equal(skb_put_padto(skb, 8), 0); /* already long enough */
 	assert_int_equal(skb->len, 10);
-	assert_int_equal(skb_put_padto(skb, 60), 0);    /* fits in the tailroom */
+	assert_int_equal(skb_put_padto(skb, 60), 0); /* fits in the tailroom */
 	assert_int_equal(skb->len, 60);
 	assert_ptr_equal(skb->data, skb->head + 20);
 	assert_int_equal(skb->data[9], 0xaa);

@@ -53,8 +53,8 @@ static void peer_ack(struct tconn *c, uint32_t ack, uint16_t win)
 }
 
 /* A 100-byte MSS (with SACK or not): a few bytes make several segments. */
-static const struct topts mss100 = { .mss = 100, .wscale = -1 };
-static const struct topts sack_mss100 = { .mss = 100, .wscale = -1, .sack_perm = 1 };
+static const struct topts mss100 = {.mss = 100, .wscale = -1};
+static const struct topts sack_mss100 = {.mss = 100, .wscale = -1, .sack_perm = 1};
 
 /* Turns Nagle's algorithm off on fd (TCP_NODELAY). */
 static void nodelay(int fd)
@@ -229,7 +229,7 @@ static void test_out_of_order_reassembly_with_sack(void **state)
 	struct tconn c;
 	struct tseg s;
 	char buf[64];
-	const struct topts sack = { .mss = 1460, .wscale = -1, .sack_perm = 1 };
+	const struct topts sack = {.mss = 1460, .wscale = -1, .sack_perm = 1};
 	uint32_t r;
 
 	(void)state;
@@ -267,11 +267,12 @@ static void test_out_of_order_reassembly_with_sack(void **state)
 
 static void test_receive_window_and_update(void **state)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(next_port),
-				   .sin_addr.s_addr = tcp_test_peer_ip };
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_port = htons(next_port),
+				  .sin_addr.s_addr = tcp_test_peer_ip};
 	struct sockaddr_in me;
 	socklen_t len = sizeof(me);
-	struct tconn c = { .lfd = -1 };
+	struct tconn c = {.lfd = -1};
 	struct tseg s;
 	int rcvbuf = 4000;
 	char data[1000], buf[5000];
@@ -405,7 +406,7 @@ static void test_window_scale(void **state)
 {
 	struct tconn c;
 	struct tseg s;
-	const struct topts ws = { .mss = 1460, .wscale = 3 };
+	const struct topts ws = {.mss = 1460, .wscale = 3};
 	char data[2000];
 
 	(void)state;
@@ -467,7 +468,7 @@ static void test_newreno_fast_retransmit(void **state)
 	expect_seg(&s, PSH | ACK, una + 200, c.rcv_nxt);
 	hi = una + 700;
 	while (tcp_peer_recv(&s)) {
-		assert_true(s.seq >= una + 700);   /* only new data besides */
+		assert_true(s.seq >= una + 700); /* only new data besides */
 		hi = seq_max(hi, s.seq + s.len);
 	}
 	/* full ACK (covers "recover" = una + 600): recovery over, the rest is
@@ -510,7 +511,7 @@ static void peer_sack(struct tconn *c, uint32_t ack, const uint32_t (*blk)[2], i
 	o[2] = TCPOPT_SACK;
 	o[3] = (uint8_t)(2 + 8 * n);
 	for (i = 0; i < n; i++) {
-		uint32_t v[2] = { htonl(blk[i][0]), htonl(blk[i][1]) };
+		uint32_t v[2] = {htonl(blk[i][0]), htonl(blk[i][1])};
 
 		memcpy(o + 4 + 8 * i, v, 8);
 	}
@@ -571,14 +572,14 @@ static void test_sack_recovery_two_holes(void **state)
 	u = c.snd_nxt;
 	hi = u;
 	sent_seq(u, &hi);
-	peer_ack(&c, u + 100, WIN);            /* the first segment arrived */
+	peer_ack(&c, u + 100, WIN); /* the first segment arrived */
 	sent_seq(u, &hi);
 	assert_true(hi == u + 600);
 	/* [u+100, u+200) and [u+300, u+400) are lost; the rest arrives */
 	{
-		const uint32_t b1[][2] = { { u + 200, u + 300 } };
-		const uint32_t b2[][2] = { { u + 400, u + 500 }, { u + 200, u + 300 } };
-		const uint32_t b3[][2] = { { u + 400, u + 600 }, { u + 200, u + 300 } };
+		const uint32_t b1[][2] = {{u + 200, u + 300}};
+		const uint32_t b2[][2] = {{u + 400, u + 500}, {u + 200, u + 300}};
+		const uint32_t b3[][2] = {{u + 400, u + 600}, {u + 200, u + 300}};
 
 		/* the first SACK: u+100 lost, recovery, resent at once */
 		peer_sack(&c, u + 100, b1, 1);
@@ -594,7 +595,7 @@ static void test_sack_recovery_two_holes(void **state)
 		assert_false(sent_seq(u + 200, &hi));
 		assert_false(sent_seq(u + 100, &hi));
 		assert_false(sent_seq(u + 300, &hi));
-		assert_true(hi == u + 600);     /* and no new data: pipe 200 of 250 */
+		assert_true(hi == u + 600); /* and no new data: pipe 200 of 250 */
 	}
 	/* both holes filled: one cumulative ACK, recovery over, the rest flows */
 	peer_ack_flights(&c, &hi, u + 1000, 0);
@@ -624,11 +625,11 @@ static void test_sack_lost_retransmission(void **state)
 	u = c.snd_nxt;
 	hi = u;
 	assert_true(sent_seq(u, &hi));
-	assert_true(hi == u + 400);             /* the initial window */
+	assert_true(hi == u + 400); /* the initial window */
 	/* [u, u+100) is lost, the rest arrives: resent at the first SACK
 	 * (cwnd = 200: the pipe has room for new data only at the third) */
 	for (end = u + 200; end <= u + 400; end += 100) {
-		const uint32_t b[][2] = { { u + 100, end } };
+		const uint32_t b[][2] = {{u + 100, end}};
 
 		peer_sack(&c, u, b, 1);
 	}
@@ -637,7 +638,7 @@ static void test_sack_lost_retransmission(void **state)
 	assert_int_equal(tcp_statistics.retrans_segs, retrans + 1);
 	/* that resend is lost as well; the segment sent after it arrives */
 	{
-		const uint32_t b[][2] = { { u + 100, u + 500 } };
+		const uint32_t b[][2] = {{u + 100, u + 500}};
 
 		peer_sack(&c, u, b, 1);
 	}
@@ -655,8 +656,9 @@ static void test_sack_lost_retransmission(void **state)
 /* An active open whose handshake takes rtt_ms: min_RTT and SRTT = rtt_ms. */
 static void open_with_rtt(struct tconn *c, uint32_t rtt_ms, const struct topts *o)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(next_port),
-				   .sin_addr.s_addr = tcp_test_peer_ip };
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_port = htons(next_port),
+				  .sin_addr.s_addr = tcp_test_peer_ip};
 	struct tseg s;
 
 	memset(c, 0, sizeof(*c));
@@ -700,11 +702,11 @@ static void test_rack_reordering_window(void **state)
 	retrans = tcp_statistics.retrans_segs;
 	fake_clock_advance(40);
 	{
-		const uint32_t b[][2] = { { u + 100, u + 200 } };
+		const uint32_t b[][2] = {{u + 100, u + 200}};
 
 		peer_sack(&c, u, b, 1);
 	}
-	fake_clock_advance(9);                  /* reo_wnd = 40/4 = 10 ms */
+	fake_clock_advance(9); /* reo_wnd = 40/4 = 10 ms */
 	assert_false(sent_seq(u, &hi));
 	peer_ack(&c, u + 200, WIN);
 	fake_clock_advance(100);
@@ -717,7 +719,7 @@ static void test_rack_reordering_window(void **state)
 	assert_true(hi == u + 200);
 	fake_clock_advance(40);
 	{
-		const uint32_t b[][2] = { { u + 100, u + 200 } };
+		const uint32_t b[][2] = {{u + 100, u + 200}};
 
 		peer_sack(&c, u, b, 1);
 	}
@@ -751,16 +753,16 @@ static void test_tail_loss_probe(void **state)
 	assert_int_equal(__sys_sendto(c.fd, data, 1000, 0, NULL, 0), 1000);
 	hi = u;
 	sent_seq(u, &hi);
-	assert_true(hi == u + 400);             /* the initial window, all lost */
+	assert_true(hi == u + 400); /* the initial window, all lost */
 	fake_clock_advance(2 * 10 + 2 - 1);
 	assert_false(sent_seq(0, &hi));
 	fake_clock_advance(1);
-	assert_true(sent_seq(u + 400, &hi));    /* the probe: the next new segment */
+	assert_true(sent_seq(u + 400, &hi)); /* the probe: the next new segment */
 	assert_int_equal(tcp_statistics.loss_probes, probes + 1);
 	/* its SACK shows the four before it lost: recovery resends them */
 	fake_clock_advance(10);
 	{
-		const uint32_t b[][2] = { { u + 400, u + 500 } };
+		const uint32_t b[][2] = {{u + 400, u + 500}};
 
 		peer_sack(&c, u, b, 1);
 	}
@@ -806,11 +808,9 @@ static void test_keepalive(void **state)
 	assert_int_equal(get_int_opt(c.fd, IPPROTO_TCP, TCP_KEEPIDLE), 7200);
 	assert_int_equal(get_int_opt(c.fd, IPPROTO_TCP, TCP_KEEPINTVL), 75);
 	assert_int_equal(get_int_opt(c.fd, IPPROTO_TCP, TCP_KEEPCNT), 9);
-	assert_int_equal(__sys_setsockopt(c.fd, IPPROTO_TCP, TCP_KEEPIDLE, &v, sizeof(v)),
-			 -EINVAL);
+	assert_int_equal(__sys_setsockopt(c.fd, IPPROTO_TCP, TCP_KEEPIDLE, &v, sizeof(v)), -EINVAL);
 	v = 128;
-	assert_int_equal(__sys_setsockopt(c.fd, IPPROTO_TCP, TCP_KEEPCNT, &v, sizeof(v)),
-			 -EINVAL);
+	assert_int_equal(__sys_setsockopt(c.fd, IPPROTO_TCP, TCP_KEEPCNT, &v, sizeof(v)), -EINVAL);
 	/* off by default: hours of silence, nothing sent */
 	fake_clock_advance(3 * 7200 * 1000);
 	expect_nothing();
@@ -905,7 +905,7 @@ static void test_send_sequence_wraparound(void **state)
 	struct tseg s;
 	char data[600];
 	uint32_t target = 0xffffff00u, isn1;
-	const struct topts mss1460 = { .mss = 1460, .wscale = -1 };
+	const struct topts mss1460 = {.mss = 1460, .wscale = -1};
 	int i;
 
 	(void)state;
@@ -915,8 +915,9 @@ static void test_send_sequence_wraparound(void **state)
 	/* same 4-tuple, so the hash is the same: only the clock moves the ISN */
 	isn1 = c.our_isn;
 	fake_ktime_add_ns((uint64_t)(uint32_t)(target - isn1) * 4000);
-	assert_int_equal(tcp_test_passive_open(&c, next_lport, next_port, PEER_ISN + 100000, WIN,
-					       &mss1460), 0);
+	assert_int_equal(
+		tcp_test_passive_open(&c, next_lport, next_port, PEER_ISN + 100000, WIN, &mss1460),
+		0);
 	assert_int_equal(c.our_isn, target);
 	nodelay(c.fd);
 	assert_int_equal(__sys_sendto(c.fd, data, 600, 0, NULL, 0), 600);
@@ -942,10 +943,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_retransmission_backoff, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rto_from_rtt_samples, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rto_min_and_give_up, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_out_of_order_reassembly_with_sack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_order_reassembly_with_sack, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_receive_window_and_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_persist_timer_zero_window, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_small_window_persist_sends_what_fits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_small_window_persist_sends_what_fits, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_mss_and_nagle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_scale, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newreno_fast_retransmit, setup, teardown),

@@ -54,8 +54,9 @@ static int so_error(int fd)
 /* A non-blocking connect to the peer; *lport and *iss from the SYN. */
 static int start_connect(uint16_t rport, uint16_t *lport, uint32_t *iss)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(rport),
-				   .sin_addr.s_addr = tcp_test_peer_ip };
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_port = htons(rport),
+				  .sin_addr.s_addr = tcp_test_peer_ip};
 	int fd = __sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	struct tseg s;
 
@@ -75,10 +76,10 @@ static void test_syn_sent_hard_errors(void **state)
 		uint8_t type, code;
 		int err;
 	} cases[] = {
-		{ ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, EHOSTUNREACH },
-		{ ICMP_DEST_UNREACH, ICMP_NET_UNREACH, ENETUNREACH },
-		{ ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, ECONNREFUSED },
-		{ ICMP_TIME_EXCEEDED, 0, EHOSTUNREACH },
+		{ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, EHOSTUNREACH},
+		{ICMP_DEST_UNREACH, ICMP_NET_UNREACH, ENETUNREACH},
+		{ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, ECONNREFUSED},
+		{ICMP_TIME_EXCEEDED, 0, EHOSTUNREACH},
 	};
 	struct tseg s;
 	unsigned int i;
@@ -91,7 +92,7 @@ static void test_syn_sent_hard_errors(void **state)
 		int fd = start_connect(rport, &lport, &iss);
 
 		tcp_peer_send_icmp(cases[i].type, cases[i].code, lport, rport, iss);
-		assert_int_equal(tcp_test_state(lport, rport), 0);  /* closed, unhashed */
+		assert_int_equal(tcp_test_state(lport, rport), 0); /* closed, unhashed */
 		assert_int_equal(so_error(fd), cases[i].err);
 		assert_int_equal(tcp_statistics.attempt_fails, fails + 1);
 		/* nothing more is sent: the SYN is not retried */
@@ -116,8 +117,7 @@ static void test_out_of_window_icmp_ignored(void **state)
 	tcp_peer_send_icmp(ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, lport, rport, iss - 1);
 	tcp_peer_send_icmp(ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, lport, rport, iss + 0x40000000u);
 	assert_int_equal(tcp_statistics.out_of_window_icmps, oow + 3);
-	tcp_peer_send_icmp(ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, lport, (uint16_t)(rport + 1),
-			   iss);
+	tcp_peer_send_icmp(ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, lport, (uint16_t)(rport + 1), iss);
 	tcp_peer_send_icmp(ICMP_DEST_UNREACH, NR_ICMP_UNREACH + 1, lport, rport, iss);
 	tcp_peer_send_icmp(ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, lport, rport, iss);
 	assert_int_equal(tcp_test_state(lport, rport), TCP_SYN_SENT);
@@ -192,7 +192,7 @@ static void test_soft_error_cleared_by_progress(void **state)
 static void test_icmp_drops_request_sock(void **state)
 {
 	uint16_t lport = next_port, rport = (uint16_t)(next_port + 500);
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(lport) };
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(lport)};
 	int lfd = __sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	uint64_t oow = tcp_statistics.out_of_window_icmps;
 	struct tseg s;
@@ -206,7 +206,7 @@ static void test_icmp_drops_request_sock(void **state)
 	tcp_peer_send_icmp(ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, lport, rport, s.seq + 1);
 	assert_int_equal(tcp_statistics.out_of_window_icmps, oow + 1);
 	fake_clock_advance(tcp_rto_initial_ms);
-	assert_true(tcp_peer_recv(&s));         /* the SYN-ACK again */
+	assert_true(tcp_peer_recv(&s)); /* the SYN-ACK again */
 	assert_int_equal(s.flags, TCPHDR_SYN | TCPHDR_ACK);
 	tcp_peer_send_icmp(ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, lport, rport, s.seq);
 	fake_clock_advance(60000);
@@ -220,9 +220,10 @@ static void test_icmp_drops_request_sock(void **state)
  * retries (127 s). */
 static void test_arp_failure_ends_connect(void **state)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(next_port),
-				   .sin_addr.s_addr = inet_addr("10.0.2.99") };
-	struct timeval tv = { .tv_sec = 200 };
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_port = htons(next_port),
+				  .sin_addr.s_addr = inet_addr("10.0.2.99")};
+	struct timeval tv = {.tv_sec = 200};
 	uint64_t t0 = fake_clock_ms();
 	int fd = __sys_socket(AF_INET, SOCK_STREAM, 0);
 
@@ -240,7 +241,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_syn_sent_hard_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_window_icmp_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_established_soft_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_soft_error_cleared_by_progress, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_soft_error_cleared_by_progress, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_icmp_drops_request_sock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arp_failure_ends_connect, setup, teardown),
 	};

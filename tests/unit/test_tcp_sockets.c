@@ -47,8 +47,8 @@ static int teardown(void **state)
 
 static int listen_on(uint32_t addr, uint16_t port, int backlog, int flags)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port),
-				   .sin_addr.s_addr = addr };
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = addr};
 	int fd = __sys_socket(AF_INET, SOCK_STREAM | flags, 0);
 
 	assert_true(fd >= 0);
@@ -89,7 +89,7 @@ static void test_syn_flood_bounded_real_client_accepted(void **state)
 	assert_true(sock_in_use() <= tcp_test_sock_base + 2 + 4);
 	__sys_close(fd);
 	__sys_close(lfd);
-	assert_int_equal(sock_in_use(), tcp_test_sock_base + 1);   /* the child, in FIN-WAIT-1 */
+	assert_int_equal(sock_in_use(), tcp_test_sock_base + 1); /* the child, in FIN-WAIT-1 */
 	tcp_peer_send(12345, next_lport, 43, 0, TCPHDR_RST, 0, NULL, NULL, 0);
 	assert_int_equal(sock_in_use(), tcp_test_sock_base);
 	tcp_peer_flush();
@@ -118,7 +118,8 @@ static void test_accept_queue_bounded(void **state)
 		fd = __sys_accept4(lfd, NULL, NULL, 0);
 		assert_true(fd >= 0);
 		__sys_close(fd);
-		tcp_peer_send((uint16_t)(21000 + i), next_lport, 101, 0, TCPHDR_RST, 0, NULL, NULL, 0);
+		tcp_peer_send((uint16_t)(21000 + i), next_lport, 101, 0, TCPHDR_RST, 0, NULL, NULL,
+			      0);
 	}
 	assert_int_equal(__sys_accept4(lfd, NULL, NULL, 0), -EAGAIN);
 	__sys_close(lfd);
@@ -160,8 +161,9 @@ static void test_synack_retries_then_dropped(void **state)
 /* Blocking calls work: the fake net_wait runs the loopback softirq. */
 static void test_loopback_hello_hi(void **state)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(next_lport),
-				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_port = htons(next_lport),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	struct sockaddr_in peer, me, cme;
 	socklen_t len = sizeof(peer);
 	char buf[32];
@@ -204,8 +206,9 @@ static void test_loopback_hello_hi(void **state)
 
 static void test_loopback_nonblocking_and_poll(void **state)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(next_lport),
-				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_port = htons(next_lport),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	struct pollfd pfd[2];
 	int lfd = listen_on(htonl(INADDR_LOOPBACK), next_lport, 5, SOCK_NONBLOCK);
 	int cfd, sfd, err;
@@ -247,7 +250,7 @@ static void test_loopback_nonblocking_and_poll(void **state)
 	/* the peer resets: recv says ECONNRESET, poll says POLLERR|POLLHUP */
 	__sys_sendto(cfd, "unread", 6, 0, NULL, 0);
 	fake_run_softirqs();
-	assert_int_equal(__sys_close(sfd), 0);   /* unread data: RST */
+	assert_int_equal(__sys_close(sfd), 0); /* unread data: RST */
 	fake_run_softirqs();
 	pfd[0].fd = cfd;
 	pfd[0].events = POLLIN;
@@ -261,9 +264,10 @@ static void test_loopback_nonblocking_and_poll(void **state)
 
 static void test_loopback_refused_and_timeouts(void **state)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(next_lport),
-				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	struct timeval tv = { .tv_sec = 0, .tv_usec = 300000 };
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_port = htons(next_lport),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct timeval tv = {.tv_sec = 0, .tv_usec = 300000};
 	uint64_t t0;
 	char buf[4];
 	int fd = __sys_socket(AF_INET, SOCK_STREAM, 0), lfd, cfd;
@@ -295,8 +299,9 @@ static void test_loopback_refused_and_timeouts(void **state)
 
 static void test_loopback_bulk_transfer(void **state)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(next_lport),
-				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_port = htons(next_lport),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	static uint8_t out[300000], in[300000];
 	size_t sent = 0, got = 0;
 	int lfd = listen_on(0, next_lport, 1, 0), cfd, sfd;
@@ -346,8 +351,9 @@ static void test_loopback_bulk_transfer(void **state)
 
 static void test_udp_sockets(void **state)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(next_lport),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_port = htons(next_lport),
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	struct sockaddr_in from;
 	socklen_t flen = sizeof(from);
 	char buf[16];
@@ -357,7 +363,8 @@ static void test_udp_sockets(void **state)
 	assert_int_equal(__sys_bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
 	assert_int_equal(__sys_sendto(c, "dgram", 5, 0, (struct sockaddr *)&a, sizeof(a)), 5);
 	fake_run_softirqs();
-	assert_int_equal(__sys_recvfrom(s, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen), 5);
+	assert_int_equal(__sys_recvfrom(s, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen),
+			 5);
 	assert_memory_equal(buf, "dgram", 5);
 	assert_int_equal(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
 	assert_int_equal(__sys_recvfrom(s, buf, sizeof(buf), MSG_DONTWAIT, NULL, NULL), -EAGAIN);
@@ -375,8 +382,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_accept_queue_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_synack_retries_then_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loopback_hello_hi, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_loopback_nonblocking_and_poll, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_loopback_refused_and_timeouts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_loopback_nonblocking_and_poll, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_loopback_refused_and_timeouts, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_loopback_bulk_transfer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_udp_sockets, setup, teardown),
 	};

@@ -24,7 +24,7 @@
 
 static uint16_t next_port = 40000;
 static uint16_t next_lport = 6000;
-static const struct topts full_opts = { .mss = 1460, .wscale = 2, .sack_perm = 1 };
+static const struct topts full_opts = {.mss = 1460, .wscale = 2, .sack_perm = 1};
 
 static int setup(void **state)
 {
@@ -45,7 +45,8 @@ static int teardown(void **state)
 /* The peer sends to our socket of c. */
 static void peer(struct tconn *c, uint32_t seq, uint32_t ack, uint8_t flags, const char *data)
 {
-	tcp_peer_send(c->rport, c->lport, seq, ack, flags, WIN, NULL, data, data ? strlen(data) : 0);
+	tcp_peer_send(c->rport, c->lport, seq, ack, flags, WIN, NULL, data,
+		      data ? strlen(data) : 0);
 }
 
 /* Active open, then we close at once: our FIN goes out. */
@@ -93,7 +94,8 @@ static void test_passive_open_synack(void **state)
 	struct tseg s;
 
 	(void)state;
-	assert_int_equal(tcp_test_passive_open(&c, next_lport, next_port, PEER_ISN, WIN, &full_opts), 0);
+	assert_int_equal(
+		tcp_test_passive_open(&c, next_lport, next_port, PEER_ISN, WIN, &full_opts), 0);
 	assert_int_equal(c.syn.mss, 1460);
 	assert_true(c.syn.sack_perm);
 	assert_true(c.syn.wscale >= 0);
@@ -109,8 +111,9 @@ static void test_passive_open_synack(void **state)
 
 static void test_connect_refused(void **state)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(next_port),
-				   .sin_addr.s_addr = tcp_test_peer_ip };
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_port = htons(next_port),
+				  .sin_addr.s_addr = tcp_test_peer_ip};
 	struct tseg syn;
 	struct sockaddr_in me;
 	socklen_t len = sizeof(me);
@@ -135,9 +138,10 @@ static void test_connect_refused(void **state)
 
 static void test_blocking_connect_times_out(void **state)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(next_port),
-				   .sin_addr.s_addr = tcp_test_peer_ip };
-	struct timeval tv = { .tv_sec = 60 };
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_port = htons(next_port),
+				  .sin_addr.s_addr = tcp_test_peer_ip};
+	struct timeval tv = {.tv_sec = 60};
 	uint64_t t0 = fake_clock_ms();
 	int fd;
 
@@ -166,8 +170,9 @@ static void test_blocking_connect_times_out(void **state)
 
 static void test_syn_retries_backoff_etimedout(void **state)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(next_port),
-				   .sin_addr.s_addr = tcp_test_peer_ip };
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_port = htons(next_port),
+				  .sin_addr.s_addr = tcp_test_peer_ip};
 	struct tseg s;
 	uint64_t t0 = fake_clock_ms(), gap = tcp_rto_initial_ms;
 	uint32_t isn;
@@ -200,11 +205,12 @@ static void test_syn_retries_backoff_etimedout(void **state)
 
 static void test_simultaneous_open(void **state)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(next_port),
-				   .sin_addr.s_addr = tcp_test_peer_ip };
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_port = htons(next_port),
+				  .sin_addr.s_addr = tcp_test_peer_ip};
 	struct sockaddr_in me;
 	socklen_t len = sizeof(me);
-	struct tconn c = { .lfd = -1 };
+	struct tconn c = {.lfd = -1};
 	struct tseg syn, s;
 
 	(void)state;
@@ -354,7 +360,7 @@ static void test_rst_for_closed_port(void **state)
 
 static void test_listen_rejects_ack(void **state)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(next_lport) };
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(next_lport)};
 	struct tseg s;
 	int fd = __sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 
@@ -467,7 +473,7 @@ static void test_close_with_unread_data_resets(void **state)
 
 static void test_listener_close_resets_unaccepted(void **state)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(next_lport) };
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(next_lport)};
 	struct tseg s;
 	int fd = __sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 
@@ -479,7 +485,7 @@ static void test_listener_close_resets_unaccepted(void **state)
 	tcp_peer_send(next_port, next_lport, 101, s.seq + 1, ACK, WIN, NULL, NULL, 0);
 	tcp_peer_send(next_port + 1, next_lport, 500, 0, SYN, WIN, NULL, NULL, 0);
 	tcp_peer_flush();
-	assert_int_equal(sock_in_use(), tcp_test_sock_base + 3);  /* listener, child, request */
+	assert_int_equal(sock_in_use(), tcp_test_sock_base + 3); /* listener, child, request */
 	__sys_close(fd);
 	expect_seg(&s, RST | ACK, s.seq + 1, 101);
 	expect_nothing();
@@ -487,7 +493,7 @@ static void test_listener_close_resets_unaccepted(void **state)
 
 static void test_bind_errors(void **state)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(next_lport) };
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(next_lport)};
 	int a = __sys_socket(AF_INET, SOCK_STREAM, 0), b = __sys_socket(AF_INET, SOCK_STREAM, 0);
 	int one = 1;
 
@@ -515,8 +521,9 @@ static void test_bind_errors(void **state)
 
 static void test_connect_interrupted(void **state)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(next_port),
-				   .sin_addr.s_addr = tcp_test_peer_ip };
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_port = htons(next_port),
+				  .sin_addr.s_addr = tcp_test_peer_ip};
 	int fd = __sys_socket(AF_INET, SOCK_STREAM, 0);
 
 	(void)state;
@@ -527,8 +534,9 @@ static void test_connect_interrupted(void **state)
 
 static void test_unreachable(void **state)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(80),
-				   .sin_addr.s_addr = inet_addr("198.51.100.1") };
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_port = htons(80),
+				  .sin_addr.s_addr = inet_addr("198.51.100.1")};
 	int fd = __sys_socket(AF_INET, SOCK_STREAM, 0);
 
 	(void)state;
@@ -568,8 +576,8 @@ static void test_random_segments_are_harmless(void **state)
 	(void)state;
 	assert_int_equal(tcp_test_active_open(&tw, next_port, PEER_ISN, WIN, &full_opts), 0);
 	finish_active_close(&tw);
-	assert_int_equal(tcp_test_passive_open(&c, next_lport, next_port + 1, PEER_ISN, WIN,
-					       &full_opts), 0);
+	assert_int_equal(
+		tcp_test_passive_open(&c, next_lport, next_port + 1, PEER_ISN, WIN, &full_opts), 0);
 	for (i = 0; i < 20000; i++) {
 		uint16_t sport, dport;
 		uint32_t seq, ack;
@@ -582,19 +590,19 @@ static void test_random_segments_are_harmless(void **state)
 			tail[j] = (uint8_t)x;
 		}
 		switch (i % 3) {
-		case 0:         /* the connection: near its sequence numbers */
+		case 0: /* the connection: near its sequence numbers */
 			sport = c.rport;
 			dport = c.lport;
 			seq = c.rcv_nxt + (x % 200000) - 100000;
 			ack = c.snd_nxt + (x >> 8) % 2000 - 1000;
 			break;
-		case 1:         /* the listener, new or known peers */
+		case 1: /* the listener, new or known peers */
 			sport = (uint16_t)(50000 + x % 50);
 			dport = c.lport;
 			seq = x;
 			ack = x * 2654435761u;
 			break;
-		default:        /* the TIME-WAIT sock */
+		default: /* the TIME-WAIT sock */
 			sport = tw.rport;
 			dport = tw.lport;
 			seq = tw.rcv_nxt + (x % 64) - 32;
@@ -635,9 +643,9 @@ static void test_siphash_and_isn(void **state)
 	a = tcp_v4_init_sequence(1, 2, 3, 4);
 	fake_ktime_add_ns(4000 * 10);
 	b = tcp_v4_init_sequence(1, 2, 3, 4);
-	assert_int_equal(b - a, 10);                    /* the clock part */
+	assert_int_equal(b - a, 10); /* the clock part */
 	d = tcp_v4_init_sequence(1, 2, 3, 5);
-	assert_true(d - b > 1000 && b - d > 1000);      /* another port: unrelated */
+	assert_true(d - b > 1000 && b - d > 1000); /* another port: unrelated */
 }
 
 int main(void)
@@ -647,20 +655,24 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_passive_open_synack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connect_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_blocking_connect_times_out, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_syn_retries_backoff_etimedout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_syn_retries_backoff_etimedout, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_simultaneous_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_passive_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_simultaneous_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fin_wait1_fin_ack_together, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_time_wait_2msl_and_fin_retransmit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_time_wait_2msl_and_fin_retransmit, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_half_close_shutdown_wr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rst_for_closed_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_listen_rejects_ack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rfc5961_rst, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rfc5961_syn_in_established, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ack_acceptance, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_close_with_unread_data_resets, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_listener_close_resets_unaccepted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_with_unread_data_resets, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_listener_close_resets_unaccepted, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_bind_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connect_interrupted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreachable, setup, teardown),

@@ -53,8 +53,8 @@ struct net_device *fake_eth_create(const char *name, const uint8_t mac[ETH_ALEN]
 	return dev;
 }
 
-struct net_device *fake_eth_create_up(const char *name, const uint8_t mac[ETH_ALEN],
-				      uint32_t addr, uint32_t mask)
+struct net_device *fake_eth_create_up(const char *name, const uint8_t mac[ETH_ALEN], uint32_t addr,
+				      uint32_t mask)
 {
 	struct net_device *dev = fake_eth_create(name, mac);
 
@@ -112,9 +112,9 @@ size_t fake_build_eth(uint8_t *buf, const uint8_t dst[ETH_ALEN], const uint8_t s
 	return ETH_HLEN + len;
 }
 
-size_t fake_build_ip(uint8_t *buf, const uint8_t dst_mac[ETH_ALEN],
-		     const uint8_t src_mac[ETH_ALEN], uint32_t saddr, uint32_t daddr,
-		     uint8_t protocol, const void *payload, size_t len)
+size_t fake_build_ip(uint8_t *buf, const uint8_t dst_mac[ETH_ALEN], const uint8_t src_mac[ETH_ALEN],
+		     uint32_t saddr, uint32_t daddr, uint8_t protocol, const void *payload,
+		     size_t len)
 {
 	struct iphdr *iph = (struct iphdr *)(buf + ETH_HLEN);
 
@@ -138,8 +138,13 @@ size_t fake_build_arp(uint8_t *buf, const uint8_t eth_dst[ETH_ALEN], uint16_t op
 		      uint32_t tip)
 {
 	struct arphdr a = {
-		.ar_hrd = htons(ARPHRD_ETHER), .ar_pro = htons(ETH_P_IP), .ar_hln = 6,
-		.ar_pln = 4, .ar_op = htons(op), .ar_sip = sip, .ar_tip = tip,
+		.ar_hrd = htons(ARPHRD_ETHER),
+		.ar_pro = htons(ETH_P_IP),
+		.ar_hln = 6,
+		.ar_pln = 4,
+		.ar_op = htons(op),
+		.ar_sip = sip,
+		.ar_tip = tip,
 	};
 
 	memcpy(a.ar_sha, sha, ETH_ALEN);
@@ -147,9 +152,9 @@ size_t fake_build_arp(uint8_t *buf, const uint8_t eth_dst[ETH_ALEN], uint16_t op
 	return fake_build_eth(buf, eth_dst, sha, ETH_P_ARP, &a, sizeof(a));
 }
 
-const uint8_t fake_our_mac[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
-const uint8_t fake_peer_mac[ETH_ALEN] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
-const uint8_t fake_bcast_mac[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+const uint8_t fake_our_mac[ETH_ALEN] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+const uint8_t fake_peer_mac[ETH_ALEN] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
+const uint8_t fake_bcast_mac[ETH_ALEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 struct net_device *fake_net_init_eth(uint32_t *our_ip, uint32_t *peer_ip)
 {

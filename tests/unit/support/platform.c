@@ -13,15 +13,9 @@
 static long kmalloc_in_use;
 static long kmalloc_fail_countdown;
 
-void fake_kmalloc_fail_nth(long n)
-{
-	kmalloc_fail_countdown = n;
-}
+void fake_kmalloc_fail_nth(long n) { kmalloc_fail_countdown = n; }
 
-long fake_kmalloc_in_use(void)
-{
-	return kmalloc_in_use;
-}
+long fake_kmalloc_in_use(void) { return kmalloc_in_use; }
 
 void *kmalloc(size_t size)
 {
@@ -58,25 +52,13 @@ static uint64_t now_ms = FAKE_CLOCK_START_MS;
 static uint64_t extra_ns;
 static LIST_HEAD(timers);
 
-uint64_t jiffies_ms(void)
-{
-	return now_ms;
-}
+uint64_t jiffies_ms(void) { return now_ms; }
 
-uint64_t ktime_ns(void)
-{
-	return now_ms * 1000000ull + extra_ns;
-}
+uint64_t ktime_ns(void) { return now_ms * 1000000ull + extra_ns; }
 
-uint64_t fake_clock_ms(void)
-{
-	return now_ms;
-}
+uint64_t fake_clock_ms(void) { return now_ms; }
 
-void fake_ktime_add_ns(uint64_t ns)
-{
-	extra_ns += ns;
-}
+void fake_ktime_add_ns(uint64_t ns) { extra_ns += ns; }
 
 void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *))
 {
@@ -111,7 +93,7 @@ int fake_timers_pending(void)
 	struct list_head *p;
 	int n = 0;
 
-	list_for_each(p, &timers)
+	list_for_each (p, &timers)
 		n++;
 	return n;
 }
@@ -120,7 +102,7 @@ static struct timer_list *earliest_timer(void)
 {
 	struct timer_list *t, *best = NULL;
 
-	list_for_each_entry(t, &timers, entry)
+	list_for_each_entry (t, &timers, entry)
 		if (!best || t->expires < best->expires)
 			best = t;
 	return best;
@@ -152,19 +134,13 @@ void fake_clock_set(uint64_t ms)
 	run_timers_until(ms, 0);
 }
 
-void fake_clock_advance(uint64_t ms)
-{
-	run_timers_until(now_ms + ms, 0);
-}
+void fake_clock_advance(uint64_t ms) { run_timers_until(now_ms + ms, 0); }
 
 /* ---- locks ---- */
 
 static int lock_depth, irq_depth;
 
-void net_lock(void)
-{
-	lock_depth++;
-}
+void net_lock(void) { lock_depth++; }
 
 void net_unlock(void)
 {
@@ -174,15 +150,9 @@ void net_unlock(void)
 	}
 }
 
-int fake_net_lock_depth(void)
-{
-	return lock_depth;
-}
+int fake_net_lock_depth(void) { return lock_depth; }
 
-unsigned long net_irq_save(void)
-{
-	return (unsigned long)irq_depth++;
-}
+unsigned long net_irq_save(void) { return (unsigned long)irq_depth++; }
 
 void net_irq_restore(unsigned long flags)
 {
@@ -197,20 +167,11 @@ void net_irq_restore(unsigned long flags)
 static int rx_pending;
 static void (*rx_action)(void);
 
-void net_open_rx_softirq(void (*action)(void))
-{
-	rx_action = action;
-}
+void net_open_rx_softirq(void (*action)(void)) { rx_action = action; }
 
-void net_raise_rx_softirq(void)
-{
-	rx_pending = 1;
-}
+void net_raise_rx_softirq(void) { rx_pending = 1; }
 
-int fake_rx_softirq_pending(void)
-{
-	return rx_pending;
-}
+int fake_rx_softirq_pending(void) { return rx_pending; }
 
 int fake_run_softirqs(void)
 {
@@ -236,19 +197,13 @@ void fake_net_wait_set_hook(void (*hook)(void *ctx), void *ctx)
 	wait_hook_ctx = ctx;
 }
 
-void fake_net_wait_interrupt(int n)
-{
-	interrupts_queued = n;
-}
+void fake_net_wait_interrupt(int n) { interrupts_queued = n; }
 
-void init_waitqueue_head(wait_queue_head_t *wq)
-{
-	INIT_LIST_HEAD(&wq->waiters);
-}
+void init_waitqueue_head(wait_queue_head_t *wq) { INIT_LIST_HEAD(&wq->waiters); }
 
 void wake_up(wait_queue_head_t *wq)
 {
-	(void)wq;       /* nobody really sleeps: net_wait re-checks its condition */
+	(void)wq; /* nobody really sleeps: net_wait re-checks its condition */
 }
 
 int wait_event_cond(wait_queue_head_t *wq, int (*cond)(void *), void *arg, long timeout_ms)
@@ -296,10 +251,7 @@ int net_wait(wait_queue_head_t *wq, int (*cond)(void *), void *arg, long timeout
 static char printk_buf[PRINTK_CAPTURE];
 static size_t printk_len;
 
-const char *fake_printk_buffer(void)
-{
-	return printk_buf;
-}
+const char *fake_printk_buffer(void) { return printk_buf; }
 
 void fake_printk_clear(void)
 {
@@ -348,10 +300,7 @@ void panic(const char *fmt, ...)
 
 static uint32_t rng_state = 0x12345678;
 
-void fake_random_seed(uint32_t seed)
-{
-	rng_state = seed ? seed : 1;
-}
+void fake_random_seed(uint32_t seed) { rng_state = seed ? seed : 1; }
 
 uint32_t net_random32(void)
 {

@@ -49,7 +49,7 @@ void fake_kmalloc_fail_nth(long n);
 
 /* Clock and timers */
 uint64_t fake_clock_ms(void);
-void fake_clock_set(uint64_t ms);               /* never backwards */
+void fake_clock_set(uint64_t ms); /* never backwards */
 void fake_clock_advance(uint64_t ms);
 void fake_ktime_add_ns(uint64_t ns);
 int fake_timers_pending(void);
@@ -77,9 +77,9 @@ void fake_random_seed(uint32_t seed);
 /* Fake Ethernet device */
 struct net_device *fake_eth_create(const char *name, const uint8_t mac[ETH_ALEN]);
 /* Creates, gives addr/mask (network order), opens, and empties its tx list. */
-struct net_device *fake_eth_create_up(const char *name, const uint8_t mac[ETH_ALEN],
-				      uint32_t addr, uint32_t mask);
-struct sk_buff *fake_eth_pop_tx(struct net_device *dev);   /* oldest first; NULL if none */
+struct net_device *fake_eth_create_up(const char *name, const uint8_t mac[ETH_ALEN], uint32_t addr,
+				      uint32_t mask);
+struct sk_buff *fake_eth_pop_tx(struct net_device *dev); /* oldest first; NULL if none */
 unsigned int fake_eth_tx_len(struct net_device *dev);
 void fake_eth_purge_tx(struct net_device *dev);
 /* Makes the next transmits fail with err (0: succeed again). */
@@ -94,9 +94,9 @@ int fake_eth_inject(struct net_device *dev, const void *frame, size_t len);
  */
 size_t fake_build_eth(uint8_t *buf, const uint8_t dst[ETH_ALEN], const uint8_t src[ETH_ALEN],
 		      uint16_t type, const void *payload, size_t len);
-size_t fake_build_ip(uint8_t *buf, const uint8_t dst_mac[ETH_ALEN],
-		     const uint8_t src_mac[ETH_ALEN], uint32_t saddr, uint32_t daddr,
-		     uint8_t protocol, const void *payload, size_t len);
+size_t fake_build_ip(uint8_t *buf, const uint8_t dst_mac[ETH_ALEN], const uint8_t src_mac[ETH_ALEN],
+		     uint32_t saddr, uint32_t daddr, uint8_t protocol, const void *payload,
+		     size_t len);
 /* Ethernet (src: sha) + an ARP packet op from sha/sip to tha/tip. */
 size_t fake_build_arp(uint8_t *buf, const uint8_t eth_dst[ETH_ALEN], uint16_t op,
 		      const uint8_t sha[ETH_ALEN], uint32_t sip, const uint8_t tha[ETH_ALEN],
@@ -121,8 +121,8 @@ struct fake_udp_got {
 	int count;
 	unsigned int len;
 	uint8_t data[64];
-	uint32_t saddr;                 /* network order */
-	uint16_t sport;                 /* network order */
+	uint32_t saddr; /* network order */
+	uint16_t sport; /* network order */
 };
 extern struct fake_udp_got fake_udp_got;
 void fake_udp_sink(void *ctx, struct sk_buff *skb);

@@ -16,7 +16,6 @@
 struct net_device *tcp_test_dev;
 uint32_t tcp_test_our_ip, tcp_test_peer_ip;
 
-
 static void learn_peer(void)
 {
 	fake_eth_learn_peer(tcp_test_dev, tcp_test_our_ip, tcp_test_peer_ip);
@@ -126,8 +125,7 @@ void tcp_peer_send_raw(void *seg, size_t len)
 	fake_run_softirqs();
 }
 
-void tcp_peer_send_icmp(uint8_t type, uint8_t code, uint16_t sport, uint16_t dport,
-			uint32_t seq)
+void tcp_peer_send_icmp(uint8_t type, uint8_t code, uint16_t sport, uint16_t dport, uint32_t seq)
 {
 	struct {
 		struct icmphdr icmp;
@@ -156,8 +154,8 @@ void tcp_peer_send_icmp(uint8_t type, uint8_t code, uint16_t sport, uint16_t dpo
 	fake_run_softirqs();
 }
 
-void tcp_peer_send_badsum(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
-			  uint8_t flags, uint16_t win)
+void tcp_peer_send_badsum(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
+			  uint16_t win)
 {
 	peer_send(sport, dport, seq, ack, flags, win, NULL, NULL, 0, 1);
 }
@@ -230,7 +228,8 @@ static int parse_frame(struct sk_buff *skb, struct tseg *s)
 	s->flags = th->flags;
 	s->win = ntohs(th->window);
 	s->len = tot - ihl - hl;
-	memcpy(s->data, (const uint8_t *)th + hl, s->len < sizeof(s->data) ? s->len : sizeof(s->data));
+	memcpy(s->data, (const uint8_t *)th + hl,
+	       s->len < sizeof(s->data) ? s->len : sizeof(s->data));
 	parse_options(s, (const uint8_t *)(th + 1), (int)hl - (int)sizeof(*th));
 	s->csum_ok = csum_tcpudp_magic(iph->saddr, iph->daddr, (uint16_t)(tot - ihl), IPPROTO_TCP,
 				       csum_partial(th, (int)(tot - ihl), 0)) == 0;
@@ -249,20 +248,14 @@ int tcp_peer_recv(struct tseg *s)
 		if (ok)
 			return 1;
 		if (arp)
-			learn_peer();   /* the peer answers; what waited for it follows */
+			learn_peer(); /* the peer answers; what waited for it follows */
 	}
 	return 0;
 }
 
-unsigned int tcp_peer_pending(void)
-{
-	return fake_eth_tx_len(tcp_test_dev);
-}
+unsigned int tcp_peer_pending(void) { return fake_eth_tx_len(tcp_test_dev); }
 
-void tcp_peer_flush(void)
-{
-	fake_eth_purge_tx(tcp_test_dev);
-}
+void tcp_peer_flush(void) { fake_eth_purge_tx(tcp_test_dev); }
 
 int tcp_test_state(uint16_t lport, uint16_t rport)
 {
@@ -278,8 +271,9 @@ int tcp_test_state(uint16_t lport, uint16_t rport)
 int tcp_test_active_open(struct tconn *c, uint16_t rport, uint32_t peer_isn, uint16_t win,
 			 const struct topts *o)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(rport),
-				   .sin_addr.s_addr = tcp_test_peer_ip };
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_port = htons(rport),
+				  .sin_addr.s_addr = tcp_test_peer_ip};
 	struct sockaddr_in me;
 	socklen_t len = sizeof(me);
 	struct tseg s;
@@ -312,7 +306,7 @@ int tcp_test_active_open(struct tconn *c, uint16_t rport, uint32_t peer_isn, uin
 int tcp_test_passive_open(struct tconn *c, uint16_t lport, uint16_t rport, uint32_t peer_isn,
 			  uint16_t win, const struct topts *o)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(lport) };
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(lport)};
 	struct sockaddr_in peer;
 	socklen_t len = sizeof(peer);
 	int one = 1;

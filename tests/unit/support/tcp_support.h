@@ -13,25 +13,25 @@
 
 /* A segment as seen on the wire; ports host order, options decoded. */
 struct tseg {
-	uint32_t saddr, daddr;          /* network order */
+	uint32_t saddr, daddr; /* network order */
 	uint16_t sport, dport;
 	uint32_t seq, ack;
-	uint8_t flags;                  /* TCPHDR_* */
-	uint16_t win;                   /* raw window field */
-	int mss;                        /* MSS option, -1 if absent */
-	int wscale;                     /* window scale option, -1 if absent */
+	uint8_t flags; /* TCPHDR_* */
+	uint16_t win;  /* raw window field */
+	int mss;       /* MSS option, -1 if absent */
+	int wscale;    /* window scale option, -1 if absent */
 	int sack_perm;
 	int nsacks;
 	uint32_t sacks[4][2];
-	unsigned int len;               /* payload length */
-	uint8_t data[2048];             /* first bytes of the payload */
-	int csum_ok;                    /* the TCP checksum verifies */
+	unsigned int len;   /* payload length */
+	uint8_t data[2048]; /* first bytes of the payload */
+	int csum_ok;	    /* the TCP checksum verifies */
 };
 
 /* The options of a crafted segment. */
 struct topts {
-	int mss;                        /* 0: none */
-	int wscale;                     /* -1: none */
+	int mss;    /* 0: none */
+	int wscale; /* -1: none */
 	int sack_perm;
 };
 
@@ -68,11 +68,10 @@ void tcp_peer_send(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, u
 void tcp_peer_send_raw(void *seg, size_t len);
 /* An ICMP error (type, code) from the peer quoting a segment we sent from
  * our sport to its dport with sequence number seq (IP header + 8 bytes). */
-void tcp_peer_send_icmp(uint8_t type, uint8_t code, uint16_t sport, uint16_t dport,
-			uint32_t seq);
+void tcp_peer_send_icmp(uint8_t type, uint8_t code, uint16_t sport, uint16_t dport, uint32_t seq);
 /* Same with a wrong checksum. */
-void tcp_peer_send_badsum(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
-			  uint8_t flags, uint16_t win);
+void tcp_peer_send_badsum(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
+			  uint16_t win);
 /* Next TCP segment the stack sent (other frames skipped): 1, or 0 if none. */
 int tcp_peer_recv(struct tseg *s);
 /* How many TCP segments are waiting, without taking them. */
@@ -80,16 +79,15 @@ unsigned int tcp_peer_pending(void);
 /* Drops everything the stack sent so far. */
 void tcp_peer_flush(void);
 
-
 /* A connection between a socket under test and the scripted peer. */
 struct tconn {
-	int fd;                         /* our socket */
-	int lfd;                        /* the listening socket (passive open), else -1 */
-	uint16_t lport, rport;          /* our port, the peer's port */
+	int fd;		       /* our socket */
+	int lfd;	       /* the listening socket (passive open), else -1 */
+	uint16_t lport, rport; /* our port, the peer's port */
 	uint32_t our_isn, peer_isn;
-	uint32_t snd_nxt;               /* the peer's view: next seq we will send */
-	uint32_t rcv_nxt;               /* next seq the peer sends */
-	struct tseg syn;                /* our SYN or SYN-ACK as sent */
+	uint32_t snd_nxt; /* the peer's view: next seq we will send */
+	uint32_t rcv_nxt; /* next seq the peer sends */
+	struct tseg syn;  /* our SYN or SYN-ACK as sent */
 };
 
 /* The state of our sock lport <-> peer rport (0 if no such sock). */
