@@ -168,21 +168,13 @@ static void rx_page_release(struct sk_buff *skb) { page_free(skb->head, RX_PAGE_
 
 static int e1000_link_up(struct e1000 *e) { return !!(er32(e, E1000_STATUS) & STATUS_LU); }
 
-/*
- * Carrier follows the link; an interface is RUNNING when it is both up
- * (ifconfig) and has carrier.  Only a change of carrier is logged.
- */
+/* Carrier follows the link (netif_carrier_* log the changes and set RUNNING). */
 static void e1000_update_link(struct e1000 *e)
 {
-	struct net_device *dev = e->dev;
-	int up = e1000_link_up(e);
-
-	if (up != dev->carrier)
-		printk("%s: link %s\n", dev->name, up ? "up" : "down");
-	if (up)
-		netif_carrier_on(dev);
+	if (e1000_link_up(e))
+		netif_carrier_on(e->dev);
 	else
-		netif_carrier_off(dev);
+		netif_carrier_off(e->dev);
 }
 
 static void e1000_tx_reclaim(struct e1000 *e)

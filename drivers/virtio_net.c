@@ -183,21 +183,13 @@ static int virtnet_link_up(struct virtnet *vi)
 	return virtio_cfg_read16(&vi->vdev, VIRTIO_NET_CFG_STATUS) & VIRTIO_NET_S_LINK_UP;
 }
 
-/*
- * Carrier follows the link; an interface is RUNNING when it is both up
- * (ifconfig) and has carrier.  Only a change of carrier is logged.
- */
+/* Carrier follows the link (netif_carrier_* log the changes and set RUNNING). */
 static void virtnet_update_link(struct virtnet *vi)
 {
-	struct net_device *dev = vi->dev;
-	int up = virtnet_link_up(vi);
-
-	if (up != dev->carrier)
-		printk("%s: link %s\n", dev->name, up ? "up" : "down");
-	if (up)
-		netif_carrier_on(dev);
+	if (virtnet_link_up(vi))
+		netif_carrier_on(vi->dev);
 	else
-		netif_carrier_off(dev);
+		netif_carrier_off(vi->dev);
 }
 
 static int virtnet_open(struct net_device *dev)

@@ -95,8 +95,11 @@ int register_netdev(struct net_device *dev)
 	return 0;
 }
 
+/* A change of link is logged here, once, for every driver. */
 void netif_carrier_on(struct net_device *dev)
 {
+	if (!dev->carrier)
+		printk("%s: link up\n", dev->name);
 	dev->carrier = 1;
 	if (dev->flags & IFF_UP)
 		dev->flags |= IFF_RUNNING;
@@ -104,6 +107,8 @@ void netif_carrier_on(struct net_device *dev)
 
 void netif_carrier_off(struct net_device *dev)
 {
+	if (dev->carrier)
+		printk("%s: link down\n", dev->name);
 	dev->carrier = 0;
 	dev->flags &= ~IFF_RUNNING;
 }
