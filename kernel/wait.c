@@ -47,8 +47,8 @@ int wait_event_cond(wait_queue_head_t *wq, int (*cond)(void *), void *arg, long 
 			return ret;
 		}
 		list_add_tail(&e.node, &wq->waiters);
-		/* a deadline of 0 would mean "no timeout": use at least 1 */
-		sched_sleep(timeout_ms >= 0 ? (deadline ? deadline : 1) : 0);
+		/* here deadline > now >= 0, so it cannot be read as "no timeout" (0) */
+		sched_sleep(timeout_ms >= 0 ? deadline : 0);
 		list_del(&e.node);
 		irq_restore(f);
 	}
