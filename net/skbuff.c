@@ -63,7 +63,7 @@ struct sk_buff *skb_get(struct sk_buff *skb)
 	return skb;
 }
 
-struct sk_buff *skb_clone(struct sk_buff *skb)
+struct sk_buff *skb_copy(const struct sk_buff *skb)
 {
 	unsigned int size = skb->end - skb->head;
 	struct sk_buff *n = alloc_skb(size);

@@ -43,7 +43,7 @@ struct sk_buff *alloc_skb(unsigned int size); /* size bytes of buffer, data = he
 struct sk_buff *build_skb(void *buf, unsigned int size);
 void kfree_skb(struct sk_buff *skb);		/* drops one reference */
 struct sk_buff *skb_get(struct sk_buff *skb);	/* takes one reference */
-struct sk_buff *skb_clone(struct sk_buff *skb); /* a private copy (data copied) */
+struct sk_buff *skb_copy(const struct sk_buff *skb); /* a private copy, data included (Linux: skb_copy) */
 
 unsigned char *skb_put(struct sk_buff *skb, unsigned int len);
 unsigned char *skb_push(struct sk_buff *skb, unsigned int len);

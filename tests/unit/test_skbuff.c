@@ -98,7 +98,7 @@ static void test_refcount(void **state)
 	kfree_skb(NULL); /* a no-op, as in Linux */
 }
 
-static void test_clone_copies_data(void **state)
+static void test_copy_copies_data(void **state)
 {
 	struct sk_buff *skb = alloc_skb(128), *c;
 
@@ -107,7 +107,7 @@ static void test_clone_copies_data(void **state)
 	memcpy(skb_put(skb, 5), "hello", 5);
 	skb_reset_network_header(skb);
 	skb->cb[0] = 42;
-	c = skb_clone(skb);
+	c = skb_copy(skb);
 	assert_non_null(c);
 	assert_ptr_not_equal(c->head, skb->head);
 	assert_int_equal(c->len, 5);
@@ -247,7 +247,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_reserve_put_push_pull, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refcount, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_clone_copies_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_copies_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_build_skb_destructor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_put_padto, setup, teardown),
