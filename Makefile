@@ -98,8 +98,10 @@ $(B)/unit/support/%.o: tests/unit/support/%.c
 HOST_NET_OBJS := $(patsubst net/%.c,$(B)/unit/net/%.o,$(NET_SRCS)) \
 	$(patsubst tests/unit/support/%.c,$(B)/unit/support/%.o,$(wildcard tests/unit/support/*.c))
 
-$(B)/unit/test_libc: tests/unit/test_libc.c $(B)/unit/libc_k.o
-	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
+# Each libc test links the renamed libc and the kernel stubs it calls.
+$(B)/unit/test_libc_%: tests/unit/test_libc_%.c tests/unit/libc_support/stubs.c \
+		tests/unit/libc_support/stubs.h $(B)/unit/libc_k.o
+	$(CC) $(HCFLAGS) $(filter-out %.h,$^) -o $@ $(HLDLIBS)
 
 # The shell's line editor is pure C with no kernel dependencies.
 $(B)/unit/test_lineedit: tests/unit/test_lineedit.c user/lineedit.c
