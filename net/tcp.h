@@ -313,6 +313,21 @@ void tcp_parse_options(const struct sk_buff *skb, struct tcp_options_received *o
 void tcp_rtt_sample(struct sock *sk, uint32_t rtt_ms);
 int tcp_send_challenge_ack(struct sock *sk);
 
+/* ---- tcp_recovery.c (RFC 6675 SACK recovery, RFC 8985 RACK, RFC 6582) ---- */
+/* RFC 8985 6.2 steps 1-2: `cb` was newly delivered (SACKed or acked). */
+void tcp_rack_advance(struct tcp_sock *tp, const struct tcp_skb_cb *cb);
+/* Marks what the SACK blocks of `skb` cover; returns 1 if any was new. */
+int tcp_sacktag(struct sock *sk, const struct sk_buff *skb);
+/* RFC 6675 5 after an ACK (`acked` bytes newly acknowledged; `dupack`: it
+ * was a duplicate) or after the reordering timer. */
+void tcp_sack_recovery(struct sock *sk, int dupack, uint32_t acked, uint32_t prior_in_flight);
+/* RFC 8985 6.3: the reordering timer fired: detect losses again. */
+void tcp_rack_reo_timeout(struct sock *sk);
+/* NewReno (RFC 6582): resends the head unless this recovery resent it. */
+void tcp_newreno_retransmit_head(struct sock *sk);
+/* A new NewReno recovery episode: every segment may be resent once again. */
+void tcp_clear_recovery_marks(struct sock *sk);
+
 /* ---- tcp_output.c ---- */
 /* Sends one segment: seq, flags and the payload of `data` (NULL: none). */
 int tcp_transmit_skb(struct sock *sk, const struct sk_buff *data, uint32_t seq, uint8_t flags);
@@ -374,9 +389,6 @@ int tcp_child_process(struct sock *parent, struct sock *child, struct sk_buff *s
 void tcp_time_wait(struct sock *sk);
 /* Returns 1 if a SYN may open a new connection over this TIME-WAIT sock. */
 int tcp_timewait_state_process(struct sock *sk, struct sk_buff *skb);
-
-/* RFC 8985 6.3: the reordering timer fired: detect losses again. */
-void tcp_rack_reo_timeout(struct sock *sk);
 
 /* ---- tcp_timer.c ---- */
 void tcp_init_xmit_timers(struct sock *sk);
