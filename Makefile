@@ -126,7 +126,7 @@ FUZZ_SECS    := 45
 FUZZ_CFLAGS  := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DHOST_TEST -fno-omit-frame-pointer \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_OBJS    := $(patsubst %.c,$(B)/fuzz/obj/%.o,$(NET_SRCS) $(wildcard tests/unit/support/*.c) tests/fuzz/harness.c)
+FUZZ_OBJS    := $(patsubst %.c,$(B)/fuzz/obj/%.o,$(NET_SRCS) $(wildcard tests/unit/support/*.c) tests/fuzz/harness.c tests/fuzz/tcp_scene.c)
 
 $(B)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -41,9 +41,10 @@ struct sk_buff {
 struct sk_buff *alloc_skb(unsigned int size); /* size bytes of buffer, data = head */
 /* Wraps an existing buffer (a driver's DMA buffer); destructor frees it. */
 struct sk_buff *build_skb(void *buf, unsigned int size);
-void kfree_skb(struct sk_buff *skb);		/* drops one reference */
-struct sk_buff *skb_get(struct sk_buff *skb);	/* takes one reference */
-struct sk_buff *skb_copy(const struct sk_buff *skb); /* a private copy, data included (Linux: skb_copy) */
+void kfree_skb(struct sk_buff *skb);	      /* drops one reference */
+struct sk_buff *skb_get(struct sk_buff *skb); /* takes one reference */
+struct sk_buff *
+skb_copy(const struct sk_buff *skb); /* a private copy, data included (Linux: skb_copy) */
 
 unsigned char *skb_put(struct sk_buff *skb, unsigned int len);
 unsigned char *skb_push(struct sk_buff *skb, unsigned int len);

@@ -262,39 +262,41 @@ struct abi_const {
 
 #define ABI_ENTRY(n) {#n, (long long)(n)},
 
-#define ERRNO_H_NAMES(C)                                                                                                            \
-	C(EPERM)                                                                                                                    \
-	C(ENOENT) C(ESRCH) C(EINTR) C(EIO) C(ENXIO) C(E2BIG) C(ENOEXEC) C(EBADF) C(ECHILD) C(EAGAIN) C(ENOMEM) C(                   \
-		EACCES) C(EFAULT) C(ENOTBLK) C(EBUSY) C(EEXIST) C(EXDEV) C(ENODEV) C(ENOTDIR) C(EISDIR) C(EINVAL)                   \
-		C(ENFILE) C(EMFILE) C(ENOTTY) C(ETXTBSY) C(EFBIG) C(ENOSPC) C(ESPIPE) C(EROFS) C(EMLINK) C(EPIPE) C(EDOM) C(        \
-			ERANGE) C(EDEADLK) C(ENAMETOOLONG) C(ENOLCK) C(ENOSYS) C(ENOTEMPTY) C(ELOOP) C(EWOULDBLOCK)                 \
-			C(ENOMSG) C(EIDRM) C(ECHRNG) C(EL2NSYNC) C(EL3HLT) C(EL3RST) C(ELNRNG) C(EUNATCH) C(ENOCSI) C(EL2HLT) C(    \
-				EBADE) C(EBADR) C(EXFULL) C(ENOANO) C(EBADRQC) C(EBADSLT) C(EDEADLOCK) C(EBFONT) C(ENOSTR)          \
-				C(ENODATA) C(ETIME) C(ENOSR) C(ENONET) C(ENOPKG) C(EREMOTE) C(ENOLINK) C(EADV) C(                   \
-					ESRMNT) C(ECOMM) C(EPROTO) C(EMULTIHOP) C(EDOTDOT) C(EBADMSG) C(EOVERFLOW)                  \
-					C(ENOTUNIQ) C(EBADFD) C(EREMCHG) C(ELIBACC) C(ELIBBAD) C(ELIBSCN) C(ELIBMAX) C(ELIBEXEC) C( \
-						EILSEQ) C(ERESTART) C(ESTRPIPE) C(EUSERS) C(ENOTSOCK) C(EDESTADDRREQ)               \
-						C(EMSGSIZE) C(EPROTOTYPE) C(ENOPROTOOPT) C(EPROTONOSUPPORT) C(                      \
-							ESOCKTNOSUPPORT) C(EOPNOTSUPP) C(EPFNOSUPPORT) C(EAFNOSUPPORT)              \
-							C(EADDRINUSE) C(EADDRNOTAVAIL) C(ENETDOWN) C(ENETUNREACH) C(                \
-								ENETRESET) C(ECONNABORTED) C(ECONNRESET) C(ENOBUFS)                 \
-								C(EISCONN) C(ENOTCONN) C(ESHUTDOWN) C(ETOOMANYREFS) C(              \
-									ETIMEDOUT) C(ECONNREFUSED) C(EHOSTDOWN) C(EHOSTUNREACH)     \
-									C(EALREADY) C(EINPROGRESS) C(ESTALE) C(                     \
-										EUCLEAN) C(ENOTNAM) C(ENAVAIL)                      \
-										C(EISNAM) C(EREMOTEIO) C(EDQUOT) C(                 \
-											ENOMEDIUM) C(EMEDIUMTYPE) C(ECANCELED)      \
-											C(ENOKEY) C(EKEYEXPIRED) C(                 \
-												EKEYREVOKED) C(EKEYREJECTED)        \
-												C(EOWNERDEAD) C(                    \
-													ENOTRECOVERABLE)            \
-													C(ERFKILL) C(               \
-														EHWPOISON)          \
+#define ERRNO_H_NAMES(C)                                                                                                                    \
+	C(EPERM)                                                                                                                            \
+	C(ENOENT)                                                                                                                           \
+	C(ESRCH) C(EINTR) C(EIO) C(ENXIO) C(E2BIG) C(ENOEXEC) C(EBADF) C(ECHILD) C(EAGAIN) C(ENOMEM) C(                                     \
+		EACCES) C(EFAULT) C(ENOTBLK) C(EBUSY) C(EEXIST) C(EXDEV) C(ENODEV) C(ENOTDIR) C(EISDIR) C(EINVAL)                           \
+		C(ENFILE) C(EMFILE) C(ENOTTY) C(ETXTBSY) C(EFBIG) C(ENOSPC) C(ESPIPE) C(EROFS) C(EMLINK) C(                                 \
+			EPIPE) C(EDOM) C(ERANGE) C(EDEADLK) C(ENAMETOOLONG) C(ENOLCK) C(ENOSYS) C(ENOTEMPTY)                                \
+			C(ELOOP) C(EWOULDBLOCK) C(ENOMSG) C(EIDRM) C(ECHRNG) C(EL2NSYNC) C(EL3HLT) C(EL3RST) C(                             \
+				ELNRNG) C(EUNATCH) C(ENOCSI) C(EL2HLT) C(EBADE) C(EBADR) C(EXFULL) C(ENOANO)                                \
+				C(EBADRQC) C(EBADSLT) C(EDEADLOCK) C(EBFONT) C(ENOSTR) C(ENODATA) C(ETIME) C(ENOSR) C(                      \
+					ENONET) C(ENOPKG) C(EREMOTE) C(ENOLINK) C(EADV) C(ESRMNT) C(ECOMM) C(EPROTO) C(EMULTIHOP)           \
+					C(EDOTDOT) C(EBADMSG) C(EOVERFLOW) C(ENOTUNIQ) C(EBADFD) C(EREMCHG) C(ELIBACC) C(                   \
+						ELIBBAD) C(ELIBSCN) C(ELIBMAX) C(ELIBEXEC) C(EILSEQ) C(ERESTART)                            \
+						C(ESTRPIPE) C(EUSERS) C(ENOTSOCK) C(EDESTADDRREQ) C(EMSGSIZE) C(                            \
+							EPROTOTYPE) C(ENOPROTOOPT) C(EPROTONOSUPPORT) C(ESOCKTNOSUPPORT)                    \
+							C(EOPNOTSUPP) C(EPFNOSUPPORT) C(EAFNOSUPPORT) C(EADDRINUSE) C(                      \
+								EADDRNOTAVAIL) C(ENETDOWN) C(ENETUNREACH) C(ENETRESET) C(ECONNABORTED)      \
+								C(ECONNRESET) C(ENOBUFS) C(EISCONN) C(                                      \
+									ENOTCONN) C(ESHUTDOWN) C(ETOOMANYREFS) C(ETIMEDOUT) C(ECONNREFUSED) \
+									C(EHOSTDOWN) C(EHOSTUNREACH) C(EALREADY) C(                         \
+										EINPROGRESS) C(ESTALE) C(EUCLEAN) C(ENOTNAM)                \
+										C(ENAVAIL) C(EISNAM) C(EREMOTEIO) C(                        \
+											EDQUOT) C(ENOMEDIUM) C(EMEDIUMTYPE)                 \
+											C(ECANCELED) C(ENOKEY) C(EKEYEXPIRED) C(            \
+												EKEYREVOKED) C(EKEYREJECTED)                \
+												C(EOWNERDEAD) C(                            \
+													ENOTRECOVERABLE)                    \
+													C(ERFKILL) C(                       \
+														EHWPOISON)                  \
 														C(ENOTSUP)
 
 #define SYS_SOCKET_H_NAMES(C)                                                                    \
 	C(AF_UNSPEC)                                                                             \
-	C(AF_UNIX) C(AF_INET) C(AF_INET6) C(PF_INET) C(SOCK_STREAM) C(SOCK_DGRAM) C(SOCK_RAW)    \
+	C(AF_UNIX)                                                                               \
+	C(AF_INET) C(AF_INET6) C(PF_INET) C(SOCK_STREAM) C(SOCK_DGRAM) C(SOCK_RAW)               \
 		C(SOCK_NONBLOCK) C(SOCK_CLOEXEC) C(SOL_SOCKET) C(SO_REUSEADDR) C(SO_TYPE)        \
 			C(SO_ERROR) C(SO_BROADCAST) C(SO_SNDBUF) C(SO_RCVBUF) C(SO_KEEPALIVE)    \
 				C(SO_LINGER) C(SO_REUSEPORT) C(SO_RCVTIMEO) C(SO_SNDTIMEO)       \
@@ -303,31 +305,35 @@ struct abi_const {
 							C(MSG_NOSIGNAL) C(SHUT_RD) C(SHUT_WR)    \
 								C(SHUT_RDWR) C(SOMAXCONN)
 
-#define NETINET_IN_H_NAMES(C)                                                               \
-	C(INADDR_ANY)                                                                       \
-	C(INADDR_BROADCAST) C(INADDR_NONE) C(INADDR_LOOPBACK) C(IPPROTO_IP) C(IPPROTO_ICMP) \
-		C(IPPROTO_TCP) C(IPPROTO_UDP) C(IPPROTO_RAW) C(IP_TOS) C(IP_TTL)
+#define NETINET_IN_H_NAMES(C)                                                          \
+	C(INADDR_ANY)                                                                  \
+	C(INADDR_BROADCAST)                                                            \
+	C(INADDR_NONE) C(INADDR_LOOPBACK) C(IPPROTO_IP) C(IPPROTO_ICMP) C(IPPROTO_TCP) \
+		C(IPPROTO_UDP) C(IPPROTO_RAW) C(IP_TOS) C(IP_TTL)
 
 #define NETINET_TCP_H_NAMES(C) \
 	C(TCP_NODELAY) C(TCP_MAXSEG) C(TCP_KEEPIDLE) C(TCP_KEEPINTVL) C(TCP_KEEPCNT)
 
 #define ARPA_INET_H_NAMES(C) C(INET_ADDRSTRLEN)
 
-#define POLL_H_NAMES(C)                                                                     \
-	C(POLLIN)                                                                           \
-	C(POLLPRI) C(POLLOUT) C(POLLERR) C(POLLHUP) C(POLLNVAL) C(POLLRDNORM) C(POLLRDBAND) \
-		C(POLLWRNORM) C(POLLWRBAND) C(POLLRDHUP)
+#define POLL_H_NAMES(C)                                                                        \
+	C(POLLIN)                                                                              \
+	C(POLLPRI)                                                                             \
+	C(POLLOUT) C(POLLERR) C(POLLHUP) C(POLLNVAL) C(POLLRDNORM) C(POLLRDBAND) C(POLLWRNORM) \
+		C(POLLWRBAND) C(POLLRDHUP)
 
-#define FCNTL_H_NAMES(C)                                                                 \
-	C(F_GETFD)                                                                       \
-	C(F_SETFD) C(F_GETFL) C(F_SETFL) C(FD_CLOEXEC) C(O_RDONLY) C(O_WRONLY) C(O_RDWR) \
-		C(O_NONBLOCK) C(O_CLOEXEC)
+#define FCNTL_H_NAMES(C)                                                                    \
+	C(F_GETFD)                                                                          \
+	C(F_SETFD)                                                                          \
+	C(F_GETFL) C(F_SETFL) C(FD_CLOEXEC) C(O_RDONLY) C(O_WRONLY) C(O_RDWR) C(O_NONBLOCK) \
+		C(O_CLOEXEC)
 
 #define LIMITS_H_NAMES(C)                                                                    \
 	C(CHAR_BIT)                                                                          \
-	C(SCHAR_MIN) C(SCHAR_MAX) C(CHAR_MIN) C(CHAR_MAX) C(SHRT_MIN) C(INT_MIN) C(LONG_MIN) \
-		C(LLONG_MIN) C(SSIZE_MAX) C(UCHAR_MAX) C(SHRT_MAX) C(USHRT_MAX) C(INT_MAX)   \
-			C(UINT_MAX) C(LONG_MAX) C(ULONG_MAX) C(LLONG_MAX) C(ULLONG_MAX)
+	C(SCHAR_MIN)                                                                         \
+	C(SCHAR_MAX) C(CHAR_MIN) C(CHAR_MAX) C(SHRT_MIN) C(INT_MIN) C(LONG_MIN) C(LLONG_MIN) \
+		C(SSIZE_MAX) C(UCHAR_MAX) C(SHRT_MAX) C(USHRT_MAX) C(INT_MAX) C(UINT_MAX)    \
+			C(LONG_MAX) C(ULONG_MAX) C(LLONG_MAX) C(ULLONG_MAX)
 
 #define STDIO_H_NAMES(C) C(EOF)
 

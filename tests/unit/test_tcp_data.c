@@ -1,9 +1,9 @@
 /*
- * TCP data transfer with crafted segments and the fake clock: delayed
- * ACKs, retransmission and backoff (RFC 6298), out-of-order reassembly
- * and SACK blocks (RFC 2018), the receive window and window updates, the
- * persist timer, MSS and window scale, Nagle, NewReno fast retransmit
- * (RFC 5681/6582) and sequence number wrap-around.
+ * TCP data transfer with crafted segments and the fake clock, the
+ * receiving and the flow-control side: delayed ACKs, out-of-order
+ * reassembly and SACK blocks (RFC 2018), the receive window and window
+ * updates, the persist timer, MSS and window scale, Nagle, and sequence
+ * number wrap-around.  Loss recovery is in test_tcp_recovery.c.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,92 +28,17 @@ static uint16_t next_lport = 7000;
 static int setup(void **state)
 {
 	(void)state;
-	tcp_test_begin();
-	next_port++;
-	next_lport++;
-	return 0;
+	return tcp_test_begin_ports(&next_port, &next_lport);
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	tcp_rto_min_ms = 200;
-	tcp_retries2 = 15;
 	return tcp_test_end(130000);
 }
 
-static void peer_data(struct tconn *c, uint32_t seq, const void *data, size_t len, uint16_t win)
-{
-	tcp_peer_send(c->rport, c->lport, seq, c->snd_nxt, PSH | ACK, win, NULL, data, len);
-}
-
-static void peer_ack(struct tconn *c, uint32_t ack, uint16_t win)
-{
-	tcp_peer_send(c->rport, c->lport, c->rcv_nxt, ack, ACK, win, NULL, NULL, 0);
-}
-
-/* A 100-byte MSS (with SACK or not): a few bytes make several segments. */
+/* A 100-byte MSS: a few bytes make several segments. */
 static const struct topts mss100 = {.mss = 100, .wscale = -1};
-static const struct topts sack_mss100 = {.mss = 100, .wscale = -1, .sack_perm = 1};
-
-/* Turns Nagle's algorithm off on fd (TCP_NODELAY). */
-static void nodelay(int fd)
-{
-	int one = 1;
-
-	__sys_setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-}
-
-/* Active open to the peer's next_port (its window win, options o), Nagle off. */
-static void open_nodelay(struct tconn *c, uint16_t win, const struct topts *o)
-{
-	assert_int_equal(tcp_test_active_open(c, next_port, PEER_ISN, win, o), 0);
-	nodelay(c->fd);
-}
-
-/* The peer acks our next n bytes, offering window win. */
-static void peer_ack_data(struct tconn *c, uint32_t n, uint16_t win)
-{
-	peer_ack(c, c->snd_nxt + n, win);
-	c->snd_nxt += n;
-}
-
-/* The next segment is len bytes of our data at seq, acking ack. */
-static void expect_data(struct tseg *s, uint32_t seq, uint32_t ack, unsigned int len)
-{
-	expect_seg(s, PSH | ACK, seq, ack);
-	assert_int_equal(s->len, len);
-}
-
-/* We send the string data: it goes out at once, in one segment. */
-static void send_now(struct tconn *c, struct tseg *s, const char *data)
-{
-	size_t len = strlen(data);
-
-	assert_int_equal(__sys_sendto(c->fd, data, len, 0, NULL, 0), len);
-	expect_seg(s, PSH | ACK, c->snd_nxt, c->rcv_nxt);
-}
-
-/* We send data: it goes out at once and once more exactly rto_ms later
- * (nothing in between); then the peer acks it. */
-static void send_once_more_after(struct tconn *c, const char *data, uint64_t rto_ms)
-{
-	struct tseg s;
-
-	send_now(c, &s, data);
-	expect_seg_after(rto_ms, &s, PSH | ACK, c->snd_nxt, c->rcv_nxt);
-	peer_ack_data(c, (uint32_t)strlen(data), WIN);
-}
-
-/* Tears c down: RST from the peer (exact sequence), sockets closed. */
-static void abort_conn(struct tconn *c)
-{
-	tcp_peer_send(c->rport, c->lport, c->rcv_nxt, 0, RST, 0, NULL, NULL, 0);
-	__sys_close(c->fd);
-	if (c->lfd >= 0)
-		__sys_close(c->lfd);
-	tcp_peer_flush();
-}
 
 static void test_delayed_ack(void **state)
 {
@@ -124,21 +49,21 @@ static void test_delayed_ack(void **state)
 	(void)state;
 	assert_int_equal(tcp_test_passive_open(&c, next_lport, next_port, PEER_ISN, WIN, NULL), 0);
 	/* the first two segments of a connection are acked at once (quick ACK) */
-	peer_data(&c, c.rcv_nxt, "aa", 2, WIN);
+	tcp_peer_data(&c, c.rcv_nxt, "aa", 2, WIN);
 	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + 2);
-	peer_data(&c, c.rcv_nxt + 2, "bb", 2, WIN);
+	tcp_peer_data(&c, c.rcv_nxt + 2, "bb", 2, WIN);
 	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + 4);
 	/* then an ACK waits up to tcp_delack_ms (RFC 1122 4.2.3.2) ... */
-	peer_data(&c, c.rcv_nxt + 4, "cc", 2, WIN);
+	tcp_peer_data(&c, c.rcv_nxt + 4, "cc", 2, WIN);
 	expect_nothing();
 	expect_seg_after(tcp_delack_ms, &s, ACK, c.snd_nxt, c.rcv_nxt + 6);
 	/* ... but every second segment is acked at once (RFC 5681 4.2) */
-	peer_data(&c, c.rcv_nxt + 6, "dd", 2, WIN);
+	tcp_peer_data(&c, c.rcv_nxt + 6, "dd", 2, WIN);
 	expect_nothing();
-	peer_data(&c, c.rcv_nxt + 8, "ee", 2, WIN);
+	tcp_peer_data(&c, c.rcv_nxt + 8, "ee", 2, WIN);
 	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + 10);
 	/* a reply carries the ACK: no separate one later */
-	peer_data(&c, c.rcv_nxt + 10, "ff", 2, WIN);
+	tcp_peer_data(&c, c.rcv_nxt + 10, "ff", 2, WIN);
 	assert_int_equal(__sys_sendto(c.fd, "ok", 2, 0, NULL, 0), 2);
 	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt + 12);
 	fake_clock_advance(tcp_delack_ms * 2);
@@ -146,82 +71,9 @@ static void test_delayed_ack(void **state)
 	assert_memory_equal(buf, "aabbccddeeff", 12);
 	c.snd_nxt += 2;
 	c.rcv_nxt += 12;
-	peer_ack(&c, c.snd_nxt, WIN);
+	tcp_peer_ack(&c, c.snd_nxt, WIN);
 	tcp_peer_flush();
-	abort_conn(&c);
-}
-
-static void test_retransmission_backoff(void **state)
-{
-	struct tconn c;
-	struct tseg s;
-	struct tcp_sock_info info[8];
-	int i, n;
-	uint32_t gap;
-
-	(void)state;
-	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, NULL), 0);
-	send_now(&c, &s, "data");
-	/* the SYN's RTT sample was ~0 ms: RTO is the 200 ms minimum, then doubles */
-	for (gap = 200, i = 0; i < 4; i++, gap *= 2) {
-		expect_seg_after(gap, &s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
-		assert_int_equal(s.len, 4);
-		assert_memory_equal(s.data, "data", 4);
-	}
-	n = tcp_get_sock_info(info, 8);
-	for (i = 0; i < n && i < 8; i++)
-		if (info[i].lport == c.lport)
-			assert_int_equal(info[i].retrans, 4);
-	/* the ACK stops the timer; Karn: the retransmitted segment gives no
-	 * RTT sample, and the backoff ends with the new ACK */
-	peer_ack(&c, c.snd_nxt + 4, WIN);
-	fake_clock_advance(60000);
-	expect_nothing();
-	c.snd_nxt += 4;
-	send_once_more_after(&c, "more", 200);
-	abort_conn(&c);
-}
-
-/* RFC 6298 2.2-2.3: a first sample R gives SRTT = R, RTTVAR = R/2, RTO = R + 4 * R/2. */
-static void test_rto_from_rtt_samples(void **state)
-{
-	struct tconn c;
-	struct tseg s;
-
-	(void)state;
-	assert_int_equal(tcp_test_passive_open(&c, next_lport, next_port, PEER_ISN, WIN, NULL), 0);
-	/* the SYN-ACK was never timed on a full sock; time one data segment */
-	send_now(&c, &s, "a");
-	fake_clock_advance(150);
-	peer_ack_data(&c, 1, WIN);
-	/* SRTT 150, RTTVAR 75: RTO = 150 + 300 = 450 ms */
-	send_once_more_after(&c, "b", 450);
-	abort_conn(&c);
-}
-
-static void test_rto_min_and_give_up(void **state)
-{
-	struct tconn c;
-	struct tseg s;
-	char buf[4];
-	int i;
-
-	(void)state;
-	tcp_rto_min_ms = 50;
-	tcp_retries2 = 3;
-	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, NULL), 0);
-	send_now(&c, &s, "x");
-	fake_clock_advance(50);
-	expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
-	for (i = 0; i < 2; i++) {
-		fake_clock_advance(100u << i);
-		expect_seg(&s, PSH | ACK, c.snd_nxt, c.rcv_nxt);
-	}
-	fake_clock_advance(400);
-	expect_nothing();
-	assert_int_equal(tcp_test_state(c.lport, c.rport), 0);
-	assert_int_equal(__sys_recvfrom(c.fd, buf, sizeof(buf), 0, NULL, NULL), -ETIMEDOUT);
-	__sys_close(c.fd);
+	tcp_test_abort(&c);
 }
 
 static void test_out_of_order_reassembly_with_sack(void **state)
@@ -236,33 +88,33 @@ static void test_out_of_order_reassembly_with_sack(void **state)
 	assert_int_equal(tcp_test_passive_open(&c, next_lport, next_port, PEER_ISN, WIN, &sack), 0);
 	r = c.rcv_nxt;
 	/* "world" arrives before "hello": immediate duplicate ACK with a SACK block */
-	peer_data(&c, r + 5, "world", 5, WIN);
+	tcp_peer_data(&c, r + 5, "world", 5, WIN);
 	expect_seg(&s, ACK, c.snd_nxt, r);
 	assert_int_equal(s.nsacks, 1);
 	assert_int_equal(s.sacks[0][0], r + 5);
 	assert_int_equal(s.sacks[0][1], r + 10);
 	/* a second island: the most recent block first (RFC 2018 4) */
-	peer_data(&c, r + 20, "tail", 4, WIN);
+	tcp_peer_data(&c, r + 20, "tail", 4, WIN);
 	expect_seg(&s, ACK, c.snd_nxt, r);
 	assert_int_equal(s.nsacks, 2);
 	assert_int_equal(s.sacks[0][0], r + 20);
 	assert_int_equal(s.sacks[1][0], r + 5);
 	/* an overlapping duplicate changes nothing */
-	peer_data(&c, r + 7, "rld", 3, WIN);
+	tcp_peer_data(&c, r + 7, "rld", 3, WIN);
 	expect_seg(&s, ACK, c.snd_nxt, r);
 	assert_int_equal(__sys_recvfrom(c.fd, buf, sizeof(buf), 0, NULL, NULL), -EAGAIN);
 	/* the hole is filled: one ACK covers up to the next hole */
-	peer_data(&c, r, "hello", 5, WIN);
+	tcp_peer_data(&c, r, "hello", 5, WIN);
 	expect_seg(&s, ACK, c.snd_nxt, r + 10);
 	assert_int_equal(s.nsacks, 1);
 	/* overlapping both sides of the last hole */
-	peer_data(&c, r + 8, "ldXXXXXXXXXXta", 14, WIN);
+	tcp_peer_data(&c, r + 8, "ldXXXXXXXXXXta", 14, WIN);
 	expect_seg(&s, ACK, c.snd_nxt, r + 24);
 	assert_int_equal(s.nsacks, 0);
 	assert_int_equal(__sys_recvfrom(c.fd, buf, sizeof(buf), 0, NULL, NULL), 24);
 	assert_memory_equal(buf, "helloworldXXXXXXXXXXtail", 24);
 	c.rcv_nxt += 24;
-	abort_conn(&c);
+	tcp_test_abort(&c);
 }
 
 static void test_receive_window_and_update(void **state)
@@ -293,18 +145,18 @@ static void test_receive_window_and_update(void **state)
 	tcp_peer_send(c.rport, c.lport, PEER_ISN, c.snd_nxt, SYN | ACK, WIN, NULL, NULL, 0);
 	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt);
 	/* the window closes as unread data piles up */
-	peer_data(&c, c.rcv_nxt, data, 1000, WIN);
+	tcp_peer_data(&c, c.rcv_nxt, data, 1000, WIN);
 	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + 1000);
 	assert_int_equal(s.win, 3000);
-	peer_data(&c, c.rcv_nxt + 1000, data, 1000, WIN);
+	tcp_peer_data(&c, c.rcv_nxt + 1000, data, 1000, WIN);
 	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + 2000);
 	assert_int_equal(s.win, 2000);
-	peer_data(&c, c.rcv_nxt + 2000, data, 1000, WIN);
-	peer_data(&c, c.rcv_nxt + 3000, data, 1000, WIN);
+	tcp_peer_data(&c, c.rcv_nxt + 2000, data, 1000, WIN);
+	tcp_peer_data(&c, c.rcv_nxt + 3000, data, 1000, WIN);
 	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + 4000);
 	assert_int_equal(s.win, 0);
 	/* nothing fits a zero window: the byte is not taken, the ACK repeats */
-	peer_data(&c, c.rcv_nxt + 4000, "z", 1, WIN);
+	tcp_peer_data(&c, c.rcv_nxt + 4000, "z", 1, WIN);
 	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + 4000);
 	assert_int_equal(s.win, 0);
 	/* a zero-window probe (old sequence number) is answered */
@@ -315,7 +167,7 @@ static void test_receive_window_and_update(void **state)
 	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + 4000);
 	assert_int_equal(s.win, 4000);
 	c.rcv_nxt += 4000;
-	abort_conn(&c);
+	tcp_test_abort(&c);
 }
 
 static void test_persist_timer_zero_window(void **state)
@@ -334,62 +186,58 @@ static void test_persist_timer_zero_window(void **state)
 		expect_seg_after(gap, &s, ACK, c.snd_nxt - 1, c.rcv_nxt);
 		assert_int_equal(s.len, 0);
 		/* the peer answers, window still zero */
-		peer_ack(&c, c.snd_nxt, 0);
+		tcp_peer_ack(&c, c.snd_nxt, 0);
 	}
 	/* the window opens: the data goes at once */
-	peer_ack(&c, c.snd_nxt, 1000);
+	tcp_peer_ack(&c, c.snd_nxt, 1000);
 	expect_data(&s, c.snd_nxt, c.rcv_nxt, 3);
-	peer_ack_data(&c, 3, 1000);
+	tcp_peer_ack_data(&c, 3, 1000);
 	fake_clock_advance(10000);
 	expect_nothing();
-	abort_conn(&c);
+	tcp_test_abort(&c);
 }
 
 static void test_small_window_persist_sends_what_fits(void **state)
 {
 	struct tconn c;
 	struct tseg s;
-	char data[300];
 
 	(void)state;
-	memset(data, 'p', sizeof(data));
-	open_nodelay(&c, 1000, NULL);
+	open_nodelay(&c, next_port, PEER_ISN, 1000, NULL);
 	/* the peer's window shrinks to 10 bytes: sending 10 is silly (RFC 9293
 	 * 3.8.6.2.1) until the persist timer says otherwise */
-	peer_ack(&c, c.snd_nxt, 10);
-	assert_int_equal(__sys_sendto(c.fd, data, 300, 0, NULL, 0), 300);
+	tcp_peer_ack(&c, c.snd_nxt, 10);
+	send_bytes(c.fd, 'p', 300);
 	expect_nothing();
 	fake_clock_advance(200);
 	expect_data(&s, c.snd_nxt, c.rcv_nxt, 10);
-	peer_ack(&c, c.snd_nxt + 10, 1000);
+	tcp_peer_ack(&c, c.snd_nxt + 10, 1000);
 	expect_data(&s, c.snd_nxt + 10, c.rcv_nxt, 290);
-	peer_ack_data(&c, 300, 1000);
-	abort_conn(&c);
+	tcp_peer_ack_data(&c, 300, 1000);
+	tcp_test_abort(&c);
 }
 
 static void test_mss_and_nagle(void **state)
 {
 	struct tconn c;
 	struct tseg s;
-	char data[350];
 	int one = 1;
 
 	(void)state;
-	memset(data, 'n', sizeof(data));
 	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, &mss100), 0);
-	assert_int_equal(__sys_sendto(c.fd, data, 350, 0, NULL, 0), 350);
+	send_bytes(c.fd, 'n', 350);
 	/* segments of the peer's MSS; the 50-byte tail waits (Nagle, RFC 896) */
 	expect_data(&s, c.snd_nxt, c.rcv_nxt, 100);
 	expect_seg(&s, PSH | ACK, c.snd_nxt + 100, c.rcv_nxt);
 	expect_seg(&s, PSH | ACK, c.snd_nxt + 200, c.rcv_nxt);
 	expect_nothing();
-	peer_ack(&c, c.snd_nxt + 300, WIN);
+	tcp_peer_ack(&c, c.snd_nxt + 300, WIN);
 	expect_data(&s, c.snd_nxt + 300, c.rcv_nxt, 50);
 	/* small writes with data in flight: held and coalesced */
 	assert_int_equal(__sys_sendto(c.fd, "ab", 2, 0, NULL, 0), 2);
 	assert_int_equal(__sys_sendto(c.fd, "cd", 2, 0, NULL, 0), 2);
 	expect_nothing();
-	peer_ack(&c, c.snd_nxt + 350, WIN);
+	tcp_peer_ack(&c, c.snd_nxt + 350, WIN);
 	expect_data(&s, c.snd_nxt + 350, c.rcv_nxt, 4);
 	assert_memory_equal(s.data, "abcd", 4);
 	/* TCP_NODELAY: each write goes at once */
@@ -398,8 +246,8 @@ static void test_mss_and_nagle(void **state)
 	assert_int_equal(__sys_sendto(c.fd, "f", 1, 0, NULL, 0), 1);
 	expect_seg(&s, PSH | ACK, c.snd_nxt + 354, c.rcv_nxt);
 	expect_seg(&s, PSH | ACK, c.snd_nxt + 355, c.rcv_nxt);
-	peer_ack_data(&c, 356, WIN);
-	abort_conn(&c);
+	tcp_peer_ack_data(&c, 356, WIN);
+	tcp_test_abort(&c);
 }
 
 static void test_window_scale(void **state)
@@ -407,469 +255,25 @@ static void test_window_scale(void **state)
 	struct tconn c;
 	struct tseg s;
 	const struct topts ws = {.mss = 1460, .wscale = 3};
-	char data[2000];
 
 	(void)state;
-	memset(data, 's', sizeof(data));
-	open_nodelay(&c, 100, &ws);
+	open_nodelay(&c, next_port, PEER_ISN, 100, &ws);
 	/* our windows are scaled by the shift we sent (RFC 7323 2.3) */
-	peer_data(&c, c.rcv_nxt, "w", 1, 100);
+	tcp_peer_data(&c, c.rcv_nxt, "w", 1, 100);
 	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + 1);
 	assert_true(((uint32_t)s.win << c.syn.wscale) > 100000);
 	c.rcv_nxt++;
 	/* the peer's 100 means 800 bytes after the handshake */
-	peer_ack(&c, c.snd_nxt, 100);
-	assert_int_equal(__sys_sendto(c.fd, data, 2000, 0, NULL, 0), 2000);
+	tcp_peer_ack(&c, c.snd_nxt, 100);
+	send_bytes(c.fd, 's', 2000);
 	expect_data(&s, c.snd_nxt, c.rcv_nxt, 800);
 	expect_nothing();
-	peer_ack(&c, c.snd_nxt + 800, 1000);
+	tcp_peer_ack(&c, c.snd_nxt + 800, 1000);
 	/* the rest of the first 1460-byte segment */
 	expect_data(&s, c.snd_nxt + 800, c.rcv_nxt, 660);
 	expect_data(&s, c.snd_nxt + 1460, c.rcv_nxt, 540);
-	peer_ack_data(&c, 2000, 1000);
-	abort_conn(&c);
-}
-
-static void test_newreno_fast_retransmit(void **state)
-{
-	struct tconn c;
-	struct tseg s;
-	char data[1000];
-	uint32_t una, hi;
-
-	(void)state;
-	memset(data, 'r', sizeof(data));
-	open_nodelay(&c, WIN, &mss100);
-	assert_int_equal(__sys_sendto(c.fd, data, 1000, 0, NULL, 0), 1000);
-	/* initial window: 4 segments (RFC 5681 3.1: min(4*MSS, max(2*MSS, 4380))) */
-	for (hi = 0; hi < 4; hi++)
-		expect_seg(&s, PSH | ACK, c.snd_nxt + 100 * hi, c.rcv_nxt);
-	expect_nothing();
-	una = c.snd_nxt;
-	/* the first segment is lost; each of the first two duplicate ACKs lets
-	 * one new segment out (Limited Transmit, RFC 3042), no retransmission */
-	peer_ack(&c, una, WIN);
-	expect_seg(&s, PSH | ACK, una + 400, c.rcv_nxt);
-	expect_nothing();
-	peer_ack(&c, una, WIN);
-	expect_seg(&s, PSH | ACK, una + 500, c.rcv_nxt);
-	expect_nothing();
-	/* the third: fast retransmit of the head; cwnd = ssthresh + 3*MSS =
-	 * 300 + 300 covers what is in flight (RFC 6582 3.2 steps 2-3) */
-	peer_ack(&c, una, WIN);
-	expect_data(&s, una, c.rcv_nxt, 100);
-	expect_nothing();
-	/* each further duplicate inflates cwnd by one MSS: one more segment */
-	peer_ack(&c, una, WIN);
-	expect_seg(&s, PSH | ACK, una + 600, c.rcv_nxt);
-	expect_nothing();
-	/* partial ACK (segment 3 was lost too): retransmit it at once (step 5) */
-	peer_ack(&c, una + 200, WIN);
-	expect_seg(&s, PSH | ACK, una + 200, c.rcv_nxt);
-	hi = una + 700;
-	while (tcp_peer_recv(&s)) {
-		assert_true(s.seq >= una + 700); /* only new data besides */
-		hi = seq_max(hi, s.seq + s.len);
-	}
-	/* full ACK (covers "recover" = una + 600): recovery over, the rest is
-	 * sent as the peer acknowledges it */
-	peer_ack(&c, hi, WIN);
-	while (hi != una + 1000) {
-		int got = 0;
-
-		while (tcp_peer_recv(&s)) {
-			assert_true(s.seq + s.len <= una + 1000);
-			hi = seq_max(hi, s.seq + s.len);
-			got = 1;
-		}
-		assert_true(got);
-		peer_ack(&c, hi, WIN);
-	}
-	fake_clock_advance(10000);
-	expect_nothing();
-	c.snd_nxt += 1000;
-	abort_conn(&c);
-}
-
-/* The peer's SACK blocks (RFC 2018) with the options it sends. */
-static void peer_sack(struct tconn *c, uint32_t ack, const uint32_t (*blk)[2], int n)
-{
-	uint8_t seg[20 + 40];
-	struct tcphdr *th = (struct tcphdr *)seg;
-	uint8_t *o = seg + 20;
-	int i;
-
-	memset(seg, 0, sizeof(seg));
-	th->source = htons(c->rport);
-	th->dest = htons(c->lport);
-	th->seq = htonl(c->rcv_nxt);
-	th->ack_seq = htonl(ack);
-	th->flags = ACK;
-	th->window = htons(WIN);
-	o[0] = TCPOPT_NOP;
-	o[1] = TCPOPT_NOP;
-	o[2] = TCPOPT_SACK;
-	o[3] = (uint8_t)(2 + 8 * n);
-	for (i = 0; i < n; i++) {
-		uint32_t v[2] = {htonl(blk[i][0]), htonl(blk[i][1])};
-
-		memcpy(o + 4 + 8 * i, v, 8);
-	}
-	th->doff_res = (uint8_t)(((20 + 4 + 8 * n) / 4) << 4);
-	tcp_peer_send_raw(seg, 20 + 4 + 8 * (size_t)n);
-}
-
-/* Collects what the stack sent; returns 1 if a segment started at seq. */
-static int sent_seq(uint32_t seq, uint32_t *hi)
-{
-	struct tseg s;
-	int found = 0;
-
-	while (tcp_peer_recv(&s)) {
-		if (s.seq == seq && s.len)
-			found = 1;
-		if (after(s.seq + s.len, *hi))
-			*hi = s.seq + s.len;
-	}
-	return found;
-}
-
-/*
- * The peer acks all we sent (up to *hi), then each further flight as it
- * comes (step_ms later, if not 0), until all up to end is acked; every
- * flight must take *hi further.
- */
-static void peer_ack_flights(struct tconn *c, uint32_t *hi, uint32_t end, uint64_t step_ms)
-{
-	peer_ack(c, *hi, WIN);
-	while (*hi != end) {
-		uint32_t before_hi = *hi;
-
-		sent_seq(0, hi);
-		assert_true(after(*hi, before_hi));
-		if (step_ms)
-			fake_clock_advance(step_ms);
-		peer_ack(c, *hi, WIN);
-	}
-}
-
-/*
- * Two holes in one window.  RACK (RFC 8985): a segment is lost once one
- * sent after it has arrived and the reordering window (min_RTT/4, 0 ms
- * here) has passed; RFC 6675: the pipe decides when a lost segment may be
- * resent (cwnd = ssthresh = FlightSize/2 = 250).
- */
-static void test_sack_recovery_two_holes(void **state)
-{
-	struct tconn c;
-	char data[1000];
-	uint32_t u, hi;
-
-	(void)state;
-	memset(data, 'k', sizeof(data));
-	open_nodelay(&c, WIN, &sack_mss100);
-	assert_int_equal(__sys_sendto(c.fd, data, 1000, 0, NULL, 0), 1000);
-	u = c.snd_nxt;
-	hi = u;
-	sent_seq(u, &hi);
-	peer_ack(&c, u + 100, WIN); /* the first segment arrived */
-	sent_seq(u, &hi);
-	assert_true(hi == u + 600);
-	/* [u+100, u+200) and [u+300, u+400) are lost; the rest arrives */
-	{
-		const uint32_t b1[][2] = {{u + 200, u + 300}};
-		const uint32_t b2[][2] = {{u + 400, u + 500}, {u + 200, u + 300}};
-		const uint32_t b3[][2] = {{u + 400, u + 600}, {u + 200, u + 300}};
-
-		/* the first SACK: u+100 lost, recovery, resent at once */
-		peer_sack(&c, u + 100, b1, 1);
-		assert_true(sent_seq(u + 100, &hi));
-		/* u+300 is lost too, but the resend and u+500 fill the pipe */
-		peer_sack(&c, u + 100, b2, 2);
-		assert_false(sent_seq(u + 300, &hi));
-		/* u+500 arrives: room for one segment, the lost one goes first */
-		peer_sack(&c, u + 100, b3, 2);
-		assert_true(sent_seq(u + 300, &hi));
-		/* a SACKed segment is never resent, a resent one not twice */
-		peer_sack(&c, u + 100, b3, 2);
-		assert_false(sent_seq(u + 200, &hi));
-		assert_false(sent_seq(u + 100, &hi));
-		assert_false(sent_seq(u + 300, &hi));
-		assert_true(hi == u + 600); /* and no new data: pipe 200 of 250 */
-	}
-	/* both holes filled: one cumulative ACK, recovery over, the rest flows */
-	peer_ack_flights(&c, &hi, u + 1000, 0);
-	fake_clock_advance(10000);
-	expect_nothing();
-	c.snd_nxt = u + 1000;
-	abort_conn(&c);
-}
-
-/*
- * A lost retransmission (RFC 6675 alone cannot see it: only an RTO would):
- * RACK (RFC 8985 6.2) takes it as lost once a segment sent after it has
- * been SACKed, and it is resent at once, the clock standing still.
- */
-static void test_sack_lost_retransmission(void **state)
-{
-	struct tconn c;
-	char data[2000];
-	uint32_t u, hi, end;
-	uint64_t retrans = tcp_statistics.retrans_segs;
-	uint64_t lost_rtx = tcp_statistics.lost_retransmits;
-
-	(void)state;
-	memset(data, 'l', sizeof(data));
-	open_nodelay(&c, WIN, &sack_mss100);
-	assert_int_equal(__sys_sendto(c.fd, data, 2000, 0, NULL, 0), 2000);
-	u = c.snd_nxt;
-	hi = u;
-	assert_true(sent_seq(u, &hi));
-	assert_true(hi == u + 400); /* the initial window */
-	/* [u, u+100) is lost, the rest arrives: resent at the first SACK
-	 * (cwnd = 200: the pipe has room for new data only at the third) */
-	for (end = u + 200; end <= u + 400; end += 100) {
-		const uint32_t b[][2] = {{u + 100, end}};
-
-		peer_sack(&c, u, b, 1);
-	}
-	assert_true(sent_seq(u, &hi));
-	assert_true(hi == u + 500);
-	assert_int_equal(tcp_statistics.retrans_segs, retrans + 1);
-	/* that resend is lost as well; the segment sent after it arrives */
-	{
-		const uint32_t b[][2] = {{u + 100, u + 500}};
-
-		peer_sack(&c, u, b, 1);
-	}
-	assert_true(sent_seq(u, &hi));
-	assert_int_equal(tcp_statistics.retrans_segs, retrans + 2);
-	assert_int_equal(tcp_statistics.lost_retransmits, lost_rtx + 1);
-	/* it arrives: everything up to hi is acknowledged, the rest flows */
-	fake_clock_advance(5);
-	peer_ack_flights(&c, &hi, u + 2000, 0);
-	assert_int_equal(tcp_statistics.retrans_segs, retrans + 2);
-	c.snd_nxt = u + 2000;
-	abort_conn(&c);
-}
-
-/* An active open whose handshake takes rtt_ms: min_RTT and SRTT = rtt_ms. */
-static void open_with_rtt(struct tconn *c, uint32_t rtt_ms, const struct topts *o)
-{
-	struct sockaddr_in sin = {.sin_family = AF_INET,
-				  .sin_port = htons(next_port),
-				  .sin_addr.s_addr = tcp_test_peer_ip};
-	struct tseg s;
-
-	memset(c, 0, sizeof(*c));
-	c->lfd = -1;
-	c->fd = __sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-	assert_int_equal(__sys_connect(c->fd, (struct sockaddr *)&sin, sizeof(sin)), -EINPROGRESS);
-	assert_true(tcp_peer_recv(&c->syn));
-	c->lport = c->syn.sport;
-	c->rport = next_port;
-	c->our_isn = c->syn.seq;
-	c->peer_isn = PEER_ISN;
-	fake_clock_advance(rtt_ms);
-	tcp_peer_send(c->rport, c->lport, PEER_ISN, c->our_isn + 1, SYN | ACK, WIN, o, NULL, 0);
-	expect_seg(&s, ACK, c->our_isn + 1, PEER_ISN + 1);
-	c->snd_nxt = c->our_isn + 1;
-	c->rcv_nxt = PEER_ISN + 1;
-	nodelay(c->fd);
-}
-
-/*
- * RFC 8985 6.2-6.3: outside recovery a hole may be reordering: it is taken
- * as lost only RACK.rtt + reo_wnd (min_RTT/4) after it was sent, by the
- * reordering timer; if it arrives meanwhile, nothing is resent.
- */
-static void test_rack_reordering_window(void **state)
-{
-	struct tconn c;
-	char data[400];
-	uint32_t u, hi;
-	uint64_t retrans;
-
-	(void)state;
-	memset(data, 'o', sizeof(data));
-	open_with_rtt(&c, 40, &sack_mss100);
-	u = c.snd_nxt;
-	/* a segment delayed, not lost: its ACK comes inside the window */
-	assert_int_equal(__sys_sendto(c.fd, data, 200, 0, NULL, 0), 200);
-	hi = u;
-	sent_seq(u, &hi);
-	assert_true(hi == u + 200);
-	retrans = tcp_statistics.retrans_segs;
-	fake_clock_advance(40);
-	{
-		const uint32_t b[][2] = {{u + 100, u + 200}};
-
-		peer_sack(&c, u, b, 1);
-	}
-	fake_clock_advance(9); /* reo_wnd = 40/4 = 10 ms */
-	assert_false(sent_seq(u, &hi));
-	peer_ack(&c, u + 200, WIN);
-	fake_clock_advance(100);
-	assert_false(sent_seq(u, &hi));
-	assert_int_equal(tcp_statistics.retrans_segs, retrans);
-	/* a segment lost: resent by the reordering timer, 10 ms after the SACK */
-	u += 200;
-	assert_int_equal(__sys_sendto(c.fd, data, 200, 0, NULL, 0), 200);
-	sent_seq(u, &hi);
-	assert_true(hi == u + 200);
-	fake_clock_advance(40);
-	{
-		const uint32_t b[][2] = {{u + 100, u + 200}};
-
-		peer_sack(&c, u, b, 1);
-	}
-	fake_clock_advance(9);
-	assert_false(sent_seq(u, &hi));
-	fake_clock_advance(1);
-	assert_true(sent_seq(u, &hi));
-	assert_int_equal(tcp_statistics.retrans_segs, retrans + 1);
-	fake_clock_advance(40);
-	peer_ack(&c, u + 200, WIN);
-	c.snd_nxt = u + 200;
-	abort_conn(&c);
-}
-
-/*
- * RFC 8985 7: the tail of a flight is lost and no ACK comes back.  After
- * PTO = 2*SRTT + 2 ms (not the 200 ms RTO) a probe goes out: new data if
- * there is some; its SACK then starts recovery for the whole tail.
- */
-static void test_tail_loss_probe(void **state)
-{
-	struct tconn c;
-	char data[1000];
-	uint32_t u, hi;
-	uint64_t probes = tcp_statistics.loss_probes, timeouts = tcp_statistics.timeouts;
-
-	(void)state;
-	memset(data, 't', sizeof(data));
-	open_with_rtt(&c, 10, &sack_mss100);
-	u = c.snd_nxt;
-	assert_int_equal(__sys_sendto(c.fd, data, 1000, 0, NULL, 0), 1000);
-	hi = u;
-	sent_seq(u, &hi);
-	assert_true(hi == u + 400); /* the initial window, all lost */
-	fake_clock_advance(2 * 10 + 2 - 1);
-	assert_false(sent_seq(0, &hi));
-	fake_clock_advance(1);
-	assert_true(sent_seq(u + 400, &hi)); /* the probe: the next new segment */
-	assert_int_equal(tcp_statistics.loss_probes, probes + 1);
-	/* its SACK shows the four before it lost: recovery resends them */
-	fake_clock_advance(10);
-	{
-		const uint32_t b[][2] = {{u + 400, u + 500}};
-
-		peer_sack(&c, u, b, 1);
-	}
-	assert_true(sent_seq(u, &hi));
-	fake_clock_advance(10);
-	peer_ack_flights(&c, &hi, u + 1000, 10);
-	assert_int_equal(tcp_statistics.timeouts, timeouts);
-	c.snd_nxt = u + 1000;
-	abort_conn(&c);
-}
-
-static int get_int_opt(int fd, int level, int name)
-{
-	int v = -1;
-	socklen_t len = sizeof(v);
-
-	assert_int_equal(__sys_getsockopt(fd, level, name, &v, &len), 0);
-	return v;
-}
-
-static void set_int_opt(int fd, int level, int name, int v)
-{
-	assert_int_equal(__sys_setsockopt(fd, level, name, &v, sizeof(v)), 0);
-}
-
-/*
- * RFC 1122 4.2.3.6 keep-alive with Linux's defaults (7200 s, 75 s, 9) and
- * the socket options that change them: probes only on an idle connection
- * after TCP_KEEPIDLE without hearing from the peer, <SEQ=SND.NXT-1> with
- * no data; an answer resets the count; TCP_KEEPCNT unanswered ones end
- * the connection with a RST and ETIMEDOUT.
- */
-static void test_keepalive(void **state)
-{
-	struct tconn c;
-	struct tseg s;
-	char buf[8];
-	int v = 0;
-
-	(void)state;
-	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, NULL), 0);
-	assert_int_equal(get_int_opt(c.fd, SOL_SOCKET, SO_KEEPALIVE), 0);
-	assert_int_equal(get_int_opt(c.fd, IPPROTO_TCP, TCP_KEEPIDLE), 7200);
-	assert_int_equal(get_int_opt(c.fd, IPPROTO_TCP, TCP_KEEPINTVL), 75);
-	assert_int_equal(get_int_opt(c.fd, IPPROTO_TCP, TCP_KEEPCNT), 9);
-	assert_int_equal(__sys_setsockopt(c.fd, IPPROTO_TCP, TCP_KEEPIDLE, &v, sizeof(v)), -EINVAL);
-	v = 128;
-	assert_int_equal(__sys_setsockopt(c.fd, IPPROTO_TCP, TCP_KEEPCNT, &v, sizeof(v)), -EINVAL);
-	/* off by default: hours of silence, nothing sent */
-	fake_clock_advance(3 * 7200 * 1000);
-	expect_nothing();
-	set_int_opt(c.fd, IPPROTO_TCP, TCP_KEEPIDLE, 10);
-	set_int_opt(c.fd, IPPROTO_TCP, TCP_KEEPINTVL, 2);
-	set_int_opt(c.fd, IPPROTO_TCP, TCP_KEEPCNT, 3);
-	set_int_opt(c.fd, SOL_SOCKET, SO_KEEPALIVE, 1);
-	assert_int_equal(get_int_opt(c.fd, SOL_SOCKET, SO_KEEPALIVE), 1);
-	assert_int_equal(get_int_opt(c.fd, IPPROTO_TCP, TCP_KEEPIDLE), 10);
-	/* idle for TCP_KEEPIDLE: a probe */
-	expect_seg_after(10000, &s, ACK, c.snd_nxt - 1, c.rcv_nxt);
-	assert_int_equal(s.len, 0);
-	/* answered: the next probe only after another idle TCP_KEEPIDLE */
-	fake_clock_advance(500);
-	peer_ack(&c, c.snd_nxt, WIN);
-	expect_seg_after(10000, &s, ACK, c.snd_nxt - 1, c.rcv_nxt);
-	/* unanswered: every TCP_KEEPINTVL, three in all, then a RST */
-	fake_clock_advance(2000);
-	expect_seg(&s, ACK, c.snd_nxt - 1, c.rcv_nxt);
-	fake_clock_advance(2000);
-	expect_seg(&s, ACK, c.snd_nxt - 1, c.rcv_nxt);
-	expect_nothing();
-	fake_clock_advance(2000);
-	expect_seg(&s, RST | ACK, c.snd_nxt, c.rcv_nxt);
-	assert_int_equal(tcp_test_state(c.lport, c.rport), 0);
-	assert_int_equal(__sys_recvfrom(c.fd, buf, sizeof(buf), 0, NULL, NULL), -ETIMEDOUT);
-	assert_int_equal(__sys_close(c.fd), 0);
-	tcp_peer_flush();
-}
-
-/* With data in flight the RTO watches the peer: no keep-alive probes. */
-static void test_keepalive_not_while_sending(void **state)
-{
-	struct tconn c;
-	struct tseg s;
-	int n;
-
-	(void)state;
-	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, NULL), 0);
-	set_int_opt(c.fd, IPPROTO_TCP, TCP_KEEPIDLE, 1);
-	set_int_opt(c.fd, SOL_SOCKET, SO_KEEPALIVE, 1);
-	send_now(&c, &s, "x");
-	/* for 3 s (TCP_KEEPIDLE 1 s) only retransmissions of "x" (RTO
-	 * 200 ms, doubling), never a probe */
-	fake_clock_advance(3000);
-	for (n = 0; tcp_peer_recv(&s); n++) {
-		assert_int_equal(s.seq, c.snd_nxt);
-		assert_int_equal(s.len, 1);
-	}
-	assert_int_equal(n, 4);
-	peer_ack(&c, c.snd_nxt + 1, WIN);
-	c.snd_nxt++;
-	/* idle again: a probe after TCP_KEEPIDLE; SO_KEEPALIVE off stops them */
-	fake_clock_advance(1000);
-	expect_seg(&s, ACK, c.snd_nxt - 1, c.rcv_nxt);
-	set_int_opt(c.fd, SOL_SOCKET, SO_KEEPALIVE, 0);
-	fake_clock_advance(100000);
-	expect_nothing();
-	abort_conn(&c);
+	tcp_peer_ack_data(&c, 2000, 1000);
+	tcp_test_abort(&c);
 }
 
 static void test_receive_sequence_wraparound(void **state)
@@ -883,19 +287,19 @@ static void test_receive_sequence_wraparound(void **state)
 	assert_int_equal(tcp_test_passive_open(&c, next_lport, next_port, isn, WIN, NULL), 0);
 	r = c.rcv_nxt;
 	/* out of order across the wrap, then the head */
-	peer_data(&c, r + 16, "ABCDEFGHIJKLMNOP", 16, WIN);
+	tcp_peer_data(&c, r + 16, "ABCDEFGHIJKLMNOP", 16, WIN);
 	expect_seg(&s, ACK, c.snd_nxt, r);
-	peer_data(&c, r, "abcdefghijklmnop", 16, WIN);
+	tcp_peer_data(&c, r, "abcdefghijklmnop", 16, WIN);
 	expect_seg(&s, ACK, c.snd_nxt, r + 32);
 	assert_true(s.ack < 0x100);
 	assert_int_equal(__sys_recvfrom(c.fd, buf, sizeof(buf), 0, NULL, NULL), 32);
 	assert_memory_equal(buf, "abcdefghijklmnopABCDEFGHIJKLMNOP", 32);
 	c.rcv_nxt += 32;
 	/* an old duplicate from before the wrap is not new data */
-	peer_data(&c, r, "abcdefghijklmnop", 16, WIN);
+	tcp_peer_data(&c, r, "abcdefghijklmnop", 16, WIN);
 	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt);
 	assert_int_equal(__sys_recvfrom(c.fd, buf, sizeof(buf), 0, NULL, NULL), -EAGAIN);
-	abort_conn(&c);
+	tcp_test_abort(&c);
 }
 
 /* Our ISN is steered close to 2^32 through the RFC 6528 clock (4 us ticks). */
@@ -903,15 +307,13 @@ static void test_send_sequence_wraparound(void **state)
 {
 	struct tconn c;
 	struct tseg s;
-	char data[600];
 	uint32_t target = 0xffffff00u, isn1;
 	const struct topts mss1460 = {.mss = 1460, .wscale = -1};
 	int i;
 
 	(void)state;
-	memset(data, 'q', sizeof(data));
 	assert_int_equal(tcp_test_passive_open(&c, next_lport, next_port, PEER_ISN, WIN, NULL), 0);
-	abort_conn(&c);
+	tcp_test_abort(&c);
 	/* same 4-tuple, so the hash is the same: only the clock moves the ISN */
 	isn1 = c.our_isn;
 	fake_ktime_add_ns((uint64_t)(uint32_t)(target - isn1) * 4000);
@@ -919,47 +321,35 @@ static void test_send_sequence_wraparound(void **state)
 		tcp_test_passive_open(&c, next_lport, next_port, PEER_ISN + 100000, WIN, &mss1460),
 		0);
 	assert_int_equal(c.our_isn, target);
-	nodelay(c.fd);
-	assert_int_equal(__sys_sendto(c.fd, data, 600, 0, NULL, 0), 600);
+	tcp_test_nodelay(c.fd);
+	send_bytes(c.fd, 'q', 600);
 	for (i = 0; i < 1; i++)
 		expect_data(&s, c.snd_nxt, c.rcv_nxt, 600);
 	/* partial ACK past the wrap, then the rest */
-	peer_ack(&c, c.snd_nxt + 300, WIN);
+	tcp_peer_ack(&c, c.snd_nxt + 300, WIN);
 	assert_true(c.snd_nxt + 300 < 0x1000);
-	peer_ack(&c, c.snd_nxt + 600, WIN);
+	tcp_peer_ack(&c, c.snd_nxt + 600, WIN);
 	fake_clock_advance(10000);
 	expect_nothing();
 	assert_int_equal(__sys_sendto(c.fd, "z", 1, 0, NULL, 0), 1);
 	expect_seg(&s, PSH | ACK, c.snd_nxt + 600, c.rcv_nxt);
 	c.snd_nxt += 601;
-	peer_ack(&c, c.snd_nxt, WIN);
-	abort_conn(&c);
+	tcp_peer_ack(&c, c.snd_nxt, WIN);
+	tcp_test_abort(&c);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_delayed_ack, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_retransmission_backoff, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rto_from_rtt_samples, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rto_min_and_give_up, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_out_of_order_reassembly_with_sack, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_receive_window_and_update, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_persist_timer_zero_window, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_small_window_persist_sends_what_fits, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_mss_and_nagle, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_window_scale, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_newreno_fast_retransmit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sack_recovery_two_holes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sack_lost_retransmission, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rack_reordering_window, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tail_loss_probe, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_keepalive, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_keepalive_not_while_sending, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_receive_sequence_wraparound, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_send_sequence_wraparound, setup, teardown),
+		TCP_TEST(test_delayed_ack),
+		TCP_TEST(test_out_of_order_reassembly_with_sack),
+		TCP_TEST(test_receive_window_and_update),
+		TCP_TEST(test_persist_timer_zero_window),
+		TCP_TEST(test_small_window_persist_sends_what_fits),
+		TCP_TEST(test_mss_and_nagle),
+		TCP_TEST(test_window_scale),
+		TCP_TEST(test_receive_sequence_wraparound),
+		TCP_TEST(test_send_sequence_wraparound),
 	};
 
 	return cmocka_run_group_tests(tests, tcp_group_setup, NULL);

@@ -30,9 +30,7 @@ static uint16_t next_port = 43000;
 static int setup(void **state)
 {
 	(void)state;
-	tcp_test_begin();
-	next_port++;
-	return 0;
+	return tcp_test_begin_ports(&next_port, NULL);
 }
 
 static int teardown(void **state)
@@ -238,13 +236,12 @@ static void test_arp_failure_ends_connect(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_syn_sent_hard_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_out_of_window_icmp_ignored, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_established_soft_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_soft_error_cleared_by_progress, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_icmp_drops_request_sock, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_arp_failure_ends_connect, setup, teardown),
+		TCP_TEST(test_syn_sent_hard_errors),
+		TCP_TEST(test_out_of_window_icmp_ignored),
+		TCP_TEST(test_established_soft_error),
+		TCP_TEST(test_soft_error_cleared_by_progress),
+		TCP_TEST(test_icmp_drops_request_sock),
+		TCP_TEST(test_arp_failure_ends_connect),
 	};
 
 	return cmocka_run_group_tests(tests, tcp_group_setup, NULL);

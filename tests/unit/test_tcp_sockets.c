@@ -33,9 +33,7 @@ static int group_setup(void **state)
 static int setup(void **state)
 {
 	(void)state;
-	tcp_test_begin();
-	next_lport++;
-	return 0;
+	return tcp_test_begin_ports(NULL, &next_lport);
 }
 
 static int teardown(void **state)
@@ -377,17 +375,14 @@ static void test_udp_sockets(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_syn_flood_bounded_real_client_accepted, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_accept_queue_bounded, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_synack_retries_then_dropped, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_loopback_hello_hi, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_loopback_nonblocking_and_poll, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_loopback_refused_and_timeouts, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_loopback_bulk_transfer, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_udp_sockets, setup, teardown),
+		TCP_TEST(test_syn_flood_bounded_real_client_accepted),
+		TCP_TEST(test_accept_queue_bounded),
+		TCP_TEST(test_synack_retries_then_dropped),
+		TCP_TEST(test_loopback_hello_hi),
+		TCP_TEST(test_loopback_nonblocking_and_poll),
+		TCP_TEST(test_loopback_refused_and_timeouts),
+		TCP_TEST(test_loopback_bulk_transfer),
+		TCP_TEST(test_udp_sockets),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);

@@ -29,10 +29,7 @@ static const struct topts full_opts = {.mss = 1460, .wscale = 2, .sack_perm = 1}
 static int setup(void **state)
 {
 	(void)state;
-	tcp_test_begin();
-	next_port++;
-	next_lport++;
-	return 0;
+	return tcp_test_begin_ports(&next_port, &next_lport);
 }
 
 /* Every test must leave no sock, no buffer and no lock behind. */
@@ -651,33 +648,29 @@ static void test_siphash_and_isn(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_active_open_syn_options, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_passive_open_synack, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_connect_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_blocking_connect_times_out, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_syn_retries_backoff_etimedout, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_simultaneous_open, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_passive_close, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_simultaneous_close, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fin_wait1_fin_ack_together, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_time_wait_2msl_and_fin_retransmit, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_half_close_shutdown_wr, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rst_for_closed_port, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_listen_rejects_ack, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rfc5961_rst, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rfc5961_syn_in_established, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ack_acceptance, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_close_with_unread_data_resets, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_listener_close_resets_unaccepted, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_bind_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_connect_interrupted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unreachable, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_random_segments_are_harmless, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_siphash_and_isn, setup, teardown),
+		TCP_TEST(test_active_open_syn_options),
+		TCP_TEST(test_passive_open_synack),
+		TCP_TEST(test_connect_refused),
+		TCP_TEST(test_blocking_connect_times_out),
+		TCP_TEST(test_syn_retries_backoff_etimedout),
+		TCP_TEST(test_simultaneous_open),
+		TCP_TEST(test_passive_close),
+		TCP_TEST(test_simultaneous_close),
+		TCP_TEST(test_fin_wait1_fin_ack_together),
+		TCP_TEST(test_time_wait_2msl_and_fin_retransmit),
+		TCP_TEST(test_half_close_shutdown_wr),
+		TCP_TEST(test_rst_for_closed_port),
+		TCP_TEST(test_listen_rejects_ack),
+		TCP_TEST(test_rfc5961_rst),
+		TCP_TEST(test_rfc5961_syn_in_established),
+		TCP_TEST(test_ack_acceptance),
+		TCP_TEST(test_close_with_unread_data_resets),
+		TCP_TEST(test_listener_close_resets_unaccepted),
+		TCP_TEST(test_bind_errors),
+		TCP_TEST(test_connect_interrupted),
+		TCP_TEST(test_unreachable),
+		TCP_TEST(test_random_segments_are_harmless),
+		TCP_TEST(test_siphash_and_isn),
 	};
 
 	return cmocka_run_group_tests(tests, tcp_group_setup, NULL);

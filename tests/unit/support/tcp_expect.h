@@ -6,8 +6,10 @@
 #ifndef TESTS_UNIT_SUPPORT_TCP_EXPECT_H
 #define TESTS_UNIT_SUPPORT_TCP_EXPECT_H
 
+#include <string.h>
 #include "net/tcp.h"
 #include "net/sock.h"
+#include "net/socket.h"
 #include "tests/unit/support/platform_test.h"
 #include "tests/unit/support/tcp_support.h"
 
@@ -19,6 +21,10 @@
 #define FIN TCPHDR_FIN
 #define RST TCPHDR_RST
 #define PSH TCPHDR_PSH
+
+/* A test of a TCP test binary, with that file's own static setup and
+ * teardown around it. */
+#define TCP_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 /* The group setup of the TCP test binaries: tcp_test_group_init. */
 static inline int tcp_group_setup(void **state)
@@ -69,6 +75,32 @@ static inline void expect_seg_after(uint64_t ms, struct tseg *s, uint8_t flags, 
 	expect_nothing();
 	fake_clock_advance(1);
 	expect_seg(s, flags, seq, ack);
+}
+
+/* The next segment is len bytes of our data at seq, acking ack. */
+static inline void expect_data(struct tseg *s, uint32_t seq, uint32_t ack, unsigned int len)
+{
+	expect_seg(s, TCPHDR_PSH | TCPHDR_ACK, seq, ack);
+	assert_int_equal(s->len, len);
+}
+
+/* We write n bytes (at most 2048), all ch: the socket takes all of them. */
+static inline void send_bytes(int fd, int ch, size_t n)
+{
+	char data[2048];
+
+	assert_true(n <= sizeof(data));
+	memset(data, ch, n);
+	assert_int_equal(__sys_sendto(fd, data, n, 0, NULL, 0), n);
+}
+
+/* Active open to the peer's rport (its ISN peer_isn, window win, options o),
+ * Nagle off. */
+static inline void open_nodelay(struct tconn *c, uint16_t rport, uint32_t peer_isn, uint16_t win,
+				const struct topts *o)
+{
+	assert_int_equal(tcp_test_active_open(c, rport, peer_isn, win, o), 0);
+	tcp_test_nodelay(c->fd);
 }
 
 #endif

@@ -160,41 +160,29 @@ void tcp_peer_send_badsum(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t
 	peer_send(sport, dport, seq, ack, flags, win, NULL, NULL, 0, 1);
 }
 
-static void parse_options(struct tseg *s, const uint8_t *p, int len)
+/*
+ * The options of a segment the stack sent, read by the stack's own parser
+ * (tcp_parse_options): MSS, window scale and SACK-permitted on SYNs
+ * only (RFC 9293 3.7.1, RFC 7323 2.2, RFC 2018 2), SACK blocks on any
+ * segment.  No test looks for those three options on other segments.
+ */
+static void parse_options(struct tseg *s, struct sk_buff *skb, const struct tcphdr *th)
 {
-	while (len > 0) {
-		int kind = p[0], olen;
+	struct tcp_options_received opt;
+	int i;
 
-		if (kind == TCPOPT_EOL)
-			break;
-		if (kind == TCPOPT_NOP) {
-			p++;
-			len--;
-			continue;
-		}
-		olen = len > 1 ? p[1] : 0;
-		if (olen < 2 || olen > len)
-			break;
-		if (kind == TCPOPT_MSS && olen == 4)
-			s->mss = p[2] << 8 | p[3];
-		else if (kind == TCPOPT_WINDOW && olen == 3)
-			s->wscale = p[2];
-		else if (kind == TCPOPT_SACK_PERM)
-			s->sack_perm = 1;
-		else if (kind == TCPOPT_SACK) {
-			int i;
-
-			s->nsacks = (olen - 2) / 8;
-			for (i = 0; i < s->nsacks && i < 4; i++) {
-				uint32_t v[2];
-
-				memcpy(v, p + 2 + 8 * i, 8);
-				s->sacks[i][0] = ntohl(v[0]);
-				s->sacks[i][1] = ntohl(v[1]);
-			}
-		}
-		p += olen;
-		len -= olen;
+	_Static_assert(sizeof(s->sacks) / sizeof(s->sacks[0]) >= TCP_MAX_SACKS, "tseg SACK blocks");
+	skb->transport_header = (uint16_t)((const unsigned char *)th - skb->head);
+	tcp_parse_options(skb, &opt);
+	if (opt.mss_clamp)
+		s->mss = opt.mss_clamp;
+	if (opt.wscale_ok)
+		s->wscale = opt.snd_wscale;
+	s->sack_perm = opt.sack_ok;
+	s->nsacks = opt.num_sacks;
+	for (i = 0; i < opt.num_sacks; i++) {
+		s->sacks[i][0] = opt.sack[i][0];
+		s->sacks[i][1] = opt.sack[i][1];
 	}
 }
 
@@ -230,7 +218,7 @@ static int parse_frame(struct sk_buff *skb, struct tseg *s)
 	s->len = tot - ihl - hl;
 	memcpy(s->data, (const uint8_t *)th + hl,
 	       s->len < sizeof(s->data) ? s->len : sizeof(s->data));
-	parse_options(s, (const uint8_t *)(th + 1), (int)hl - (int)sizeof(*th));
+	parse_options(s, skb, th);
 	s->csum_ok = csum_tcpudp_magic(iph->saddr, iph->daddr, (uint16_t)(tot - ihl), IPPROTO_TCP,
 				       csum_partial(th, (int)(tot - ihl), 0)) == 0;
 	return 1;
@@ -336,4 +324,47 @@ int tcp_test_passive_open(struct tconn *c, uint16_t lport, uint16_t rport, uint3
 	c->snd_nxt = c->our_isn + 1;
 	c->rcv_nxt = peer_isn + 1;
 	return tcp_test_state(lport, rport) == TCP_ESTABLISHED ? 0 : -6;
+}
+
+void tcp_peer_data(struct tconn *c, uint32_t seq, const void *data, size_t len, uint16_t win)
+{
+	tcp_peer_send(c->rport, c->lport, seq, c->snd_nxt, TCPHDR_PSH | TCPHDR_ACK, win, NULL, data,
+		      len);
+}
+
+void tcp_peer_ack(struct tconn *c, uint32_t ack, uint16_t win)
+{
+	tcp_peer_send(c->rport, c->lport, c->rcv_nxt, ack, TCPHDR_ACK, win, NULL, NULL, 0);
+}
+
+void tcp_peer_ack_data(struct tconn *c, uint32_t n, uint16_t win)
+{
+	tcp_peer_ack(c, c->snd_nxt + n, win);
+	c->snd_nxt += n;
+}
+
+void tcp_test_nodelay(int fd)
+{
+	int one = 1;
+
+	__sys_setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+void tcp_test_abort(struct tconn *c)
+{
+	tcp_peer_send(c->rport, c->lport, c->rcv_nxt, 0, TCPHDR_RST, 0, NULL, NULL, 0);
+	__sys_close(c->fd);
+	if (c->lfd >= 0)
+		__sys_close(c->lfd);
+	tcp_peer_flush();
+}
+
+int tcp_test_begin_ports(uint16_t *rport, uint16_t *lport)
+{
+	tcp_test_begin();
+	if (rport)
+		(*rport)++;
+	if (lport)
+		(*lport)++;
+	return 0;
 }

@@ -58,6 +58,10 @@ extern uint64_t tcp_test_skb_base;
 extern long tcp_test_sock_base;
 int tcp_test_group_init(void);
 void tcp_test_begin(void);
+/* tcp_test_begin, then *rport and *lport (those not NULL) one more each,
+ * so that every test of a binary talks on ports of its own and meets no
+ * connection an earlier test left behind.  Returns 0, for a setup. */
+int tcp_test_begin_ports(uint16_t *rport, uint16_t *lport);
 void tcp_test_settle(uint64_t extra_ms);
 
 /* Sends one segment from the peer (10.0.2.2:sport) to us (10.0.2.15:dport). */
@@ -102,5 +106,16 @@ int tcp_test_active_open(struct tconn *c, uint16_t rport, uint32_t peer_isn, uin
 /* Passive open: listen on lport, the peer connects from rport, accept. */
 int tcp_test_passive_open(struct tconn *c, uint16_t lport, uint16_t rport, uint32_t peer_isn,
 			  uint16_t win, const struct topts *o);
+
+/* The peer, on connection c: data at seq (acking what we sent), offering win. */
+void tcp_peer_data(struct tconn *c, uint32_t seq, const void *data, size_t len, uint16_t win);
+/* The peer acks up to ack, offering win. */
+void tcp_peer_ack(struct tconn *c, uint32_t ack, uint16_t win);
+/* The peer acks our next n bytes, offering win; c->snd_nxt moves past them. */
+void tcp_peer_ack_data(struct tconn *c, uint32_t n, uint16_t win);
+/* Turns Nagle's algorithm off on fd (TCP_NODELAY). */
+void tcp_test_nodelay(int fd);
+/* Tears c down: RST from the peer (exact sequence), sockets closed, tx dropped. */
+void tcp_test_abort(struct tconn *c);
 
 #endif
