@@ -259,6 +259,12 @@ void napi_schedule(struct napi_struct *napi)
 	net_raise_rx_softirq();
 }
 
+int napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb)
+{
+	(void)napi;
+	return netif_receive_skb(skb);
+}
+
 void napi_complete(struct napi_struct *napi)
 {
 	unsigned long flags = net_irq_save();

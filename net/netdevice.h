@@ -98,6 +98,10 @@ int dev_close(struct net_device *dev);
 int dev_queue_xmit(struct sk_buff *skb);    /* skb->dev set, frame complete */
 int netif_receive_skb(struct sk_buff *skb); /* a received frame, data at the MAC header */
 int netif_rx(struct sk_buff *skb);	    /* queue a frame for the softirq (loopback) */
+/* A driver's poll hands received frames here: frames of one flow may be
+ * merged before the stack sees them (GRO); what is held is delivered when
+ * the poll ends. */
+int napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb);
 
 void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
 		    int (*poll)(struct napi_struct *, int));
