@@ -157,12 +157,15 @@ bench: all
 deps:
 	@sh tests/install-deps.sh
 
+# ACCEL=tcg|kvm|auto picks the accelerator (run: auto; debug: tcg unless asked).
+RUN_ACCEL := $(if $(ACCEL),--accel $(ACCEL))
+
 run: deps
 	$(MAKE) all
-	./run-qemu.sh
+	./run-qemu.sh $(RUN_ACCEL)
 
 debug: all
-	./run-qemu.sh --debug --direct
+	./run-qemu.sh --debug --direct $(RUN_ACCEL)
 
 gdb:
 	gdb -q -x tests/menuos.gdb
