@@ -11,7 +11,9 @@ BUILD_ID := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 GCC_INC := $(shell $(CC) -print-file-name=include)
 
-KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
+# OPT: `make debug` builds with -Og and no inlining (see the debug target).
+OPT     := -O2
+KCFLAGS := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
 	-fno-stack-protector -fno-omit-frame-pointer -mno-red-zone -mgeneral-regs-only \
 	-mcmodel=kernel -fno-asynchronous-unwind-tables -fno-strict-aliasing \
 	-nostdinc -isystem $(GCC_INC) -Ilibc/include -I. \
@@ -28,7 +30,7 @@ LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 KSRCS := $(wildcard boot/*.S kernel/*.c kernel/*.S drivers/*.c net/*.c libc/*.c user/*.c)
 KOBJS := $(patsubst %,$(B)/k/%.o,$(KSRCS))
 
-.PHONY: all run debug gdb test unit qemu-test bench clean deps fmt fuzz fuzz-regress
+.PHONY: all run debug gdb test unit qemu-test bench clean deps docs fmt fuzz fuzz-regress
 # keep intermediate objects (host net objects would otherwise be rebuilt every run)
 .SECONDARY:
 all: $(B)/menuos.elf $(B)/menuos.iso
@@ -154,6 +156,12 @@ test: deps
 bench: all
 	$(PY) tests/bench.py
 
+# The lab's figure: docs/handshake.svg is drawn from docs/handshake.seq (kept
+# in the tree, and checked to be up to date by tests/qemu/test_lab.py).
+docs: docs/handshake.svg
+docs/handshake.svg: docs/handshake.seq docs/tools/seqdiag.py
+	$(PY) docs/tools/seqdiag.py $< $@
+
 deps:
 	@sh tests/install-deps.sh
 
@@ -164,11 +172,16 @@ run: deps
 	$(MAKE) all
 	./run-qemu.sh $(RUN_ACCEL)
 
-debug: all
-	./run-qemu.sh --debug --direct $(RUN_ACCEL)
+# `make debug` boots a build made for gdb, in $(B)/debug: -Og with nothing
+# inlined, so each function of the lab has its own frame, a breakpoint stops
+# on its own first line and `bt` shows every caller.  `make gdb` loads it.
+DEBUG_B := $(B)/debug
+debug:
+	$(MAKE) B=$(DEBUG_B) OPT='-Og -fno-inline' $(DEBUG_B)/menuos.elf
+	./run-qemu.sh --debug --direct --elf $(DEBUG_B)/menuos.elf $(RUN_ACCEL)
 
 gdb:
-	gdb -q -x tests/menuos.gdb
+	MENUOS_ELF=$(DEBUG_B)/menuos.elf gdb -q -x tests/menuos.gdb
 
 fmt:
 	clang-format -i $(filter %.c %.h,$(shell git ls-files))

@@ -3,7 +3,7 @@
 #
 #   ./run-qemu.sh [--gui] [--efi] [--debug] [--direct] [--accel auto|kvm|tcg]
 #                 [--nic virtio|e1000|none] [--mem MB] [--append "k=v ..."]
-#                 [--pcap FILE] [--probe-accel] [-- QEMU ARGS]
+#                 [--pcap FILE] [--elf FILE] [--probe-accel] [-- QEMU ARGS]
 #
 # Host port 5001 on 127.0.0.1 is forwarded to the guest's port 5001 (user-mode
 # network, restricted: the guest cannot reach anything outside); when 5001 is
@@ -14,7 +14,7 @@ set -e
 cd "$(dirname "$0")"
 QEMU=${QEMU:-qemu-system-x86_64}
 
-gui=0 efi=0 debug=0 direct=0 accel=auto accel_set=0 nic=virtio mem=128 append="" pcap="" probe_only=0
+gui=0 efi=0 debug=0 direct=0 accel=auto accel_set=0 nic=virtio mem=128 append="" pcap="" probe_only=0 elf=build/menuos.elf
 while [ $# -gt 0 ]; do
     case "$1" in
     --gui) gui=1 ;;
@@ -26,6 +26,7 @@ while [ $# -gt 0 ]; do
     --mem) shift; mem="$1" ;;
     --append) shift; append="$1" ;;
     --pcap) shift; pcap="$1" ;;
+    --elf) shift; elf="$1" ;;
     --probe-accel) probe_only=1 ;;
     --) shift; break ;;
     -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -153,7 +154,7 @@ if [ $efi = 1 ]; then
 fi
 
 if [ $direct = 1 ]; then
-    set -- "$@" -kernel build/menuos.elf -append "$append"
+    set -- "$@" -kernel "$elf" -append "$append"
 else
     [ -z "$append" ] || echo "run-qemu.sh: --append needs --direct (GRUB's command line is in boot/grub.cfg)" >&2
     set -- "$@" -cdrom build/menuos.iso -boot d

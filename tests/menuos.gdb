@@ -14,7 +14,10 @@
 set pagination off
 set confirm off
 set architecture i386:x86-64
-file build/menuos.elf
+python
+import os
+gdb.execute('file ' + os.environ.get('MENUOS_ELF', 'build/menuos.elf'))
+end
 # `make debug` uses QEMU's -s (port 1234); tests pick a free port.  Without
 # a QEMU listening, gdb would retry for seconds and end in a traceback: check
 # first and say what to do.
