@@ -3,18 +3,20 @@
 #
 #   ./run-qemu.sh [--gui] [--efi] [--debug] [--direct] [--accel auto|kvm|tcg]
 #                 [--nic virtio|e1000|none] [--mem MB] [--append "k=v ..."]
-#                 [--pcap FILE] [--elf FILE] [--probe-accel] [-- QEMU ARGS]
+#                 [--pcap FILE] [--pcap-guest FILE] [--elf FILE] [--probe-accel]
+#                 [-- QEMU ARGS]
 #
 # Host port 5001 on 127.0.0.1 is forwarded to the guest's port 5001 (user-mode
 # network, restricted: the guest cannot reach anything outside); when 5001 is
 # taken the next free port is used and printed.  --pcap FILE records the NIC's
-# frames for tshark/Wireshark.  Quit with `quit` at the MenuOS prompt, or Ctrl-A X.
-# The environment variable QEMU names another QEMU binary.
+# frames for tshark/Wireshark; --pcap-guest FILE connects COM2 to FILE, where
+# the shell's `capture start` streams what the guest itself sees (lo too).
+# Quit with `quit` at the MenuOS prompt, or Ctrl-A X.  The environment variable QEMU names another QEMU binary.
 set -e
 cd "$(dirname "$0")"
 QEMU=${QEMU:-qemu-system-x86_64}
 
-gui=0 efi=0 debug=0 direct=0 accel=auto accel_set=0 nic=virtio mem=128 append="" pcap="" probe_only=0 elf=build/menuos.elf
+gui=0 efi=0 debug=0 direct=0 accel=auto accel_set=0 nic=virtio mem=128 append="" pcap="" pcap_guest="" probe_only=0 elf=build/menuos.elf
 while [ $# -gt 0 ]; do
     case "$1" in
     --gui) gui=1 ;;
@@ -26,10 +28,11 @@ while [ $# -gt 0 ]; do
     --mem) shift; mem="$1" ;;
     --append) shift; append="$1" ;;
     --pcap) shift; pcap="$1" ;;
+    --pcap-guest) shift; pcap_guest="$1" ;;
     --elf) shift; elf="$1" ;;
     --probe-accel) probe_only=1 ;;
     --) shift; break ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-qemu.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -146,6 +149,9 @@ if [ $gui = 1 ]; then
 else
     set -- "$@" -display none -serial mon:stdio
 fi
+
+# COM2 after COM1: the guest's own capture stream (`capture start`).
+[ -z "$pcap_guest" ] || set -- "$@" -serial "file:$pcap_guest"
 
 if [ $efi = 1 ]; then
     ovmf=/usr/share/ovmf/OVMF.fd

@@ -20,6 +20,8 @@
 #include "net/netdevice.h"
 #include "net/devinet.h"
 #include "net/platform.h"
+#include "net/capture.h"
+#include "drivers/serial_capture.h"
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289
 #define PVH_BOOT_MAGIC	     0x336ec578
@@ -143,6 +145,7 @@ void kmain(uint32_t magic, uint32_t info)
 	local_irq_enable();
 
 	serial_irq_init();
+	com2_init(capture_read); /* the packet capture's way out, if the machine has COM2 */
 	keyboard_init();
 
 	net_init();

@@ -5,6 +5,7 @@
 #include "kernel/softirq.h"
 #include "kernel/io.h"
 #include "kernel/irq.h"
+#include "drivers/serial_capture.h"
 
 void net_lock(void) { local_bh_disable(); }
 void net_unlock(void) { local_bh_enable(); }
@@ -20,6 +21,10 @@ int net_wait(wait_queue_head_t *wq, int (*cond)(void *), void *arg, long timeout
 }
 
 void net_raise_rx_softirq(void) { raise_softirq(NET_RX_SOFTIRQ); }
+
+/* The packet capture leaves the machine through COM2. */
+int net_capture_output_ready(void) { return com2_present(); }
+void net_capture_kick(void) { com2_kick(); }
 
 /* CPUID.(EAX=7,ECX=0):EBX bit 18 = RDSEED; CPUID.1:ECX bit 30 = RDRAND (SDM vol. 2). */
 static int cpu_has(int leaf, int reg_ecx, int bit)

@@ -107,6 +107,8 @@ int capture_start(int ifindex, uint64_t max_frames)
 		return -EBUSY;
 	if (ifindex && !dev_get_by_index(ifindex))
 		return -ENODEV;
+	if (!net_capture_output_ready())
+		return -ENXIO;
 	flags = net_irq_save();
 	/* A new stream starts with its own file header: what an earlier
 	 * capture left unread belongs to a file that has ended. */

@@ -30,7 +30,8 @@ struct capture_stats {
 };
 
 /* ifindex 0 = every interface; max_frames 0 = until capture_stop.
- * -EBUSY while a capture runs, -ENODEV for an unknown interface. */
+ * -EBUSY while a capture runs, -ENODEV for an unknown interface, -ENXIO
+ * when the machine has nowhere to send the stream. */
 int capture_start(int ifindex, uint64_t max_frames);
 void capture_stop(void);
 void capture_get_stats(struct capture_stats *st);

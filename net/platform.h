@@ -44,8 +44,9 @@ void net_open_rx_softirq(void (*action)(void));
 unsigned long net_irq_save(void);
 void net_irq_restore(unsigned long flags);
 
-/* Tells the capture output (COM2) that capture_read has bytes for it;
- * it must not block (net/capture.h). */
+/* The capture output (COM2, net/capture.h): whether there is one, and a
+ * signal that capture_read has bytes for it; it must not block. */
+int net_capture_output_ready(void);
 void net_capture_kick(void);
 
 /* Random bytes: RDSEED/RDRAND when the CPU has them, else a TSC-seeded mix. */
