@@ -188,6 +188,28 @@ void task_exit(void)
 	panic("a dead task was scheduled");
 }
 
+int task_kill(int pid)
+{
+	unsigned long f = irq_save();
+	struct task *t = NULL, *it;
+	int err = 0;
+
+	list_for_each_entry (it, &all_tasks, all_node) {
+		if (it->pid == pid)
+			t = it;
+	}
+	if (!t)
+		err = -ESRCH;
+	else if (t == &idle_task || t == current)
+		err = -EPERM;
+	else {
+		t->sigint = 1;
+		sched_wake(t);
+	}
+	irq_restore(f);
+	return err;
+}
+
 struct task *task_find(int pid)
 {
 	struct task *t, *found = NULL;

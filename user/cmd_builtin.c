@@ -146,7 +146,7 @@ static int cmd_cmdline(int argc, char *argv[])
 static void spin_task(void *arg)
 {
 	(void)arg;
-	for (;;)
+	while (!task_signal_pending())
 		__asm__ volatile("pause");
 }
 
@@ -159,7 +159,42 @@ static int cmd_spin(int argc, char *argv[])
 	t = kthread_create(spin_task, NULL, "spin");
 	if (!t)
 		return -ENOMEM;
-	printf("spin: task %d spins forever without yielding\n", t->pid);
+	printf("spin: task %d spins without yielding until killed\n", t->pid);
+	return 0;
+}
+
+/* How long kill waits for a task to end before it says it did not. */
+#define KILL_WAIT_MS 3000
+
+static int cmd_kill(int argc, char *argv[])
+{
+	char *end;
+	long pid;
+	int err;
+
+	pid = argc == 2 ? strtol(argv[1], &end, 10) : -1;
+	if (argc != 2 || *end || pid < 0) {
+		printf("usage: kill PID (ps lists them)\n");
+		return 1;
+	}
+	err = task_kill((int)pid);
+	if (err == -ESRCH) {
+		printf("kill: no task %ld\n", pid);
+		return 1;
+	}
+	if (err == -EPERM) {
+		printf("kill: task %ld is %s and cannot be killed\n", pid,
+		       pid == 0 ? "the idle task" : "the shell");
+		return 1;
+	}
+	for (int waited = 0; task_find((int)pid); waited += 10) {
+		if (waited >= KILL_WAIT_MS) {
+			printf("kill: task %ld did not end within %d ms\n", pid, KILL_WAIT_MS);
+			return 1;
+		}
+		msleep(10);
+	}
+	printf("kill: task %ld ended\n", pid);
 	return 0;
 }
 
@@ -206,8 +241,9 @@ void menu_register_builtin(void)
 	MenuConfig("irq", "interrupt vectors and their counts", cmd_irq);
 	MenuConfig("cmdline", "the kernel command line and its key=value words", cmd_cmdline);
 	MenuConfig("echo", "print the arguments, separated by single spaces", cmd_echo);
+	MenuConfig("kill", "kill PID: end a background task (replyhi, sink, spin)", cmd_kill);
 	MenuConfig("sleep", "sleep MS milliseconds (Ctrl-C interrupts)", cmd_sleep);
-	MenuConfig("spin", "start a task that busy-loops forever (shows preemption)", cmd_spin);
+	MenuConfig("spin", "start a task that busy-loops until killed (shows preemption)", cmd_spin);
 	MenuConfig("fault",
 		   "fault [panic]: page fault (or panic): CRASHES the kernel, to show the report",
 		   cmd_fault);

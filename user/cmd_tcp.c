@@ -64,9 +64,9 @@ static void Replyhi(void *arg)
 		addr_len = sizeof(clientaddr);
 		newfd = accept(sockfd, (struct sockaddr *)&clientaddr, &addr_len);
 		if (newfd == -1) {
-			if (errno == EINTR)
-				continue;
-			printf("replyhi: accept: %s\n", strerror(errno));
+			/* only `kill` interrupts a background task */
+			if (errno != EINTR)
+				printf("replyhi: accept: %s\n", strerror(errno));
 			break;
 		}
 		addr_str(&clientaddr, peer, sizeof(peer));
@@ -318,9 +318,9 @@ static void sink_task(void *arg)
 		len = sizeof(peer);
 		fd = accept(sockfd, (struct sockaddr *)&peer, &len);
 		if (fd == -1) {
-			if (errno == EINTR)
-				continue;
-			printf("sink: accept: %s\n", strerror(errno));
+			/* only `kill` interrupts a background task */
+			if (errno != EINTR)
+				printf("sink: accept: %s\n", strerror(errno));
 			break;
 		}
 		t0 = jiffies_ms();
@@ -335,6 +335,8 @@ static void sink_task(void *arg)
 		       (unsigned long long)ms, (unsigned int)hash,
 		       n < 0 ? " (connection error)" : "");
 		close(fd);
+		if (n < 0 && errno == EINTR)
+			break;
 	}
 	close(sockfd);
 }
