@@ -18,6 +18,8 @@ python
 import os
 gdb.execute('file ' + os.environ.get('MENUOS_ELF', 'build/menuos.elf'))
 end
+# menuos-sockets, menuos-tcp, menuos-skb, menuos-route, menuos-arp (help menuos)
+source tests/menuos_gdb.py
 # `make debug` uses QEMU's -s (port 1234); tests pick a free port.  Without
 # a QEMU listening, gdb would retry for seconds and end in a traceback: check
 # first and say what to do.
