@@ -11,7 +11,7 @@ BUILD_ID := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 GCC_INC := $(shell $(CC) -print-file-name=include)
 
-# OPT: `make debug` builds with -Og and no inlining (see the debug target).
+# OPT: `make debug` builds without optimisation (see the debug target).
 OPT     := -O2
 KCFLAGS := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
 	-fno-stack-protector -fno-omit-frame-pointer -mno-red-zone -mgeneral-regs-only \
@@ -172,12 +172,13 @@ run: deps
 	$(MAKE) all
 	./run-qemu.sh $(RUN_ACCEL)
 
-# `make debug` boots a build made for gdb, in $(B)/debug: -Og with nothing
-# inlined, so each function of the lab has its own frame, a breakpoint stops
-# on its own first line and `bt` shows every caller.  `make gdb` loads it.
+# `make debug` boots a build made for gdb, in $(B)/debug: -O0, so nothing is
+# inlined or optimised out: each function of the lab has its own frame, a
+# breakpoint stops on its own first line, `bt` shows every caller and every
+# variable can be printed.  `make gdb` loads it.
 DEBUG_B := $(B)/debug
 debug:
-	$(MAKE) B=$(DEBUG_B) OPT='-Og -fno-inline' $(DEBUG_B)/menuos.elf
+	$(MAKE) B=$(DEBUG_B) OPT=-O0 $(DEBUG_B)/menuos.elf
 	./run-qemu.sh --debug --direct --elf $(DEBUG_B)/menuos.elf $(RUN_ACCEL)
 
 gdb:
