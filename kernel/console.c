@@ -49,6 +49,14 @@ void console_write(const char *s, size_t n)
 
 void console_putc(char c) { console_write(&c, 1); }
 
+void console_scrollback(int rows)
+{
+	unsigned long flags = irq_save();
+
+	vga_scrollback(rows);
+	irq_restore(flags);
+}
+
 void console_clear(void)
 {
 	static const char ansi_clear[] = "\x1b[2J\x1b[H"; /* ECMA-48 ED 2 and CUP */

@@ -16,5 +16,9 @@ void console_input(char c); /* called by drivers for every received byte */
 struct task;
 void console_set_foreground(struct task *t); /* NULL: the shell itself */
 void console_clear(void);
+/* Shift-PgUp/PgDn: the screen shows rows that scrolled off (negative: back
+ * towards the live screen); new output returns to it. */
+#define CONSOLE_SCROLL_PAGE 12 /* half a screen, as Linux's console */
+void console_scrollback(int rows);
 
 #endif
