@@ -45,6 +45,15 @@ mb2_header:
     .short 4, 0
     .long 12
     .long 2
+    /*
+     * framebuffer tag (type 5, optional): we draw on a framebuffer too.
+     * GRUB hands one over only where there is no text mode (UEFI); under
+     * BIOS it keeps EGA text (its default video mode there is "text").
+     */
+    .align 8
+    .short 5, 1
+    .long 20
+    .long 0, 0, 32                  /* width, height: no preference; 32 bpp */
     /* end tag */
     .align 8
     .short 0, 0

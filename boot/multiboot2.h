@@ -15,15 +15,15 @@
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289 /* in EAX (EDI for the 64-bit entry) */
 
-#define MB2_TAG_END	       0
-#define MB2_TAG_CMDLINE	       1
-#define MB2_TAG_BOOTLOADER     2
-#define MB2_TAG_MMAP	       6
-#define MB2_TAG_FRAMEBUFFER    8
-#define MB2_TAG_ACPI_OLD       14
-#define MB2_TAG_ACPI_NEW       15
-#define MB2_TAG_EFI_MMAP       17
-#define MB2_TAG_ALIGN	       8
+#define MB2_TAG_END	    0
+#define MB2_TAG_CMDLINE	    1
+#define MB2_TAG_BOOTLOADER  2
+#define MB2_TAG_MMAP	    6
+#define MB2_TAG_FRAMEBUFFER 8
+#define MB2_TAG_ACPI_OLD    14
+#define MB2_TAG_ACPI_NEW    15
+#define MB2_TAG_EFI_MMAP    17
+#define MB2_TAG_ALIGN	    8
 
 #define MB2_FRAMEBUFFER_RGB 1 /* framebuffer_type: direct colour, with field positions */
 

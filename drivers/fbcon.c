@@ -10,12 +10,12 @@
 #include <string.h>
 #include "drivers/fbcon.h"
 
-#define MAX_COLS  256 /* 2048 pixels; wider screens keep a margin on the right */
-#define MAX_ROWS  128
-#define TAB_WIDTH 8
-#define ESC	  0x1b
+#define MAX_COLS     256 /* 2048 pixels; wider screens keep a margin on the right */
+#define MAX_ROWS     128
+#define TAB_WIDTH    8
+#define ESC	     0x1b
 /* VGA's attribute 0x07: light grey (palette entry 7, 0xAAAAAA) on black */
-#define FG_LEVEL 0xaa
+#define FG_LEVEL     0xaa
 /* the VGA cursor's scan lines (drivers/vga.c) */
 #define CURSOR_FIRST 13
 #define CURSOR_LAST  14
@@ -43,7 +43,7 @@ static void draw_cell(int r, int c, int cursor)
 {
 	unsigned char ch = (unsigned char)text[r][c];
 	const uint8_t *glyph = ch >= FONT_FIRST && ch <= FONT_LAST ? font_8x16[ch - FONT_FIRST]
-								     : font_8x16_unknown;
+								   : font_8x16_unknown;
 
 	for (int y = 0; y < FONT_HEIGHT; y++) {
 		uint32_t *p = pixel_row(r, y) + c * FONT_WIDTH;

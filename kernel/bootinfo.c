@@ -159,7 +159,8 @@ static void parse_multiboot2(struct boot_info *bi, uint64_t info)
 	uint32_t efi_size = 0, e820_size = 0;
 
 	bi->protocol = "multiboot2";
-	for (uint32_t off = sizeof(struct mb2_info_header); off + sizeof(struct mb2_tag) <= total;) {
+	for (uint32_t off = sizeof(struct mb2_info_header);
+	     off + sizeof(struct mb2_tag) <= total;) {
 		const struct mb2_tag *tag = (const void *)(base + off);
 		const uint8_t *p = base + off;
 		uint32_t body = tag->size - sizeof(*tag);

@@ -28,10 +28,10 @@ struct boot_info {
 	char cmdline[1024];
 	struct boot_mmap_entry mmap[128];
 	int mmap_count;
-	int mmap_dropped; /* ranges that did not fit in mmap[] */
+	int mmap_dropped;	 /* ranges that did not fit in mmap[] */
 	const char *mmap_source; /* "e820", "EFI" */
-	uint64_t rsdp; /* physical address of the ACPI RSDP, 0 if unknown */
-	struct framebuffer fb; /* fb.phys == 0: none */
+	uint64_t rsdp;		 /* physical address of the ACPI RSDP, 0 if unknown */
+	struct framebuffer fb;	 /* fb.phys == 0: none */
 };
 extern struct boot_info boot_info_parsed;
 

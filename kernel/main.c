@@ -49,7 +49,8 @@ static void screen_init(const struct framebuffer *fb)
 	}
 	if (fbcon_init(fb) < 0) {
 		console_set_screen(NULL, NULL);
-		printk("fbcon: %ux%u, %u bits per pixel: not a format fbcon draws; serial console only\n",
+		printk("fbcon: %ux%u, %u bits per pixel: not a format fbcon draws; serial console "
+		       "only\n",
 		       fb->width, fb->height, fb->bpp);
 		return;
 	}

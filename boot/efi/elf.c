@@ -43,8 +43,8 @@ static EFI_STATUS check_header(const Elf64_Ehdr *eh, UINTN size, const CHAR16 **
 }
 
 /* The loaded range, page-aligned, over all PT_LOAD segments. */
-static EFI_STATUS load_range(const UINT8 *file, UINTN size, const Elf64_Ehdr *eh,
-			     UINT64 *lo, UINT64 *hi, const CHAR16 **why)
+static EFI_STATUS load_range(const UINT8 *file, UINTN size, const Elf64_Ehdr *eh, UINT64 *lo,
+			     UINT64 *hi, const CHAR16 **why)
 {
 	const Elf64_Phdr *ph = (const Elf64_Phdr *)(file + eh->e_phoff);
 
@@ -87,7 +87,8 @@ static int find_entry64(const UINT8 *file, UINTN size, const Elf64_Ehdr *eh, UIN
 		const UINT8 *p = file + ph[i].p_offset, *end = p + ph[i].p_filesz;
 		while ((UINTN)(end - p) >= sizeof(Elf64_Nhdr)) {
 			const Elf64_Nhdr *n = (const Elf64_Nhdr *)p;
-			UINT64 name_len = NOTE_ALIGN(n->n_namesz), desc_len = NOTE_ALIGN(n->n_descsz);
+			UINT64 name_len = NOTE_ALIGN(n->n_namesz),
+			       desc_len = NOTE_ALIGN(n->n_descsz);
 			const UINT8 *name = p + sizeof(*n), *desc = name + name_len;
 
 			if (name_len > (UINTN)(end - name) || desc_len > (UINTN)(end - desc))

@@ -23,16 +23,16 @@
 #include "boot/multiboot2.h"
 #include "boot/efi/loader.h"
 
-#define KERNEL_PATH	L"\\EFI\\MENUOS\\MENUOS.ELF"
-#define CMDLINE_PATH	L"\\EFI\\MENUOS\\CMDLINE.TXT"
-#define LOADER_NAME	"MenuOS BOOTX64.EFI"
-#define MIN_WIDTH	800
-#define MIN_HEIGHT	600
-#define CMDLINE_MAX	1023 /* the kernel keeps 1024 bytes (struct boot_info) */
-#define EXIT_TRIES	8
-#define MAP_SLACK	32 /* descriptors that allocations after the first GetMemoryMap may add */
-#define ERROR_PAUSE_US	3000000 /* so that the message can be read before the firmware's menu */
-#define INFO_LIMIT	0xffffffffULL /* the kernel takes a 32-bit pointer */
+#define KERNEL_PATH    L"\\EFI\\MENUOS\\MENUOS.ELF"
+#define CMDLINE_PATH   L"\\EFI\\MENUOS\\CMDLINE.TXT"
+#define LOADER_NAME    "MenuOS BOOTX64.EFI"
+#define MIN_WIDTH      800
+#define MIN_HEIGHT     600
+#define CMDLINE_MAX    1023 /* the kernel keeps 1024 bytes (struct boot_info) */
+#define EXIT_TRIES     8
+#define MAP_SLACK      32 /* descriptors that allocations after the first GetMemoryMap may add */
+#define ERROR_PAUSE_US 3000000 /* so that the message can be read before the firmware's menu */
+#define INFO_LIMIT     0xffffffffULL /* the kernel takes a 32-bit pointer */
 
 typedef void (*kernel_entry_t)(UINT32 magic, UINT32 info) __attribute__((sysv_abi, noreturn));
 
@@ -178,14 +178,15 @@ static EFI_STATUS show_memory(UINTN *map_size, UINTN *descr_size)
 		return EFI_OUT_OF_RESOURCES;
 	for (UINTN i = 0; i < n; i++) {
 		EFI_MEMORY_DESCRIPTOR *d = (void *)((UINT8 *)map + i * *descr_size);
-		kib[d->Type < EfiMaxMemoryType ? d->Type : EfiMaxMemoryType] += d->NumberOfPages * 4;
+		kib[d->Type < EfiMaxMemoryType ? d->Type : EfiMaxMemoryType] +=
+			d->NumberOfPages * 4;
 	}
 	Print(L"BOOTX64.EFI: memory map, KiB: conventional %lu, boot services %lu, loader %lu, "
 	      L"runtime services %lu, ACPI %lu, ACPI NVS %lu\r\n",
 	      kib[EfiConventionalMemory], kib[EfiBootServicesCode] + kib[EfiBootServicesData],
 	      kib[EfiLoaderCode] + kib[EfiLoaderData],
-	      kib[EfiRuntimeServicesCode] + kib[EfiRuntimeServicesData],
-	      kib[EfiACPIReclaimMemory], kib[EfiACPIMemoryNVS]);
+	      kib[EfiRuntimeServicesCode] + kib[EfiRuntimeServicesData], kib[EfiACPIReclaimMemory],
+	      kib[EfiACPIMemoryNVS]);
 	*map_size = n * *descr_size;
 	FreePool(map);
 	return EFI_SUCCESS;
@@ -229,7 +230,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		return fail(st, L"no loaded image protocol", NULL);
 	root = LibOpenRoot(li->DeviceHandle);
 	if (!root)
-		return fail(EFI_NOT_FOUND, L"cannot open the partition BOOTX64.EFI came from", NULL);
+		return fail(EFI_NOT_FOUND, L"cannot open the partition BOOTX64.EFI came from",
+			    NULL);
 	st = load_kernel(root, &k);
 	if (EFI_ERROR(st))
 		return st;
@@ -241,7 +243,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		Print(L"BOOTX64.EFI: no ACPI table in the configuration table\r\n");
 	gop = setup_gop();
 	if (!gop)
-		Print(L"BOOTX64.EFI: no graphics output; the kernel will use the serial console\r\n");
+		Print(L"BOOTX64.EFI: no graphics output; the kernel will use the serial "
+		      L"console\r\n");
 
 	st = show_memory(&map_size, &descr_size);
 	if (!EFI_ERROR(st)) {

@@ -40,7 +40,8 @@ void mb2_add_rsdp(struct mb2_builder *b, const void *rsdp, int acpi2);
  * without another firmware call.
  */
 void *mb2_efi_mmap_space(struct mb2_builder *b, UINTN *space);
-void mb2_efi_mmap_commit(struct mb2_builder *b, UINTN map_size, UINTN descr_size, UINT32 descr_vers);
+void mb2_efi_mmap_commit(struct mb2_builder *b, UINTN map_size, UINTN descr_size,
+			 UINT32 descr_vers);
 void mb2_finish(struct mb2_builder *b); /* end tag and total size */
 
 #endif

@@ -56,7 +56,8 @@ void mb2_add_framebuffer(struct mb2_builder *b, EFI_GRAPHICS_OUTPUT_PROTOCOL *go
 	EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *mi = gop->Mode->Info;
 	struct mb2_tag_framebuffer *t;
 	UINT8 bpp = 32;
-	UINT8 rp = 0, rs = 8, gp = 8, gs = 8, bp = 16, bs = 8; /* PixelRedGreenBlueReserved8BitPerColor */
+	UINT8 rp = 0, rs = 8, gp = 8, gs = 8, bp = 16,
+	      bs = 8; /* PixelRedGreenBlueReserved8BitPerColor */
 
 	switch (mi->PixelFormat) {
 	case PixelRedGreenBlueReserved8BitPerColor:
@@ -104,7 +105,8 @@ void mb2_add_rsdp(struct mb2_builder *b, const void *rsdp, int acpi2)
 		CopyMem(&len, (UINT8 *)rsdp + 20, sizeof(len));
 	if (len < 20 || len > 256)
 		return;
-	t = mb2_add_tag(b, acpi2 ? MB2_TAG_ACPI_NEW : MB2_TAG_ACPI_OLD, sizeof(struct mb2_tag) + len);
+	t = mb2_add_tag(b, acpi2 ? MB2_TAG_ACPI_NEW : MB2_TAG_ACPI_OLD,
+			sizeof(struct mb2_tag) + len);
 	if (t)
 		CopyMem(t + sizeof(struct mb2_tag), (void *)rsdp, len);
 }
