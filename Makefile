@@ -150,6 +150,11 @@ $(B)/unit/test_mm: tests/unit/test_mm.c kernel/mm.c
 	@mkdir -p $(dir $@)
 	$(CC) -Itests/unit/host_include $(HCFLAGS) $^ -o $@ $(HLDLIBS)
 
+# Boot information parsing, on multiboot2 information built in a buffer.
+$(B)/unit/test_bootinfo: tests/unit/test_bootinfo.c kernel/bootinfo.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
+
 $(B)/unit/test_%: tests/unit/test_%.c $(HOST_NET_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)

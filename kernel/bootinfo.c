@@ -163,10 +163,11 @@ static void parse_multiboot2(struct boot_info *bi, uint64_t info)
 	     off + sizeof(struct mb2_tag) <= total;) {
 		const struct mb2_tag *tag = (const void *)(base + off);
 		const uint8_t *p = base + off;
-		uint32_t body = tag->size - sizeof(*tag);
+		uint32_t body;
 
 		if (tag->type == MB2_TAG_END || tag->size < sizeof(*tag) || tag->size > total - off)
 			break;
+		body = tag->size - sizeof(*tag);
 		switch (tag->type) {
 		case MB2_TAG_CMDLINE:
 			copy_string(bi->cmdline, sizeof(bi->cmdline), (const char *)(p + 8), body);

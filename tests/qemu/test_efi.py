@@ -11,8 +11,8 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 
+import pexpect
 import pytest
 
 from menuos import PROMPT, ROOT, MenuOS, build_path, ovmf_path
@@ -289,3 +289,16 @@ def test_missing_kernel_gives_loader_error(tmp_path):
         m.expect_exact('BOOTX64.EFI: returning to the firmware')
     finally:
         m.close()
+
+
+def test_run_script_efi_direct_and_quit():
+    child = pexpect.spawn('./run-qemu.sh', ['--efi-direct', '--accel', 'tcg', '--nic', 'none'],
+                          cwd=ROOT, encoding='utf-8', codec_errors='replace', timeout=150)
+    try:
+        child.expect_exact('booted by multiboot2 (MenuOS BOOTX64.EFI)')
+        child.expect_exact(PROMPT)
+        child.send('quit\r')
+        child.expect(pexpect.EOF, timeout=60)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0
