@@ -47,8 +47,8 @@ mb2_header:
     .long 2
     /*
      * framebuffer tag (type 5, optional): we draw on a framebuffer too.
-     * GRUB hands one over only where there is no text mode (UEFI); under
-     * BIOS it keeps EGA text (its default video mode there is "text").
+     * GRUB sets one up only with this tag; boot/grub.cfg keeps text mode
+     * under BIOS (gfxpayload=text after the multiboot2 command).
      */
     .align 8
     .short 5, 1
