@@ -150,6 +150,11 @@ $(B)/unit/test_mm: tests/unit/test_mm.c kernel/mm.c
 	@mkdir -p $(dir $@)
 	$(CC) -Itests/unit/host_include $(HCFLAGS) $^ -o $@ $(HLDLIBS)
 
+# The framebuffer console, drawing into a buffer.
+$(B)/unit/test_fbcon: tests/unit/test_fbcon.c drivers/fbcon.c drivers/font_8x16.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
+
 # Boot information parsing, on multiboot2 information built in a buffer.
 $(B)/unit/test_bootinfo: tests/unit/test_bootinfo.c kernel/bootinfo.c
 	@mkdir -p $(dir $@)

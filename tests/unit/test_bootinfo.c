@@ -61,18 +61,18 @@ static void add_efi_mmap(const struct efi_memory_desc *d, int n, uint32_t descr_
 
 static int parse(void) { return boot_info_parse(&bi, MB2_BOOTLOADER_MAGIC, (uintptr_t)info); }
 
-#define MiB(x) ((uint64_t)(x) << 20)
+#define MiB(x)	     ((uint64_t)(x) << 20)
 #define PAGES(bytes) ((bytes) / EFI_PAGE_SIZE)
 
 static void test_efi_types_after_exit_boot_services(void **state)
 {
 	(void)state;
 	/* UEFI 2.10 7.2: what is free once boot services have exited */
-	assert_int_equal(efi_mem_type_to_boot(7, 0), BOOT_MEM_USABLE); /* conventional */
-	assert_int_equal(efi_mem_type_to_boot(1, 0), BOOT_MEM_USABLE); /* loader code */
-	assert_int_equal(efi_mem_type_to_boot(2, 0), BOOT_MEM_USABLE); /* loader data */
-	assert_int_equal(efi_mem_type_to_boot(3, 0), BOOT_MEM_USABLE); /* boot services code */
-	assert_int_equal(efi_mem_type_to_boot(4, 0), BOOT_MEM_USABLE); /* boot services data */
+	assert_int_equal(efi_mem_type_to_boot(7, 0), BOOT_MEM_USABLE);	 /* conventional */
+	assert_int_equal(efi_mem_type_to_boot(1, 0), BOOT_MEM_USABLE);	 /* loader code */
+	assert_int_equal(efi_mem_type_to_boot(2, 0), BOOT_MEM_USABLE);	 /* loader data */
+	assert_int_equal(efi_mem_type_to_boot(3, 0), BOOT_MEM_USABLE);	 /* boot services code */
+	assert_int_equal(efi_mem_type_to_boot(4, 0), BOOT_MEM_USABLE);	 /* boot services data */
 	assert_int_equal(efi_mem_type_to_boot(5, 0), BOOT_MEM_RESERVED); /* runtime code */
 	assert_int_equal(efi_mem_type_to_boot(6, 0), BOOT_MEM_RESERVED); /* runtime data */
 	assert_int_equal(efi_mem_type_to_boot(0, 0), BOOT_MEM_RESERVED);
@@ -94,7 +94,10 @@ static void test_efi_mmap_sorted_and_merged(void **state)
 		{.type = 7, .phys_addr = MiB(8), .num_pages = PAGES(MiB(8))},
 		{.type = 4, .phys_addr = MiB(1), .num_pages = PAGES(MiB(3))},
 		{.type = 2, .phys_addr = MiB(4), .num_pages = PAGES(MiB(4))},
-		{.type = 6, .phys_addr = MiB(16), .num_pages = PAGES(MiB(1)), .attribute = 1ULL << 63},
+		{.type = 6,
+		 .phys_addr = MiB(16),
+		 .num_pages = PAGES(MiB(1)),
+		 .attribute = 1ULL << 63},
 		{.type = 7, .phys_addr = MiB(17), .num_pages = PAGES(MiB(15))},
 		{.type = 7, .phys_addr = 0, .num_pages = PAGES(640 * 1024)},
 	};
@@ -260,9 +263,8 @@ static void test_full_map_counts_what_it_drops(void **state)
 	(void)state;
 	/* alternating types, so nothing merges: 200 ranges for 128 slots */
 	for (int i = 0; i < 200; i++)
-		d[i] = (struct efi_memory_desc){.type = i % 2 ? 7 : 5,
-						.phys_addr = MiB(i),
-						.num_pages = PAGES(MiB(1))};
+		d[i] = (struct efi_memory_desc){
+			.type = i % 2 ? 7 : 5, .phys_addr = MiB(i), .num_pages = PAGES(MiB(1))};
 	info_start();
 	add_efi_mmap(d, 200, sizeof(d[0]));
 	info_end();
