@@ -15,6 +15,12 @@
  * fails with EFI_INVALID_PARAMETER and the caller must get the map again and
  * retry, calling nothing but GetMemoryMap() meanwhile.
  *
+ * The word efi_stale_map_key in the command line makes the loader allocate
+ * a page between its first GetMemoryMap() and ExitBootServices(), as a
+ * firmware event would: that path is otherwise never taken in QEMU, and
+ * tests/qemu/test_efi.py uses it.  The boot loader name tag says on which
+ * attempt the exit succeeded.
+ *
  * Without boot services: jump to the kernel's 64-bit entry (boot/boot.S
  * start64) with EDI = the multiboot2 magic, ESI = the information.
  */
@@ -25,7 +31,8 @@
 
 #define KERNEL_PATH    L"\\EFI\\MENUOS\\MENUOS.ELF"
 #define CMDLINE_PATH   L"\\EFI\\MENUOS\\CMDLINE.TXT"
-#define LOADER_NAME    "MenuOS BOOTX64.EFI"
+#define LOADER_NAME    "MenuOS BOOTX64.EFI, ExitBootServices attempt 1" /* digit set later */
+#define STALE_KEY_WORD "efi_stale_map_key"
 #define MIN_WIDTH      800
 #define MIN_HEIGHT     600
 #define CMDLINE_MAX    1023 /* the kernel keeps 1024 bytes (struct boot_info) */
@@ -97,6 +104,21 @@ static void read_cmdline(EFI_FILE_HANDLE root, char *out)
 	}
 	out[n] = '\0';
 	FreePool(buf);
+}
+
+static int has_word(const char *s, const char *word)
+{
+	UINTN n = strlena((const CHAR8 *)word);
+
+	while (*s) {
+		while (*s == ' ')
+			s++;
+		if (!strncmpa((const CHAR8 *)s, (const CHAR8 *)word, n) && (s[n] == ' ' || !s[n]))
+			return 1;
+		while (*s && *s != ' ')
+			s++;
+	}
+	return 0;
 }
 
 static void *find_rsdp(int *acpi2)
@@ -220,7 +242,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	UINTN map_size, descr_size, space, key, info_pages;
 	UINT32 descr_vers;
 	void *map, *rsdp;
-	int acpi2, attempt;
+	int acpi2, attempt, stale_key;
+	char *name;
 	EFI_STATUS st;
 
 	InitializeLib(image, systab);
@@ -237,6 +260,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		return st;
 	read_cmdline(root, cmdline);
 	root->Close(root);
+	stale_key = has_word(cmdline, STALE_KEY_WORD);
 
 	rsdp = find_rsdp(&acpi2);
 	if (!rsdp)
@@ -259,7 +283,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	mb.buf = (UINT8 *)info;
 	mb.cap = info_pages * EFI_PAGE_SIZE;
 	mb2_add_string(&mb, MB2_TAG_CMDLINE, cmdline);
-	mb2_add_string(&mb, MB2_TAG_BOOTLOADER, LOADER_NAME);
+	name = mb2_add_string(&mb, MB2_TAG_BOOTLOADER, LOADER_NAME);
 	if (gop)
 		mb2_add_framebuffer(&mb, gop);
 	if (rsdp)
@@ -276,6 +300,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		}
 		if (EFI_ERROR(st))
 			break;
+		if (attempt == 1 && stale_key) {
+			EFI_PHYSICAL_ADDRESS page;
+			BS->AllocatePages(AllocateAnyPages, EfiLoaderData, 1, &page);
+		}
 		st = BS->ExitBootServices(image, key);
 		if (st != EFI_INVALID_PARAMETER || attempt == EXIT_TRIES)
 			break;
@@ -286,6 +314,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	}
 
 	/* From here on no firmware call: the firmware's boot services are gone. */
+	if (name)
+		name[sizeof(LOADER_NAME) - 2] = (char)('0' + attempt); /* EXIT_TRIES < 10 */
 	mb2_efi_mmap_commit(&mb, map_size, descr_size, descr_vers);
 	mb2_finish(&mb);
 	__asm__ volatile("cli");

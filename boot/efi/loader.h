@@ -30,8 +30,8 @@ struct mb2_builder {
 	UINT8 *buf;
 	UINTN cap, len;
 };
-void *mb2_add_tag(struct mb2_builder *b, UINT32 type, UINTN size); /* zeroed; NULL if full */
-void mb2_add_string(struct mb2_builder *b, UINT32 type, const char *s);
+void *mb2_add_tag(struct mb2_builder *b, UINT32 type, UINTN size);	 /* zeroed; NULL if full */
+char *mb2_add_string(struct mb2_builder *b, UINT32 type, const char *s); /* the copy */
 void mb2_add_framebuffer(struct mb2_builder *b, EFI_GRAPHICS_OUTPUT_PROTOCOL *gop);
 void mb2_add_rsdp(struct mb2_builder *b, const void *rsdp, int acpi2);
 /*

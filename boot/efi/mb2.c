@@ -26,13 +26,15 @@ void *mb2_add_tag(struct mb2_builder *b, UINT32 type, UINTN size)
 	return t;
 }
 
-void mb2_add_string(struct mb2_builder *b, UINT32 type, const char *s)
+char *mb2_add_string(struct mb2_builder *b, UINT32 type, const char *s)
 {
 	UINTN n = strlena((const CHAR8 *)s) + 1;
 	UINT8 *t = mb2_add_tag(b, type, sizeof(struct mb2_tag) + n);
 
-	if (t)
-		CopyMem(t + sizeof(struct mb2_tag), (void *)s, n);
+	if (!t)
+		return NULL;
+	CopyMem(t + sizeof(struct mb2_tag), (void *)s, n);
+	return (char *)(t + sizeof(struct mb2_tag));
 }
 
 /* Channel position and width from a UEFI pixel bit mask (UEFI 2.10 12.9.1). */
