@@ -10,6 +10,7 @@ the serial console printed, laid out by the rules of the VGA text console.
 import os
 import re
 import shutil
+import struct
 import subprocess
 import time
 
@@ -285,17 +286,29 @@ def broken_esp(tmp_path, kernel_bytes):
     return esp
 
 
-@pytest.mark.parametrize('name,content,message', [
-    ('garbage', b'this is not a kernel\n' * 100, 'not an ELF file'),
-    ('truncated', None, 'program headers missing or outside the file'),
-    ('i386', None, 'not an x86-64 ELF file'),
+@pytest.mark.parametrize('name,message', [
+    ('garbage', 'not an ELF file'),
+    ('truncated', 'program headers missing or outside the file'),
+    ('i386', 'not an x86-64 ELF file'),
+    ('segment', 'a segment lies outside the file'),
+    ('foreign', 'no MenuOS 64-bit entry note inside the image'),
 ])
-def test_broken_kernel_gives_loader_error(tmp_path, name, content, message):
+def test_broken_kernel_gives_loader_error(tmp_path, name, message):
     elf = open(build_path('menuos.elf'), 'rb').read()
-    if name == 'truncated':
-        content = elf[:64]                               # the ELF header only
-    elif name == 'i386':
-        content = elf[:18] + b'\x03\x00' + elf[20:]      # e_machine = EM_386
+    if name == 'segment':                                # first PT_LOAD: p_filesz = 1 GiB
+        phoff = struct.unpack_from('<Q', elf, 32)[0]
+        elf = bytearray(elf)
+        struct.pack_into('<Q', elf, phoff + 32, 1 << 30)
+    elif name == 'foreign':                              # an x86-64 executable, not MenuOS
+        other = str(tmp_path / 'foreign.elf')
+        subprocess.run(['objcopy', '--remove-section', '.note.menuos', build_path('menuos.elf'),
+                        other], check=True)
+        elf = open(other, 'rb').read()
+    content = {
+        'garbage': b'this is not a kernel\n' * 100,
+        'truncated': elf[:64],                           # the ELF header only
+        'i386': elf[:18] + b'\x03\x00' + elf[20:],       # e_machine = EM_386
+    }.get(name, bytes(elf))
     m = MenuOS(esp=broken_esp(tmp_path, content), mem=64, timeout=150)
     try:
         m.start()
