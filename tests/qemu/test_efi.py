@@ -253,6 +253,17 @@ def test_framebuffer_console_scrolls_and_clears(boot, tmp_path, font):
     assert lines[0] == PROMPT and not any(lines[1:])
 
 
+def test_small_firmware_mode_is_raised_to_800x600(boot, tmp_path, font):
+    # the display prefers 640x480 (its EDID), so OVMF starts there; the
+    # loader picks the smallest mode of at least 800x600
+    m = boot(esp=True, mem=64, qmp=True, timeout=150,
+             extra=['-global', 'VGA.xres=640', '-global', 'VGA.yres=480'])
+    assert 'BOOTX64.EFI: framebuffer 800x600 at' in m.transcript
+    assert read_ppm(screendump(m, tmp_path, 'size'))[:2] == (800, 600)
+    m.cmd('echo ' + 'x' * 120)                           # wraps at 100 columns
+    check_screen(m, tmp_path, 'small', font)
+
+
 def test_keyboard_on_uefi(boot):
     m = boot(esp=True, mem=64, qmp=True, timeout=150)
     m.type_keys('echo typed on ps2\r')
