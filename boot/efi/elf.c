@@ -126,7 +126,7 @@ EFI_STATUS elf_load(const void *file, UINTN size, struct kernel_image *k, const 
 	/* The kernel is linked to run at its physical address; that memory must be free. */
 	k->base = lo;
 	k->pages = (hi - lo) / EFI_PAGE_SIZE;
-	st = BS->AllocatePages(AllocateAddress, EfiLoaderData, k->pages, &k->base);
+	st = BS->AllocatePages(AllocateAddress, EfiLoaderCode, k->pages, &k->base);
 	if (EFI_ERROR(st)) {
 		*why = L"the memory the kernel is linked for is not free";
 		return st;
