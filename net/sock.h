@@ -93,4 +93,17 @@ void sock_count_dec(void);
 /* Every sock (netstat walks it under net_lock). */
 extern struct list_head sock_all_list;
 
+/*
+ * The SOL_SOCKET options every protocol shares (Linux: net/core/sock.c):
+ * SO_REUSEADDR, SO_KEEPALIVE (the flag; TCP also arms its timer),
+ * SO_RCVTIMEO, SO_SNDTIMEO, SO_RCVBUF, SO_SNDBUF; getsockopt also SO_ERROR,
+ * SO_TYPE, SO_ACCEPTCONN.  0 or -errno (-ENOPROTOOPT for any other).
+ */
+struct socket;
+int sock_setsockopt(struct socket *sock, int optname, const void *optval, unsigned int optlen);
+int sock_getsockopt(struct socket *sock, int optname, void *optval, unsigned int *optlen);
+/* proto_ops entries for calls a protocol does not have: -EOPNOTSUPP. */
+int sock_no_accept(struct socket *sock, struct socket *newsock, int flags);
+int sock_no_listen(struct socket *sock, int backlog);
+
 #endif
