@@ -20,8 +20,8 @@
  * ...), as Linux's include/linux/syscalls.h does.  noinline keeps each one
  * a function of its own, so `break sys_socket` works in gdb.
  */
-#define __SC_DECL(t, a) t a
-#define __MAP1(m, t, a) m(t, a)
+#define __SC_DECL(t, a)	     t a
+#define __MAP1(m, t, a)	     m(t, a)
 #define __MAP2(m, t, a, ...) m(t, a), __MAP1(m, __VA_ARGS__)
 #define __MAP3(m, t, a, ...) m(t, a), __MAP2(m, __VA_ARGS__)
 #define __MAP4(m, t, a, ...) m(t, a), __MAP3(m, __VA_ARGS__)
@@ -71,8 +71,8 @@ SYSCALL_DEFINE3(bind, int, fd, const struct sockaddr *, umyaddr, socklen_t, addr
 
 SYSCALL_DEFINE2(listen, int, fd, int, backlog) { return __sys_listen(fd, backlog); }
 
-SYSCALL_DEFINE4(accept4, int, fd, struct sockaddr *, upeer_sockaddr, socklen_t *,
-		upeer_addrlen, int, flags)
+SYSCALL_DEFINE4(accept4, int, fd, struct sockaddr *, upeer_sockaddr, socklen_t *, upeer_addrlen,
+		int, flags)
 {
 	return __sys_accept4(fd, upeer_sockaddr, upeer_addrlen, flags);
 }
@@ -88,8 +88,8 @@ SYSCALL_DEFINE6(sendto, int, fd, const void *, buff, size_t, len, int, flags,
 	return __sys_sendto(fd, buff, len, flags, addr, addr_len);
 }
 
-SYSCALL_DEFINE6(recvfrom, int, fd, void *, ubuf, size_t, size, int, flags, struct sockaddr *,
-		addr, socklen_t *, addr_len)
+SYSCALL_DEFINE6(recvfrom, int, fd, void *, ubuf, size_t, size, int, flags, struct sockaddr *, addr,
+		socklen_t *, addr_len)
 {
 	return __sys_recvfrom(fd, ubuf, size, flags, addr, addr_len);
 }
@@ -104,8 +104,7 @@ SYSCALL_DEFINE5(setsockopt, int, fd, int, level, int, optname, const void *, opt
 	return __sys_setsockopt(fd, level, optname, optval, optlen);
 }
 
-SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, optname, void *, optval, socklen_t *,
-		optlen)
+SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, optname, void *, optval, socklen_t *, optlen)
 {
 	return __sys_getsockopt(fd, level, optname, optval, optlen);
 }

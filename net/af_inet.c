@@ -333,7 +333,7 @@ static long dgram_recvmsg(struct socket *sock, void *buf, size_t len, int flags,
 	r = udp_sock_recv(sk, buf, len, flags, &saddr, &sport,
 			  flags & MSG_DONTWAIT ? 0 : sk->sk_rcvtimeo);
 	if (r == -ETIMEDOUT)
-		return -EAGAIN; /* SO_RCVTIMEO ran out: Linux says EAGAIN */
+		return -EAGAIN;		  /* SO_RCVTIMEO ran out: Linux says EAGAIN */
 	if (r > 0 || (r == 0 && sport)) { /* 0 is a datagram too, if it had a sender */
 		memset(sin, 0, sizeof(*sin));
 		sin->sin_family = AF_INET;

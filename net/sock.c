@@ -8,7 +8,7 @@
 #include "net/socket.h"
 #include "net/tcp.h" /* TCP_LISTEN, for SO_ACCEPTCONN */
 
-#define SOCK_MIN_BUF 2048	     /* SO_RCVBUF/SO_SNDBUF bounds */
+#define SOCK_MIN_BUF 2048 /* SO_RCVBUF/SO_SNDBUF bounds */
 #define SOCK_MAX_BUF (4 * 1024 * 1024)
 
 LIST_HEAD(sock_all_list);

@@ -3,11 +3,13 @@
  * identity the hash tables look sockets up by (Linux's sock_common: the
  * 4-tuple); then the queues, the wait queue a blocked task sleeps on, and
  * the options the socket calls set.  TCP embeds it at the start of
- * struct tcp_sock (net/tcp.h).
+ * struct tcp_sock (net/tcp.h), UDP at the start of struct udp_sock
+ * (net/udp.h).
  *
  * Lifetime: sk_refcnt counts holders.  The creator's reference belongs to
  * the user until close(); then to the protocol until the connection has
- * fully ended (TCP: state CLOSE), when inet_csk_destroy_sock drops it.
+ * fully ended (TCP: state CLOSE), when inet_csk_destroy_sock drops it
+ * (UDP: at once, in udp_sock_close).
  * Code that may end a connection while still using the sock holds an extra
  * reference around it (sock_hold/sock_put).
  */
@@ -38,14 +40,14 @@ struct sock {
 	uint16_t sk_dport;
 	uint16_t sk_num;
 
-	struct list_head sk_node;      /* established or listening hash chain */
+	struct list_head sk_node;      /* TCP: ehash/lhash chain; UDP: the bound sockets */
 	struct list_head sk_bind_node; /* bind hash chain (by local port) */
 	struct list_head sk_all_node;  /* every sock, for netstat */
 	int sk_hashed;		       /* on an ehash/lhash chain */
-	int sk_bound;		       /* on a bhash chain */
+	int sk_bound;		       /* has its port (TCP: on a bhash chain) */
 
 	int sk_family, sk_type, sk_protocol;
-	volatile int sk_state; /* TCP_* (net/tcp.h) */
+	volatile int sk_state; /* TCP_* (net/tcp.h); UDP: TCP_CLOSE, connected TCP_ESTABLISHED */
 	int sk_refcnt;
 	unsigned int sk_flags;	       /* SOCK_DEAD, ... */
 	int sk_err;		       /* pending error (positive errno, as Linux) */

@@ -70,8 +70,7 @@ static int sock_msg_flags(const struct socket *sock, int flags)
 }
 
 /* Copies a kernel address out as accept/getsockname/recvfrom do (Linux: move_addr_to_user). */
-static void move_addr_to_user(const void *kaddr, int klen, struct sockaddr *uaddr,
-			      socklen_t *ulen)
+static void move_addr_to_user(const void *kaddr, int klen, struct sockaddr *uaddr, socklen_t *ulen)
 {
 	socklen_t n;
 

@@ -20,8 +20,8 @@ static uint16_t next_ephemeral = UDP_EPHEMERAL_LO;
  * How well sk matches a datagram saddr:sport -> daddr:dport: -1 not at
  * all, else higher for more specific bindings (Linux's compute_score).
  */
-static int udp_compute_score(const struct sock *sk, uint32_t saddr, uint16_t sport,
-			     uint32_t daddr, uint16_t hnum)
+static int udp_compute_score(const struct sock *sk, uint32_t saddr, uint16_t sport, uint32_t daddr,
+			     uint16_t hnum)
 {
 	int score = 0;
 
@@ -46,8 +46,7 @@ static int udp_compute_score(const struct sock *sk, uint32_t saddr, uint16_t spo
 	return score;
 }
 
-static struct sock *udp4_lib_lookup(uint32_t saddr, uint16_t sport, uint32_t daddr,
-				    uint16_t dport)
+static struct sock *udp4_lib_lookup(uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport)
 {
 	struct sock *sk, *result = NULL;
 	uint16_t hnum = ntohs(dport);
@@ -77,7 +76,8 @@ static int udp_lport_inuse(const struct sock *sk, uint16_t snum)
 			continue;
 		if (sk2->sk_reuse && sk->sk_reuse)
 			continue;
-		if (!sk2->sk_rcv_saddr || !sk->sk_rcv_saddr || sk2->sk_rcv_saddr == sk->sk_rcv_saddr)
+		if (!sk2->sk_rcv_saddr || !sk->sk_rcv_saddr ||
+		    sk2->sk_rcv_saddr == sk->sk_rcv_saddr)
 			return 1;
 	}
 	return 0;
@@ -140,10 +140,9 @@ static void udp_queue_rcv_skb(struct sock *sk, struct sk_buff *skb)
 		up->encap_rcv(up->encap_ctx, skb);
 		return;
 	}
-	if ((sk->sk_shutdown & RCV_SHUTDOWN) ||
-	    skb_queue_len(&sk->sk_receive_queue) >= UDP_RCVQ_MAX ||
+	/* UDP promises no delivery: a full queue drops it, counted as Linux's RcvbufErrors */
+	if (skb_queue_len(&sk->sk_receive_queue) >= UDP_RCVQ_MAX ||
 	    sk->sk_rmem_queued + skb->len > sk->sk_rcvbuf) {
-		up->drops++;
 		udp_statistics.rcvbuf_errors++;
 		kfree_skb(skb);
 		return;
@@ -244,10 +243,7 @@ struct sock *udp_sock_create(void)
 	return sk;
 }
 
-int udp_sock_bind(struct sock *sk, uint16_t port_be)
-{
-	return udp_v4_get_port(sk, ntohs(port_be));
-}
+int udp_sock_bind(struct sock *sk, uint16_t port_be) { return udp_v4_get_port(sk, ntohs(port_be)); }
 
 int ip4_datagram_connect(struct sock *sk, const struct sockaddr *uaddr, int addr_len)
 {
@@ -331,7 +327,10 @@ long udp_sock_recv(struct sock *sk, void *buf, size_t len, int flags, uint32_t *
 
 		if (timeout_ms == 0)
 			return -EAGAIN;
+		/* a close() meanwhile shuts the sock down, wakes us and leaves it to our reference */
+		sock_hold(sk);
 		r = net_wait(&sk->sk_wq, udp_readable, sk, timeout_ms);
+		sock_put(sk);
 		if (r < 0)
 			return r;
 		if (r == 0)
@@ -372,6 +371,7 @@ void udp_sock_close(struct sock *sk)
 	udp_unhash(sk);
 	skb_queue_purge(&sk->sk_receive_queue);
 	sk->sk_rmem_queued = 0;
+	sk->sk_shutdown = SHUTDOWN_MASK;
 	sock_set_flag(sk, SOCK_DEAD);
 	sk_wake(sk);
 	sock_put(sk);

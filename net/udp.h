@@ -40,7 +40,7 @@ struct udphdr {
 
 #define UDP_EPHEMERAL_LO 49152 /* IANA dynamic range (RFC 6335 6) */
 #define UDP_EPHEMERAL_HI 65535
-#define UDP_RCVQ_MAX	 64 /* datagrams a udp_sock queues before dropping */
+#define UDP_RCVQ_MAX	 64		       /* datagrams a udp_sock queues before dropping */
 #define UDP_RCVBUF_DEF	 (UDP_RCVQ_MAX * 2048) /* default SO_RCVBUF: payload bytes queued */
 #define UDP_SNDBUF_DEF	 65536
 
@@ -52,10 +52,9 @@ extern struct udp_mib udp_statistics;
 typedef void (*udp_deliver_t)(void *ctx, struct sk_buff *skb);
 
 struct udp_sock {
-	struct sock sk;		  /* first: udp_sk() casts */
-	udp_deliver_t encap_rcv;  /* a kernel receiver takes the datagrams instead of the queue */
+	struct sock sk;		 /* first: udp_sk() casts */
+	udp_deliver_t encap_rcv; /* a kernel receiver takes the datagrams instead of the queue */
 	void *encap_ctx;
-	uint64_t drops;		  /* datagrams lost to a full receive queue */
 };
 
 static inline struct udp_sock *udp_sk(const struct sock *sk) { return (struct udp_sock *)sk; }

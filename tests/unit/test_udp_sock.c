@@ -78,8 +78,9 @@ static struct socket *udp_socket(int reuse)
 	assert_int_equal(inet_create(sock, 0), 0);
 	assert_ptr_equal(sock->ops, &inet_dgram_ops);
 	if (reuse)
-		assert_int_equal(
-			sock->ops->setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof(reuse)), 0);
+		assert_int_equal(sock->ops->setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &reuse,
+						       sizeof(reuse)),
+				 0);
 	return sock;
 }
 
@@ -224,9 +225,9 @@ static void send_to_port(void *ctx)
 {
 	int port = *(int *)ctx;
 
-	assert_int_equal(
-		udp_sendmsg(0, htons(7199), inet_addr("127.0.0.1"), htons((uint16_t)port), "wake", 4),
-		4);
+	assert_int_equal(udp_sendmsg(0, htons(7199), inet_addr("127.0.0.1"), htons((uint16_t)port),
+				     "wake", 4),
+			 4);
 }
 
 static int udp_fd_bound(int port)

@@ -116,14 +116,14 @@ long k_sys_connect(int fd, const struct sockaddr *addr, socklen_t len)
 }
 
 long k_sys_sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *addr,
-		    socklen_t alen)
+		  socklen_t alen)
 {
 	SYS_RECORD("sendto", fd, buf, len, flags, addr, alen);
 	return sys_ret;
 }
 
 long k_sys_recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *addr,
-		      socklen_t *alen)
+		    socklen_t *alen)
 {
 	SYS_RECORD("recvfrom", fd, buf, len, flags, addr, alen);
 	return sys_ret;
