@@ -38,7 +38,7 @@ static int __inet_bind(struct sock *sk, const struct sockaddr *uaddr, int addr_l
 		sk->sk_rcv_saddr = 0;
 		return err;
 	}
-	sk->sk_userlocks = 1;
+	sk->sk_userlocks = SOCK_BINDPORT_LOCK | (addr ? SOCK_BINDADDR_LOCK : 0);
 	return 0;
 }
 

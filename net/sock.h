@@ -26,6 +26,10 @@
 #define SEND_SHUTDOWN 2
 #define SHUTDOWN_MASK 3
 
+/* sk_userlocks bits (Linux's values): what bind() chose, so that nothing undoes it */
+#define SOCK_BINDADDR_LOCK 4
+#define SOCK_BINDPORT_LOCK 8
+
 /* sk_flags bits */
 #define SOCK_DEAD      0x1 /* the user has closed it (orphan) */
 #define SOCK_DESTROYED 0x2 /* inet_csk_destroy_sock has run */
@@ -54,7 +58,7 @@ struct sock {
 	int sk_err_soft;	       /* last soft error (ICMP), reported on timeout */
 	unsigned int sk_shutdown;      /* RCV_SHUTDOWN | SEND_SHUTDOWN */
 	int sk_reuse;		       /* SO_REUSEADDR */
-	int sk_userlocks;	       /* the user bound an address (do not auto-unbind) */
+	int sk_userlocks;	       /* SOCK_BIND*_LOCK: the user bound (do not auto-unbind) */
 	long sk_rcvtimeo, sk_sndtimeo; /* ms, < 0: forever */
 
 	wait_queue_head_t sk_wq; /* tasks blocked in a call on this sock */

@@ -278,11 +278,11 @@ int udp_disconnect(struct sock *sk)
 	sk->sk_state = TCP_CLOSE;
 	sk->sk_daddr = 0;
 	sk->sk_dport = 0;
-	/* what bind() did not choose, connect() did, and it goes */
-	if (!sk->sk_userlocks) {
+	/* what bind() did not choose, connect() did, and it goes (Linux: __udp_disconnect) */
+	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
 		sk->sk_rcv_saddr = 0;
+	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
 		udp_unhash(sk);
-	}
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 /*
  * UDP sockets through inet_dgram_ops: a connect()ed socket takes only its
- * peer's datagrams, an arriving datagram wakes poll() and a blocked
+ * peer's datagrams (and connect(AF_UNSPEC) undoes what connect chose), an arriving datagram wakes poll() and a blocked
  * recvfrom() (with strict wakeups: a waiter sees its condition only when
  * its own queue is woken), and SO_REUSEADDR lets two sockets share a port
  * only when both set it, as on Linux.
@@ -221,6 +221,50 @@ static void test_connected_beats_unconnected_on_a_shared_port(void **state)
 	udp_close(conn);
 }
 
+/* getsockname: the local address and port (host order). */
+static void local_name(struct socket *sock, uint32_t *addr, int *port)
+{
+	struct sockaddr_in sin;
+
+	assert_int_equal(sock->ops->getname(sock, (struct sockaddr *)&sin, 0), sizeof(sin));
+	*addr = sin.sin_addr.s_addr;
+	*port = ntohs(sin.sin_port);
+}
+
+static void test_disconnect_undoes_what_connect_chose(void **state)
+{
+	struct socket *bound = udp_socket(0), *unbound = udp_socket(0);
+	struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+	struct sockaddr_in peer;
+	uint32_t addr;
+	int port;
+
+	(void)state;
+	/* bound to any address: connect picks the route's source, disconnect drops it */
+	assert_int_equal(bind_to(bound, "0.0.0.0", 7030), 0);
+	assert_int_equal(connect_to(bound, "127.0.0.1", 7031), 0);
+	local_name(bound, &addr, &port);
+	assert_int_equal(addr, inet_addr("127.0.0.1"));
+	assert_int_equal(port, 7030);
+	assert_int_equal(bound->ops->getname(bound, (struct sockaddr *)&peer, 1), sizeof(peer));
+	assert_int_equal(ntohs(peer.sin_port), 7031);
+	assert_int_equal(bound->ops->connect(bound, &unspec, sizeof(unspec), 0), 0);
+	local_name(bound, &addr, &port);
+	assert_int_equal(addr, 0);
+	assert_int_equal(port, 7030); /* the port bind() chose stays */
+	assert_int_equal(bound->ops->getname(bound, (struct sockaddr *)&peer, 1), -ENOTCONN);
+	/* unbound: connect binds an ephemeral port, disconnect gives it back */
+	assert_int_equal(connect_to(unbound, "127.0.0.1", 7031), 0);
+	local_name(unbound, &addr, &port);
+	assert_true(port >= UDP_EPHEMERAL_LO);
+	assert_int_equal(unbound->ops->connect(unbound, &unspec, sizeof(unspec), 0), 0);
+	local_name(unbound, &addr, &port);
+	assert_int_equal(addr, 0);
+	assert_int_equal(port, 0);
+	udp_close(bound);
+	udp_close(unbound);
+}
+
 static void send_to_port(void *ctx)
 {
 	int port = *(int *)ctx;
@@ -320,6 +364,7 @@ int main(void)
 		T(test_connected_socket_takes_only_its_peer),
 		T(test_connected_filters_peer_port_from_the_wire),
 		T(test_connected_beats_unconnected_on_a_shared_port),
+		T(test_disconnect_undoes_what_connect_chose),
 		T(test_poll_is_woken_by_a_datagram),
 		T(test_reuseaddr_needs_both_sockets),
 	};
