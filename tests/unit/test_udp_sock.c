@@ -1,9 +1,10 @@
 /*
  * UDP sockets through inet_dgram_ops: a connect()ed socket takes only its
- * peer's datagrams (and connect(AF_UNSPEC) undoes what connect chose), an arriving datagram wakes poll() and a blocked
- * recvfrom() (with strict wakeups: a waiter sees its condition only when
- * its own queue is woken), and SO_REUSEADDR lets two sockets share a port
- * only when both set it, as on Linux.
+ * peer's datagrams (and connect(AF_UNSPEC) undoes what connect chose), an
+ * arriving datagram wakes poll() and a blocked recvfrom() (with strict
+ * wakeups: a waiter sees its condition only when its own queue is woken),
+ * and SO_REUSEADDR lets two sockets share a port only when both set it, as
+ * on Linux.
  */
 #include <stdarg.h>
 #include <stddef.h>
