@@ -12,7 +12,7 @@ BUILD_ID := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 GCC_INC := $(shell $(CC) -print-file-name=include)
 
 KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
-	-fno-stack-protector -fno-omit-frame-pointer -mno-red-zone -mgeneral-regs-only \
+	-fstack-protector-strong -mstack-protector-guard=global -fno-omit-frame-pointer -mno-red-zone -mgeneral-regs-only \
 	-mcmodel=kernel -fno-asynchronous-unwind-tables -fno-strict-aliasing \
 	-nostdinc -isystem $(GCC_INC) -Ilibc/include -I. \
 	-DMENUOS_VERSION='"$(VERSION)"' -DMENUOS_BUILD='"$(BUILD_ID)"'
