@@ -14,7 +14,8 @@ GCC_INC := $(shell $(CC) -print-file-name=include)
 # OPT: `make debug` builds without optimisation (see the debug target).
 OPT     := -O2
 KCFLAGS := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
-	-fno-stack-protector -fno-omit-frame-pointer -mno-red-zone -mgeneral-regs-only \
+	-fstack-protector-strong -mstack-protector-guard=global -fno-omit-frame-pointer \
+	-mno-red-zone -mgeneral-regs-only \
 	-mcmodel=kernel -fno-asynchronous-unwind-tables -fno-strict-aliasing \
 	-nostdinc -isystem $(GCC_INC) -Ilibc/include -I. \
 	-DMENUOS_VERSION='"$(VERSION)"' -DMENUOS_BUILD='"$(BUILD_ID)"'
@@ -184,6 +185,10 @@ FUZZ_OBJS    := $(patsubst %.c,$(B)/fuzz/obj/%.o,$(NET_SRCS) $(wildcard tests/un
 $(B)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+# The shell's line editor is pure C: its target needs nothing from net/.
+$(B)/fuzz/fuzz_shell: tests/fuzz/fuzz_shell.c $(B)/fuzz/obj/user/lineedit.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@
 
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@

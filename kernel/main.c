@@ -12,6 +12,7 @@
 #include "kernel/sched.h"
 #include "kernel/cmdline.h"
 #include "kernel/timer.h"
+#include "kernel/paging.h"
 #include "drivers/serial.h"
 #include "drivers/vga.h"
 #include "drivers/fbcon.h"
@@ -75,6 +76,7 @@ static void configure_eth0(void)
 
 void kmain(uint32_t magic, uint32_t info)
 {
+	stack_protector_init();
 	struct boot_info *bi = &boot_info_parsed;
 
 	serial_init();
@@ -91,6 +93,9 @@ void kmain(uint32_t magic, uint32_t info)
 	idt_init();
 	acpi_init(bi->rsdp); /* before mm_init: GRUB's RSDP copy may lie in free RAM */
 	mm_init(bi);
+	paging_protect();
+	printk("paging: kernel text read-only, data/heap/stacks not executable, stack guard pages (%s)\n",
+	       paging_features());
 	cmdline_init(bi->cmdline);
 	apic_init();
 	softirq_init();

@@ -45,6 +45,8 @@ struct task *task_find(int pid);
  * that.  0, -ESRCH (no such task) or -EPERM (the idle task or the caller).
  */
 int task_kill(int pid);
+/* The task whose stack's guard page holds addr, or NULL (fault reports). */
+struct task *task_by_stack_guard(uint64_t addr);
 
 /* Used by wait.c: sleep until woken or timeout. */
 void sched_sleep(uint64_t wake_at_ms);
