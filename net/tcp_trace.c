@@ -135,7 +135,7 @@ void tcp_trace_segment(const struct sock *sk, const struct sk_buff *skb, uint32_
 	unsigned int win = ntohs(th->window);
 	uint64_t us = ktime_ns() / 1000;
 	char src[24], dst[24], flags[8], opts[160], acks[24], seqs[40];
-	char line[320];
+	char line[512];
 
 	if (!tcp_trace_enabled)
 		return;
