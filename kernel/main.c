@@ -19,6 +19,7 @@
 #include "drivers/netdrv.h"
 #include "net/netdevice.h"
 #include "net/devinet.h"
+#include "net/gro.h"
 #include "net/platform.h"
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289
@@ -116,6 +117,19 @@ static void configure_eth0(void)
 	net_unlock();
 }
 
+/* gro=on|off on the command line switches receive coalescing (net/gro.h). */
+static void configure_gro(void)
+{
+	const char *v = cmdline_get("gro");
+
+	if (!v)
+		return;
+	if (!strcmp(v, "on") || !strcmp(v, "off"))
+		net_gro_enabled = !strcmp(v, "on");
+	else
+		printk("gro=%s: not on or off; GRO stays %s\n", v, net_gro_enabled ? "on" : "off");
+}
+
 void kmain(uint32_t magic, uint32_t info)
 {
 	struct boot_info *bi = &boot_info_parsed;
@@ -146,6 +160,7 @@ void kmain(uint32_t magic, uint32_t info)
 	keyboard_init();
 
 	net_init();
+	configure_gro();
 	pci_init();
 	drivers_net_init();
 	configure_eth0();
