@@ -122,17 +122,57 @@ static void gro_deliver(struct napi_struct *napi, struct sk_buff *p)
 }
 
 /*
- * Room for a whole GRO_MAX_SIZE packet behind p's headers: p moves into a
- * new linear buffer once (drivers' receive buffers are a frame's size).
- * Returns the skb now held in p's place, or NULL (p stays as it was).
+ * Merged packets live in 64 KiB buffers kept for reuse: a fresh allocation
+ * of that size (zeroed pages from the page allocator) per merge would cost
+ * more than the merge saves.  The pool grows to GRO_POOL_MAX buffers;
+ * when they are all in use (in socket receive queues), segments are
+ * delivered unmerged.  The destructor runs wherever the skb is freed, so the
+ * free list is guarded like the rest of the receive path's shared state.
+ */
+static void *pool[GRO_POOL_MAX];
+static int pool_free;
+
+static void gro_buf_put(void *buf)
+{
+	unsigned long flags = net_irq_save();
+
+	pool[pool_free++] = buf;
+	net_irq_restore(flags);
+}
+
+static void gro_buf_release(struct sk_buff *skb) { gro_buf_put(skb->head); }
+
+static void *gro_buf_get(void)
+{
+	unsigned long flags = net_irq_save();
+	void *buf = pool_free ? pool[--pool_free] : NULL;
+
+	net_irq_restore(flags);
+	if (!buf && stats.pool_bufs < GRO_POOL_MAX) {
+		buf = kmalloc(GRO_BUF_SIZE);
+		if (buf)
+			stats.pool_bufs++;
+	}
+	return buf;
+}
+
+/*
+ * Moves held packet p into a pool buffer, with room behind it for a
+ * GRO_MAX_SIZE packet (drivers' receive buffers hold one frame).  Returns
+ * the skb now held in p's place, or NULL (p stays as it was).
  */
 static struct sk_buff *gro_grow(struct sk_buff *p)
 {
-	struct sk_buff *n = alloc_skb(skb_headroom(p) + ETH_HLEN + GRO_MAX_SIZE);
+	void *buf = gro_buf_get();
+	struct sk_buff *n = buf ? build_skb(buf, GRO_BUF_SIZE) : NULL;
 
-	if (!n)
+	if (!n) {
+		if (buf)
+			gro_buf_put(buf);
 		return NULL;
-	skb_reserve(n, skb_headroom(p));
+	}
+	n->destructor = gro_buf_release;
+	skb_reserve(n, GRO_HEADROOM);
 	memcpy(skb_put(n, p->len), p->data, p->len);
 	n->dev = p->dev;
 	n->ip_summed = p->ip_summed;
@@ -144,13 +184,15 @@ static struct sk_buff *gro_grow(struct sk_buff *p)
 	return n;
 }
 
-/* Appends g's payload to p and frees skb (g is gone then); 0, or -ENOMEM (nothing changed). */
+/* Appends g's payload to p and frees skb (g is gone then); 0, or -errno (nothing changed). */
 static int gro_append(struct sk_buff **pp, struct gro_seg *h, struct sk_buff *skb,
 		      const struct gro_seg *g)
 {
 	struct sk_buff *p = *pp;
 
 	if (skb_tailroom(p) < g->payload) {
+		if (p->destructor == gro_buf_release)
+			return -ENOSPC; /* cannot happen below GRO_MAX_SIZE; never grow twice */
 		p = gro_grow(p);
 		if (!p)
 			return -ENOMEM;

@@ -15,8 +15,14 @@
 
 struct napi_struct;
 
-#define MAX_GRO_SKBS 8	   /* flows held per NAPI instance (Linux's MAX_GRO_SKBS) */
-#define GRO_MAX_SIZE 65535 /* the largest merged IP packet: tot_len is 16 bits */
+#define MAX_GRO_SKBS 8	/* flows held per NAPI instance (Linux's MAX_GRO_SKBS) */
+#define GRO_POOL_MAX 16 /* merge buffers kept for reuse */
+/* A merge buffer: one 64 KiB block once the allocator's header is added. */
+#define GRO_BUF_SIZE (64 * 1024 - 64)
+#define GRO_HEADROOM 64 /* before the Ethernet header in a merge buffer */
+/* The largest merged IP packet: what a merge buffer holds behind its headroom
+ * and Ethernet header (65394 bytes, below the 65535 of IP's tot_len). */
+#define GRO_MAX_SIZE (GRO_BUF_SIZE - GRO_HEADROOM - 14)
 
 /* Off: every frame goes straight to netif_receive_skb (kernel command line gro=off). */
 extern int net_gro_enabled;
@@ -24,10 +30,11 @@ extern int net_gro_enabled;
 void napi_gro_flush(struct napi_struct *napi); /* delivers everything napi holds */
 
 struct gro_stats {
-	uint64_t held;	   /* segments kept as the start of a merge */
-	uint64_t merged;   /* segments appended to a held one (and freed) */
-	uint64_t flushed;  /* held skbs delivered, merged or not */
-	uint64_t bypassed; /* frames delivered at once: not TCP, not mergeable */
+	uint64_t held;	    /* segments kept as the start of a merge */
+	uint64_t merged;    /* segments appended to a held one (and freed) */
+	uint64_t flushed;   /* held skbs delivered, merged or not */
+	uint64_t bypassed;  /* frames delivered at once: not TCP, not mergeable */
+	uint64_t pool_bufs; /* merge buffers allocated (kept for reuse, never freed) */
 };
 void gro_get_stats(struct gro_stats *st);
 

@@ -29,7 +29,7 @@ static struct sk_buff *out[MAX_OUT];
 static int nout;
 static struct napi_struct napi;
 static uint64_t skb_base;
-static long kmalloc_base;
+static long kmalloc_base; /* merge buffers the pool keeps are not counted */
 
 int __wrap_netif_receive_skb(struct sk_buff *skb);
 int __wrap_netif_receive_skb(struct sk_buff *skb)
@@ -168,11 +168,19 @@ static void assert_out(int i, uint32_t seq, unsigned int payload, unsigned int s
 
 static void deliver_all(void) { napi_gro_flush(&napi); }
 
+static long pool_bufs(void)
+{
+	struct gro_stats st;
+
+	gro_get_stats(&st);
+	return (long)st.pool_bufs;
+}
+
 static int setup(void **state)
 {
 	(void)state;
 	skb_base = skb_in_use();
-	kmalloc_base = fake_kmalloc_in_use();
+	kmalloc_base = fake_kmalloc_in_use() - pool_bufs();
 	netif_napi_add(NULL, &napi, NULL);
 	net_gro_enabled = 1;
 	nout = 0;
@@ -188,7 +196,7 @@ static int teardown(void **state)
 	nout = 0;
 	assert_int_equal(napi.gro_count, 0);
 	assert_int_equal(skb_in_use(), skb_base);
-	assert_int_equal(fake_kmalloc_in_use(), kmalloc_base);
+	assert_int_equal(fake_kmalloc_in_use() - pool_bufs(), kmalloc_base);
 	return 0;
 }
 
@@ -517,6 +525,44 @@ static void test_no_memory_to_grow_delivers_unmerged(void **state)
 	assert_out(1, 1000 + MSS, MSS, 1);
 }
 
+static void test_merge_buffers_are_reused(void **state)
+{
+	long before;
+
+	(void)state;
+	rx(data(1000, MSS));
+	rx(data(1000 + MSS, MSS));
+	deliver_all();
+	before = pool_bufs();
+	kfree_skb(out[0]); /* the reader consumed it: its buffer goes back to the pool */
+	nout = 0;
+	rx(data(1000 + 2 * MSS, MSS));
+	rx(data(1000 + 3 * MSS, MSS));
+	deliver_all();
+	assert_int_equal(nout, 1);
+	assert_out(0, 1000 + 2 * MSS, 2 * MSS, 2);
+	assert_int_equal(pool_bufs(), before);
+}
+
+static void test_all_merge_buffers_in_use_delivers_unmerged(void **state)
+{
+	uint32_t seq = 1000;
+
+	(void)state;
+	for (int i = 0; i < GRO_POOL_MAX; i++, seq += 2 * MSS) {
+		rx(data(seq, MSS));
+		rx(data(seq + MSS, MSS));
+		deliver_all(); /* each merged skb stays with the "socket" (out[]) */
+	}
+	assert_int_equal(pool_bufs(), GRO_POOL_MAX);
+	rx(data(seq, MSS));
+	rx(data(seq + MSS, MSS));
+	deliver_all();
+	assert_int_equal(nout, GRO_POOL_MAX + 2);
+	assert_out(GRO_POOL_MAX, seq, MSS, 1);
+	assert_out(GRO_POOL_MAX + 1, seq + MSS, MSS, 1);
+}
+
 static void test_disabled_delivers_every_frame(void **state)
 {
 	(void)state;
@@ -615,6 +661,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_memory_to_grow_delivers_unmerged, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_merge_buffers_are_reused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_all_merge_buffers_in_use_delivers_unmerged,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disabled_delivers_every_frame, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_flushed_at_the_end_of_each_poll, setup,
