@@ -159,10 +159,12 @@ static void emit(const char *s, size_t n)
 }
 
 /*
- * A writer may wait for the terminal only if it is a task that may sleep
- * (not the boot/idle task, pid 0; no interrupt or softirq, bottom halves, preemption or
- * interrupts disabled: nothing of the stack is held) and the terminal is its
- * own: the foreground command, the shell, or any task before a shell reads.
+ * A writer may wait for the terminal only if it is a task that may sleep (not
+ * the boot/idle task, pid 0; not in an interrupt or softirq; bottom halves,
+ * preemption and interrupts enabled, so it holds nothing of the stack) and
+ * the terminal is its own: the foreground command, the shell, or any task
+ * before a shell reads.  A background task (replyhi) never waits: a stopped
+ * terminal must not hold up the connections it serves.
  */
 static int may_sleep(unsigned long flags)
 {
