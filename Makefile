@@ -167,6 +167,11 @@ $(B)/unit/test_bootinfo: tests/unit/test_bootinfo.c kernel/bootinfo.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
 
+# GRO's hand-off to the stack is wrapped: the test sees exactly what GRO delivers.
+$(B)/unit/test_gro: tests/unit/test_gro.c $(HOST_NET_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS) -Wl,--wrap=netif_receive_skb
+
 $(B)/unit/test_%: tests/unit/test_%.c $(HOST_NET_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
