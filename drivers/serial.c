@@ -19,7 +19,6 @@
 #define COM1	     0x3f8
 #define COM1_ISA_IRQ 4
 
-
 /* A power of two; free-running indices, head - tail = bytes queued. */
 #define TX_RING_SIZE 16384
 
