@@ -31,7 +31,7 @@ LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 KSRCS := $(wildcard boot/*.S kernel/*.c kernel/*.S drivers/*.c net/*.c libc/*.c user/*.c)
 KOBJS := $(patsubst %,$(B)/k/%.o,$(KSRCS))
 
-.PHONY: all run debug gdb test unit qemu-test bench clean deps docs fmt fuzz fuzz-regress
+.PHONY: all run debug debug-elf gdb test unit qemu-test bench clean deps docs fmt fuzz fuzz-regress
 # keep intermediate objects (host net objects would otherwise be rebuilt every run)
 .SECONDARY:
 all: $(B)/menuos.elf $(B)/menuos.iso $(B)/esp.img
@@ -206,7 +206,11 @@ fuzz: $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_NAMES))
 fuzz-regress: $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_NAMES))
 	sh tests/fuzz/run.sh $(B) "-seed=1 -runs=200000" $(FUZZ_NAMES)
 
-qemu-test: all
+# The lab's tests (tests/qemu/test_lab.py) replay the guide on the debug build.
+debug-elf:
+	$(MAKE) B=$(DEBUG_B) OPT=-O0 $(DEBUG_B)/menuos.elf
+
+qemu-test: all debug-elf
 	$(PY) -m pytest -v tests/qemu
 
 test: deps
@@ -238,8 +242,7 @@ run: deps
 # breakpoint stops on its own first line, `bt` shows every caller and every
 # variable can be printed.  `make gdb` loads it.
 DEBUG_B := $(B)/debug
-debug:
-	$(MAKE) B=$(DEBUG_B) OPT=-O0 $(DEBUG_B)/menuos.elf
+debug: debug-elf
 	./run-qemu.sh --debug --direct --elf $(DEBUG_B)/menuos.elf $(RUN_ACCEL)
 
 gdb:
