@@ -85,19 +85,7 @@ static inline struct tcphdr *tcp_hdr(const struct sk_buff *skb)
 #define TCP_MAX_OPT_LEN	    40
 
 /* The eleven states (RFC 9293 3.3.2), with Linux's numbers. */
-enum {
-	TCP_ESTABLISHED = 1,
-	TCP_SYN_SENT,
-	TCP_SYN_RECV,
-	TCP_FIN_WAIT1,
-	TCP_FIN_WAIT2,
-	TCP_TIME_WAIT,
-	TCP_CLOSE,
-	TCP_CLOSE_WAIT,
-	TCP_LAST_ACK,
-	TCP_LISTEN,
-	TCP_CLOSING,
-};
+#include "net/tcp_states.h"
 const char *tcp_state_name(int state);
 
 /* Wrap-safe sequence comparison (RFC 9293 3.4: arithmetic modulo 2^32). */
@@ -294,7 +282,7 @@ extern struct tcp_mib tcp_statistics;
 /* ---- tcp.c ---- */
 struct sock *tcp_create_sock(void);
 void tcp_init_sock(struct sock *sk);
-void tcp_set_state(struct sock *sk, int state);
+void tcp_set_state(struct sock *sk, enum tcp_state state);
 void tcp_done(struct sock *sk);
 long tcp_sendmsg(struct sock *sk, const void *buf, size_t len, int nonblock);
 long tcp_recvmsg(struct sock *sk, void *buf, size_t len, int nonblock, int peek);
