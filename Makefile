@@ -31,7 +31,7 @@ LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 KSRCS := $(wildcard boot/*.S kernel/*.c kernel/*.S drivers/*.c net/*.c libc/*.c user/*.c)
 KOBJS := $(patsubst %,$(B)/k/%.o,$(KSRCS))
 
-.PHONY: all run debug debug-elf gdb test unit qemu-test bench clean deps docs fmt fuzz fuzz-regress
+.PHONY: all run debug debug-elf gdb soak test unit qemu-test bench clean deps docs fmt fuzz fuzz-regress
 # keep intermediate objects (host net objects would otherwise be rebuilt every run)
 .SECONDARY:
 all: $(B)/menuos.elf $(B)/menuos.iso $(B)/esp.img
@@ -217,6 +217,10 @@ test: deps
 	$(MAKE) unit
 	$(MAKE) fuzz-regress
 	$(MAKE) qemu-test
+
+# The long runs of issue 12: SOAK_CONNS and SOAK_BULK shorten them.
+soak: all
+	$(PY) tests/soak.py
 
 bench: all
 	$(PY) tests/bench.py
