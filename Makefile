@@ -151,7 +151,9 @@ test: deps
 	$(MAKE) fuzz-regress
 	$(MAKE) qemu-test
 
+# BENCH_ROUNDS=N, BENCH_QUICK=1, BENCH_GUESTS, BENCH_NICS, BENCH_ONLY: see tests/bench.py
 bench: all
+	@sh tests/install-deps.sh --bench
 	$(PY) tests/bench.py
 
 deps:
