@@ -55,6 +55,7 @@ class Run:
         self.meta = meta
         self.samples = []
         self.failures = []
+        self.loads = []  # the host's 1-minute load average as each session starts
 
     def add(self, guest, nic, figures):
         for k, v in figures.items():
@@ -139,6 +140,7 @@ def session(run, g, nic, ns, client):
     """One boot of guest g with NIC model nic: every network figure once."""
     a = run.args
     ns.flush_neigh()
+    run.loads.append(float(open('/proc/loadavg').read().split()[0]))
     try:
         con = guests.boot(g, a.boot_timeout, nic=nic, netns=ns.name)
     except guests.GuestFailed as e:
@@ -184,6 +186,10 @@ def bench_net(run, gs, ns, client):
             for g in gs:
                 print('net round %d of %d: %s [%s]' % (r + 1, a.rounds, g.name, nic), flush=True)
                 session(run, g, nic, ns, client)
+                ld = sorted(run.loads)
+                run.meta['host load average (1 min) as the network sessions started'] = (
+                    'min %.2f, median %.2f, max %.2f (%d CPUs)'
+                    % (ld[0], ld[len(ld) // 2], ld[-1], os.cpu_count()))
                 run.save()
 
 

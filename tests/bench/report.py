@@ -121,11 +121,13 @@ def write(out_dir, meta, samples, failures, chart=True):
     if failures:
         md += ['', '## Failures', ''] + ['- %s' % f for f in failures]
     if chart:
-        md += ['', '![ratios](ratios.png)']
+        try:
+            write_chart(os.path.join(out_dir, 'ratios.png'), figures)
+            md += ['', '![ratios](ratios.png)']
+        except ImportError:
+            md += ['', 'No chart: python3-matplotlib is not installed (tests/install-deps.sh --bench).']
     with open(os.path.join(out_dir, 'results.md'), 'w') as f:
         f.write('\n'.join(md) + '\n')
-    if chart:
-        write_chart(os.path.join(out_dir, 'ratios.png'), figures)
 
 
 def write_chart(path, figures):
@@ -147,14 +149,17 @@ def write_chart(path, figures):
             colors.append(color)
     fig, ax = plt.subplots(figsize=(10, 0.28 * len(labels) + 1.5))
     y = range(len(labels))
-    ax.barh(y, vals, color=colors, left=0)
+    # from 1 to the ratio: left of 1 when Linux is better
+    ax.barh(y, [v - 1 for v in vals], left=1, color=colors)
     ax.set_xscale('log')
     ax.axvline(1.0, color='black', linewidth=1)
     ax.set_yticks(list(y))
     ax.set_yticklabels(labels, fontsize=7)
+    for i, v in enumerate(vals):
+        ax.text(v, i, ' %.2f ' % v, va='center', ha='left' if v >= 1 else 'right', fontsize=6)
     ax.invert_yaxis()
-    ax.set_xlabel('MenuOS advantage (Linux/MenuOS for times, sizes, memory; MenuOS/Linux for '
-                  'rates): right of 1 = MenuOS better')
+    ax.set_xlabel('right of 1: MenuOS better (rates: MenuOS/Linux; times, sizes, memory: '
+                  'Linux/MenuOS)', fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
