@@ -61,7 +61,7 @@ def ratio(summary, fig, nic, other):
 
 
 def _num(v, unit):
-    if unit == 'bytes':
+    if unit in ('bytes', 'MB'):
         return '%d' % v
     if v >= 100:
         return '%.0f' % v
