@@ -222,8 +222,11 @@ test: deps
 soak: all
 	$(PY) tests/soak.py
 
+# BENCH_ROUNDS=N, BENCH_QUICK=1, BENCH_GUESTS, BENCH_NICS, BENCH_ONLY: see tests/bench.py
 bench: all
+	@sh tests/install-deps.sh --bench
 	$(PY) tests/bench.py
+	$(PY) tests/bench/boot_paths.py --out $(B)/bench/boot_paths.txt
 
 # The lab's figure: docs/handshake.svg is drawn from docs/handshake.seq (kept
 # in the tree, and checked to be up to date by tests/qemu/test_lab.py).
