@@ -13,6 +13,7 @@
 #include "net/arp.h"
 #include "net/ip.h"
 #include "net/loopback.h"
+#include "net/netctl.h"
 
 #define NAPI_POLL_WEIGHT   64	/* frames one poll call may hand up (Linux's default) */
 #define NETDEV_BUDGET	   300	/* frames one softirq run may handle, over all devices */
@@ -308,4 +309,5 @@ void net_init(void)
 	net_open_rx_softirq(net_rx_action);
 	if (loopback_init())
 		printk("net: cannot set up lo\n");
+	netctl_apply_boot_params();
 }

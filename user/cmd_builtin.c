@@ -9,14 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "user/menu.h"
-#include "kernel/cmdline.h"
-#include "kernel/console.h"
-#include "kernel/irq.h"
-#include "kernel/mm.h"
-#include "kernel/power.h"
-#include "kernel/printk.h"
-#include "kernel/sched.h"
-#include "kernel/timer.h"
+#include "kernel/uapi.h"
 
 #define OS_NAME	   "MenuOS/x64"
 /* Canonical, far above the identity-mapped first 4 GiB: never mapped. */
@@ -60,15 +53,17 @@ static int cmd_uptime(int argc, char *argv[])
 
 static int cmd_mem(int argc, char *argv[])
 {
-	struct mem_stats st;
-	uint64_t kib_per_page = PAGE_SIZE / 1024;
+	struct meminfo st;
+	uint64_t kib_per_page;
 
 	(void)argc;
 	(void)argv;
-	mem_get_stats(&st);
-	printf("pages:   %llu total, %llu free, %llu used (%lu KiB each)\n",
+	meminfo_get(&st);
+	kib_per_page = st.page_size / 1024;
+	printf("pages:   %llu total, %llu free, %llu used (%llu KiB each)\n",
 	       (unsigned long long)st.total_pages, (unsigned long long)st.free_pages,
-	       (unsigned long long)(st.total_pages - st.free_pages), PAGE_SIZE / 1024);
+	       (unsigned long long)(st.total_pages - st.free_pages),
+	       (unsigned long long)kib_per_page);
 	printf("memory:  %llu KiB total, %llu KiB free\n",
 	       (unsigned long long)(st.total_pages * kib_per_page),
 	       (unsigned long long)(st.free_pages * kib_per_page));
@@ -152,14 +147,14 @@ static void spin_task(void *arg)
 
 static int cmd_spin(int argc, char *argv[])
 {
-	struct task *t;
+	int pid;
 
 	(void)argc;
 	(void)argv;
-	t = kthread_create(spin_task, NULL, "spin");
-	if (!t)
-		return -ENOMEM;
-	printf("spin: task %d spins forever without yielding\n", t->pid);
+	pid = kernel_thread(spin_task, NULL, "spin");
+	if (pid < 0)
+		return pid;
+	printf("spin: task %d spins forever without yielding\n", pid);
 	return 0;
 }
 
