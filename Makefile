@@ -28,7 +28,8 @@ LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 KSRCS := $(wildcard boot/*.S kernel/*.c kernel/*.S drivers/*.c net/*.c libc/*.c user/*.c)
 KOBJS := $(patsubst %,$(B)/k/%.o,$(KSRCS))
 
-.PHONY: all run debug gdb test unit qemu-test bench clean deps fmt fuzz fuzz-regress
+.PHONY: all run debug gdb test unit qemu-test bench clean deps fmt fuzz fuzz-regress \
+	check-layers check-layers-test
 # keep intermediate objects (host net objects would otherwise be rebuilt every run)
 .SECONDARY:
 all: $(B)/menuos.elf $(B)/menuos.iso
@@ -146,10 +147,20 @@ fuzz-regress: $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_NAMES))
 qemu-test: all
 	$(PY) -m pytest -v tests/qemu
 
+# The include rules between layers (the table in tests/check-layers.sh),
+# and the test that the check refuses a cross-layer include.
+check-layers:
+	sh tests/check-layers.sh
+
+check-layers-test:
+	sh tests/check-layers-test.sh
+
 test: deps
 	$(MAKE) unit
 	$(MAKE) fuzz-regress
 	$(MAKE) qemu-test
+	$(MAKE) check-layers-test
+	$(MAKE) check-layers
 
 bench: all
 	$(PY) tests/bench.py

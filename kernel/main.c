@@ -102,7 +102,7 @@ static void parse_pvh(struct boot_info *bi, uint64_t info)
 	}
 }
 
-/* eth0 gets the DESIGN.md defaults unless ip=, netmask=, gw= say otherwise. */
+/* eth0 gets the defaults of docs/design.md unless ip=, netmask=, gw= say otherwise. */
 static void configure_eth0(void)
 {
 	struct net_device *eth0 = dev_get_by_name("eth0");

@@ -16,7 +16,7 @@
 
 #include <stdint.h>
 #include "kernel/list.h"
-#include "kernel/wait.h"
+#include "net/platform.h" /* wait_queue_head_t */
 #include "net/skbuff.h"
 
 /* sk_shutdown bits (Linux's values) */
