@@ -48,7 +48,7 @@ struct netctl_dev_info {
 	unsigned int mtu;
 	uint16_t type; /* NETCTL_ARPHRD_* */
 	uint8_t mac[NETCTL_ETH_ALEN];
-	uint32_t addr, netmask;	      /* 0 when unconfigured */
+	uint32_t addr, netmask;	       /* 0 when unconfigured */
 	char driver[NETCTL_DRVNAMSIZ]; /* "" for the stack's own devices */
 	struct netctl_dev_stats stats;
 };
@@ -124,10 +124,10 @@ struct netctl_tcp_info {
 	uint32_t snd_wnd, rcv_wnd; /* bytes, unscaled */
 	uint8_t snd_wscale, rcv_wscale;
 	uint8_t sack_ok;
-	uint32_t mss;		      /* effective send MSS */
-	uint32_t snd_cwnd, snd_ssthresh; /* bytes */
+	uint32_t mss;			     /* effective send MSS */
+	uint32_t snd_cwnd, snd_ssthresh;     /* bytes */
 	uint32_t rto_ms, srtt_ms, rttvar_ms; /* srtt 0: no sample yet */
-	uint32_t backoff;		      /* RTO doublings so far */
+	uint32_t backoff;		     /* RTO doublings so far */
 	uint32_t total_retrans;
 	int in_recovery;
 };
@@ -137,9 +137,9 @@ struct netctl_sock_info {
 	int state;	       /* TCP: TCP_* as Linux numbers them (see netctl_tcp_state_name) */
 	uint32_t laddr, raddr; /* raddr/rport 0: not connected */
 	uint16_t lport, rport;
-	unsigned int send_q; /* TCP: unacked+unsent bytes; a listener's accept queue */
-	unsigned int recv_q; /* bytes not read yet */
-	int orphan;	     /* closed by its user, still finishing */
+	unsigned int send_q;	    /* TCP: unacked+unsent bytes; a listener's accept queue */
+	unsigned int recv_q;	    /* bytes not read yet */
+	int orphan;		    /* closed by its user, still finishing */
 	struct netctl_tcp_info tcp; /* TCP only */
 };
 
@@ -165,24 +165,26 @@ const char *netctl_tcp_state_name(int state);
  * prints them.  X(name) is expanded once per counter: the snapshot
  * structure, its copy and its printing are all written from these lists.
  */
-#define NETCTL_IP_MIB(X)                                                                     \
-	X(in_receives) X(in_hdr_errors) X(in_csum_errors) X(in_truncated_pkts) X(in_addr_errors) \
-	X(in_unknown_protos) X(in_discards) X(in_delivers) X(frag_drops) X(out_requests)         \
-	X(out_no_routes) X(out_discards)
-#define NETCTL_ICMP_MIB(X)                                                                  \
-	X(in_msgs) X(in_errors) X(in_echos) X(in_echo_reps) X(in_dest_unreachs) X(out_msgs) \
-	X(out_echos) X(out_echo_reps) X(out_dest_unreachs) X(out_rate_limited)
-#define NETCTL_UDP_MIB(X)                                                           \
+/* clang-format off */
+#define NETCTL_IP_MIB(X) \
+	X(in_receives) X(in_hdr_errors) X(in_csum_errors) X(in_truncated_pkts) \
+	X(in_addr_errors) X(in_unknown_protos) X(in_discards) X(in_delivers) \
+	X(frag_drops) X(out_requests) X(out_no_routes) X(out_discards)
+#define NETCTL_ICMP_MIB(X) \
+	X(in_msgs) X(in_errors) X(in_echos) X(in_echo_reps) X(in_dest_unreachs) \
+	X(out_msgs) X(out_echos) X(out_echo_reps) X(out_dest_unreachs) X(out_rate_limited)
+#define NETCTL_UDP_MIB(X) \
 	X(in_datagrams) X(no_ports) X(in_errors) X(in_csum_errors) X(rcvbuf_errors) \
 	X(out_datagrams)
-#define NETCTL_ARP_MIB(X)                                                                 \
+#define NETCTL_ARP_MIB(X) \
 	X(requests_sent) X(replies_sent) X(requests_rcvd) X(replies_rcvd) X(rcv_errors) \
 	X(resolve_failed) X(queue_drops)
-#define NETCTL_TCP_MIB(X)                                                                    \
-	X(active_opens) X(passive_opens) X(attempt_fails) X(estab_resets) X(in_segs) X(out_segs) \
-	X(retrans_segs) X(in_errs) X(out_rsts) X(challenge_acks) X(syn_drops)                    \
-	X(listen_overflows) X(out_of_window_icmps) X(timeouts) X(sack_recoveries)                \
-	X(lost_retransmits) X(loss_probes)
+#define NETCTL_TCP_MIB(X) \
+	X(active_opens) X(passive_opens) X(attempt_fails) X(estab_resets) \
+	X(in_segs) X(out_segs) X(retrans_segs) X(in_errs) X(out_rsts) \
+	X(challenge_acks) X(syn_drops) X(listen_overflows) X(out_of_window_icmps) \
+	X(timeouts) X(sack_recoveries) X(lost_retransmits) X(loss_probes)
+/* clang-format on */
 
 #define NETCTL_MIB_FIELD(name) uint64_t name;
 struct netctl_mib {
@@ -214,8 +216,8 @@ void netctl_get_skb_stats(struct netctl_skb_stats *out);
 
 /* ---- ping (ICMP echo) ---- */
 
-#define NETCTL_IP_HDR_LEN	 20 /* what an echo adds to its payload on the wire */
-#define NETCTL_ICMP_HDR_LEN	 8
+#define NETCTL_IP_HDR_LEN	20 /* what an echo adds to its payload on the wire */
+#define NETCTL_ICMP_HDR_LEN	8
 #define NETCTL_PING_MAX_PAYLOAD (65535 - NETCTL_IP_HDR_LEN - NETCTL_ICMP_HDR_LEN)
 
 /* Destination unreachable codes (RFC 792) a ping can come back with. */

@@ -269,7 +269,8 @@ static int cmd_arp(int argc, char *argv[])
 	       "State", "Age");
 	for (i = 0; i < n; i++) {
 		printf("%-16s %-7s %-18s %-6s %-11s %llus", ip_str(e[i].ip, a), "ether",
-		       e[i].state == NETCTL_ARP_INCOMPLETE ? "(incomplete)" : mac_str(e[i].mac, mac),
+		       e[i].state == NETCTL_ARP_INCOMPLETE ? "(incomplete)"
+							   : mac_str(e[i].mac, mac),
 		       e[i].dev, netctl_arp_state_name(e[i].state),
 		       (unsigned long long)(e[i].age_ms / 1000));
 		if (e[i].queued)
