@@ -231,6 +231,7 @@ static void tcp_fill(const struct sock *sk, struct netctl_sock_info *o)
 	/* a listener's Send-Q is its accept queue, as in Linux */
 	o->send_q = sk->sk_state == TCP_LISTEN ? (unsigned int)tp->accept_queue.accept_qlen
 					       : sk->sk_wmem_queued;
+	o->recv_q = sk->sk_rmem_queued;
 	t->snd_una = tp->snd_una;
 	t->snd_nxt = tp->snd_nxt;
 	t->rcv_nxt = tp->rcv_nxt;
@@ -250,10 +251,9 @@ static void tcp_fill(const struct sock *sk, struct netctl_sock_info *o)
 	t->in_recovery = tp->in_recovery;
 }
 
-/* What UDP adds: only the queued bytes (a datagram socket has no send queue). */
+/* What UDP adds: the bytes queued for reading (a datagram socket has no send queue). */
 static void udp_fill(const struct sock *sk, struct netctl_sock_info *o)
 {
-	o->send_q = 0;
 	o->recv_q = sk->sk_rmem_queued;
 }
 
@@ -266,7 +266,6 @@ static void sock_fill(const struct sock *sk, struct netctl_sock_info *o)
 	o->raddr = sk->sk_daddr;
 	o->lport = sk->sk_num;
 	o->rport = ntohs(sk->sk_dport);
-	o->recv_q = sk->sk_rmem_queued;
 	o->orphan = sock_flag(sk, SOCK_DEAD);
 	if (sk->sk_protocol == IPPROTO_TCP)
 		tcp_fill(sk, o);

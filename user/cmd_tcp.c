@@ -219,13 +219,26 @@ static void show_tcp_counters(const struct netctl_mib *mib)
 	       (unsigned long long)m->lost_retransmits, (unsigned long long)m->loss_probes);
 }
 
+/* netstat -e: a socket's TCP state below its line (what Linux's ss -ti shows). */
+static void show_tcp_info(const struct netctl_tcp_info *t)
+{
+	printf("      snd_una %u snd_nxt %u rcv_nxt %u snd_wnd %u rcv_wnd %u wscale %u,%u%s\n",
+	       (unsigned int)t->snd_una, (unsigned int)t->snd_nxt, (unsigned int)t->rcv_nxt,
+	       (unsigned int)t->snd_wnd, (unsigned int)t->rcv_wnd, t->snd_wscale, t->rcv_wscale,
+	       t->sack_ok ? " sack" : "");
+	printf("      mss %u cwnd %u ssthresh %u rto %u srtt %u rttvar %u backoff %u%s\n",
+	       (unsigned int)t->mss, (unsigned int)t->snd_cwnd, (unsigned int)t->snd_ssthresh,
+	       (unsigned int)t->rto_ms, (unsigned int)t->srtt_ms, (unsigned int)t->rttvar_ms,
+	       (unsigned int)t->backoff, t->in_recovery ? " recovery" : "");
+}
+
 static int cmd_netstat(int argc, char *argv[])
 {
 	static struct netctl_sock_info info[NETSTAT_MAX];
 	static struct netctl_mib mib;
 	struct sockaddr_in l, r;
 	char ls[32], rs[32];
-	int i, n;
+	int i, n, extended = 0;
 
 	if (argc == 2 && strcmp(argv[1], "-i") == 0) {
 		net_show_interfaces_counters();
@@ -237,8 +250,10 @@ static int cmd_netstat(int argc, char *argv[])
 		show_tcp_counters(&mib);
 		return 0;
 	}
-	if (argc != 1) {
-		printf("usage: netstat [-i | -s]\n");
+	if (argc == 2 && strcmp(argv[1], "-e") == 0)
+		extended = 1;
+	else if (argc != 1) {
+		printf("usage: netstat [-i | -s | -e]\n");
 		return 1;
 	}
 	n = netctl_get_socks(info, NETSTAT_MAX, IPPROTO_TCP);
@@ -259,6 +274,8 @@ static int cmd_netstat(int argc, char *argv[])
 		printf("tcp   %-21s %-21s %-11s %6u %6u %7u\n", ls, rs,
 		       netctl_tcp_state_name(info[i].state), info[i].send_q, info[i].recv_q,
 		       (unsigned int)info[i].tcp.total_retrans);
+		if (extended && info[i].state != NETCTL_TCP_LISTEN)
+			show_tcp_info(&info[i].tcp);
 	}
 	if (n > NETSTAT_MAX)
 		printf("(%d more not shown)\n", n - NETSTAT_MAX);
@@ -434,7 +451,8 @@ void menu_register_tcp(void)
 	MenuConfig("replyhi", "start the TCP server on port 5001 that answers hello with hi",
 		   StartReplyhi);
 	MenuConfig("hello", "hello [IP [PORT]]: send hello to a replyhi server", Hello);
-	MenuConfig("netstat", "netstat [-i | -s]: TCP sockets, interface or protocol counters",
+	MenuConfig("netstat",
+		   "netstat [-i | -s | -e]: TCP sockets, interface or protocol counters, TCP state",
 		   cmd_netstat);
 	MenuConfig("tcptrace", "tcptrace on|off: print every TCP segment", cmd_tcptrace);
 	MenuConfig("sink", "sink PORT: background server that discards what it receives", cmd_sink);
