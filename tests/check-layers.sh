@@ -20,7 +20,7 @@ net/platform.h  net/* kernel/list.h kernel/timer.h kernel/wait.h kernel/printk.h
 net/            net/* kernel/list.h
 drivers/        drivers/* kernel/* net/netdevice.h net/skbuff.h net/eth.h net/platform.h
 user/           user/* net/netctl.h kernel/uapi.h
-kernel/         kernel/* drivers/* net/* libc/*
+kernel/         kernel/* boot/* drivers/* net/* libc/*
 boot/           boot/* kernel/*
 '
 LAYERS='boot kernel drivers net libc user'

@@ -392,7 +392,7 @@ static int cmd_route(int argc, char *argv[])
 		return 1;
 	}
 	err = add ? netctl_route_add(dst, mask, gw, devname) : netctl_route_del(dst, mask);
-	if (err == -ENODEV)
+	if (err == -ENODEV && devname)
 		printf("route: %s: no such interface\n", devname);
 	else if (err == -ENETUNREACH)
 		printf("route: the gateway is not on a directly connected network\n");
