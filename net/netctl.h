@@ -133,8 +133,10 @@ struct netctl_tcp_info {
 };
 
 struct netctl_sock_info {
-	int protocol;	       /* IPPROTO_TCP or IPPROTO_UDP */
-	int state;	       /* TCP: TCP_* as Linux numbers them (see netctl_tcp_state_name) */
+	int protocol; /* IPPROTO_TCP or IPPROTO_UDP */
+	/* TCP_* as Linux numbers them (netctl_tcp_state_name); a UDP socket is
+	 * ESTABLISHED when connected, else CLOSE, as in Linux */
+	int state;
 	uint32_t laddr, raddr; /* raddr/rport 0: not connected */
 	uint16_t lport, rport;
 	unsigned int send_q;	    /* TCP: unacked+unsent bytes; a listener's accept queue */

@@ -1,6 +1,6 @@
 /*
  * net/netctl.h, the shell's window on the stack: the device, route, ARP,
- * socket and counter copies match the stack's own state; the
+ * socket (TCP and UDP) and counter copies match the stack's own state; the
  * configuration calls report each documented error; the TCP tunables
  * honour their limits and the boot parameters; and no call returns with
  * net_lock held.
@@ -17,6 +17,8 @@
 #include "net/arp.h"
 #include "net/ip.h"
 #include "net/tcp.h"
+#include "net/udp.h"
+#include "net/socket.h"
 #include "net/platform.h"
 #include "tests/unit/support/platform_test.h"
 #include "tests/unit/support/tcp_support.h"
@@ -219,6 +221,69 @@ static void test_tcp_socket_info(void **state)
 	tcp_test_abort(&c);
 }
 
+/* A UDP socket bound to port, connected to 10.0.2.2:peer_port when peer_port is not 0. */
+static int udp_socket(uint16_t port, uint16_t peer_port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
+	int fd = __sys_socket(AF_INET, SOCK_DGRAM, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(__sys_bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	if (peer_port) {
+		a.sin_port = htons(peer_port);
+		a.sin_addr.s_addr = tcp_test_peer_ip;
+		assert_int_equal(__sys_connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	}
+	return fd;
+}
+
+static void test_udp_socket_info(void **state)
+{
+	struct netctl_sock_info s[16];
+	uint8_t frame[128], dgram[8 + 5];
+	struct udphdr *uh = (struct udphdr *)dgram;
+	int fd_any = udp_socket(5300, 0), fd_conn = udp_socket(5301, 7000), i, n, seen = 0;
+
+	(void)state;
+	/* five bytes from the peer to the unconnected socket wait in its queue */
+	uh->source = htons(7001);
+	uh->dest = htons(5300);
+	uh->len = htons(sizeof(dgram));
+	uh->check = 0;
+	memcpy(dgram + 8, "hello", 5);
+	fake_eth_inject(tcp_test_dev, frame,
+			fake_build_ip(frame, fake_our_mac, fake_peer_mac, tcp_test_peer_ip,
+				      tcp_test_our_ip, IPPROTO_UDP, dgram, sizeof(dgram)));
+	n = netctl_get_socks(s, 16, IPPROTO_UDP);
+	assert_int_equal(fake_net_lock_depth(), 0);
+	assert_int_equal(n, 2);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(s[i].protocol, IPPROTO_UDP);
+		assert_int_equal(s[i].send_q, 0);
+		if (s[i].lport == 5300) {
+			assert_int_equal(s[i].raddr, 0);
+			assert_int_equal(s[i].rport, 0);
+			assert_int_equal(s[i].recv_q, 5);
+			assert_string_equal(netctl_tcp_state_name(s[i].state), "CLOSE");
+			seen |= 1;
+		} else if (s[i].lport == 5301) {
+			assert_int_equal(s[i].raddr, tcp_test_peer_ip);
+			assert_int_equal(s[i].rport, 7000);
+			assert_int_equal(s[i].recv_q, 0);
+			assert_int_equal(s[i].state, NETCTL_TCP_ESTABLISHED);
+			seen |= 2;
+		}
+	}
+	assert_int_equal(seen, 3);
+	/* asked for TCP, none of them appears */
+	n = netctl_get_socks(s, 16, IPPROTO_TCP);
+	for (i = 0; i < n && i < 16; i++)
+		assert_int_equal(s[i].protocol, IPPROTO_TCP);
+	assert_int_equal(__sys_close(fd_any), 0);
+	assert_int_equal(__sys_close(fd_conn), 0);
+	assert_int_equal(netctl_get_socks(s, 16, IPPROTO_UDP), 0);
+}
+
 static void test_mib_and_skb_snapshot(void **state)
 {
 	struct netctl_mib m;
@@ -296,6 +361,7 @@ int main(void)
 		TCP_TEST(test_routes),
 		TCP_TEST(test_arp),
 		TCP_TEST(test_tcp_socket_info),
+		TCP_TEST(test_udp_socket_info),
 		TCP_TEST(test_mib_and_skb_snapshot),
 		TCP_TEST(test_tunables_and_boot_params),
 		TCP_TEST(test_ping_ident_changes),
