@@ -32,7 +32,7 @@ KOBJS := $(patsubst %,$(B)/k/%.o,$(KSRCS))
 	check-layers check-layers-test
 # keep intermediate objects (host net objects would otherwise be rebuilt every run)
 .SECONDARY:
-all: $(B)/menuos.elf $(B)/menuos.iso
+all: $(B)/menuos.elf $(B)/menuos.iso $(B)/esp.img
 
 $(B)/k/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -67,6 +67,43 @@ $(B)/menuos.iso: $(B)/menuos.elf boot/grub.cfg
 	cp $(B)/menuos.elf $(B)/iso/boot/menuos.elf
 	cp boot/grub.cfg $(B)/iso/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(B)/iso 2>$(B)/grub-mkrescue.log || { cat $(B)/grub-mkrescue.log; exit 1; }
+
+# ---- UEFI: boot/efi/BOOTX64.EFI (gnu-efi) and an EFI system partition image ----
+# gnu-efi's way: a position-independent shared object linked with its crt0
+# and linker script, then objcopy'd into a PE32+ EFI application (subsystem 10).
+EFI_INC  := /usr/include/efi
+EFI_LIB  := /usr/lib
+EFI_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -fpic -fshort-wchar \
+	-fno-stack-protector -fno-stack-check -fno-strict-aliasing -mno-red-zone \
+	-maccumulate-outgoing-args -mgeneral-regs-only -DGNU_EFI_USE_MS_ABI \
+	-I$(EFI_INC) -I$(EFI_INC)/x86_64 -I.
+EFI_SRCS := $(wildcard boot/efi/*.c)
+EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(EFI_SRCS))
+ESP_SIZE_KB := 8192
+
+$(B)/efi/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/efi/bootx64.so: $(EFI_OBJS)
+	$(LD) -nostdlib -shared -Bsymbolic -znocombreloc -T $(EFI_LIB)/elf_x86_64_efi.lds \
+	  $(EFI_LIB)/crt0-efi-x86_64.o $(EFI_OBJS) -L$(EFI_LIB) -lefi -lgnuefi -o $@
+
+$(B)/BOOTX64.EFI: $(B)/efi/bootx64.so
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym -j .rel \
+	  -j .rela -j .rel.* -j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
+
+# FAT image (mtools, no root): \EFI\BOOT\BOOTX64.EFI, the kernel without its
+# debug information, and the command line (the one boot/grub.cfg passes).
+$(B)/esp.img: $(B)/BOOTX64.EFI $(B)/menuos.elf boot/efi/cmdline.txt
+	$(OBJCOPY) --strip-debug $(B)/menuos.elf $(B)/efi/menuos.elf
+	rm -f $@.tmp
+	mformat -i $@.tmp -C -T $$(($(ESP_SIZE_KB) * 2)) -h 16 -s 32 -v MENUOS ::
+	mmd -i $@.tmp ::/EFI ::/EFI/BOOT ::/EFI/MENUOS
+	mcopy -i $@.tmp $(B)/BOOTX64.EFI ::/EFI/BOOT/BOOTX64.EFI
+	mcopy -i $@.tmp $(B)/efi/menuos.elf ::/EFI/MENUOS/MENUOS.ELF
+	mcopy -i $@.tmp boot/efi/cmdline.txt ::/EFI/MENUOS/CMDLINE.TXT
+	mv $@.tmp $@
 
 # ---- host unit tests (cmocka) ----
 HCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DHOST_TEST -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -117,6 +154,16 @@ $(B)/unit/test_lineedit: tests/unit/test_lineedit.c user/lineedit.c
 $(B)/unit/test_mm: tests/unit/test_mm.c kernel/mm.c
 	@mkdir -p $(dir $@)
 	$(CC) -Itests/unit/host_include $(HCFLAGS) $^ -o $@ $(HLDLIBS)
+
+# The framebuffer console, drawing into a buffer.
+$(B)/unit/test_fbcon: tests/unit/test_fbcon.c drivers/fbcon.c drivers/font_8x16.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
+
+# Boot information parsing, on multiboot2 information built in a buffer.
+$(B)/unit/test_bootinfo: tests/unit/test_bootinfo.c kernel/bootinfo.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
 
 $(B)/unit/test_%: tests/unit/test_%.c $(HOST_NET_OBJS)
 	@mkdir -p $(dir $@)
@@ -188,4 +235,4 @@ fmt:
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B)/k $(B)/unit $(B)/fuzz -name '*.d' -type f 2>/dev/null)
+-include $(shell find $(B)/k $(B)/efi $(B)/unit $(B)/fuzz -name '*.d' -type f 2>/dev/null)

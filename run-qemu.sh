@@ -1,7 +1,7 @@
 #!/bin/sh
 # Boots MenuOS/x64 in qemu-system-x86_64 with the serial console on this terminal.
 #
-#   ./run-qemu.sh [--gui] [--efi] [--debug] [--direct] [--accel auto|kvm|tcg]
+#   ./run-qemu.sh [--gui] [--efi] [--efi-direct] [--debug] [--direct] [--accel auto|kvm|tcg]
 #                 [--nic virtio|e1000|none] [--mem MB] [--append "k=v ..."] [-- QEMU ARGS]
 #
 # Host port 5001 is forwarded to the guest's port 5001 (user-mode network,
@@ -10,11 +10,12 @@
 set -e
 cd "$(dirname "$0")"
 
-gui=0 efi=0 debug=0 direct=0 accel=auto nic=virtio mem=128 append=""
+gui=0 efi=0 efi_direct=0 debug=0 direct=0 accel=auto nic=virtio mem=128 append=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --gui) gui=1 ;;
     --efi) efi=1 ;;
+    --efi-direct) efi_direct=1 ;;
     --debug) debug=1 ;;
     --direct) direct=1 ;;
     --accel) shift; accel="$1" ;;
@@ -75,7 +76,15 @@ if [ $efi = 1 ]; then
     set -- "$@" -bios $ovmf
 fi
 
-if [ $direct = 1 ]; then
+if [ $efi_direct = 1 ]; then
+    # OVMF starts boot/efi/BOOTX64.EFI from the FAT image build/esp.img: no GRUB
+    ovmf=/usr/share/ovmf/OVMF.fd
+    [ -f $ovmf ] || { echo "run-qemu.sh: $ovmf missing (apt-get install ovmf)" >&2; exit 1; }
+    [ $efi = 0 ] && [ $direct = 0 ] || { echo "run-qemu.sh: --efi-direct excludes --efi and --direct" >&2; exit 2; }
+    [ -z "$append" ] || echo "run-qemu.sh: --append needs --direct (the ESP's command line is \\EFI\\MENUOS\\CMDLINE.TXT)" >&2
+    [ -f build/esp.img ] || make -s all
+    set -- "$@" -bios $ovmf -drive file=build/esp.img,format=raw,if=ide,snapshot=on
+elif [ $direct = 1 ]; then
     set -- "$@" -kernel build/menuos.elf -append "$append"
 else
     [ -z "$append" ] || echo "run-qemu.sh: --append needs --direct (GRUB's command line is in boot/grub.cfg)" >&2

@@ -16,5 +16,7 @@ void console_input(char c); /* called by drivers for every received byte */
 struct task;
 void console_set_foreground(struct task *t); /* NULL: the shell itself */
 void console_clear(void);
+/* The screen half of the console (VGA text by default); NULLs: serial only. */
+void console_set_screen(void (*write)(const char *s, size_t n), void (*clear)(void));
 
 #endif

@@ -35,7 +35,7 @@ void mm_init(const struct boot_info *bi)
 	memset(page_bitmap, 0xff, sizeof(page_bitmap));
 	for (int i = 0; i < bi->mmap_count; i++) {
 		const struct boot_mmap_entry *e = &bi->mmap[i];
-		if (e->type != 1)
+		if (e->type != BOOT_MEM_USABLE)
 			continue;
 		uint64_t start = (e->addr + PAGE_SIZE - 1) / PAGE_SIZE;
 		uint64_t end = (e->addr + e->len) / PAGE_SIZE;
