@@ -11,8 +11,11 @@ BUILD_ID := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 GCC_INC := $(shell $(CC) -print-file-name=include)
 
-KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
-	-fno-stack-protector -fno-omit-frame-pointer -mno-red-zone -mgeneral-regs-only \
+# OPT: `make debug` builds without optimisation (see the debug target).
+OPT     := -O2
+KCFLAGS := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
+	-fstack-protector-strong -mstack-protector-guard=global -fno-omit-frame-pointer \
+	-mno-red-zone -mgeneral-regs-only \
 	-mcmodel=kernel -fno-asynchronous-unwind-tables -fno-strict-aliasing \
 	-nostdinc -isystem $(GCC_INC) -Ilibc/include -I. \
 	-DMENUOS_VERSION='"$(VERSION)"' -DMENUOS_BUILD='"$(BUILD_ID)"'
@@ -28,7 +31,7 @@ LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 KSRCS := $(wildcard boot/*.S kernel/*.c kernel/*.S drivers/*.c net/*.c libc/*.c user/*.c)
 KOBJS := $(patsubst %,$(B)/k/%.o,$(KSRCS))
 
-.PHONY: all run debug gdb test unit qemu-test bench clean deps fmt fuzz fuzz-regress \
+.PHONY: all run debug gdb test unit qemu-test bench clean deps docs fmt fuzz fuzz-regress \
 	check-layers check-layers-test
 # keep intermediate objects (host net objects would otherwise be rebuilt every run)
 .SECONDARY:
@@ -184,6 +187,10 @@ $(B)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
+# The shell's line editor is pure C: its target needs nothing from net/.
+$(B)/fuzz/fuzz_shell: tests/fuzz/fuzz_shell.c $(B)/fuzz/obj/user/lineedit.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@
+
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@
 
@@ -216,18 +223,33 @@ test: deps
 bench: all
 	$(PY) tests/bench.py
 
+# The lab's figure: docs/handshake.svg is drawn from docs/handshake.seq (kept
+# in the tree, and checked to be up to date by tests/qemu/test_lab.py).
+docs: docs/handshake.svg
+docs/handshake.svg: docs/handshake.seq docs/tools/seqdiag.py
+	$(PY) docs/tools/seqdiag.py $< $@
+
 deps:
 	@sh tests/install-deps.sh
 
+# ACCEL=tcg|kvm|auto picks the accelerator (run: auto; debug: tcg unless asked).
+RUN_ACCEL := $(if $(ACCEL),--accel $(ACCEL))
+
 run: deps
 	$(MAKE) all
-	./run-qemu.sh
+	./run-qemu.sh $(RUN_ACCEL)
 
-debug: all
-	./run-qemu.sh --debug --direct
+# `make debug` boots a build made for gdb, in $(B)/debug: -O0, so nothing is
+# inlined or optimised out: each function of the lab has its own frame, a
+# breakpoint stops on its own first line, `bt` shows every caller and every
+# variable can be printed.  `make gdb` loads it.
+DEBUG_B := $(B)/debug
+debug:
+	$(MAKE) B=$(DEBUG_B) OPT=-O0 $(DEBUG_B)/menuos.elf
+	./run-qemu.sh --debug --direct --elf $(DEBUG_B)/menuos.elf $(RUN_ACCEL)
 
 gdb:
-	gdb -q -x tests/menuos.gdb
+	MENUOS_ELF=$(DEBUG_B)/menuos.elf gdb -q -x tests/menuos.gdb
 
 fmt:
 	clang-format -i $(filter %.c %.h,$(shell git ls-files))

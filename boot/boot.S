@@ -227,7 +227,9 @@ gdt64_ptr64:
 pml4:       .skip 4096
 pdpt:       .skip 4096
 page_dirs:  .skip 4096 * 4
-    .globl boot_stack_bottom, boot_stack_top
+    .globl boot_stack_guard, boot_stack_bottom, boot_stack_top
+boot_stack_guard:               /* unmapped by kernel/paging.c: an overflow faults */
+    .skip 4096
 boot_stack_bottom:
     .skip BOOT_STACK_SIZE
 boot_stack_top:

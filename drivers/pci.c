@@ -13,6 +13,7 @@
 #include "kernel/io.h"
 #include "kernel/irq.h"
 #include "kernel/mm.h"
+#include "kernel/paging.h"
 #include "kernel/printk.h"
 #include "kernel/uapi.h"
 

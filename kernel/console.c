@@ -24,11 +24,14 @@ static struct task *foreground;
 /* the screen: VGA text unless kmain found a framebuffer (console_set_screen) */
 static void (*screen_write)(const char *s, size_t n) = vga_write;
 static void (*screen_clear)(void) = vga_clear;
+static void (*screen_scrollback)(int rows) = vga_scrollback;
 
-void console_set_screen(void (*write)(const char *s, size_t n), void (*clear)(void))
+void console_set_screen(void (*write)(const char *s, size_t n), void (*clear)(void),
+			void (*scrollback)(int rows))
 {
 	screen_write = write;
 	screen_clear = clear;
+	screen_scrollback = scrollback;
 }
 
 /* Serial terminals want CR LF; the VGA console treats LF as a new line already. */
@@ -58,6 +61,15 @@ void console_write(const char *s, size_t n)
 }
 
 void console_putc(char c) { console_write(&c, 1); }
+
+void console_scrollback(int rows)
+{
+	unsigned long flags = irq_save();
+
+	if (screen_scrollback)
+		screen_scrollback(rows);
+	irq_restore(flags);
+}
 
 void console_clear(void)
 {

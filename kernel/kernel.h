@@ -81,4 +81,7 @@ struct acpi_info {
 };
 extern struct acpi_info acpi;
 
+/* kernel/stackprotector.c: the canary gets its random value (first thing in kmain). */
+void stack_protector_init(void);
+
 #endif

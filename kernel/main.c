@@ -12,6 +12,7 @@
 #include "kernel/sched.h"
 #include "kernel/cmdline.h"
 #include "kernel/timer.h"
+#include "kernel/paging.h"
 #include "drivers/serial.h"
 #include "drivers/vga.h"
 #include "drivers/fbcon.h"
@@ -22,6 +23,8 @@
 #include "net/netdevice.h"
 #include "net/devinet.h"
 #include "net/platform.h"
+#include "net/capture.h"
+#include "drivers/serial_capture.h"
 
 struct boot_info boot_info_parsed;
 
@@ -42,19 +45,19 @@ static void screen_init(const struct framebuffer *fb)
 		return;
 	}
 	if (fb->phys + (uint64_t)fb->pitch * fb->height > mapped) {
-		console_set_screen(NULL, NULL); /* VGA text memory is no screen here */
+		console_set_screen(NULL, NULL, NULL); /* VGA text memory is no screen here */
 		printk("fbcon: framebuffer at 0x%llx lies above 4 GiB; serial console only\n",
 		       (unsigned long long)fb->phys);
 		return;
 	}
 	if (fbcon_init(fb) < 0) {
-		console_set_screen(NULL, NULL);
+		console_set_screen(NULL, NULL, NULL);
 		printk("fbcon: %ux%u, %u bits per pixel: not a format fbcon draws; serial console "
 		       "only\n",
 		       fb->width, fb->height, fb->bpp);
 		return;
 	}
-	console_set_screen(fbcon_write, fbcon_clear);
+	console_set_screen(fbcon_write, fbcon_clear, NULL); /* no scrollback on the framebuffer yet */
 }
 
 /* eth0 gets the defaults of docs/design.md unless ip=, netmask=, gw= say otherwise. */
@@ -73,6 +76,7 @@ static void configure_eth0(void)
 
 void kmain(uint32_t magic, uint32_t info)
 {
+	stack_protector_init();
 	struct boot_info *bi = &boot_info_parsed;
 
 	serial_init();
@@ -89,6 +93,9 @@ void kmain(uint32_t magic, uint32_t info)
 	idt_init();
 	acpi_init(bi->rsdp); /* before mm_init: GRUB's RSDP copy may lie in free RAM */
 	mm_init(bi);
+	paging_protect();
+	printk("paging: kernel text read-only, data/heap/stacks not executable, stack guard pages (%s)\n",
+	       paging_features());
 	cmdline_init(bi->cmdline);
 	apic_init();
 	softirq_init();
@@ -97,6 +104,7 @@ void kmain(uint32_t magic, uint32_t info)
 	local_irq_enable();
 
 	serial_irq_init();
+	com2_init(capture_read); /* the packet capture's way out, if the machine has COM2 */
 	keyboard_init();
 
 	net_init();

@@ -22,6 +22,8 @@ int kernel_thread(void (*fn)(void *), void *arg, const char *name)
 	return t ? t->pid : -ENOMEM;
 }
 
+int task_exists(int pid) { return task_find(pid) != NULL; }
+
 void console_foreground_begin(void) { console_set_foreground(current); }
 void console_foreground_end(void) { console_set_foreground(NULL); }
 

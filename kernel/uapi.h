@@ -18,6 +18,13 @@
 
 /* Starts a task running fn(arg), ending when fn returns: its pid, or -ENOMEM. */
 int kernel_thread(void (*fn)(void *), void *arg, const char *name);
+/* Asks task pid to end (kill): its sleeps and blocking calls return -EINTR
+ * from now on.  0, -ESRCH (no such task) or -EPERM (the idle task or the caller). */
+int task_kill(int pid);
+/* Whether task pid exists (has not ended yet). */
+int task_exists(int pid);
+/* Whether the calling task was asked to stop (Ctrl-C, kill). */
+int task_signal_pending(void);
 /* Forgets a pending Ctrl-C of the calling task. */
 void task_clear_signal(void);
 /* Prints the task list (ps). */
@@ -28,6 +35,8 @@ void sched_show(void);
 uint64_t jiffies_ms(void); /* milliseconds since boot */
 /* Sleeps ms milliseconds: 0, or -EINTR when Ctrl-C cut it short. */
 int msleep_interruptible(unsigned long ms);
+/* Sleeps ms milliseconds; a signal ends it early. */
+void msleep(unsigned long ms);
 
 /* ---- console ---- */
 

@@ -20,6 +20,7 @@
 #include "net/tcp.h"
 #include "net/sock.h"
 #include "net/skbuff.h"
+#include "net/capture.h"
 
 /* The interface's constants are the stack's own, so values pass unconverted. */
 _Static_assert(NETCTL_IFNAMSIZ == IFNAMSIZ, "interface name size");
@@ -437,19 +438,60 @@ void netctl_apply_boot_params(void)
 	}
 }
 
-void netctl_tcp_trace_set(int on)
+void netctl_tcp_trace_set(int on, int absolute)
 {
 	net_lock();
-	tcp_trace_enable(on);
+	tcp_trace_enable(on, absolute);
 	net_unlock();
 }
 
-int netctl_tcp_trace_get(void)
+int netctl_tcp_trace_get(int *absolute)
 {
 	int on;
 
 	net_lock();
 	on = tcp_trace_enabled;
+	if (absolute)
+		*absolute = tcp_trace_absolute;
 	net_unlock();
 	return on;
+}
+
+/* ---- packet capture ---- */
+
+int netctl_capture_start(const char *ifname, uint64_t max_frames)
+{
+	struct net_device *dev = NULL;
+	int err;
+
+	net_lock();
+	if (ifname && strcmp(ifname, "any") && !(dev = dev_get_by_name(ifname)))
+		err = -ENODEV;
+	else
+		err = capture_start(dev ? dev->ifindex : 0, max_frames);
+	net_unlock();
+	return err;
+}
+
+void netctl_capture_stop(void)
+{
+	net_lock();
+	capture_stop();
+	net_unlock();
+}
+
+void netctl_capture_get_stats(struct netctl_capture_stats *out)
+{
+	struct capture_stats st;
+
+	net_lock();
+	capture_get_stats(&st);
+	net_unlock();
+	out->active = st.active;
+	out->ifindex = st.ifindex;
+	out->frames = st.frames;
+	out->dropped = st.dropped;
+	out->bytes = st.bytes;
+	out->limit = st.limit;
+	out->pending = st.pending;
 }

@@ -262,8 +262,32 @@ long netctl_tcp_tunable_get(const char *name);
 /* Applies the tunables given on the kernel command line; net_init calls it. */
 void netctl_apply_boot_params(void);
 
-/* tcptrace: one printk line per TCP segment in and out. */
-void netctl_tcp_trace_set(int on);
-int netctl_tcp_trace_get(void);
+/* tcptrace: one printk line per TCP segment in and out; absolute: raw
+ * sequence numbers rather than relative to the ISNs (tcpdump -S). */
+void netctl_tcp_trace_set(int on, int absolute);
+/* Whether tracing is on; *absolute (may be NULL) whether numbers are raw. */
+int netctl_tcp_trace_get(int *absolute);
+
+/* ---- packet capture (pcap to the capture output) ---- */
+
+struct netctl_capture_stats {
+	int active;
+	int ifindex;	  /* 0: every interface */
+	uint64_t frames;  /* recorded */
+	uint64_t dropped; /* did not fit in the ring */
+	uint64_t bytes;	  /* pcap bytes written into the ring, headers included */
+	uint64_t limit;	  /* stops after this many frames; 0: no limit */
+	size_t pending;	  /* bytes in the ring not yet sent out */
+};
+
+/*
+ * Starts recording the interface named ifname (NULL or "any": every
+ * interface, in Linux cooked form) for max_frames frames (0: until
+ * netctl_capture_stop).  0, -ENODEV (no such interface), -EBUSY (a capture
+ * runs), -ENXIO (nowhere to send the stream).
+ */
+int netctl_capture_start(const char *ifname, uint64_t max_frames);
+void netctl_capture_stop(void);
+void netctl_capture_get_stats(struct netctl_capture_stats *out);
 
 #endif

@@ -61,9 +61,9 @@ static void Replyhi(void *arg)
 		addr_len = sizeof(clientaddr);
 		newfd = accept(sockfd, (struct sockaddr *)&clientaddr, &addr_len);
 		if (newfd == -1) {
-			if (errno == EINTR)
-				continue;
-			printf("replyhi: accept: %s\n", strerror(errno));
+			/* only `kill` interrupts a background task */
+			if (errno != EINTR)
+				printf("replyhi: accept: %s\n", strerror(errno));
 			break;
 		}
 		addr_str(&clientaddr, peer, sizeof(peer));
@@ -287,15 +287,21 @@ static int cmd_netstat(int argc, char *argv[])
 
 static int cmd_tcptrace(int argc, char *argv[])
 {
+	int on, absolute;
+
 	if (argc == 2 && strcmp(argv[1], "on") == 0)
-		netctl_tcp_trace_set(1);
+		netctl_tcp_trace_set(1, 0);
+	else if (argc == 3 && strcmp(argv[1], "on") == 0 && strcmp(argv[2], "-S") == 0)
+		netctl_tcp_trace_set(1, 1);
 	else if (argc == 2 && strcmp(argv[1], "off") == 0)
-		netctl_tcp_trace_set(0);
+		netctl_tcp_trace_set(0, 0);
 	else if (argc != 1) {
-		printf("usage: tcptrace [on|off]\n");
+		printf("usage: tcptrace [on [-S] | off]\n");
 		return 1;
 	}
-	printf("tcptrace is %s\n", netctl_tcp_trace_get() ? "on" : "off");
+	on = netctl_tcp_trace_get(&absolute);
+	printf("tcptrace is %s%s\n", on ? "on" : "off",
+	       absolute ? " (absolute sequence numbers)" : "");
 	return 0;
 }
 
@@ -331,9 +337,9 @@ static void sink_task(void *arg)
 		len = sizeof(peer);
 		fd = accept(sockfd, (struct sockaddr *)&peer, &len);
 		if (fd == -1) {
-			if (errno == EINTR)
-				continue;
-			printf("sink: accept: %s\n", strerror(errno));
+			/* only `kill` interrupts a background task */
+			if (errno != EINTR)
+				printf("sink: accept: %s\n", strerror(errno));
 			break;
 		}
 		t0 = jiffies_ms();
@@ -348,6 +354,8 @@ static void sink_task(void *arg)
 		       (unsigned long long)ms, (unsigned int)hash,
 		       n < 0 ? " (connection error)" : "");
 		close(fd);
+		if (n < 0 && errno == EINTR)
+			break;
 	}
 	close(sockfd);
 }
@@ -454,7 +462,8 @@ void menu_register_tcp(void)
 	MenuConfig("netstat",
 		   "netstat [-i | -s | -e]: TCP sockets, interface or protocol counters, TCP state",
 		   cmd_netstat);
-	MenuConfig("tcptrace", "tcptrace on|off: print every TCP segment", cmd_tcptrace);
+	MenuConfig("tcptrace", "tcptrace on [-S] | off: print every TCP segment (-S: absolute seq)",
+		   cmd_tcptrace);
 	MenuConfig("sink", "sink PORT: background server that discards what it receives", cmd_sink);
 	MenuConfig("send", "send IP PORT MBYTES: stream data and report the rate", cmd_send);
 }

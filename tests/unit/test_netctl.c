@@ -2,7 +2,7 @@
  * net/netctl.h, the shell's window on the stack: the device, route, ARP,
  * socket (TCP and UDP) and counter copies match the stack's own state; the
  * configuration calls report each documented error; the TCP tunables
- * honour their limits and the boot parameters; and no call returns with
+ * honour their limits and the boot parameters; capture starts and stops; and no call returns with
  * net_lock held.
  */
 #include <stdarg.h>
@@ -307,6 +307,7 @@ static void test_mib_and_skb_snapshot(void **state)
 static void test_tunables_and_boot_params(void **state)
 {
 	long msl = netctl_tcp_tunable_get("tcp_msl_ms");
+	int absolute;
 
 	(void)state;
 	assert_int_equal(msl, tcp_msl_ms);
@@ -336,10 +337,38 @@ static void test_tunables_and_boot_params(void **state)
 	assert_int_equal(netctl_tcp_tunable_set("tcp_rto_min_ms", 200), 0);
 	assert_int_equal(fake_net_lock_depth(), 0);
 
-	netctl_tcp_trace_set(1);
-	assert_int_equal(netctl_tcp_trace_get(), 1);
-	netctl_tcp_trace_set(0);
-	assert_int_equal(netctl_tcp_trace_get(), 0);
+	netctl_tcp_trace_set(1, 1);
+	assert_int_equal(netctl_tcp_trace_get(&absolute), 1);
+	assert_int_equal(absolute, 1);
+	netctl_tcp_trace_set(1, 0);
+	assert_int_equal(netctl_tcp_trace_get(&absolute), 1);
+	assert_int_equal(absolute, 0);
+	netctl_tcp_trace_set(0, 1); /* off is off: no absolute numbers left set */
+	assert_int_equal(netctl_tcp_trace_get(&absolute), 0);
+	assert_int_equal(absolute, 0);
+	assert_int_equal(netctl_tcp_trace_get(NULL), 0);
+}
+
+static void test_capture_control(void **state)
+{
+	struct netctl_capture_stats st;
+
+	(void)state;
+	assert_int_equal(netctl_capture_start("nosuch0", 0), -ENODEV);
+	assert_int_equal(netctl_capture_start(tcp_test_dev->name, 3), 0);
+	assert_int_equal(netctl_capture_start(NULL, 0), -EBUSY);
+	netctl_capture_get_stats(&st);
+	assert_true(st.active);
+	assert_int_equal(st.ifindex, tcp_test_dev->ifindex);
+	assert_int_equal(st.limit, 3);
+	netctl_capture_stop();
+	netctl_capture_get_stats(&st);
+	assert_false(st.active);
+	assert_int_equal(netctl_capture_start("any", 0), 0);
+	netctl_capture_get_stats(&st);
+	assert_int_equal(st.ifindex, 0);
+	netctl_capture_stop();
+	assert_int_equal(fake_net_lock_depth(), 0);
 }
 
 static void test_ping_ident_changes(void **state)
@@ -364,6 +393,7 @@ int main(void)
 		TCP_TEST(test_udp_socket_info),
 		TCP_TEST(test_mib_and_skb_snapshot),
 		TCP_TEST(test_tunables_and_boot_params),
+		TCP_TEST(test_capture_control),
 		TCP_TEST(test_ping_ident_changes),
 	};
 
