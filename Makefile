@@ -31,7 +31,8 @@ LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 KSRCS := $(wildcard boot/*.S kernel/*.c kernel/*.S drivers/*.c net/*.c libc/*.c user/*.c)
 KOBJS := $(patsubst %,$(B)/k/%.o,$(KSRCS))
 
-.PHONY: all run debug debug-elf gdb soak test unit qemu-test bench clean deps docs fmt fuzz fuzz-regress
+.PHONY: all run debug debug-elf gdb soak test unit qemu-test bench clean deps docs fmt fuzz \
+	fuzz-regress check-layers check-layers-test
 # keep intermediate objects (host net objects would otherwise be rebuilt every run)
 .SECONDARY:
 all: $(B)/menuos.elf $(B)/menuos.iso $(B)/esp.img
@@ -213,7 +214,17 @@ debug-elf:
 qemu-test: all debug-elf
 	$(PY) -m pytest -v tests/qemu
 
+# The include rules between layers (the table in tests/check-layers.sh),
+# and the test that the check refuses a cross-layer include.
+check-layers:
+	sh tests/check-layers.sh
+
+check-layers-test:
+	sh tests/check-layers-test.sh
+
 test: deps
+	$(MAKE) check-layers
+	$(MAKE) check-layers-test
 	$(MAKE) unit
 	$(MAKE) fuzz-regress
 	$(MAKE) qemu-test

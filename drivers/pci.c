@@ -15,6 +15,7 @@
 #include "kernel/mm.h"
 #include "kernel/paging.h"
 #include "kernel/printk.h"
+#include "kernel/uapi.h"
 
 #define PCI_CONFIG_ADDRESS 0xCF8
 #define PCI_CONFIG_DATA	   0xCFC
@@ -465,12 +466,29 @@ int pci_request_intx(struct pci_dev *d, void (*fn)(void *), void *arg, const cha
 	return irq_request_gsi(gsi, 1, fn, arg, name);
 }
 
-void pci_show(void)
+int pci_get_devices(struct pci_dev_info *out, int max)
 {
 	struct pci_dev *d;
+	int n = 0;
 
-	list_for_each_entry (d, &pci_devices, node)
-		printf("%02x:%02x.%x %04x:%04x class %02x:%02x driver %s\n", d->bus, d->dev, d->fn,
-		       d->vendor, d->device, d->class_code, d->subclass,
-		       d->driver ? d->driver->name : "-");
+	list_for_each_entry (d, &pci_devices, node) {
+		if (n < max) {
+			struct pci_dev_info *o = &out[n];
+
+			memset(o, 0, sizeof(*o));
+			o->bus = d->bus;
+			o->dev = d->dev;
+			o->fn = d->fn;
+			o->vendor = d->vendor;
+			o->device = d->device;
+			o->class_code = d->class_code;
+			o->subclass = d->subclass;
+			o->prog_if = d->prog_if;
+			o->revision = d->revision;
+			if (d->driver)
+				snprintf(o->driver, sizeof(o->driver), "%s", d->driver->name);
+		}
+		n++;
+	}
+	return n;
 }

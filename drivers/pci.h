@@ -53,7 +53,7 @@ uint8_t pci_find_capability(struct pci_dev *d, uint8_t cap_id); /* 0 if none */
 uint8_t pci_find_next_capability(struct pci_dev *d, uint8_t pos, uint8_t cap_id);
 /* Legacy INTx: the GSI the device's pin is routed to (through the I/O APIC). */
 int pci_irq_gsi(struct pci_dev *d);
-void pci_show(void); /* lspci */
+/* lspci's plain records come from pci_get_devices(), declared in kernel/uapi.h. */
 
 /* Memory (or I/O) decoding on, the BAR's size read back; 0 or -errno. */
 int pci_enable_device(struct pci_dev *d);

@@ -61,7 +61,7 @@ static void screen_init(const struct framebuffer *fb)
 	console_set_screen(fbcon_write, fbcon_clear, NULL); /* no scrollback on the framebuffer yet */
 }
 
-/* eth0 gets the DESIGN.md defaults unless ip=, netmask=, gw= say otherwise. */
+/* eth0 gets the defaults of docs/design.md unless ip=, netmask=, gw= say otherwise. */
 static void configure_eth0(void)
 {
 	struct net_device *eth0 = dev_get_by_name("eth0");

@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "net/platform.h"
+#include "kernel/cmdline.h"
 #include "kernel/softirq.h"
 #include "kernel/io.h"
 #include "kernel/irq.h"
@@ -40,3 +41,5 @@ void net_open_rx_softirq(void (*action)(void)) { open_softirq(NET_RX_SOFTIRQ, ac
 
 unsigned long net_irq_save(void) { return irq_save(); }
 void net_irq_restore(unsigned long flags) { irq_restore(flags); }
+
+const char *net_boot_param(const char *key) { return cmdline_get(key); }

@@ -13,6 +13,7 @@
 #include "net/arp.h"
 #include "net/ip.h"
 #include "net/loopback.h"
+#include "net/netctl.h"
 #include "net/capture.h"
 #include "net/gro.h"
 
@@ -322,4 +323,5 @@ void net_init(void)
 	net_open_rx_softirq(net_rx_action);
 	if (loopback_init())
 		printk("net: cannot set up lo\n");
+	netctl_apply_boot_params();
 }

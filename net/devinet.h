@@ -1,7 +1,7 @@
 /*
- * IPv4 interface configuration: the boot defaults (DESIGN.md: QEMU's
- * user-mode network) and dotted-quad parsing/printing for the shell and
- * the kernel command line.
+ * IPv4 interface configuration: the boot defaults (QEMU's user-mode
+ * network; docs/design.md, "The kernel starts net/") and dotted-quad
+ * parsing/printing for the kernel command line.
  */
 #ifndef NET_DEVINET_H
 #define NET_DEVINET_H

@@ -1,6 +1,7 @@
 /*
  * Everything net/ needs from the machine below it, and nothing more:
- * time, memory, timers, sleeping, serialisation, randomness and logging.
+ * time, memory, timers, sleeping, serialisation, randomness, logging and
+ * the boot parameters.
  * The kernel implements it (kernel/ and drivers/); host unit tests
  * implement it in tests/unit/support/ with a fake clock, so the whole
  * stack runs off the metal.
@@ -52,5 +53,12 @@ void net_capture_kick(void);
 /* Random bytes: RDSEED/RDRAND when the CPU has them, else a TSC-seeded mix. */
 void net_get_random_bytes(void *buf, size_t n);
 uint32_t net_random32(void);
+
+/*
+ * The value of a key=value word of the kernel command line (a bare word:
+ * ""), or NULL when absent.  netctl_apply_boot_params reads the TCP
+ * tunables through it.
+ */
+const char *net_boot_param(const char *key);
 
 #endif

@@ -18,7 +18,7 @@
 
 #include <stdint.h>
 #include "kernel/list.h"
-#include "kernel/wait.h"
+#include "net/platform.h" /* wait_queue_head_t */
 #include "net/skbuff.h"
 #include "net/tcp_states.h"
 

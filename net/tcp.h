@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
-#include "kernel/timer.h"
+#include "net/platform.h" /* struct timer_list */
 #include "net/sock.h"
 #include "net/skbuff.h"
 

@@ -10,14 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "user/menu.h"
-#include "kernel/cmdline.h"
-#include "kernel/console.h"
-#include "kernel/irq.h"
-#include "kernel/mm.h"
-#include "kernel/power.h"
-#include "kernel/printk.h"
-#include "kernel/sched.h"
-#include "kernel/timer.h"
+#include "kernel/uapi.h"
 
 #define OS_NAME	   "MenuOS/x64"
 /* Canonical, far above the identity-mapped first 4 GiB: never mapped. */
@@ -61,15 +54,17 @@ static int cmd_uptime(int argc, char *argv[])
 
 static int cmd_mem(int argc, char *argv[])
 {
-	struct mem_stats st;
-	uint64_t kib_per_page = PAGE_SIZE / 1024;
+	struct meminfo st;
+	uint64_t kib_per_page;
 
 	(void)argc;
 	(void)argv;
-	mem_get_stats(&st);
-	printf("pages:   %llu total, %llu free, %llu used (%lu KiB each)\n",
+	meminfo_get(&st);
+	kib_per_page = st.page_size / 1024;
+	printf("pages:   %llu total, %llu free, %llu used (%llu KiB each)\n",
 	       (unsigned long long)st.total_pages, (unsigned long long)st.free_pages,
-	       (unsigned long long)(st.total_pages - st.free_pages), PAGE_SIZE / 1024);
+	       (unsigned long long)(st.total_pages - st.free_pages),
+	       (unsigned long long)kib_per_page);
 	printf("memory:  %llu KiB total, %llu KiB free\n",
 	       (unsigned long long)(st.total_pages * kib_per_page),
 	       (unsigned long long)(st.free_pages * kib_per_page));
@@ -153,14 +148,14 @@ static void spin_task(void *arg)
 
 static int cmd_spin(int argc, char *argv[])
 {
-	struct task *t;
+	int pid;
 
 	(void)argc;
 	(void)argv;
-	t = kthread_create(spin_task, NULL, "spin");
-	if (!t)
-		return -ENOMEM;
-	printf("spin: task %d spins without yielding until killed\n", t->pid);
+	pid = kernel_thread(spin_task, NULL, "spin");
+	if (pid < 0)
+		return pid;
+	printf("spin: task %d spins without yielding until killed\n", pid);
 	return 0;
 }
 
@@ -188,7 +183,7 @@ static int cmd_kill(int argc, char *argv[])
 		       pid == 0 ? "the idle task" : "the shell");
 		return 1;
 	}
-	for (int waited = 0; task_find((int)pid); waited += 10) {
+	for (int waited = 0; task_exists((int)pid); waited += 10) {
 		if (waited >= KILL_WAIT_MS) {
 			printf("kill: task %ld did not end within %d ms\n", pid, KILL_WAIT_MS);
 			return 1;
@@ -291,7 +286,8 @@ void menu_register_builtin(void)
 	MenuConfig("echo", "print the arguments, separated by single spaces", cmd_echo);
 	MenuConfig("kill", "kill PID: end a background task (replyhi, sink, spin)", cmd_kill);
 	MenuConfig("sleep", "sleep MS milliseconds (Ctrl-C interrupts)", cmd_sleep);
-	MenuConfig("spin", "start a task that busy-loops until killed (shows preemption)", cmd_spin);
+	MenuConfig("spin", "start a task that busy-loops until killed (shows preemption)",
+		   cmd_spin);
 	MenuConfig("fault",
 		   "fault [panic|stack|nx|wp|canary]: CRASHES the kernel, to show the report",
 		   cmd_fault);

@@ -1,9 +1,9 @@
 /*
- * The network commands: ifconfig, arp, route, ping, skb, lspci.  They use
- * the documented calls of net/ (taking net_lock around them, as those
- * calls require) and print outside the lock from a copy.  Handlers return
- * 0, a negative errno that the engine prints as words, or 1 when they have
- * explained the failure themselves.
+ * The network commands: ifconfig, arp, route, ping, skb, lspci.  They ask
+ * the stack through net/netctl.h, whose calls copy plain records out, and
+ * print from those copies; lspci reads the PCI records of kernel/uapi.h.
+ * Handlers return 0, a negative errno that the engine prints as words, or
+ * 1 when they have explained the failure themselves.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -14,20 +14,11 @@
 
 #include "user/menu.h"
 #include "user/cmd_net.h"
-#include "drivers/pci.h"
-#include "kernel/sched.h"
-#include "kernel/timer.h"
-#include "net/platform.h"
-#include "net/netdevice.h"
-#include "net/eth.h"
-#include "net/arp.h"
-#include "net/ip.h"
-#include "net/icmp.h"
-#include "net/udp.h"
-#include "net/devinet.h"
+#include "kernel/uapi.h"
+#include "net/netctl.h"
 
 #define MAX_IFACES 8
-#define MAX_ROUTES 32
+#define MAX_PCI	   32
 
 #define PING_DEFAULT_COUNT    4 /* Linux pings forever; ours ends */
 #define PING_DEFAULT_SIZE     56
@@ -51,21 +42,42 @@ static int parse_long(const char *s, long min, long max, long *out)
 	return 0;
 }
 
-static const char *ip_str(uint32_t addr, char *buf) { return net_ipv4_str(addr, buf); }
+/* addr (network order) as a dotted quad, in buf (INET_ADDRSTRLEN bytes). */
+static const char *ip_str(uint32_t addr, char *buf)
+{
+	return inet_ntop(AF_INET, &addr, buf, INET_ADDRSTRLEN);
+}
+
+/* A strict dotted quad into *addr (network order): 0, or -EINVAL. */
+static int parse_ip(const char *s, uint32_t *addr)
+{
+	return inet_pton(AF_INET, s, addr) == 1 ? 0 : -EINVAL;
+}
+
+/* The prefix length of a contiguous netmask (network order), or -1. */
+static int mask_len(uint32_t mask)
+{
+	uint32_t m = ntohl(mask);
+
+	if ((m | (m - 1)) != 0xffffffffu && m != 0)
+		return -1;
+	return __builtin_popcount(m);
+}
+
+/* "52:54:00:12:34:56", in buf (18 bytes). */
+static const char *mac_str(const uint8_t *m, char *buf)
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	return buf;
+}
 
 /* ---- ifconfig ---- */
 
-static int snapshot_devices(struct net_device *out, int max)
+static int snapshot_devices(struct netctl_dev_info *out, int max)
 {
-	struct net_device *dev;
-	int n = 0;
+	int n = netctl_get_devs(out, max);
 
-	net_lock();
-	list_for_each_entry (dev, netdev_list(), dev_list)
-		if (n < max)
-			out[n++] = *dev;
-	net_unlock();
-	return n;
+	return n < max ? n : max;
 }
 
 static void print_flags(unsigned int flags)
@@ -74,10 +86,10 @@ static void print_flags(unsigned int flags)
 		unsigned int bit;
 		const char *name;
 	} names[] = {
-		{IFF_UP, "UP"},
-		{IFF_BROADCAST, "BROADCAST"},
-		{IFF_LOOPBACK, "LOOPBACK"},
-		{IFF_RUNNING, "RUNNING"},
+		{NETCTL_IFF_UP, "UP"},
+		{NETCTL_IFF_BROADCAST, "BROADCAST"},
+		{NETCTL_IFF_LOOPBACK, "LOOPBACK"},
+		{NETCTL_IFF_RUNNING, "RUNNING"},
 	};
 	const char *sep = "";
 	size_t i;
@@ -92,25 +104,25 @@ static void print_flags(unsigned int flags)
 	printf(">");
 }
 
-static void print_device(const struct net_device *d)
+static void print_device(const struct netctl_dev_info *d)
 {
-	const struct net_device_stats *s = &d->stats;
-	char a[INET_ADDRSTRLEN_NET], m[INET_ADDRSTRLEN_NET], b[INET_ADDRSTRLEN_NET], mac[18];
+	const struct netctl_dev_stats *s = &d->stats;
+	char a[INET_ADDRSTRLEN], m[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], mac[18];
 
 	printf("%s: ", d->name);
 	print_flags(d->flags);
 	printf("  mtu %u\n", d->mtu);
-	if (d->ip_addr) {
-		printf("        inet %s  netmask %s", ip_str(d->ip_addr, a), ip_str(d->netmask, m));
-		if (d->flags & IFF_BROADCAST)
-			printf("  broadcast %s", ip_str(d->ip_addr | ~d->netmask, b));
+	if (d->addr) {
+		printf("        inet %s  netmask %s", ip_str(d->addr, a), ip_str(d->netmask, m));
+		if (d->flags & NETCTL_IFF_BROADCAST)
+			printf("  broadcast %s", ip_str(d->addr | ~d->netmask, b));
 		printf("\n");
 	}
-	if (d->type == ARPHRD_LOOPBACK)
+	if (d->type == NETCTL_ARPHRD_LOOPBACK)
 		printf("        loop  (Local Loopback)\n");
 	else
-		printf("        ether %s  (driver %s)\n", eth_addr_str(d->dev_addr, mac),
-		       d->driver ? d->driver : "?");
+		printf("        ether %s  (driver %s)\n", mac_str(d->mac, mac),
+		       d->driver[0] ? d->driver : "?");
 	printf("        RX packets %llu  bytes %llu\n", (unsigned long long)s->rx_packets,
 	       (unsigned long long)s->rx_bytes);
 	printf("        RX errors %llu  dropped %llu\n", (unsigned long long)s->rx_errors,
@@ -134,53 +146,38 @@ static int ifconfig_usage(void)
 /* Applies "ADDR [netmask MASK] [up|down]" to the interface named argv[1]. */
 static int ifconfig_set(int argc, char *argv[])
 {
-	uint32_t addr = 0, mask = 0;
-	int have_addr = 0, have_mask = 0, up = -1, i, err = 0;
-	struct net_device *dev;
+	struct netctl_dev_config cfg = {.up = -1};
+	int i, err;
 
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "up") == 0) {
-			up = 1;
+			cfg.up = 1;
 		} else if (strcmp(argv[i], "down") == 0) {
-			up = 0;
+			cfg.up = 0;
 		} else if (strcmp(argv[i], "netmask") == 0 && i + 1 < argc) {
-			if (net_parse_ipv4(argv[++i], &mask) || net_mask_len(mask) < 0) {
+			if (parse_ip(argv[++i], &cfg.netmask) || mask_len(cfg.netmask) < 0) {
 				printf("ifconfig: bad netmask '%s'\n", argv[i]);
 				return 1;
 			}
-			have_mask = 1;
-		} else if (!have_addr && net_parse_ipv4(argv[i], &addr) == 0) {
-			have_addr = 1;
+			cfg.set_mask = 1;
+		} else if (!cfg.set_addr && parse_ip(argv[i], &cfg.addr) == 0) {
+			cfg.set_addr = 1;
 		} else {
 			printf("ifconfig: unexpected '%s'\n", argv[i]);
 			return ifconfig_usage();
 		}
 	}
-	net_lock();
-	dev = dev_get_by_name(argv[1]);
-	if (!dev) {
-		net_unlock();
+	err = netctl_dev_configure(argv[1], &cfg);
+	if (err == -ENODEV) {
 		printf("ifconfig: %s: no such interface\n", argv[1]);
 		return 1;
 	}
-	if (have_addr || have_mask) {
-		if (!have_addr)
-			addr = dev->ip_addr;
-		if (!have_mask)
-			mask = dev->netmask ? dev->netmask : htonl(0xffffff00u);
-		err = inet_set_addr(dev, addr, mask);
-	}
-	if (!err && up == 1)
-		err = dev_open(dev);
-	else if (!err && up == 0)
-		err = dev_close(dev);
-	net_unlock();
 	return err;
 }
 
 static int cmd_ifconfig(int argc, char *argv[])
 {
-	struct net_device devs[MAX_IFACES];
+	struct netctl_dev_info devs[MAX_IFACES];
 	int i, n, shown = 0;
 
 	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))
@@ -203,75 +200,41 @@ static int cmd_ifconfig(int argc, char *argv[])
 
 void net_show_interfaces_counters(void)
 {
-	struct net_device devs[MAX_IFACES];
+	struct netctl_dev_info devs[MAX_IFACES];
 	int i, n = snapshot_devices(devs, MAX_IFACES);
 
 	printf("Kernel Interface table\n");
 	printf("%-8s %6s %10s %6s %6s %10s %6s %6s %s\n", "Iface", "MTU", "RX-OK", "RX-ERR",
 	       "RX-DRP", "TX-OK", "TX-ERR", "TX-DRP", "Flg");
 	for (i = 0; i < n; i++) {
-		const struct net_device_stats *s = &devs[i].stats;
+		const struct netctl_dev_stats *s = &devs[i].stats;
 		unsigned int f = devs[i].flags;
 
 		printf("%-8s %6u %10llu %6llu %6llu %10llu %6llu %6llu %s%s%s%s\n", devs[i].name,
 		       devs[i].mtu, (unsigned long long)s->rx_packets,
 		       (unsigned long long)s->rx_errors, (unsigned long long)s->rx_dropped,
 		       (unsigned long long)s->tx_packets, (unsigned long long)s->tx_errors,
-		       (unsigned long long)s->tx_dropped, f & IFF_BROADCAST ? "B" : "",
-		       f & IFF_LOOPBACK ? "L" : "", f & IFF_RUNNING ? "R" : "",
-		       f & IFF_UP ? "U" : "");
+		       (unsigned long long)s->tx_dropped, f & NETCTL_IFF_BROADCAST ? "B" : "",
+		       f & NETCTL_IFF_LOOPBACK ? "L" : "", f & NETCTL_IFF_RUNNING ? "R" : "",
+		       f & NETCTL_IFF_UP ? "U" : "");
 	}
 }
 
-void net_show_protocol_counters(void)
+void net_show_protocol_counters(const struct netctl_mib *mib)
 {
-	struct ip_mib ip;
-	struct icmp_mib icmp;
-	struct udp_mib udp;
-	struct arp_mib arp;
-
-	net_lock();
-	ip = ip_statistics;
-	icmp = icmp_statistics;
-	udp = udp_statistics;
-	arp = arp_statistics;
-	net_unlock();
-#define P(group, s, f) printf("%s %-18s %llu\n", group, #f, (unsigned long long)s.f)
-	P("Ip:", ip, in_receives);
-	P("Ip:", ip, in_hdr_errors);
-	P("Ip:", ip, in_csum_errors);
-	P("Ip:", ip, in_truncated_pkts);
-	P("Ip:", ip, in_addr_errors);
-	P("Ip:", ip, in_unknown_protos);
-	P("Ip:", ip, in_discards);
-	P("Ip:", ip, in_delivers);
-	P("Ip:", ip, frag_drops);
-	P("Ip:", ip, out_requests);
-	P("Ip:", ip, out_no_routes);
-	P("Ip:", ip, out_discards);
-	P("Icmp:", icmp, in_msgs);
-	P("Icmp:", icmp, in_errors);
-	P("Icmp:", icmp, in_echos);
-	P("Icmp:", icmp, in_echo_reps);
-	P("Icmp:", icmp, in_dest_unreachs);
-	P("Icmp:", icmp, out_msgs);
-	P("Icmp:", icmp, out_echos);
-	P("Icmp:", icmp, out_echo_reps);
-	P("Icmp:", icmp, out_dest_unreachs);
-	P("Icmp:", icmp, out_rate_limited);
-	P("Udp:", udp, in_datagrams);
-	P("Udp:", udp, no_ports);
-	P("Udp:", udp, in_errors);
-	P("Udp:", udp, in_csum_errors);
-	P("Udp:", udp, rcvbuf_errors);
-	P("Udp:", udp, out_datagrams);
-	P("Arp:", arp, requests_sent);
-	P("Arp:", arp, replies_sent);
-	P("Arp:", arp, requests_rcvd);
-	P("Arp:", arp, replies_rcvd);
-	P("Arp:", arp, rcv_errors);
-	P("Arp:", arp, resolve_failed);
-	P("Arp:", arp, queue_drops);
+#define P(group, s, f) printf("%s %-18s %llu\n", group, #f, (unsigned long long)mib->s.f);
+#define IP(f)	       P("Ip:", ip, f)
+#define ICMP(f)	       P("Icmp:", icmp, f)
+#define UDP(f)	       P("Udp:", udp, f)
+#define ARP(f)	       P("Arp:", arp, f)
+	NETCTL_IP_MIB(IP)
+	NETCTL_ICMP_MIB(ICMP)
+	NETCTL_UDP_MIB(UDP)
+	NETCTL_ARP_MIB(ARP)
+#undef ARP
+#undef UDP
+#undef ICMP
+#undef IP
 #undef P
 }
 
@@ -279,19 +242,17 @@ void net_show_protocol_counters(void)
 
 static int cmd_arp(int argc, char *argv[])
 {
-	struct arp_entry_info e[ARP_CACHE_SIZE];
-	char a[INET_ADDRSTRLEN_NET], mac[18];
+	struct netctl_arp_entry e[NETCTL_MAX_ARP];
+	char a[INET_ADDRSTRLEN], mac[18];
 	uint32_t ip;
 	int i, n, err;
 
 	if (argc == 3 && strcmp(argv[1], "-d") == 0) {
-		if (net_parse_ipv4(argv[2], &ip)) {
+		if (parse_ip(argv[2], &ip)) {
 			printf("arp: bad address '%s'\n", argv[2]);
 			return 1;
 		}
-		net_lock();
-		err = arp_delete(ip);
-		net_unlock();
+		err = netctl_arp_delete(ip);
 		if (err == -ENOENT) {
 			printf("arp: no entry for %s\n", argv[2]);
 			return 1;
@@ -303,15 +264,14 @@ static int cmd_arp(int argc, char *argv[])
 		       "       arp -d ADDR    delete an entry\n");
 		return 1;
 	}
-	net_lock();
-	n = arp_cache_dump(e, ARP_CACHE_SIZE);
-	net_unlock();
+	n = netctl_get_arp(e, NETCTL_MAX_ARP);
 	printf("%-16s %-7s %-18s %-6s %-11s %s\n", "Address", "HWtype", "HWaddress", "Iface",
 	       "State", "Age");
 	for (i = 0; i < n; i++) {
 		printf("%-16s %-7s %-18s %-6s %-11s %llus", ip_str(e[i].ip, a), "ether",
-		       e[i].state == ARP_INCOMPLETE ? "(incomplete)" : eth_addr_str(e[i].mac, mac),
-		       e[i].dev, arp_state_name(e[i].state),
+		       e[i].state == NETCTL_ARP_INCOMPLETE ? "(incomplete)"
+							   : mac_str(e[i].mac, mac),
+		       e[i].dev, netctl_arp_state_name(e[i].state),
 		       (unsigned long long)(e[i].age_ms / 1000));
 		if (e[i].queued)
 			printf("  %u queued", e[i].queued);
@@ -334,27 +294,17 @@ static int route_usage(void)
 
 static void route_show(void)
 {
-	struct rtable r[MAX_ROUTES], t;
-	char d[INET_ADDRSTRLEN_NET], g[INET_ADDRSTRLEN_NET], m[INET_ADDRSTRLEN_NET];
-	char dev[MAX_ROUTES][IFNAMSIZ];
+	struct netctl_route r[NETCTL_MAX_ROUTES], t;
+	char d[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], m[INET_ADDRSTRLEN];
 	int i, j, n;
 
-	net_lock();
-	n = ip_route_dump(r, MAX_ROUTES);
-	for (i = 0; i < n; i++)
-		memcpy(dev[i], r[i].dev->name, IFNAMSIZ);
-	net_unlock();
+	n = netctl_get_routes(r, NETCTL_MAX_ROUTES);
 	/* Most specific first, the order the lookup prefers them. */
 	for (i = 1; i < n; i++) {
-		for (j = i; j > 0 && net_mask_len(r[j].mask) > net_mask_len(r[j - 1].mask); j--) {
-			char tmp[IFNAMSIZ];
-
+		for (j = i; j > 0 && mask_len(r[j].mask) > mask_len(r[j - 1].mask); j--) {
 			t = r[j];
 			r[j] = r[j - 1];
 			r[j - 1] = t;
-			memcpy(tmp, dev[j], IFNAMSIZ);
-			memcpy(dev[j], dev[j - 1], IFNAMSIZ);
-			memcpy(dev[j - 1], tmp, IFNAMSIZ);
 		}
 	}
 	printf("Kernel IP routing table\n");
@@ -363,13 +313,13 @@ static void route_show(void)
 	for (i = 0; i < n; i++)
 		printf("%-16s %-16s %-16s %-5s %-6d %s\n", ip_str(r[i].dst, d),
 		       ip_str(r[i].gateway, g), ip_str(r[i].mask, m), r[i].gateway ? "UG" : "U",
-		       r[i].metric, dev[i]);
+		       r[i].metric, r[i].dev);
 }
 
 /* Parses the destination at argv[*i]: "default", "NET/LEN", or "NET [netmask MASK]". */
 static int route_parse_target(int argc, char *argv[], int *i, uint32_t *dst, uint32_t *mask)
 {
-	char buf[INET_ADDRSTRLEN_NET + 4], *slash;
+	char buf[INET_ADDRSTRLEN + 4], *slash;
 	long len;
 
 	if (*i >= argc)
@@ -383,7 +333,7 @@ static int route_parse_target(int argc, char *argv[], int *i, uint32_t *dst, uin
 	slash = strchr(buf, '/');
 	if (slash)
 		*slash = 0;
-	if (net_parse_ipv4(buf, dst))
+	if (parse_ip(buf, dst))
 		return -EINVAL;
 	(*i)++;
 	if (slash) {
@@ -391,7 +341,7 @@ static int route_parse_target(int argc, char *argv[], int *i, uint32_t *dst, uin
 			return -EINVAL;
 		*mask = len ? htonl(0xffffffffu << (32 - len)) : 0;
 	} else if (*i + 1 < argc && strcmp(argv[*i], "netmask") == 0) {
-		if (net_parse_ipv4(argv[*i + 1], mask) || net_mask_len(*mask) < 0)
+		if (parse_ip(argv[*i + 1], mask) || mask_len(*mask) < 0)
 			return -EINVAL;
 		*i += 2;
 	} else {
@@ -403,7 +353,6 @@ static int route_parse_target(int argc, char *argv[], int *i, uint32_t *dst, uin
 static int cmd_route(int argc, char *argv[])
 {
 	uint32_t dst, mask, gw = 0;
-	struct net_device *dev = NULL;
 	const char *devname = NULL;
 	int i = 2, add, err;
 
@@ -422,7 +371,7 @@ static int cmd_route(int argc, char *argv[])
 	}
 	while (i < argc) {
 		if (strcmp(argv[i], "gw") == 0 && i + 1 < argc && add) {
-			if (net_parse_ipv4(argv[i + 1], &gw)) {
+			if (parse_ip(argv[i + 1], &gw)) {
 				printf("route: bad gateway '%s'\n", argv[i + 1]);
 				return 1;
 			}
@@ -442,15 +391,10 @@ static int cmd_route(int argc, char *argv[])
 		printf("route: a route needs a gateway (gw) or an interface (dev)\n");
 		return 1;
 	}
-	net_lock();
-	if (devname && !(dev = dev_get_by_name(devname))) {
-		net_unlock();
+	err = add ? netctl_route_add(dst, mask, gw, devname) : netctl_route_del(dst, mask);
+	if (err == -ENODEV && devname)
 		printf("route: %s: no such interface\n", devname);
-		return 1;
-	}
-	err = add ? ip_route_add(dst, mask, gw, dev) : ip_route_del(dst, mask);
-	net_unlock();
-	if (err == -ENETUNREACH)
+	else if (err == -ENETUNREACH)
 		printf("route: the gateway is not on a directly connected network\n");
 	else if (err == -EEXIST)
 		printf("route: that route exists already\n");
@@ -515,7 +459,7 @@ static int ping_parse(int argc, char *argv[], struct ping_opts *o)
 		if (strcmp(argv[i], "-c") == 0) {
 			v = &o->count, min = 1, max = PING_MAX_COUNT;
 		} else if (strcmp(argv[i], "-s") == 0) {
-			v = &o->size, min = 0, max = ICMP_MAX_PAYLOAD;
+			v = &o->size, min = 0, max = NETCTL_PING_MAX_PAYLOAD;
 		} else if (strcmp(argv[i], "-i") == 0) {
 			v = &o->interval, min = 0, max = 3600 * 1000;
 		} else if (strcmp(argv[i], "-W") == 0) {
@@ -537,7 +481,7 @@ static int ping_parse(int argc, char *argv[], struct ping_opts *o)
 		return ping_usage();
 	if (strcmp(o->host, "localhost") == 0)
 		o->daddr = htonl(0x7f000001u);
-	else if (net_parse_ipv4(o->host, &o->daddr)) {
+	else if (parse_ip(o->host, &o->daddr)) {
 		printf("ping: %s: not an IPv4 address (there is no name resolution)\n", o->host);
 		return 1;
 	}
@@ -546,31 +490,25 @@ static int ping_parse(int argc, char *argv[], struct ping_opts *o)
 
 static int cmd_ping(int argc, char *argv[])
 {
-	static uint16_t ping_id;
 	struct ping_opts o;
-	struct icmp_ping_reply r;
-	char a[INET_ADDRSTRLEN_NET];
+	struct netctl_ping_reply r;
+	char a[INET_ADDRSTRLEN];
+	uint16_t ping_id;
 	uint64_t start, min = UINT64_MAX, max = 0, sum = 0, sum2 = 0;
 	long seq, sent = 0, received = 0, errors = 0;
 	int err = 0;
 
 	if (ping_parse(argc, argv, &o))
 		return 1;
-	net_lock();
-	if (!ping_id)
-		ping_id = (uint16_t)net_random32();
-	ping_id++;
-	net_unlock();
+	ping_id = netctl_ping_ident();
 	ip_str(o.daddr, a);
 	printf("PING %s (%s) %ld(%ld) bytes of data.\n", o.host, a, o.size,
-	       o.size + (long)sizeof(struct icmphdr) + (long)sizeof(struct iphdr));
+	       o.size + NETCTL_ICMP_HDR_LEN + NETCTL_IP_HDR_LEN);
 	start = jiffies_ms();
 	for (seq = 1; seq <= o.count; seq++) {
 		uint64_t t0 = jiffies_ms(), spent;
 
-		net_lock();
-		err = icmp_ping(o.daddr, ping_id, (uint16_t)seq, (size_t)o.size, o.wait, &r);
-		net_unlock();
+		err = netctl_ping(o.daddr, ping_id, (uint16_t)seq, (size_t)o.size, o.wait, &r);
 		if (err == -EINTR) {
 			sent++; /* it went out; Ctrl-C came while we waited */
 			break;
@@ -596,10 +534,10 @@ static int cmd_ping(int argc, char *argv[])
 			errors++;
 			printf("From %s icmp_seq=%ld Destination %s Unreachable\n",
 			       ip_str(r.from, a), seq,
-			       r.code == ICMP_PORT_UNREACH   ? "Port"
-			       : r.code == ICMP_PROT_UNREACH ? "Protocol"
-			       : r.code == ICMP_HOST_UNREACH ? "Host"
-							     : "Net");
+			       r.code == NETCTL_ICMP_PORT_UNREACH   ? "Port"
+			       : r.code == NETCTL_ICMP_PROT_UNREACH ? "Protocol"
+			       : r.code == NETCTL_ICMP_HOST_UNREACH ? "Host"
+								    : "Net");
 		} else if (err == -EIO) {
 			errors++;
 			printf("From %s icmp_seq=%ld: wrong data in the reply\n", ip_str(r.from, a),
@@ -640,16 +578,14 @@ static int cmd_ping(int argc, char *argv[])
 
 static int cmd_skb(int argc, char *argv[])
 {
-	struct skb_stats s;
+	struct netctl_skb_stats s;
 
 	(void)argv;
 	if (argc != 1) {
 		printf("usage: skb    show sk_buff allocation counters\n");
 		return 1;
 	}
-	net_lock();
-	skb_get_stats(&s);
-	net_unlock();
+	netctl_get_skb_stats(&s);
 	printf("sk_buff: %llu allocated, %llu freed, %llu in use\n", (unsigned long long)s.allocs,
 	       (unsigned long long)s.frees, (unsigned long long)(s.allocs - s.frees));
 	return 0;
@@ -657,9 +593,18 @@ static int cmd_skb(int argc, char *argv[])
 
 static int cmd_lspci(int argc, char *argv[])
 {
+	static struct pci_dev_info devs[MAX_PCI];
+	int i, n;
+
 	(void)argc;
 	(void)argv;
-	pci_show();
+	n = pci_get_devices(devs, MAX_PCI);
+	for (i = 0; i < n && i < MAX_PCI; i++)
+		printf("%02x:%02x.%x %04x:%04x class %02x:%02x driver %s\n", devs[i].bus,
+		       devs[i].dev, devs[i].fn, devs[i].vendor, devs[i].device, devs[i].class_code,
+		       devs[i].subclass, devs[i].driver[0] ? devs[i].driver : "-");
+	if (n > MAX_PCI)
+		printf("(%d more not shown)\n", n - MAX_PCI);
 	return 0;
 }
 

@@ -1,9 +1,9 @@
 /*
  * The TCP commands: replyhi, hello (MenuOS's client/server pair), netstat,
- * tcptrace, sink and send.  They use the BSD socket calls and a few
- * documented calls of net/tcp.h, the way MenuOS's own replyhi/hello did
- * on Linux; only the process creation differs (a kernel task stands in
- * for fork()).  Handlers return 0, a negative errno that the engine
+ * tcptrace, sink and send.  They use the BSD socket calls, the way
+ * MenuOS's own replyhi/hello did on Linux, and net/netctl.h for what
+ * netstat and tcptrace show; only the process creation differs (a kernel
+ * task stands in for fork()).  Handlers return 0, a negative errno that the engine
  * prints as words, or 1 when they have explained the failure themselves.
  */
 #include <errno.h>
@@ -19,11 +19,8 @@
 
 #include "user/menu.h"
 #include "user/cmd_net.h"
-#include "kernel/cmdline.h"
-#include "kernel/sched.h"
-#include "kernel/timer.h"
-#include "net/platform.h"
-#include "net/tcp.h"
+#include "kernel/uapi.h"
+#include "net/netctl.h"
 
 #define PORT		       5001
 #define IP_ADDR		       "127.0.0.1"
@@ -117,7 +114,7 @@ static int StartReplyhi(int argc, char *argv[])
 	}
 	/* MenuOS fork()ed here; the child became the server */
 	replyhi_running = 1;
-	if (!kthread_create(Replyhi, (void *)(long)sockfd, "replyhi")) {
+	if (kernel_thread(Replyhi, (void *)(long)sockfd, "replyhi") < 0) {
 		replyhi_running = 0;
 		close(sockfd);
 		return -ENOMEM;
@@ -202,50 +199,64 @@ static int Hello(int argc, char *argv[])
 
 /* ---- netstat ---- */
 
-static void show_tcp_counters(void)
+static void show_tcp_counters(const struct netctl_mib *mib)
 {
-	struct tcp_mib m;
+	const struct netctl_tcp_mib *m = &mib->tcp;
 
-	net_lock();
-	m = tcp_statistics;
-	net_unlock();
 	printf("Tcp: active_opens %llu passive_opens %llu attempt_fails %llu estab_resets %llu\n",
-	       (unsigned long long)m.active_opens, (unsigned long long)m.passive_opens,
-	       (unsigned long long)m.attempt_fails, (unsigned long long)m.estab_resets);
+	       (unsigned long long)m->active_opens, (unsigned long long)m->passive_opens,
+	       (unsigned long long)m->attempt_fails, (unsigned long long)m->estab_resets);
 	printf("Tcp: in_segs %llu out_segs %llu retrans_segs %llu in_errs %llu out_rsts %llu\n",
-	       (unsigned long long)m.in_segs, (unsigned long long)m.out_segs,
-	       (unsigned long long)m.retrans_segs, (unsigned long long)m.in_errs,
-	       (unsigned long long)m.out_rsts);
+	       (unsigned long long)m->in_segs, (unsigned long long)m->out_segs,
+	       (unsigned long long)m->retrans_segs, (unsigned long long)m->in_errs,
+	       (unsigned long long)m->out_rsts);
 	printf("Tcp: challenge_acks %llu syn_drops %llu listen_overflows %llu "
 	       "out_of_window_icmps %llu\n",
-	       (unsigned long long)m.challenge_acks, (unsigned long long)m.syn_drops,
-	       (unsigned long long)m.listen_overflows, (unsigned long long)m.out_of_window_icmps);
+	       (unsigned long long)m->challenge_acks, (unsigned long long)m->syn_drops,
+	       (unsigned long long)m->listen_overflows, (unsigned long long)m->out_of_window_icmps);
 	printf("Tcp: timeouts %llu sack_recoveries %llu lost_retransmits %llu loss_probes %llu\n",
-	       (unsigned long long)m.timeouts, (unsigned long long)m.sack_recoveries,
-	       (unsigned long long)m.lost_retransmits, (unsigned long long)m.loss_probes);
+	       (unsigned long long)m->timeouts, (unsigned long long)m->sack_recoveries,
+	       (unsigned long long)m->lost_retransmits, (unsigned long long)m->loss_probes);
+}
+
+/* netstat -e: a socket's TCP state below its line (what Linux's ss -ti shows). */
+static void show_tcp_info(const struct netctl_tcp_info *t)
+{
+	printf("      snd_una %u snd_nxt %u rcv_nxt %u snd_wnd %u rcv_wnd %u wscale %u,%u%s\n",
+	       (unsigned int)t->snd_una, (unsigned int)t->snd_nxt, (unsigned int)t->rcv_nxt,
+	       (unsigned int)t->snd_wnd, (unsigned int)t->rcv_wnd, t->snd_wscale, t->rcv_wscale,
+	       t->sack_ok ? " sack" : "");
+	printf("      mss %u cwnd %u ssthresh %u rto %u srtt %u rttvar %u backoff %u%s\n",
+	       (unsigned int)t->mss, (unsigned int)t->snd_cwnd, (unsigned int)t->snd_ssthresh,
+	       (unsigned int)t->rto_ms, (unsigned int)t->srtt_ms, (unsigned int)t->rttvar_ms,
+	       (unsigned int)t->backoff, t->in_recovery ? " recovery" : "");
 }
 
 static int cmd_netstat(int argc, char *argv[])
 {
-	static struct tcp_sock_info info[NETSTAT_MAX];
+	static struct netctl_sock_info info[NETSTAT_MAX];
+	static struct netctl_mib mib;
 	struct sockaddr_in l, r;
 	char ls[32], rs[32];
-	int i, n;
+	int i, n, extended = 0;
 
 	if (argc == 2 && strcmp(argv[1], "-i") == 0) {
 		net_show_interfaces_counters();
 		return 0;
 	}
 	if (argc == 2 && strcmp(argv[1], "-s") == 0) {
-		net_show_protocol_counters();
-		show_tcp_counters();
+		netctl_get_mib(&mib);
+		net_show_protocol_counters(&mib);
+		show_tcp_counters(&mib);
 		return 0;
 	}
-	if (argc != 1) {
-		printf("usage: netstat [-i | -s]\n");
+	if (argc == 2 && strcmp(argv[1], "-e") == 0)
+		extended = 1;
+	else if (argc != 1) {
+		printf("usage: netstat [-i | -s | -e]\n");
 		return 1;
 	}
-	n = tcp_get_sock_info(info, NETSTAT_MAX);
+	n = netctl_get_socks(info, NETSTAT_MAX, IPPROTO_TCP);
 	printf("Proto %-21s %-21s %-11s %6s %6s %7s\n", "Local Address", "Foreign Address", "State",
 	       "Send-Q", "Recv-Q", "Retrans");
 	for (i = 0; i < n && i < NETSTAT_MAX; i++) {
@@ -256,17 +267,19 @@ static int cmd_netstat(int argc, char *argv[])
 		r.sin_addr.s_addr = info[i].raddr;
 		r.sin_port = htons(info[i].rport);
 		addr_str(&l, ls, sizeof(ls));
-		if (info[i].state == TCP_LISTEN || (!info[i].raddr && !info[i].rport))
+		if (info[i].state == NETCTL_TCP_LISTEN || (!info[i].raddr && !info[i].rport))
 			strcpy(rs, "0.0.0.0:*");
 		else
 			addr_str(&r, rs, sizeof(rs));
 		printf("tcp   %-21s %-21s %-11s %6u %6u %7u\n", ls, rs,
-		       tcp_state_name(info[i].state), info[i].send_q, info[i].recv_q,
-		       (unsigned int)info[i].retrans);
+		       netctl_tcp_state_name(info[i].state), info[i].send_q, info[i].recv_q,
+		       (unsigned int)info[i].tcp.total_retrans);
+		if (extended && info[i].state != NETCTL_TCP_LISTEN)
+			show_tcp_info(&info[i].tcp);
 	}
 	if (n > NETSTAT_MAX)
 		printf("(%d more not shown)\n", n - NETSTAT_MAX);
-	printf("sockets in use: %ld\n", sock_in_use());
+	printf("sockets in use: %ld\n", netctl_socks_in_use());
 	return 0;
 }
 
@@ -274,18 +287,21 @@ static int cmd_netstat(int argc, char *argv[])
 
 static int cmd_tcptrace(int argc, char *argv[])
 {
+	int on, absolute;
+
 	if (argc == 2 && strcmp(argv[1], "on") == 0)
-		tcp_trace_enable(1, 0);
+		netctl_tcp_trace_set(1, 0);
 	else if (argc == 3 && strcmp(argv[1], "on") == 0 && strcmp(argv[2], "-S") == 0)
-		tcp_trace_enable(1, 1);
+		netctl_tcp_trace_set(1, 1);
 	else if (argc == 2 && strcmp(argv[1], "off") == 0)
-		tcp_trace_enable(0, 0);
+		netctl_tcp_trace_set(0, 0);
 	else if (argc != 1) {
 		printf("usage: tcptrace [on [-S] | off]\n");
 		return 1;
 	}
-	printf("tcptrace is %s%s\n", tcp_trace_enabled ? "on" : "off",
-	       tcp_trace_absolute ? " (absolute sequence numbers)" : "");
+	on = netctl_tcp_trace_get(&absolute);
+	printf("tcptrace is %s%s\n", on ? "on" : "off",
+	       absolute ? " (absolute sequence numbers)" : "");
 	return 0;
 }
 
@@ -369,7 +385,7 @@ static int cmd_sink(int argc, char *argv[])
 		close(sockfd);
 		return 1;
 	}
-	if (!kthread_create(sink_task, (void *)(long)sockfd, "sink")) {
+	if (kernel_thread(sink_task, (void *)(long)sockfd, "sink") < 0) {
 		close(sockfd);
 		return -ENOMEM;
 	}
@@ -438,30 +454,16 @@ static int cmd_send(int argc, char *argv[])
 	return 0;
 }
 
-/* Tunables from the kernel command line (tcp_msl_ms=, tcp_rto_min_ms=), for tests. */
-static void tcp_apply_cmdline(void)
-{
-	const char *v;
-	char *end;
-	long n;
-
-	v = cmdline_get("tcp_msl_ms");
-	if (v && (n = strtol(v, &end, 10)) >= 1 && n <= 600000 && !*end)
-		tcp_msl_ms = (unsigned int)n;
-	v = cmdline_get("tcp_rto_min_ms");
-	if (v && (n = strtol(v, &end, 10)) >= 1 && n <= 60000 && !*end)
-		tcp_rto_min_ms = (unsigned int)n;
-}
-
 void menu_register_tcp(void)
 {
-	tcp_apply_cmdline();
 	MenuConfig("replyhi", "start the TCP server on port 5001 that answers hello with hi",
 		   StartReplyhi);
 	MenuConfig("hello", "hello [IP [PORT]]: send hello to a replyhi server", Hello);
-	MenuConfig("netstat", "netstat [-i | -s]: TCP sockets, interface or protocol counters",
+	MenuConfig("netstat",
+		   "netstat [-i | -s | -e]: TCP sockets, interface or protocol counters, TCP state",
 		   cmd_netstat);
-	MenuConfig("tcptrace", "tcptrace on [-S] | off: print every TCP segment (-S: absolute seq)", cmd_tcptrace);
+	MenuConfig("tcptrace", "tcptrace on [-S] | off: print every TCP segment (-S: absolute seq)",
+		   cmd_tcptrace);
 	MenuConfig("sink", "sink PORT: background server that discards what it receives", cmd_sink);
 	MenuConfig("send", "send IP PORT MBYTES: stream data and report the rate", cmd_send);
 }

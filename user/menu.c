@@ -9,8 +9,7 @@
 #include <string.h>
 #include "user/menu.h"
 #include "user/lineedit.h"
-#include "kernel/console.h"
-#include "kernel/sched.h"
+#include "kernel/uapi.h"
 
 #define MENU_MAX_CMDS 64
 
@@ -104,9 +103,9 @@ static void run_command(int argc, char *argv[])
 		return;
 	}
 	task_clear_signal();
-	console_set_foreground(current);
+	console_foreground_begin();
 	r = c->handler(argc, argv);
-	console_set_foreground(NULL);
+	console_foreground_end();
 	task_clear_signal();
 	if (r < 0)
 		printf("%s: %s\n", argv[0], strerror(-r));

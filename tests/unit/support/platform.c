@@ -349,6 +349,47 @@ __attribute__((weak)) int tcp_v4_rcv(struct sk_buff *skb)
 	return 0;
 }
 
+/* Boot parameters */
+#define FAKE_BOOT_PARAMS 8
+
+static struct {
+	char key[32], value[32];
+} boot_params[FAKE_BOOT_PARAMS];
+
+void fake_boot_param_clear(void) { memset(boot_params, 0, sizeof(boot_params)); }
+
+void fake_boot_param_set(const char *key, const char *value)
+{
+	int i, free_slot = -1;
+
+	for (i = 0; i < FAKE_BOOT_PARAMS; i++) {
+		if (strcmp(boot_params[i].key, key) == 0)
+			break;
+		if (free_slot < 0 && !boot_params[i].key[0])
+			free_slot = i;
+	}
+	if (i == FAKE_BOOT_PARAMS) {
+		if (!value)
+			return;
+		if (free_slot < 0)
+			abort();
+		i = free_slot;
+	}
+	if (!value) {
+		boot_params[i].key[0] = '\0';
+		return;
+	}
+	snprintf(boot_params[i].key, sizeof(boot_params[i].key), "%s", key);
+	snprintf(boot_params[i].value, sizeof(boot_params[i].value), "%s", value);
+}
+
+const char *net_boot_param(const char *key)
+{
+	for (int i = 0; i < FAKE_BOOT_PARAMS; i++)
+		if (boot_params[i].key[0] && strcmp(boot_params[i].key, key) == 0)
+			return boot_params[i].value;
+	return NULL;
+}
 /* The capture output: tests read the stream with capture_read themselves. */
 static int capture_kicks;
 int net_capture_output_ready(void) { return 1; }

@@ -28,6 +28,8 @@
  * - printk goes to stderr and to a capture buffer (fake_printk_buffer);
  *   panic prints and aborts.
  * - Randomness: a xorshift generator, seeded by fake_random_seed.
+ * - Boot parameters: net_boot_param answers from a table that
+ *   fake_boot_param_set fills (empty: every key absent).
  * - tcp_v4_rcv: a weak stub that frees the segment, until TCP links in.
  *
  * Fake Ethernet device: fake_eth_create() registers an ARPHRD_ETHER
@@ -80,6 +82,10 @@ int fake_capture_kicks(void);
 
 /* Randomness */
 void fake_random_seed(uint32_t seed);
+
+/* Boot parameters: key=value (value NULL removes key); fake_boot_param_clear empties the table. */
+void fake_boot_param_set(const char *key, const char *value);
+void fake_boot_param_clear(void);
 
 /* Fake Ethernet device */
 struct net_device *fake_eth_create(const char *name, const uint8_t mac[ETH_ALEN]);

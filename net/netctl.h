@@ -1,0 +1,293 @@
+/*
+ * The control and inspection interface of the network stack: the one
+ * net/ header that user/ includes (netlink and the SIOC* ioctls in
+ * spirit).  Every call takes net_lock itself and copies plain structures
+ * out: no pointer into the stack leaves it, so a caller prints or sorts
+ * its copy at leisure while the stack goes on.  Configuration calls
+ * return 0 or a negative errno; the errors each one can return are listed
+ * with it.  Addresses are uint32_t in network byte order, ports in host
+ * order, as in the rest of net/.
+ *
+ * None of these calls may be made with net_lock held or from a softirq.
+ */
+#ifndef NET_NETCTL_H
+#define NET_NETCTL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NETCTL_IFNAMSIZ	  16
+#define NETCTL_DRVNAMSIZ  16
+#define NETCTL_ETH_ALEN	  6
+#define NETCTL_MAX_ROUTES 32 /* the routing table's size: a dump never holds more */
+#define NETCTL_MAX_ARP	  32 /* the ARP cache's size */
+
+/* Interface flags: Linux's IFF_* values. */
+#define NETCTL_IFF_UP	     0x1
+#define NETCTL_IFF_BROADCAST 0x2
+#define NETCTL_IFF_LOOPBACK  0x8
+#define NETCTL_IFF_RUNNING   0x40
+
+/* Link types: Linux's ARPHRD_* values. */
+#define NETCTL_ARPHRD_ETHER    1
+#define NETCTL_ARPHRD_LOOPBACK 772
+
+/* ---- interfaces ---- */
+
+struct netctl_dev_stats {
+	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes;
+	uint64_t rx_errors, tx_errors, rx_dropped, tx_dropped;
+	uint64_t interrupts;
+};
+
+struct netctl_dev_info {
+	char name[NETCTL_IFNAMSIZ];
+	int ifindex;
+	unsigned int flags; /* NETCTL_IFF_* */
+	int carrier;	    /* the driver sees a link */
+	unsigned int mtu;
+	uint16_t type; /* NETCTL_ARPHRD_* */
+	uint8_t mac[NETCTL_ETH_ALEN];
+	uint32_t addr, netmask;	       /* 0 when unconfigured */
+	char driver[NETCTL_DRVNAMSIZ]; /* "" for the stack's own devices */
+	struct netctl_dev_stats stats;
+};
+
+/* Copies up to max interfaces, in registration order; returns how many exist. */
+int netctl_get_devs(struct netctl_dev_info *out, int max);
+/* One interface by name: 0, or -ENODEV. */
+int netctl_get_dev(const char *name, struct netctl_dev_info *out);
+
+/* What netctl_dev_configure changes; an unset field keeps its value. */
+struct netctl_dev_config {
+	int set_addr, set_mask;
+	uint32_t addr;	  /* with set_addr; 0 removes the address */
+	uint32_t netmask; /* with set_mask; else the current one, or /24 when there is none */
+	int up;		  /* 1 up, 0 down, -1 unchanged; applied after the address */
+};
+
+/*
+ * Configures the interface named `name` under one lock: address and mask
+ * (the connected route follows, the ARP entries on it are flushed, the new
+ * address is announced), then the link state.  0, -ENODEV (no such
+ * interface), -EINVAL (a non-contiguous mask, or an address without one),
+ * -EEXIST or -ENOSPC (the connected route), or the driver's error.
+ */
+int netctl_dev_configure(const char *name, const struct netctl_dev_config *cfg);
+
+/* ---- routes ---- */
+
+struct netctl_route {
+	uint32_t dst, mask, gateway; /* gateway 0: directly connected */
+	int metric;
+	char dev[NETCTL_IFNAMSIZ];
+};
+
+/* Copies up to max routes in table order; returns how many were copied. */
+int netctl_get_routes(struct netctl_route *out, int max);
+/*
+ * Adds dst/mask via gateway (0: none) on the interface named `dev` (NULL:
+ * the one the gateway is reached through).  0, -ENODEV (no such
+ * interface, or neither a gateway nor an interface), -EINVAL (bad mask,
+ * or destination bits outside it), -ENETUNREACH (the gateway is not on a
+ * directly connected network), -EEXIST, -ENOSPC.
+ */
+int netctl_route_add(uint32_t dst, uint32_t mask, uint32_t gateway, const char *dev);
+/* Deletes the route to dst/mask: 0 or -ESRCH. */
+int netctl_route_del(uint32_t dst, uint32_t mask);
+
+/* ---- ARP (the neighbour cache) ---- */
+
+enum netctl_arp_state { NETCTL_ARP_INCOMPLETE = 1, NETCTL_ARP_REACHABLE, NETCTL_ARP_STALE };
+
+struct netctl_arp_entry {
+	uint32_t ip;
+	uint8_t mac[NETCTL_ETH_ALEN]; /* zero while INCOMPLETE */
+	char dev[NETCTL_IFNAMSIZ];
+	int state;	     /* enum netctl_arp_state */
+	uint64_t age_ms;     /* since last confirmed (or since the first request) */
+	unsigned int queued; /* packets waiting for the reply */
+};
+
+/* Copies up to max entries; returns how many were copied. */
+int netctl_get_arp(struct netctl_arp_entry *out, int max);
+/* Deletes the entry for ip (its waiting packets are freed): 0 or -ENOENT. */
+int netctl_arp_delete(uint32_t ip);
+/* "incomplete", "reachable" or "stale" (arp's words). */
+const char *netctl_arp_state_name(int state);
+
+/* ---- sockets ---- */
+
+/* TCP connection state (RFC 9293 3.3.2), as netstat -t and ss -ti show it. */
+struct netctl_tcp_info {
+	uint32_t snd_una, snd_nxt, rcv_nxt;
+	uint32_t snd_wnd, rcv_wnd; /* bytes, unscaled */
+	uint8_t snd_wscale, rcv_wscale;
+	uint8_t sack_ok;
+	uint32_t mss;			     /* effective send MSS */
+	uint32_t snd_cwnd, snd_ssthresh;     /* bytes */
+	uint32_t rto_ms, srtt_ms, rttvar_ms; /* srtt 0: no sample yet */
+	uint32_t backoff;		     /* RTO doublings so far */
+	uint32_t total_retrans;
+	int in_recovery;
+};
+
+struct netctl_sock_info {
+	int protocol; /* IPPROTO_TCP or IPPROTO_UDP */
+	/* TCP_* as Linux numbers them (netctl_tcp_state_name); a UDP socket is
+	 * ESTABLISHED when connected, else CLOSE, as in Linux */
+	int state;
+	uint32_t laddr, raddr; /* raddr/rport 0: not connected */
+	uint16_t lport, rport;
+	unsigned int send_q;	    /* TCP: unacked+unsent bytes; a listener's accept queue */
+	unsigned int recv_q;	    /* bytes not read yet */
+	int orphan;		    /* closed by its user, still finishing */
+	struct netctl_tcp_info tcp; /* TCP only */
+};
+
+/*
+ * Copies up to max sockets of `protocol` (IPPROTO_TCP, IPPROTO_UDP, or 0
+ * for both) in creation order; returns how many exist, which may be more
+ * than max.
+ */
+int netctl_get_socks(struct netctl_sock_info *out, int max, int protocol);
+/* TCP states with Linux's numbers (the rest are in netctl_tcp_state_name). */
+#define NETCTL_TCP_ESTABLISHED 1
+#define NETCTL_TCP_LISTEN      10
+
+/* Socks allocated and not yet freed (request socks included). */
+long netctl_socks_in_use(void);
+/* "ESTABLISHED", "SYN_SENT", ... (netstat's words), or "?". */
+const char *netctl_tcp_state_name(int state);
+
+/* ---- counters ---- */
+
+/*
+ * The MIB groups, each a list of counter names in the order netstat -s
+ * prints them.  X(name) is expanded once per counter: the snapshot
+ * structure, its copy and its printing are all written from these lists.
+ */
+/* clang-format off */
+#define NETCTL_IP_MIB(X) \
+	X(in_receives) X(in_hdr_errors) X(in_csum_errors) X(in_truncated_pkts) \
+	X(in_addr_errors) X(in_unknown_protos) X(in_discards) X(in_delivers) \
+	X(frag_drops) X(out_requests) X(out_no_routes) X(out_discards)
+#define NETCTL_ICMP_MIB(X) \
+	X(in_msgs) X(in_errors) X(in_echos) X(in_echo_reps) X(in_dest_unreachs) \
+	X(out_msgs) X(out_echos) X(out_echo_reps) X(out_dest_unreachs) X(out_rate_limited)
+#define NETCTL_UDP_MIB(X) \
+	X(in_datagrams) X(no_ports) X(in_errors) X(in_csum_errors) X(rcvbuf_errors) \
+	X(out_datagrams)
+#define NETCTL_ARP_MIB(X) \
+	X(requests_sent) X(replies_sent) X(requests_rcvd) X(replies_rcvd) X(rcv_errors) \
+	X(resolve_failed) X(queue_drops)
+#define NETCTL_TCP_MIB(X) \
+	X(active_opens) X(passive_opens) X(attempt_fails) X(estab_resets) \
+	X(in_segs) X(out_segs) X(retrans_segs) X(in_errs) X(out_rsts) \
+	X(challenge_acks) X(syn_drops) X(listen_overflows) X(out_of_window_icmps) \
+	X(timeouts) X(sack_recoveries) X(lost_retransmits) X(loss_probes)
+/* clang-format on */
+
+#define NETCTL_MIB_FIELD(name) uint64_t name;
+struct netctl_mib {
+	struct netctl_ip_mib {
+		NETCTL_IP_MIB(NETCTL_MIB_FIELD)
+	} ip;
+	struct netctl_icmp_mib {
+		NETCTL_ICMP_MIB(NETCTL_MIB_FIELD)
+	} icmp;
+	struct netctl_udp_mib {
+		NETCTL_UDP_MIB(NETCTL_MIB_FIELD)
+	} udp;
+	struct netctl_arp_mib {
+		NETCTL_ARP_MIB(NETCTL_MIB_FIELD)
+	} arp;
+	struct netctl_tcp_mib {
+		NETCTL_TCP_MIB(NETCTL_MIB_FIELD)
+	} tcp;
+};
+#undef NETCTL_MIB_FIELD
+
+/* Every protocol counter, taken at one instant. */
+void netctl_get_mib(struct netctl_mib *out);
+
+struct netctl_skb_stats {
+	uint64_t allocs, frees;
+};
+void netctl_get_skb_stats(struct netctl_skb_stats *out);
+
+/* ---- ping (ICMP echo) ---- */
+
+#define NETCTL_IP_HDR_LEN	20 /* what an echo adds to its payload on the wire */
+#define NETCTL_ICMP_HDR_LEN	8
+#define NETCTL_PING_MAX_PAYLOAD (65535 - NETCTL_IP_HDR_LEN - NETCTL_ICMP_HDR_LEN)
+
+/* Destination unreachable codes (RFC 792) a ping can come back with. */
+#define NETCTL_ICMP_NET_UNREACH	 0
+#define NETCTL_ICMP_HOST_UNREACH 1
+#define NETCTL_ICMP_PROT_UNREACH 2
+#define NETCTL_ICMP_PORT_UNREACH 3
+
+struct netctl_ping_reply {
+	uint32_t from;	  /* who answered */
+	uint64_t rtt_us;  /* request sent to reply received */
+	uint8_t ttl;	  /* of the reply's IP header */
+	unsigned int len; /* ICMP bytes received (header + payload) */
+	uint8_t type, code;
+};
+
+/* A fresh echo identifier for one ping run (random first, then counting). */
+uint16_t netctl_ping_ident(void);
+/*
+ * Sends one echo request of payload_len pattern bytes to daddr and waits
+ * up to timeout_ms for its reply; the lock is dropped while it waits.
+ * 0 with *reply filled, -ETIMEDOUT, -EINTR (Ctrl-C), -EHOSTUNREACH (an
+ * unreachable came back: *reply says from whom, and the code), -EMSGSIZE,
+ * -ENETUNREACH, -ENOMEM, or -EIO (a reply with wrong data).
+ */
+int netctl_ping(uint32_t daddr, uint16_t id, uint16_t seq, size_t payload_len, long timeout_ms,
+		struct netctl_ping_reply *reply);
+
+/* ---- TCP tunables and tracing ---- */
+
+/*
+ * The TCP tunables (sysctl-like; the kernel command line sets them at
+ * boot through netctl_apply_boot_params, "name=value" with the same names).
+ * Set: 0, -ENOENT (no such tunable) or -ERANGE (outside its limits).
+ * Get: the value, or -ENOENT.
+ */
+int netctl_tcp_tunable_set(const char *name, long value);
+long netctl_tcp_tunable_get(const char *name);
+
+/* Applies the tunables given on the kernel command line; net_init calls it. */
+void netctl_apply_boot_params(void);
+
+/* tcptrace: one printk line per TCP segment in and out; absolute: raw
+ * sequence numbers rather than relative to the ISNs (tcpdump -S). */
+void netctl_tcp_trace_set(int on, int absolute);
+/* Whether tracing is on; *absolute (may be NULL) whether numbers are raw. */
+int netctl_tcp_trace_get(int *absolute);
+
+/* ---- packet capture (pcap to the capture output) ---- */
+
+struct netctl_capture_stats {
+	int active;
+	int ifindex;	  /* 0: every interface */
+	uint64_t frames;  /* recorded */
+	uint64_t dropped; /* did not fit in the ring */
+	uint64_t bytes;	  /* pcap bytes written into the ring, headers included */
+	uint64_t limit;	  /* stops after this many frames; 0: no limit */
+	size_t pending;	  /* bytes in the ring not yet sent out */
+};
+
+/*
+ * Starts recording the interface named ifname (NULL or "any": every
+ * interface, in Linux cooked form) for max_frames frames (0: until
+ * netctl_capture_stop).  0, -ENODEV (no such interface), -EBUSY (a capture
+ * runs), -ENXIO (nowhere to send the stream).
+ */
+int netctl_capture_start(const char *ifname, uint64_t max_frames);
+void netctl_capture_stop(void);
+void netctl_capture_get_stats(struct netctl_capture_stats *out);
+
+#endif
