@@ -299,8 +299,10 @@ void iperf_udp_received(struct iperf_stream_stats *s, const void *buf, size_t le
 
 uint64_t iperf_allowed_bytes(uint64_t rate, uint64_t elapsed_ns)
 {
-	/* in microseconds, so that a Gbit/s for a day stays within 64 bits */
-	return rate / 8 * (elapsed_ns / 1000) / 1000000;
+	uint64_t per_s = rate / 8;
+
+	/* whole seconds and the rest apart: 100 Gbit/s for a day stays within 64 bits */
+	return per_s * (elapsed_ns / NS_PER_S) + per_s * (elapsed_ns % NS_PER_S) / NS_PER_S;
 }
 
 const char *iperf_strerror(int ie)
