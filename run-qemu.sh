@@ -4,8 +4,9 @@
 #   ./run-qemu.sh [--gui] [--efi] [--debug] [--direct] [--accel auto|kvm|tcg]
 #                 [--nic virtio|e1000|none] [--mem MB] [--append "k=v ..."] [-- QEMU ARGS]
 #
-# Host port 5001 is forwarded to the guest's port 5001 (user-mode network,
-# restricted: the guest cannot reach anything outside).  Quit with `quit` at
+# Host port 5001 is forwarded to the guest's port 5001, and on 127.0.0.1
+# 8080 to the guest's httpd (80) and 5201 to its iperf3 -s (user-mode
+# network, restricted: the guest cannot reach anything outside).  Quit with `quit` at
 # the MenuOS prompt, or Ctrl-A X.
 set -e
 cd "$(dirname "$0")"
@@ -56,9 +57,10 @@ kvm|tcg) ;;
 esac
 
 set -- -accel "$accel" -m "$mem" -no-reboot "$@"
+fwd=hostfwd=tcp::5001-:5001,hostfwd=tcp:127.0.0.1:8080-:80,hostfwd=tcp:127.0.0.1:5201-:5201
 case "$nic" in
-virtio) set -- "$@" -netdev user,id=n0,restrict=on,hostfwd=tcp::5001-:5001 -device virtio-net-pci,netdev=n0 ;;
-e1000) set -- "$@" -netdev user,id=n0,restrict=on,hostfwd=tcp::5001-:5001 -device e1000,netdev=n0 ;;
+virtio) set -- "$@" -netdev user,id=n0,restrict=on,$fwd -device virtio-net-pci,netdev=n0 ;;
+e1000) set -- "$@" -netdev user,id=n0,restrict=on,$fwd -device e1000,netdev=n0 ;;
 none) set -- "$@" -nic none ;;
 *) echo "run-qemu.sh: --nic takes virtio, e1000 or none" >&2; exit 2 ;;
 esac

@@ -4,7 +4,7 @@
 set -e
 PKGS="build-essential gcc make binutils grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools \
 ovmf qemu-system-x86 gdb tshark tcpdump iproute2 iputils-ping python3-scapy python3-pexpect \
-python3-pytest libcmocka-dev clang"
+python3-pytest libcmocka-dev clang iperf3 curl apache2-utils wrk"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -15,5 +15,7 @@ SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
 echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections 2>/dev/null || true
+# the tests start iperf3 servers themselves; a system daemon would hold port 5201
+echo "iperf3 iperf3/start_daemon boolean false" | $SUDO debconf-set-selections 2>/dev/null || true
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends $missing
