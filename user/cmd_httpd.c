@@ -31,7 +31,7 @@
 #include "kernel/sched.h"
 
 #define HTTPD_PORT	  80
-#define MAX_CONNS	  128 /* the descriptor table has 256 for everything */
+#define MAX_CONNS	  128  /* the descriptor table has 256 for everything */
 #define HEAD_MAX	  8192 /* request head buffer: 431 beyond */
 #define OUT_MAX		  4096 /* header and small bodies go out in one send */
 #define LISTEN_BACKLOG	  128
@@ -48,8 +48,8 @@ enum conn_state { C_FREE, C_READ, C_WRITE, C_LINGER };
 struct conn {
 	int fd;
 	enum conn_state state;
-	uint64_t deadline;   /* ms: when this state gives up */
-	uint64_t waiting_since;	/* ms: when we began to wait for the current request */
+	uint64_t deadline;	/* ms: when this state gives up */
+	uint64_t waiting_since; /* ms: when we began to wait for the current request */
 	size_t in_len;
 	char in[HEAD_MAX];
 	char out[OUT_MAX];
@@ -100,7 +100,8 @@ static void respond(struct conn *c, int status, const char *type, const char *ex
 	n = snprintf(c->out, sizeof(c->out),
 		     "HTTP/1.1 %d %s\r\nServer: MenuOS-httpd\r\nContent-Type: %s\r\n"
 		     "Content-Length: %llu\r\n%s%s\r\n",
-		     status, http_reason(status), type, (unsigned long long)clen, extra ? extra : "",
+		     status, http_reason(status), type, (unsigned long long)clen,
+		     extra ? extra : "",
 		     c->close_after ? "Connection: close\r\n" : "Connection: keep-alive\r\n");
 	c->out_len = (size_t)n < sizeof(c->out) ? (size_t)n : sizeof(c->out) - 1;
 	c->out_off = 0;
@@ -309,8 +310,9 @@ static struct conn *evict_candidate(uint64_t t)
 /* 503 to a connection that gets no slot, after reading what it sent (so close sends FIN). */
 static void refuse_busy(int fd)
 {
-	static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nServer: MenuOS-httpd\r\n"
-				   "Content-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n";
+	static const char busy[] =
+		"HTTP/1.1 503 Service Unavailable\r\nServer: MenuOS-httpd\r\n"
+		"Content-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n";
 	char scratch[512];
 
 	while (recv(fd, scratch, sizeof(scratch), MSG_DONTWAIT) > 0)
@@ -417,8 +419,8 @@ static int cmd_httpd(int argc, char *argv[])
 	int fd, one = 1;
 	char *end;
 
-	if (argc > 2 || (argc == 2 && ((port = strtol(argv[1], &end, 10)) < 1 || port > 65535 ||
-				       *end))) {
+	if (argc > 2 ||
+	    (argc == 2 && ((port = strtol(argv[1], &end, 10)) < 1 || port > 65535 || *end))) {
 		printf("usage: httpd [PORT]   (default %d)\n", HTTPD_PORT);
 		return 1;
 	}

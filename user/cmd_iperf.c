@@ -39,8 +39,8 @@ struct iperf_test {
 	struct sockaddr_in client;
 	char cookie[IPERF_COOKIE_SIZE];
 	struct iperf_params p;
-	int n;				      /* streams so far */
-	int fd[IPERF_MAX_STREAMS];	      /* TCP: the stream's socket, -1 once closed */
+	int n;					    /* streams so far */
+	int fd[IPERF_MAX_STREAMS];		    /* TCP: the stream's socket, -1 once closed */
 	struct sockaddr_in peer[IPERF_MAX_STREAMS]; /* UDP: where the stream comes from */
 	struct iperf_stream_stats st[IPERF_MAX_STREAMS];
 	int udp_fd;
@@ -316,8 +316,8 @@ static int run_tcp(void)
 		pf[0] = (struct pollfd){.fd = T.ctrl, .events = POLLIN};
 		pf[1] = (struct pollfd){.fd = server_listen, .events = POLLIN};
 		for (i = 0; i < T.n; i++)
-			pf[i + 2] = (struct pollfd){.fd = T.fd[i], .events = T.p.reverse ? POLLOUT
-										: POLLIN};
+			pf[i + 2] = (struct pollfd){.fd = T.fd[i],
+						    .events = T.p.reverse ? POLLOUT : POLLIN};
 		r = poll(pf, (nfds_t)T.n + 2, T.p.rate ? 1 : 1000);
 		if (r < 0)
 			return -errno;
@@ -331,8 +331,9 @@ static int run_tcp(void)
 			if (T.fd[i] < 0 || !pf[i + 2].revents)
 				continue;
 			for (k = 0; k < TCP_SENDS_PER_POLL; k++) {
-				size_t len = (size_t)T.p.blksize < sizeof(data_buf) ? (size_t)T.p.blksize
-										    : sizeof(data_buf);
+				size_t len = (size_t)T.p.blksize < sizeof(data_buf)
+						     ? (size_t)T.p.blksize
+						     : sizeof(data_buf);
 				long n;
 
 				/* -b on TCP: no more than rate * elapsed (iperf_check_throttle) */
@@ -340,7 +341,8 @@ static int run_tcp(void)
 				    s->bytes >= iperf_allowed_bytes(T.p.rate, t - s->start_ns))
 					break;
 				n = T.p.reverse ? send(T.fd[i], data_buf, len, MSG_DONTWAIT)
-						: recv(T.fd[i], data_buf, sizeof(data_buf), MSG_DONTWAIT);
+						: recv(T.fd[i], data_buf, sizeof(data_buf),
+						       MSG_DONTWAIT);
 				if (n > 0) {
 					s->bytes += (uint64_t)n;
 					T.last_data_ns = t;
@@ -410,7 +412,8 @@ static int udp_receive(void)
 /* -R -u: each stream paced to the rate (iperf_check_throttle), datagrams of -l bytes. */
 static int udp_send(void)
 {
-	size_t len = (size_t)T.p.blksize < sizeof(data_buf) ? (size_t)T.p.blksize : sizeof(data_buf);
+	size_t len =
+		(size_t)T.p.blksize < sizeof(data_buf) ? (size_t)T.p.blksize : sizeof(data_buf);
 
 	for (;;) {
 		struct pollfd pf[2] = {{.fd = T.ctrl, .events = POLLIN},
@@ -426,8 +429,8 @@ static int udp_send(void)
 					break;
 				iperf_udp_header(data_buf, len, t, s->packets + 1,
 						 T.p.udp_counters_64bit);
-				if (sendto(T.udp_fd, data_buf, len, 0, (struct sockaddr *)&T.peer[i],
-					   sizeof(T.peer[i])) < 0)
+				if (sendto(T.udp_fd, data_buf, len, 0,
+					   (struct sockaddr *)&T.peer[i], sizeof(T.peer[i])) < 0)
 					break; /* no buffer now: try again next tick */
 				s->packets++;
 				s->bytes += len;
@@ -472,17 +475,18 @@ static void format_summary(void)
 			ns = T.st[i].end_ns - T.st[i].start_ns;
 	}
 	inet_ntop(AF_INET, &T.client.sin_addr, ip, sizeof(ip));
-	n = snprintf(summary, sizeof(summary),
-		     "iperf3: %s %s, %d stream%s, %s %llu bytes in %llu.%02llu s, %llu kbit/s",
-		     ip, T.p.udp ? "UDP" : "TCP", T.n, T.n == 1 ? "" : "s",
-		     T.p.reverse ? "sent" : "received", (unsigned long long)bytes,
-		     (unsigned long long)(ns / NS_PER_S),
-		     (unsigned long long)(ns % NS_PER_S / 10000000),
-		     (unsigned long long)(bytes * 8 * 1000000 / (ns / 1000 ? ns / 1000 : 1) / 1000));
+	n = snprintf(
+		summary, sizeof(summary),
+		"iperf3: %s %s, %d stream%s, %s %llu bytes in %llu.%02llu s, %llu kbit/s", ip,
+		T.p.udp ? "UDP" : "TCP", T.n, T.n == 1 ? "" : "s",
+		T.p.reverse ? "sent" : "received", (unsigned long long)bytes,
+		(unsigned long long)(ns / NS_PER_S), (unsigned long long)(ns % NS_PER_S / 10000000),
+		(unsigned long long)(bytes * 8 * 1000000 / (ns / 1000 ? ns / 1000 : 1) / 1000));
 	if (T.p.udp && !T.p.reverse && n > 0 && (size_t)n < sizeof(summary))
 		snprintf(summary + n, sizeof(summary) - (size_t)n,
 			 ", lost %llu/%llu, jitter %llu us", (unsigned long long)lost,
-			 (unsigned long long)pkts, (unsigned long long)(jit / (uint64_t)T.n / 1000));
+			 (unsigned long long)pkts,
+			 (unsigned long long)(jit / (uint64_t)T.n / 1000));
 }
 
 /* EXCHANGE_RESULTS: the client's document first, then ours (iperf_exchange_results). */

@@ -83,13 +83,13 @@ static long parse_request_line(const char *p, size_t n, struct http_request *req
 		if ((unsigned char)t[i] <= ' ' || (unsigned char)t[i] >= 0x7f)
 			return -400; /* no whitespace or controls inside the target */
 	/* HTTP-version = "HTTP/" DIGIT "." DIGIT, case-sensitive (RFC 9112 2.3) */
-	if ((size_t)(p + n - sp2 - 1) != 8 || memcmp(sp2 + 1, "HTTP/", 5) != 0 ||
-	    sp2[6] < '0' || sp2[6] > '9' || sp2[7] != '.' || sp2[8] < '0' || sp2[8] > '9')
+	if ((size_t)(p + n - sp2 - 1) != 8 || memcmp(sp2 + 1, "HTTP/", 5) != 0 || sp2[6] < '0' ||
+	    sp2[6] > '9' || sp2[7] != '.' || sp2[8] < '0' || sp2[8] > '9')
 		return -400;
 	if (sp2[6] != '1')
 		return -505;
 	req->minor = sp2[8] - '0';
-	req->method = mlen == 3 && memcmp(p, "GET", 3) == 0	 ? HTTP_GET
+	req->method = mlen == 3 && memcmp(p, "GET", 3) == 0    ? HTTP_GET
 		      : mlen == 4 && memcmp(p, "HEAD", 4) == 0 ? HTTP_HEAD
 							       : HTTP_OTHER;
 	/* RFC 9112 3.2.2: absolute-form; a server must accept it */

@@ -18,10 +18,10 @@ struct http_request {
 	enum http_method method;
 	const char *path; /* origin-form path, without the query (not NUL-terminated) */
 	size_t path_len;
-	int minor;	   /* HTTP/1.minor */
-	int keep_alive;	   /* the connection persists after the response (RFC 9112 9.3) */
+	int minor;	/* HTTP/1.minor */
+	int keep_alive; /* the connection persists after the response (RFC 9112 9.3) */
 	uint64_t content_length;
-	int chunked;	   /* Transfer-Encoding was sent */
+	int chunked; /* Transfer-Encoding was sent */
 };
 
 /*

@@ -14,9 +14,9 @@
 #include "user/json.h"
 #include "user/status.h"
 
-#define PAGE_MAX       32768
-#define SOCKS_SHOWN    64
-#define BYTES_MAX      (1ull << 40) /* /bytes/N up to a TiB */
+#define PAGE_MAX    32768
+#define SOCKS_SHOWN 64
+#define BYTES_MAX   (1ull << 40) /* /bytes/N up to a TiB */
 
 struct page {
 	char *buf;
@@ -62,8 +62,9 @@ static void html_page(struct page *p, const struct snapshot *s, const struct htt
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	const struct status_counters *c = &s->c;
 
-	pf(p, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>MenuOS/x64</title>"
-	      "</head>\n<body>\n<h1>MenuOS/x64</h1>\n<p>Uptime: %llu.%03llu s</p>\n",
+	pf(p,
+	   "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>MenuOS/x64</title>"
+	   "</head>\n<body>\n<h1>MenuOS/x64</h1>\n<p>Uptime: %llu.%03llu s</p>\n",
 	   (unsigned long long)(s->uptime_ms / 1000), (unsigned long long)(s->uptime_ms % 1000));
 	pf(p, "<h2>Interfaces</h2>\n<table border=\"1\"><tr><th>Name</th><th>Address</th>"
 	      "<th>MAC</th><th>MTU</th><th>State</th><th>RX packets</th><th>RX bytes</th>"
@@ -71,9 +72,10 @@ static void html_page(struct page *p, const struct snapshot *s, const struct htt
 	for (int i = 0; i < s->nifs; i++) {
 		const struct status_iface *f = &s->ifs[i];
 
-		pf(p, "<tr><td>%s</td><td>%s/%s</td><td>%02x:%02x:%02x:%02x:%02x:%02x</td>"
-		      "<td>%u</td><td>%s</td><td>%llu</td><td>%llu</td><td>%llu</td><td>%llu</td>"
-		      "<td>%llu</td><td>%llu</td></tr>\n",
+		pf(p,
+		   "<tr><td>%s</td><td>%s/%s</td><td>%02x:%02x:%02x:%02x:%02x:%02x</td>"
+		   "<td>%u</td><td>%s</td><td>%llu</td><td>%llu</td><td>%llu</td><td>%llu</td>"
+		   "<td>%llu</td><td>%llu</td></tr>\n",
 		   f->name, ip(f->addr, a), ip(f->netmask, b), f->mac[0], f->mac[1], f->mac[2],
 		   f->mac[3], f->mac[4], f->mac[5], f->mtu,
 		   f->running ? "running" : (f->up ? "up" : "down"),
@@ -82,8 +84,9 @@ static void html_page(struct page *p, const struct snapshot *s, const struct htt
 		   (unsigned long long)(f->rx_errors + f->tx_errors),
 		   (unsigned long long)(f->rx_dropped + f->tx_dropped));
 	}
-	pf(p, "</table>\n<h2>TCP sockets (%d)</h2>\n<table border=\"1\"><tr><th>Local</th>"
-	      "<th>Remote</th><th>State</th><th>Send-Q</th><th>Recv-Q</th></tr>\n",
+	pf(p,
+	   "</table>\n<h2>TCP sockets (%d)</h2>\n<table border=\"1\"><tr><th>Local</th>"
+	   "<th>Remote</th><th>State</th><th>Send-Q</th><th>Recv-Q</th></tr>\n",
 	   s->nsocks);
 	for (int i = 0; i < s->nsocks && i < SOCKS_SHOWN; i++) {
 		const struct status_socket *k = &s->socks[i];
@@ -118,8 +121,7 @@ static void html_page(struct page *p, const struct snapshot *s, const struct htt
 	pf(p, "</table>\n</body></html>\n");
 }
 
-static long json_page(char *buf, size_t cap, const struct snapshot *s,
-		      const struct httpd_stats *st)
+static long json_page(char *buf, size_t cap, const struct snapshot *s, const struct httpd_stats *st)
 {
 	const struct status_counters *c = &s->c;
 	char a[INET_ADDRSTRLEN], mac[18];
@@ -189,8 +191,8 @@ static long json_page(char *buf, size_t cap, const struct snapshot *s,
 	json_arr_end(&w);
 	json_key(&w, "counters");
 	json_obj_begin(&w);
-#define NUM(name, v)            \
-	do {                    \
+#define NUM(name, v)                \
+	do {                        \
 		json_key(&w, name); \
 		json_uint(&w, v);   \
 	} while (0)

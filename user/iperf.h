@@ -19,15 +19,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IPERF_PORT	      5201
-#define IPERF_COOKIE_SIZE     37 /* 36 characters and a NUL */
-#define IPERF_MAX_STREAMS     16
-#define IPERF_MAX_JSON	      32768 /* a longer document is refused */
-#define IPERF_TCP_BLKSIZE     (128 * 1024) /* DEFAULT_TCP_BLKSIZE */
-#define IPERF_UDP_BLKSIZE     1460	   /* DEFAULT_UDP_BLKSIZE */
-#define IPERF_UDP_RATE	      (1024 * 1024) /* UDP's default -b: 1 Mbit/s */
-#define IPERF_MAX_BLKSIZE     (1024 * 1024) /* MAX_BLOCKSIZE */
-#define IPERF_UDP_CONNECT_MSG 0x36373839u   /* "6789" (host order, as iperf writes it) */
+#define IPERF_PORT		       5201
+#define IPERF_COOKIE_SIZE	       37 /* 36 characters and a NUL */
+#define IPERF_MAX_STREAMS	       16
+#define IPERF_MAX_JSON		       32768	     /* a longer document is refused */
+#define IPERF_TCP_BLKSIZE	       (128 * 1024)  /* DEFAULT_TCP_BLKSIZE */
+#define IPERF_UDP_BLKSIZE	       1460	     /* DEFAULT_UDP_BLKSIZE */
+#define IPERF_UDP_RATE		       (1024 * 1024) /* UDP's default -b: 1 Mbit/s */
+#define IPERF_MAX_BLKSIZE	       (1024 * 1024) /* MAX_BLOCKSIZE */
+#define IPERF_UDP_CONNECT_MSG	       0x36373839u   /* "6789" (host order, as iperf writes it) */
 #define IPERF_UDP_CONNECT_REPLY	       0x39383736u
 #define IPERF_LEGACY_UDP_CONNECT_REPLY 987654321u
 
@@ -122,9 +122,9 @@ static inline int iperf_stream_id(int i) { return i == 0 ? 1 : i + 2; }
 
 /* The results document one side sends (send_results); length, or -ENOSPC. */
 struct iperf_results_info {
-	int cpu_total_e3; /* CPU utilisation in thousandths of a percent */
+	int cpu_total_e3;	    /* CPU utilisation in thousandths of a percent */
 	int sender_has_retransmits; /* -1 receiver, 0/1 sender */
-	const char *server_output; /* server_output_text, or NULL */
+	const char *server_output;  /* server_output_text, or NULL */
 };
 long iperf_results_format(const struct iperf_stream_stats *s, int n,
 			  const struct iperf_results_info *info, char *buf, size_t cap);
@@ -156,8 +156,8 @@ size_t iperf_udp_header(void *buf, size_t len, uint64_t now_ns, uint64_t seq, in
  * the sequence, reordering, and jitter from the transit times.  Datagrams
  * shorter than the header count as bytes only.
  */
-void iperf_udp_received(struct iperf_stream_stats *s, const void *buf, size_t len,
-			uint64_t now_ns, int counters64);
+void iperf_udp_received(struct iperf_stream_stats *s, const void *buf, size_t len, uint64_t now_ns,
+			int counters64);
 
 /* iperf3's message for an i_errno (iperf_error.c), for the client's output. */
 const char *iperf_strerror(int ie);

@@ -173,7 +173,8 @@ static int connect_streams(const char *cookie)
 			err = iperf_read_full(fd, &reply, sizeof(reply), CTRL_TIMEOUT_MS);
 			if (err < 0)
 				return err;
-		} while (reply != IPERF_UDP_CONNECT_REPLY && reply != IPERF_LEGACY_UDP_CONNECT_REPLY);
+		} while (reply != IPERF_UDP_CONNECT_REPLY &&
+			 reply != IPERF_LEGACY_UDP_CONNECT_REPLY);
 		iperf_tune_stream(fd, 0, 0, 1);
 	}
 	return 0;
@@ -213,7 +214,8 @@ static void move_data(uint64_t t)
 			long r;
 
 			if (s->sender) {
-				if (C.p.rate && s->bytes >= iperf_allowed_bytes(C.p.rate, t - C.start_ns))
+				if (C.p.rate &&
+				    s->bytes >= iperf_allowed_bytes(C.p.rate, t - C.start_ns))
 					break;
 				if (C.p.bytes && total_bytes() >= C.p.bytes)
 					break;

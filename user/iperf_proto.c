@@ -161,8 +161,8 @@ long iperf_results_format(const struct iperf_stream_stats *s, int n,
 		json_key(&w, "bytes");
 		json_uint(&w, s[i].bytes);
 		json_key(&w, "retransmits");
-		json_int(&w, s[i].sender && info->sender_has_retransmits > 0 ? s[i].retransmits
-									      : -1);
+		json_int(&w,
+			 s[i].sender && info->sender_has_retransmits > 0 ? s[i].retransmits : -1);
 		json_key(&w, "jitter");
 		json_fixed(&w, s[i].jitter_ns, 9);
 		json_key(&w, "errors");
@@ -261,8 +261,8 @@ size_t iperf_udp_header(void *buf, size_t len, uint64_t now_ns, uint64_t seq, in
 	return need;
 }
 
-void iperf_udp_received(struct iperf_stream_stats *s, const void *buf, size_t len,
-			uint64_t now_ns, int counters64)
+void iperf_udp_received(struct iperf_stream_stats *s, const void *buf, size_t len, uint64_t now_ns,
+			int counters64)
 {
 	const unsigned char *p = buf;
 	int first = s->bytes == 0;

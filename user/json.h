@@ -17,14 +17,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum json_type { JSON_NULL, JSON_FALSE, JSON_TRUE, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSON_OBJECT };
+enum json_type {
+	JSON_NULL,
+	JSON_FALSE,
+	JSON_TRUE,
+	JSON_NUMBER,
+	JSON_STRING,
+	JSON_ARRAY,
+	JSON_OBJECT
+};
 
 struct json_node {
 	enum json_type type;
-	const char *key;	/* member name inside an object, else NULL */
-	const char *str;	/* JSON_STRING: the unescaped text */
-	int64_t num;		/* JSON_NUMBER: integer part, toward zero, saturated */
-	int64_t num_e6;		/* JSON_NUMBER: value in millionths, saturated */
+	const char *key;	 /* member name inside an object, else NULL */
+	const char *str;	 /* JSON_STRING: the unescaped text */
+	int64_t num;		 /* JSON_NUMBER: integer part, toward zero, saturated */
+	int64_t num_e6;		 /* JSON_NUMBER: value in millionths, saturated */
 	struct json_node *child; /* JSON_ARRAY/OBJECT: first element */
 	struct json_node *next;	 /* next element of the parent */
 };
@@ -48,7 +56,7 @@ struct json_writer {
 	size_t cap, len;
 	int overflow;
 	int depth;
-	int after_key;			/* a key was written: its value needs no comma */
+	int after_key;			 /* a key was written: its value needs no comma */
 	unsigned char n[JSON_MAX_DEPTH]; /* values written at each level */
 };
 

@@ -105,28 +105,29 @@ static void test_malformed(void **state)
 		const char *head;
 		long status;
 	} cases[] = {
-		{"GET / HTTP/1.1\r\n\r\n", -400},			  /* no Host */
-		{"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", -400},	  /* two */
-		{"GET  / HTTP/1.1\r\nHost: a\r\n\r\n", -400},		  /* two spaces */
+		{"GET / HTTP/1.1\r\n\r\n", -400},			/* no Host */
+		{"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", -400}, /* two */
+		{"GET  / HTTP/1.1\r\nHost: a\r\n\r\n", -400},		/* two spaces */
 		{"GET / HTTP/1.1 \r\nHost: a\r\n\r\n", -400},
-		{"G(T / HTTP/1.1\r\nHost: a\r\n\r\n", -400},		  /* not a token */
-		{"GET / http/1.1\r\nHost: a\r\n\r\n", -400},		  /* case-sensitive */
+		{"G(T / HTTP/1.1\r\nHost: a\r\n\r\n", -400}, /* not a token */
+		{"GET / http/1.1\r\nHost: a\r\n\r\n", -400}, /* case-sensitive */
 		{"GET / HTTP/1.10\r\nHost: a\r\n\r\n", -400},
 		{"GET / HTTP/2.0\r\nHost: a\r\n\r\n", -505},
-		{"GET x HTTP/1.1\r\nHost: a\r\n\r\n", -400},		  /* not origin-form */
+		{"GET x HTTP/1.1\r\nHost: a\r\n\r\n", -400}, /* not origin-form */
 		{"GET /\x01 HTTP/1.1\r\nHost: a\r\n\r\n", -400},
-		{"GET / HTTP/1.1\r\nHost : a\r\n\r\n", -400},		  /* space before colon */
+		{"GET / HTTP/1.1\r\nHost : a\r\n\r\n", -400},		/* space before colon */
 		{"GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n", -400}, /* obs-fold */
-		{"GET / HTTP/1.1\r\nHost a\r\n\r\n", -400},		  /* no colon */
-		{"GET / HTTP/1.1\r\n: a\r\nHost: a\r\n\r\n", -400},	  /* empty name */
-		{"GET / HTTP/1.1\r\nHost: a\rb\r\n\r\n", -400},		  /* lone CR */
+		{"GET / HTTP/1.1\r\nHost a\r\n\r\n", -400},		/* no colon */
+		{"GET / HTTP/1.1\r\n: a\r\nHost: a\r\n\r\n", -400},	/* empty name */
+		{"GET / HTTP/1.1\r\nHost: a\rb\r\n\r\n", -400},		/* lone CR */
 		{"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n", -400},
 		{"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1, 2\r\n\r\n", -400},
 		{"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
 		 -400},
 		{"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999999\r\n\r\n",
 		 -400},
-		{"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+		{"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: "
+		 "chunked\r\n\r\n",
 		 -400}, /* smuggling */
 	};
 	struct http_request r;
@@ -179,10 +180,14 @@ static void test_reasons(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_simple_get),	      cmocka_unit_test(test_incomplete),
-		cmocka_unit_test(test_pipelined_and_bare_lf), cmocka_unit_test(test_persistence),
-		cmocka_unit_test(test_framing_fields),	      cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_limits),		      cmocka_unit_test(test_reasons),
+		cmocka_unit_test(test_simple_get),
+		cmocka_unit_test(test_incomplete),
+		cmocka_unit_test(test_pipelined_and_bare_lf),
+		cmocka_unit_test(test_persistence),
+		cmocka_unit_test(test_framing_fields),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_reasons),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -131,10 +131,21 @@ static void test_params_round_trip(void **state)
 static void test_results(void **state)
 {
 	struct iperf_stream_stats st[2] = {
-		{.id = 1, .sender = 1, .bytes = 123456789012ull, .retransmits = 7,
-		 .start_ns = 1000, .end_ns = 1000 + 10000250000ull},
-		{.id = 3, .sender = 1, .bytes = 5, .retransmits = 0, .jitter_ns = 1234567,
-		 .errors = 2, .packets = 10, .start_ns = 0, .end_ns = 500000000},
+		{.id = 1,
+		 .sender = 1,
+		 .bytes = 123456789012ull,
+		 .retransmits = 7,
+		 .start_ns = 1000,
+		 .end_ns = 1000 + 10000250000ull},
+		{.id = 3,
+		 .sender = 1,
+		 .bytes = 5,
+		 .retransmits = 0,
+		 .jitter_ns = 1234567,
+		 .errors = 2,
+		 .packets = 10,
+		 .start_ns = 0,
+		 .end_ns = 500000000},
 	};
 	struct iperf_results_info info = {.cpu_total_e3 = 12345, .sender_has_retransmits = 1};
 	static struct iperf_peer_results peer;
@@ -227,8 +238,8 @@ static void test_pacing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_params_from_client), cmocka_unit_test(test_params_refused),
-		cmocka_unit_test(test_params_round_trip),  cmocka_unit_test(test_results),
+		cmocka_unit_test(test_params_from_client),  cmocka_unit_test(test_params_refused),
+		cmocka_unit_test(test_params_round_trip),   cmocka_unit_test(test_results),
 		cmocka_unit_test(test_udp_loss_and_jitter), cmocka_unit_test(test_pacing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -116,10 +116,11 @@ static void test_strings_and_nesting(void **state)
 static void test_malformed(void **state)
 {
 	static const char *const bad[] = {
-		"",	       "{",	     "}",	   "{\"a\"}",	    "{\"a\":}",	 "{\"a\":1,}",
-		"[1,]",	       "[1 2]",	     "01",	   "1.",	    "-",	 "1e",
-		".5",	       "tru",	     "nul",	   "\"abc",	    "\"\\x\"",	 "\"\\u12\"",
-		"\"\\udc00\"", "\"\\ud800\"", "\"a\tb\"", "{\"a\":1} x", "{1:2}",	 "[\"a\":1]",
+		"",	      "{",	     "}",	  "{\"a\"}",	 "{\"a\":}",
+		"{\"a\":1,}", "[1,]",	     "[1 2]",	  "01",		 "1.",
+		"-",	      "1e",	     ".5",	  "tru",	 "nul",
+		"\"abc",      "\"\\x\"",     "\"\\u12\"", "\"\\udc00\"", "\"\\ud800\"",
+		"\"a\tb\"",   "{\"a\":1} x", "{1:2}",	  "[\"a\":1]",
 	};
 	int err;
 
@@ -218,9 +219,12 @@ static void test_writer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_iperf_params),	    cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_strings_and_nesting), cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_bounds),		    cmocka_unit_test(test_writer),
+		cmocka_unit_test(test_iperf_params),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_strings_and_nesting),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_writer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
