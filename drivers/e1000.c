@@ -226,7 +226,7 @@ static void e1000_receive(struct e1000 *e, unsigned i)
 	d->addr = virt_to_phys(fresh + RX_FRAME_OFFSET);
 	dev->stats.rx_packets++;
 	dev->stats.rx_bytes += len;
-	netif_receive_skb(skb);
+	napi_gro_receive(&dev->napi, skb);
 }
 
 static int e1000_poll(struct napi_struct *napi, int budget)

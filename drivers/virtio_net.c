@@ -171,7 +171,7 @@ static uint8_t *virtnet_receive(struct virtnet *vi, uint8_t *page, uint32_t len)
 	skb->dev = dev;
 	dev->stats.rx_packets++;
 	dev->stats.rx_bytes += frame_len;
-	netif_receive_skb(skb);
+	napi_gro_receive(&dev->napi, skb);
 	return fresh;
 }
 

@@ -156,6 +156,11 @@ int dev_queue_xmit(struct sk_buff *skb)
 		err = -EMSGSIZE;
 		goto drop;
 	}
+	if (skb->ip_summed == CHECKSUM_PARTIAL && !(dev->features & NETIF_F_IP_CSUM)) {
+		err = skb_checksum_help(skb);
+		if (err)
+			goto drop;
+	}
 	/* Short Ethernet frames are padded with zeros (IEEE 802.3 4.2.3.3). */
 	if (dev->type == ARPHRD_ETHER && skb_put_padto(skb, ETH_ZLEN)) {
 		dev->stats.tx_dropped++;
@@ -252,6 +257,12 @@ void napi_schedule(struct napi_struct *napi)
 	}
 	net_irq_restore(flags);
 	net_raise_rx_softirq();
+}
+
+int napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb)
+{
+	(void)napi;
+	return netif_receive_skb(skb);
 }
 
 void napi_complete(struct napi_struct *napi)

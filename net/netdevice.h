@@ -31,6 +31,17 @@ struct net_device_stats {
 	uint64_t interrupts;
 };
 
+/*
+ * Offloads a device takes, as Linux's NETIF_F_* bits.  The stack builds
+ * packets for the device the route picked: CHECKSUM_PARTIAL packets only
+ * reach a device with NETIF_F_IP_CSUM and GSO packets only one with
+ * NETIF_F_TSO; dev_queue_xmit finishes the job in software for the others.
+ */
+typedef uint32_t netdev_features_t;
+#define NETIF_F_IP_CSUM (1u << 0) /* transmit: completes TCP/UDP checksums over IPv4 */
+#define NETIF_F_RXCSUM	(1u << 1) /* receive: verifies them (skb CHECKSUM_UNNECESSARY) */
+#define NETIF_F_TSO	(1u << 2) /* transmit: segments TCPv4 GSO packets (gso_size) */
+
 struct net_device;
 
 struct net_device_ops {
@@ -55,6 +66,8 @@ struct net_device {
 	unsigned int flags;
 	int carrier; /* link detected (netif_carrier_on/off) */
 	unsigned int mtu;
+	netdev_features_t features;
+	unsigned int gso_max_size; /* largest GSO packet, IP header on (NETIF_F_TSO) */
 	uint8_t dev_addr[ETH_ALEN];
 	uint8_t broadcast[ETH_ALEN];
 	uint16_t type; /* ARPHRD_ETHER / ARPHRD_LOOPBACK */
@@ -85,6 +98,10 @@ int dev_close(struct net_device *dev);
 int dev_queue_xmit(struct sk_buff *skb);    /* skb->dev set, frame complete */
 int netif_receive_skb(struct sk_buff *skb); /* a received frame, data at the MAC header */
 int netif_rx(struct sk_buff *skb);	    /* queue a frame for the softirq (loopback) */
+/* A driver's poll hands received frames here: frames of one flow may be
+ * merged before the stack sees them (GRO); what is held is delivered when
+ * the poll ends. */
+int napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb);
 
 void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
 		    int (*poll)(struct napi_struct *, int));

@@ -6,6 +6,7 @@
  */
 #include "net/skbuff.h"
 #include "net/platform.h"
+#include "net/checksum.h"
 
 static struct skb_stats skb_stats;
 
@@ -80,8 +81,30 @@ struct sk_buff *skb_copy(const struct sk_buff *skb)
 	n->protocol = skb->protocol;
 	n->dev = skb->dev;
 	n->pkt_type = skb->pkt_type;
+	n->ip_summed = skb->ip_summed;
+	n->csum_start = skb->csum_start;
+	n->csum_offset = skb->csum_offset;
+	n->gso_size = skb->gso_size;
+	n->gso_segs = skb->gso_segs;
+	n->gso_type = skb->gso_type;
 	memcpy(n->cb, skb->cb, sizeof(n->cb));
 	return n;
+}
+
+int skb_checksum_help(struct sk_buff *skb)
+{
+	unsigned char *start = skb->head + skb->csum_start;
+	uint16_t *field;
+
+	if (skb->ip_summed != CHECKSUM_PARTIAL)
+		return 0;
+	if (start < skb->data || start + skb->csum_offset + 2 > skb->tail)
+		return -EINVAL;
+	field = (uint16_t *)(start + skb->csum_offset);
+	/* The field holds the pseudo-header sum, so summing over it adds that in. */
+	*field = csum_fold(csum_partial(start, skb->tail - start, 0));
+	skb->ip_summed = CHECKSUM_NONE;
+	return 0;
 }
 
 /* Running past either end of the buffer is a bug in the caller, not bad input. */

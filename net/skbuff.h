@@ -27,6 +27,14 @@ struct sk_buff {
 	void (*destructor)(struct sk_buff *skb); /* drivers recycle their buffers */
 	void *destructor_arg;
 	uint8_t pkt_type; /* PACKET_HOST, ... */
+	uint8_t ip_summed;	/* CHECKSUM_NONE, CHECKSUM_UNNECESSARY, CHECKSUM_PARTIAL */
+	uint16_t csum_start;	/* CHECKSUM_PARTIAL: offset from head where summing starts */
+	uint16_t csum_offset;	/* CHECKSUM_PARTIAL: where the result goes, from csum_start */
+	/* Segmentation offload (Linux keeps these in skb_shared_info): a TCP
+	 * packet longer than one segment, to be cut into gso_size payloads. */
+	uint16_t gso_size; /* payload bytes per segment; 0 = an ordinary packet */
+	uint16_t gso_segs; /* how many segments it makes */
+	uint8_t gso_type;  /* SKB_GSO_TCPV4 */
 	char cb[48];	  /* per-layer private control block (TCP uses it) */
 };
 
@@ -34,6 +42,20 @@ struct sk_buff {
 #define PACKET_BROADCAST 1
 #define PACKET_MULTICAST 2
 #define PACKET_OTHERHOST 3
+
+/*
+ * Checksum state, as Linux's skb->ip_summed.  Receive: NONE = not verified
+ * (the stack checks it), UNNECESSARY = the NIC verified the TCP/UDP checksum.
+ * Transmit: NONE = the packet carries its final checksum, PARTIAL = the L4
+ * checksum field holds only the pseudo-header sum and whoever sends it (the
+ * NIC, or skb_checksum_help for a device without NETIF_F_IP_CSUM) sums from
+ * csum_start to the end and stores the result at csum_start + csum_offset.
+ */
+#define CHECKSUM_NONE	     0
+#define CHECKSUM_UNNECESSARY 1
+#define CHECKSUM_PARTIAL     2
+
+#define SKB_GSO_TCPV4 1
 
 /* Headroom every transmitted packet reserves: Ethernet + IPv4 + TCP with options. */
 #define MAX_HEADER_LEN 128
@@ -54,6 +76,13 @@ void skb_trim(struct sk_buff *skb, unsigned int len);
 /* Zero-pads the packet to len bytes, moving it to a larger buffer if it must;
  * 0, or -ENOMEM with skb freed. */
 int skb_put_padto(struct sk_buff *skb, unsigned int len);
+/* Completes a CHECKSUM_PARTIAL packet in software; 0, or -EINVAL if the offsets are wrong. */
+int skb_checksum_help(struct sk_buff *skb);
+/* Receive: nothing to verify (the NIC did it, or the packet never left this host). */
+static inline int skb_csum_unnecessary(const struct sk_buff *skb)
+{
+	return skb->ip_summed == CHECKSUM_UNNECESSARY || skb->ip_summed == CHECKSUM_PARTIAL;
+}
 static inline unsigned int skb_headroom(const struct sk_buff *skb) { return skb->data - skb->head; }
 static inline unsigned int skb_tailroom(const struct sk_buff *skb) { return skb->end - skb->tail; }
 

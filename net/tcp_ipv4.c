@@ -96,14 +96,19 @@ uint32_t tcp_v4_init_sequence(uint32_t saddr, uint32_t daddr, uint16_t sport, ui
 	return (uint32_t)siphash24(&t, sizeof(t), isn_key) + (uint32_t)(ktime_ns() / 4000);
 }
 
-/* RFC 9293 3.1: the checksum covers the pseudo-header, the header and the data. */
+/*
+ * RFC 9293 3.1: the checksum covers the pseudo-header, the header and the
+ * data.  Only the pseudo-header is summed here (CHECKSUM_PARTIAL, as Linux's
+ * tcp_v4_send_check); the NIC or dev_queue_xmit adds the rest.
+ */
 void tcp_v4_fill_check(struct sk_buff *skb, uint32_t saddr, uint32_t daddr)
 {
 	struct tcphdr *th = (struct tcphdr *)skb->data;
 
-	th->check = 0;
-	th->check = csum_tcpudp_magic(saddr, daddr, (uint16_t)skb->len, IPPROTO_TCP,
-				      csum_partial(skb->data, skb->len, 0));
+	th->check = ~csum_tcpudp_magic(saddr, daddr, (uint16_t)skb->len, IPPROTO_TCP, 0);
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb->data - skb->head;
+	skb->csum_offset = offsetof(struct tcphdr, check);
 }
 
 /* A bare control segment (RST, or an ACK without a sock). */
@@ -406,7 +411,8 @@ __attribute__((noinline)) int tcp_v4_rcv(struct sk_buff *skb)
 	hdrlen = tcp_hdrlen(th);
 	if (hdrlen < sizeof(struct tcphdr) || hdrlen > skb->len)
 		goto bad; /* data offset out of range */
-	if (csum_tcpudp_magic(iph->saddr, iph->daddr, (uint16_t)skb->len, IPPROTO_TCP,
+	if (!skb_csum_unnecessary(skb) &&
+	    csum_tcpudp_magic(iph->saddr, iph->daddr, (uint16_t)skb->len, IPPROTO_TCP,
 			      csum_partial(skb->data, skb->len, 0)) != 0)
 		goto bad; /* RFC 9293 3.1: checksum failed */
 	/* RFC 1122 4.2.3.10: unicast only.  ip_rcv marks a directed broadcast

@@ -99,7 +99,7 @@ int udp_rcv(struct sk_buff *skb)
 		goto error; /* length field contradicts the datagram */
 	skb_trim(skb, ulen);
 	/* RFC 768: a zero checksum means the sender computed none. */
-	if (uh->check && csum_tcpudp_magic(iph->saddr, iph->daddr, ulen, IPPROTO_UDP,
+	if (uh->check && !skb_csum_unnecessary(skb) && csum_tcpudp_magic(iph->saddr, iph->daddr, ulen, IPPROTO_UDP,
 					   csum_partial(skb->data, ulen, 0)) != 0) {
 		udp_statistics.in_csum_errors++;
 		goto error;
