@@ -315,9 +315,18 @@ static int run_tcp(void)
 
 		pf[0] = (struct pollfd){.fd = T.ctrl, .events = POLLIN};
 		pf[1] = (struct pollfd){.fd = server_listen, .events = POLLIN};
-		for (i = 0; i < T.n; i++)
+		t = now_ns();
+		for (i = 0; i < T.n; i++) {
+			/* a paced sender ahead of its rate waits for the clock, not for POLLOUT */
+			int ahead = T.p.reverse && T.p.rate &&
+				    T.st[i].bytes >=
+					    iperf_allowed_bytes(T.p.rate, t - T.st[i].start_ns);
+
 			pf[i + 2] = (struct pollfd){.fd = T.fd[i],
-						    .events = T.p.reverse ? POLLOUT : POLLIN};
+						    .events = ahead	    ? 0
+							      : T.p.reverse ? POLLOUT
+									    : POLLIN};
+		}
 		r = poll(pf, (nfds_t)T.n + 2, T.p.rate ? 1 : 1000);
 		if (r < 0)
 			return -errno;

@@ -264,9 +264,17 @@ static int run_test(void)
 		int r;
 
 		pf[0] = (struct pollfd){.fd = C.ctrl, .events = POLLIN};
-		for (int i = 0; i < C.n; i++)
+		t = status_now_ns();
+		for (int i = 0; i < C.n; i++) {
+			/* a paced sender ahead of its rate waits for the clock, not for POLLOUT */
+			int ahead = C.st[i].sender && C.p.rate &&
+				    C.st[i].bytes >= iperf_allowed_bytes(C.p.rate, t - C.start_ns);
+
 			pf[i + 1] = (struct pollfd){.fd = C.fd[i],
-						    .events = C.st[i].sender ? POLLOUT : POLLIN};
+						    .events = ahead	       ? 0
+							      : C.st[i].sender ? POLLOUT
+									       : POLLIN};
+		}
 		r = poll(pf, (nfds_t)C.n + 1, C.p.udp || C.p.rate ? 1 : 100);
 		if (r < 0)
 			return -errno;
