@@ -180,13 +180,22 @@ static int connect_streams(const char *cookie)
 	return 0;
 }
 
+/* iperf3 labels a line with the stream's descriptor, or SUM for several. */
+static void stream_label(char *id, size_t n)
+{
+	if (C.n > 1)
+		snprintf(id, n, "SUM");
+	else
+		snprintf(id, n, "%3d", C.fd[0]);
+}
+
 static void report_interval(uint64_t t)
 {
 	char id[8];
 
 	if (t < C.next_report_ns)
 		return;
-	snprintf(id, sizeof(id), C.n > 1 ? "SUM" : "%3d", C.fd[0]);
+	stream_label(id, sizeof(id));
 	print_line(id, (uint64_t)C.interval * NS_PER_S, t - C.start_ns, C.interval_bytes, "");
 	C.interval++;
 	C.interval_bytes = 0;
@@ -371,7 +380,7 @@ static void print_summary(void)
 	}
 	if (!their_ns)
 		their_ns = C.end_ns - C.start_ns;
-	snprintf(id, sizeof(id), C.n > 1 ? "SUM" : "%3d", C.fd[0]);
+	stream_label(id, sizeof(id));
 	printf("- - - - - - - - - - - - - - - - - - - - - - - - -\n");
 	if (C.p.udp) {
 		uint64_t j_us = C.n ? jit / (uint64_t)C.n / 1000 : 0;

@@ -234,23 +234,30 @@ def test_iperf_busy(guest):
     assert first.wait(timeout=5) == 0
 
 
-@pytest.mark.parametrize('reverse', [False, True])
-def test_guest_client_to_host_server(guest, reverse):
+@pytest.mark.parametrize('opts', ['', ' -R', ' -P 2', ' -u -b 20M', ' -u -b 5M -R'])
+def test_guest_client_to_host_server(guest, opts):
+    """The guest's iperf3 -c against Debian's iperf3 -s: both print a summary
+    and agree on the bytes."""
     ns, m = guest
+    reverse, udp = '-R' in opts, '-u' in opts
     srv = ns.popen(['iperf3', '-s', '-1', '-p', '5202', '-J'], stdout=subprocess.PIPE,
                    stderr=subprocess.PIPE)
     try:
         time.sleep(0.5)
-        out = m.cmd('iperf3 -c %s -p 5202 -t 2%s' % (HOST, ' -R' if reverse else ''),
-                    timeout=60)
+        out = m.cmd('iperf3 -c %s -p 5202 -t 2%s' % (HOST, opts), timeout=60)
         assert 'iperf Done.' in out, out
-        rows = re.findall(r'\[ *\d+\] +0\.00-(\d+\.\d+) +sec +([\d.]+) (\w?)Bytes +[\d.]+ '
-                          r'(\w?)bits/sec.*(sender|receiver)', out)
-        assert [r[4] for r in rows] == ['sender', 'receiver'], out
+        rows = re.findall(r'\[(?: *\d+|SUM)\] +0\.00-\d+\.\d+ +sec +[\d.]+ \w?Bytes +[\d.]+ '
+                          r'\w?bits/sec.*(sender|receiver)', out)
+        assert rows == ['sender', 'receiver'], out
         doc = json.loads(srv.communicate(timeout=30)[0])
-        assert 'error' not in doc
-        host_bytes = doc['end']['sum_sent' if reverse else 'sum_received']['bytes']
-        assert host_bytes > 100000
+        assert 'error' not in doc, doc['error']
+        assert doc['start']['test_start']['num_streams'] == (2 if '-P 2' in opts else 1)
+        assert doc['start']['test_start']['protocol'] == ('UDP' if udp else 'TCP')
+        end = doc['end']['sum_sent' if reverse else 'sum_received']
+        assert end['bytes'] > 100000
+        if udp and not reverse:
+            # the host counted the guest's datagrams and found its sequence numbers in order
+            assert end['packets'] > 0 and 0 <= end['lost_packets'] <= end['packets']
     finally:
         if srv.poll() is None:
             srv.kill()
