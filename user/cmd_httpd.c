@@ -41,6 +41,7 @@
 #define LINGER_MS	  2000	/* reading after our FIN, so our last response is not reset */
 #define EVICT_MIN_AGE_MS  500
 #define ACCEPTS_PER_ROUND 16
+#define ACCEPT_PAUSE_MS	  100
 #define PATTERN_LEN	  (HTTPD_PATTERN_PERIOD * 315)
 
 enum conn_state { C_FREE, C_READ, C_WRITE, C_LINGER };
@@ -61,6 +62,7 @@ struct conn {
 };
 
 static int httpd_listen = -1;
+static uint64_t accept_paused_until;
 static struct conn *conns;
 static struct httpd_stats stats;
 static char pattern[PATTERN_LEN + HTTPD_PATTERN_PERIOD];
@@ -332,8 +334,12 @@ static void accept_new(uint64_t t)
 		int fd = accept4(httpd_listen, NULL, NULL, SOCK_NONBLOCK), one = 1;
 		struct conn *c = NULL;
 
-		if (fd < 0)
+		if (fd < 0) {
+			/* no descriptor or memory left: stop asking for a while rather than spin */
+			if (errno == EMFILE || errno == ENFILE || errno == ENOMEM)
+				accept_paused_until = t + ACCEPT_PAUSE_MS;
 			return;
+		}
 		stats.accepted++;
 		for (int i = 0; i < MAX_CONNS && !c; i++)
 			if (conns[i].state == C_FREE)
@@ -370,7 +376,10 @@ static void httpd_task(void *arg)
 		uint64_t t = now_ms(), next = t + 1000;
 		int n = 1, r;
 
-		pfd[0] = (struct pollfd){.fd = httpd_listen, .events = POLLIN};
+		pfd[0] = (struct pollfd){.fd = httpd_listen,
+					 .events = t >= accept_paused_until ? POLLIN : 0};
+		if (t < accept_paused_until && accept_paused_until < next)
+			next = accept_paused_until;
 		for (int i = 0; i < MAX_CONNS; i++) {
 			struct conn *c = &conns[i];
 

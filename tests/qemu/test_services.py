@@ -198,8 +198,11 @@ def test_iperf_udp(guest):
     sent = doc['end']['streams'][0]['udp']
     assert sent['bytes'] > 0
     m.expect(r'iperf3: 10\.0\.2\.2 UDP, 1 stream, received \d+ bytes .*, lost (\d+)/(\d+)')
-    lost, pkts = int(m.child.match.group(1)), int(m.child.match.group(2))
-    assert (lost, pkts) == (s['lost_packets'], s['packets'])
+    lost, highest = int(m.child.match.group(1)), int(m.child.match.group(2))
+    # the loss the client shows is the guest's count; the total is what the
+    # client sent (datagrams lost after the last one that arrived are not seen)
+    assert lost == s['lost_packets']
+    assert highest <= s['packets']
 
 
 @pytest.mark.parametrize('option,message', [
