@@ -623,13 +623,16 @@ static void iperf_server_task(void *arg)
 {
 	(void)arg;
 	for (;;) {
+		struct pollfd pl = {.fd = server_listen, .events = POLLIN};
 		socklen_t len = sizeof(T.client);
-		int fd = accept(server_listen, (struct sockaddr *)&T.client, &len);
-		int err, one = 1;
+		int fd, err, one = 1;
 
+		/* the listener does not block: a connection gone before accept() costs nothing */
+		poll(&pl, 1, -1);
+		fd = accept(server_listen, (struct sockaddr *)&T.client, &len);
 		if (fd < 0) {
-			if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE ||
-			    errno == ENOMEM) {
+			if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED ||
+			    errno == EMFILE || errno == ENOMEM) {
 				msleep(10);
 				continue;
 			}
@@ -660,7 +663,7 @@ static int start_server(int port)
 		printf("iperf3: a server is already running on port %d\n", server_port);
 		return 1;
 	}
-	fd = socket(AF_INET, SOCK_STREAM, 0);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
