@@ -414,8 +414,9 @@ void tcp_cong_on_rto(struct sock *sk);
 uint32_t tcp_ssthresh_half(const struct tcp_sock *tp);
 
 /* ---- tcp_trace.c ---- */
-extern int tcp_trace_enabled;
-void tcp_trace_enable(int on);
+extern int tcp_trace_enabled, tcp_trace_absolute;
+/* absolute: print sequence numbers whole instead of relative (tcpdump -S) */
+void tcp_trace_enable(int on, int absolute);
 /* Prints one line for a segment (skb->data at the TCP header). */
 void tcp_trace_segment(const struct sock *sk, const struct sk_buff *skb, uint32_t saddr,
 		       uint32_t daddr, int outgoing);
