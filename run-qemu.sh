@@ -6,9 +6,10 @@
 #                 [--pcap FILE] [--pcap-guest FILE] [--elf FILE] [--probe-accel]
 #                 [-- QEMU ARGS]
 #
-# Host port 5001 on 127.0.0.1 is forwarded to the guest's port 5001 (user-mode
-# network, restricted: the guest cannot reach anything outside); when 5001 is
-# taken the next free port is used and printed.  --pcap FILE records the NIC's
+# Host ports 5001, 8080 and 5201 on 127.0.0.1 are forwarded to the guest's
+# 5001, 80 (httpd) and 5201 (iperf3 -s) (user-mode network, restricted: the
+# guest cannot reach anything outside); when one is taken the next free port
+# is used and printed.  --pcap FILE records the NIC's
 # frames for tshark/Wireshark; --pcap-guest FILE connects COM2 to FILE, where
 # the shell's `capture start` streams what the guest itself sees (lo too).
 # Quit with `quit` at the MenuOS prompt, or Ctrl-A X.  The environment
@@ -124,7 +125,7 @@ free_port() {
     echo $p
 }
 fwd=""
-for pair in 5001:5001; do
+for pair in 5001:5001 8080:80 5201:5201; do
     want=${pair%%:*} guest=${pair##*:}
     host=$(free_port "$want")
     [ "$host" = "$want" ] || echo "run-qemu.sh: host port $want is taken; forwarding 127.0.0.1:$host to the guest's port $guest" >&2

@@ -23,6 +23,7 @@ int kernel_thread(void (*fn)(void *), void *arg, const char *name)
 }
 
 int task_exists(int pid) { return task_find(pid) != NULL; }
+uint64_t task_cpu_ms(void) { return current->runtime_ms; }
 
 void console_foreground_begin(void) { console_set_foreground(current); }
 void console_foreground_end(void) { console_set_foreground(NULL); }

@@ -29,10 +29,13 @@ int task_signal_pending(void);
 void task_clear_signal(void);
 /* Prints the task list (ps). */
 void sched_show(void);
+/* CPU time the calling task has used so far, in ms. */
+uint64_t task_cpu_ms(void);
 
 /* ---- time ---- */
 
 uint64_t jiffies_ms(void); /* milliseconds since boot */
+uint64_t ktime_ns(void);   /* nanoseconds since boot, TSC resolution */
 /* Sleeps ms milliseconds: 0, or -EINTR when Ctrl-C cut it short. */
 int msleep_interruptible(unsigned long ms);
 /* Sleeps ms milliseconds; a signal ends it early. */
