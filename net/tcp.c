@@ -112,7 +112,10 @@ int tcp_disconnect_reset(struct sock *sk, int err)
 	return 0;
 }
 
-#define TCP_SKB_MIN_ALLOC 2048
+/* Payload of the smallest queue skb: with the headroom every queue skb
+ * keeps for the headers of its clones (tcp_transmit_skb) and the shared
+ * info it fits kmalloc's 2 KiB class. */
+#define TCP_SKB_MIN_ALLOC (2048 - MAX_HEADER_LEN - 16)
 
 static int tcp_connecting(const struct sock *sk)
 {
@@ -156,9 +159,10 @@ static int tcp_queue_data(struct sock *sk, const uint8_t *buf, size_t len)
 
 			if (size > goal)
 				size = goal;
-			tail = alloc_skb(size);
+			tail = alloc_skb(MAX_HEADER_LEN + size);
 			if (!tail)
 				break;
+			skb_reserve(tail, MAX_HEADER_LEN);
 			TCP_SKB_CB(tail)->seq = TCP_SKB_CB(tail)->end_seq = tp->write_seq;
 			TCP_SKB_CB(tail)->tcp_flags = 0;
 			TCP_SKB_CB(tail)->sacked = 0;

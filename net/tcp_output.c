@@ -172,11 +172,30 @@ static unsigned int tcp_sack_options(struct tcp_sock *tp, uint8_t *p)
 }
 
 /*
- * Builds and sends one segment of sk: header, options, the payload of
- * `data` (copied: the original stays queued for retransmission), checksum.
+ * The skb that carries `data`'s payload down the stack.  The queued skb
+ * stays for retransmission; what goes down is a clone over the same bytes
+ * (skb_clone), whose headers are pushed into the headroom every queued
+ * skb keeps (MAX_HEADER_LEN) without touching the payload the two share.
+ * If an earlier clone is still out (in a driver's TX ring, an ARP queue,
+ * loopback's backlog or a receiver's queue), that headroom is in use: the
+ * segment is a private copy then, as Linux's __tcp_transmit_skb takes
+ * pskb_copy of a still-cloned skb.  Without payload: a fresh skb.
  */
-__attribute__((noinline)) int tcp_transmit_skb(struct sock *sk, const struct sk_buff *data,
-					       uint32_t seq, uint8_t flags)
+static struct sk_buff *tcp_segment_skb(struct sk_buff *data)
+{
+	struct sk_buff *skb;
+
+	if (data && data->len)
+		return skb_cloned(data) ? skb_copy(data) : skb_clone(data);
+	skb = alloc_skb(MAX_HEADER_LEN);
+	if (skb)
+		skb_reserve(skb, MAX_HEADER_LEN);
+	return skb;
+}
+
+/* Builds and sends one segment of sk: header, options, the payload of `data`, checksum. */
+__attribute__((noinline)) int tcp_transmit_skb(struct sock *sk, struct sk_buff *data, uint32_t seq,
+					       uint8_t flags)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	unsigned int plen = data ? data->len : 0, optlen;
@@ -192,12 +211,9 @@ __attribute__((noinline)) int tcp_transmit_skb(struct sock *sk, const struct sk_
 	else
 		optlen = tp->sack_ok ? tcp_sack_options(tp, opts) : 0;
 
-	skb = alloc_skb(MAX_HEADER_LEN + plen);
+	skb = tcp_segment_skb(data);
 	if (!skb)
 		return -ENOBUFS;
-	skb_reserve(skb, MAX_HEADER_LEN);
-	if (plen)
-		memcpy(skb_put(skb, plen), data->data, plen);
 	memcpy(skb_push(skb, optlen), opts, optlen);
 	th = (struct tcphdr *)skb_push(skb, sizeof(*th));
 	skb_reset_transport_header(skb);
@@ -408,10 +424,11 @@ int tcp_fragment(struct sock *sk, struct sk_buff *skb, unsigned int len)
 {
 	struct tcp_skb_cb *cb = TCP_SKB_CB(skb), *ncb;
 	unsigned int rest = skb->len - len;
-	struct sk_buff *nskb = alloc_skb(rest);
+	struct sk_buff *nskb = alloc_skb(MAX_HEADER_LEN + rest);
 
 	if (!nskb)
 		return -ENOBUFS;
+	skb_reserve(nskb, MAX_HEADER_LEN);
 	memcpy(skb_put(nskb, rest), skb->data + len, rest);
 	skb_trim(skb, len);
 	ncb = TCP_SKB_CB(nskb);
