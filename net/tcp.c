@@ -303,7 +303,9 @@ long tcp_recvmsg(struct sock *sk, void *buf, size_t len, int nonblock, int peek)
 			err = -EAGAIN;
 			break;
 		}
+		tcp_sk(sk)->reader_waiting = 1;
 		r = net_wait(&sk->sk_wq, recv_ready, sk, sk->sk_rcvtimeo);
+		tcp_sk(sk)->reader_waiting = 0;
 		if (r <= 0) {
 			err = r < 0 ? r : -EAGAIN;
 			break;

@@ -216,8 +216,9 @@ struct tcp_sock {
 
 	/* delayed ACK (RFC 1122 4.2.3.2, RFC 5681 4.2) */
 	uint8_t ack_pending;
-	uint8_t quickack;      /* ACK the next segments at once */
-	uint32_t segs_unacked; /* full segments received, not acked */
+	uint8_t quickack;	/* ACK the next segments at once */
+	uint8_t reader_waiting; /* a task sleeps in recv: its reply may carry the ACK */
+	uint32_t segs_unacked;	/* segments received, not acked */
 
 	/* timers */
 	struct timer_list retransmit_timer; /* RTO or zero-window probe */
@@ -270,12 +271,14 @@ extern unsigned int tcp_retries2;	     /* default 15 */
 extern unsigned int tcp_orphan_retries;	     /* after close(), default 8 */
 extern unsigned int tcp_fin_timeout_ms;	     /* orphan FIN-WAIT-2, default 60000 */
 extern unsigned int tcp_delack_ms;	     /* default 40 */
+extern unsigned int tcp_init_cwnd;	     /* initial window, segments: default 10 (RFC 6928) */
 extern unsigned int tcp_challenge_ack_limit; /* per second, RFC 5961 7 */
 extern unsigned int tcp_keepalive_time_ms;   /* default 7200000 (RFC 1122 4.2.3.6, Linux) */
 extern unsigned int tcp_keepalive_intvl_ms;  /* default 75000 (Linux) */
 extern unsigned int tcp_keepalive_probes;    /* default 9 (Linux) */
 
-#define TCP_MSS_DEFAULT	   536U /* RFC 9293 3.7.1 (no MSS option) */
+#define TCP_MSS_DEFAULT	   536U	 /* RFC 9293 3.7.1 (no MSS option) */
+#define TCP_IW_MSS_REF	   1460U /* RFC 6928 2: the MSS its 14600-byte bound is made of */
 #define TCP_MSS_MIN	   88U
 #define TCP_RCVBUF_DEFAULT (128U * 1024)
 #define TCP_SNDBUF_DEFAULT (128U * 1024)

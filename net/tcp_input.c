@@ -427,6 +427,30 @@ static void tcp_data_queue_ofo(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
+ * Quick ACKs at a connection's start keep the peer's slow start going
+ * (Linux's quickack mode), but not when the application is about to read:
+ * a task waits in recv, or the connection still waits in the accept
+ * queue (accept() hands it to the application next).  Its reply, likely within the delay, carries the
+ * ACK (as in Linux with its former prequeue, where the reader's context
+ * made the ACK decision).
+ */
+static int tcp_reader_expected(const struct tcp_sock *tp)
+{
+	return tp->reader_waiting || !list_empty(&tp->accept_node);
+}
+
+/* Segments an in-order skb of len payload bytes stands for: gso_segs for
+ * one GRO merged, else len in units of the MSS we advertised. */
+static uint32_t tcp_skb_segs(const struct tcp_sock *tp, const struct sk_buff *skb, unsigned int len)
+{
+	uint32_t mss = tp->advmss ? tp->advmss : TCP_MSS_DEFAULT;
+
+	if (skb->gso_segs > 1)
+		return skb->gso_segs;
+	return len > mss ? (len + mss - 1) / mss : 1;
+}
+
+/*
  * Seventh and eighth checks: queue the text (skb->data at the payload)
  * and take a FIN in order.  Consumes skb.
  */
@@ -470,6 +494,7 @@ static void tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		int fin = cb->tcp_flags & TCPHDR_FIN;
 		int had_ofo = skb_queue_len(&tp->out_of_order_queue) != 0;
 		unsigned int len = skb->len;
+		uint32_t segs = tcp_skb_segs(tp, skb, len);
 
 		tp->rcv_nxt += len;
 		if (len) {
@@ -484,8 +509,11 @@ static void tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 			if (had_ofo)
 				tcp_ofo_queue(sk);
 			/* RFC 5681 4.2: ACK at once when a hole is filled, and at
-			 * least every second full-sized segment */
-			if (had_ofo || tp->quickack || ++tp->segs_unacked >= 2)
+			 * least every second full-sized segment (a GRO or large
+			 * skb counts as the segments it holds) */
+			tp->segs_unacked += segs;
+			if (had_ofo || tp->segs_unacked >= 2 ||
+			    (tp->quickack && !tcp_reader_expected(tp)))
 				tcp_send_ack(sk);
 			else
 				tcp_send_delayed_ack(sk);

@@ -19,6 +19,7 @@ unsigned int tcp_retries2 = 15;
 unsigned int tcp_orphan_retries = 8;
 unsigned int tcp_fin_timeout_ms = 60000;
 unsigned int tcp_delack_ms = 40;
+unsigned int tcp_init_cwnd = 10;
 unsigned int tcp_keepalive_time_ms = 7200000;
 unsigned int tcp_keepalive_intvl_ms = 75000;
 unsigned int tcp_keepalive_probes = 9;
