@@ -655,6 +655,10 @@ void tcp_send_loss_probe(struct sock *sk)
 		last = NULL;
 		break;
 	}
+	/* the highest segment: the last MSS of a GSO-sized skb, not its first */
+	if (last && last->len > tp->mss_cache &&
+	    tcp_fragment(sk, last, (last->len - 1) / tp->mss_cache * tp->mss_cache) == 0)
+		last = list_entry(last->list.next, struct sk_buff, list);
 	if (last)
 		tcp_retransmit_skb(sk, last);
 	tcp_statistics.loss_probes++;

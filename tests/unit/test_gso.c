@@ -4,7 +4,8 @@
  * (sequence numbers, PSH/FIN only on the last, CWR only on the first, IP
  * ids, lengths and checksums), its refusals, and TCP end to end: one GSO
  * skb per 64 KiB for a device with NETIF_F_TSO, MSS-sized frames with
- * correct checksums once the device stops offering it.
+ * correct checksums once the device stops offering it, and SACK blocks
+ * splitting a GSO-sized skb of the retransmission queue.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -281,6 +282,94 @@ static void test_tcp_sends_gso_and_software_segments(void **state)
 	tcp_test_abort(&c);
 }
 
+/* The peer acks up to ack with one SACK block [start, end). */
+static void peer_sack1(struct tconn *c, uint32_t ack, uint32_t start, uint32_t end)
+{
+	uint8_t seg[20 + 12];
+	struct tcphdr *th = (struct tcphdr *)seg;
+	uint32_t v[2] = {htonl(start), htonl(end)};
+
+	memset(seg, 0, sizeof(seg));
+	th->source = htons(c->rport);
+	th->dest = htons(c->lport);
+	th->seq = htonl(c->rcv_nxt);
+	th->ack_seq = htonl(ack);
+	th->doff_res = (sizeof(seg) / 4) << 4;
+	th->flags = TCPHDR_ACK;
+	th->window = htons(WIN);
+	seg[20] = TCPOPT_NOP;
+	seg[21] = TCPOPT_NOP;
+	seg[22] = TCPOPT_SACK;
+	seg[23] = 10;
+	memcpy(seg + 24, v, 8);
+	tcp_peer_send_raw(seg, sizeof(seg));
+}
+
+/* Lets time pass until the stack sends something (at most 10 s). */
+static int next_sent(struct tseg *s)
+{
+	int ms;
+
+	for (ms = 0; ms < 10000; ms++) {
+		if (tcp_peer_recv(s))
+			return 1;
+		fake_clock_advance(1);
+	}
+	return 0;
+}
+
+/*
+ * A SACK block inside a GSO-sized skb splits it at the block's edges, so
+ * that the covered part is marked (as Linux's tcp_match_skb_to_sack); the
+ * loss probe and the RTO resend one MSS each, not whole skbs.
+ */
+static void test_sack_splits_a_gso_skb(void **state)
+{
+	static const struct topts o = {.mss = 1000, .wscale = 7, .sack_perm = 1};
+	static uint8_t data[10 * 1000];
+	struct list_head *pos;
+	struct tcp_sock *tp;
+	struct sk_buff *skb;
+	struct tconn c;
+	struct tseg s;
+	uint32_t u, edges[][2] = {{0, 3000}, {3000, 5000}, {5000, 10000}};
+	int i = 0;
+
+	(void)state;
+	tcp_test_dev->features = NETIF_F_TSO | NETIF_F_IP_CSUM;
+	tcp_test_dev->gso_max_size = 65536;
+	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, &o), 0);
+	tcp_test_nodelay(c.fd);
+	tp = conn_sock(&c);
+	u = c.snd_nxt;
+	assert_int_equal(__sys_sendto(c.fd, data, sizeof(data), 0, NULL, 0), sizeof(data));
+	skb = fake_eth_pop_tx(tcp_test_dev);
+	assert_int_equal(skb->gso_segs, 10);
+	kfree_skb(skb);
+	assert_int_equal(skb_queue_len(&tp->sk.sk_write_queue), 1);
+	peer_sack1(&c, u, u + 3000, u + 5000);
+	assert_int_equal(skb_queue_len(&tp->sk.sk_write_queue), 3);
+	list_for_each (pos, &tp->sk.sk_write_queue.list) {
+		struct tcp_skb_cb *cb = TCP_SKB_CB(list_entry(pos, struct sk_buff, list));
+
+		assert_int_equal(cb->seq, u + edges[i][0]);
+		assert_int_equal(cb->end_seq, u + edges[i][1]);
+		assert_int_equal(!!(cb->sacked & TCPCB_SACKED), i == 1);
+		i++;
+	}
+	/* the tail loss probe (RFC 8985 7.3) resends the highest segment: the
+	 * last MSS of the last skb */
+	assert_true(next_sent(&s));
+	assert_int_equal(s.seq, u + 9000);
+	assert_int_equal(s.len, 1000);
+	/* then the RTO resends the head: one MSS, not the whole skb */
+	assert_true(next_sent(&s));
+	assert_int_equal(s.seq, u);
+	assert_int_equal(s.len, 1000);
+	tcp_peer_flush();
+	tcp_test_abort(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +377,7 @@ int main(void)
 		TCP_TEST(test_gso_refuses_what_it_cannot_cut),
 		TCP_TEST(test_gso_out_of_memory_frees_the_segments),
 		TCP_TEST(test_tcp_sends_gso_and_software_segments),
+		TCP_TEST(test_sack_splits_a_gso_skb),
 	};
 
 	return cmocka_run_group_tests(tests, tcp_group_setup, NULL);
