@@ -13,6 +13,8 @@
 #include "net/arp.h"
 #include "net/ip.h"
 #include "net/loopback.h"
+#include "net/capture.h"
+#include "net/gro.h"
 
 #define NAPI_POLL_WEIGHT   64	/* frames one poll call may hand up (Linux's default) */
 #define NETDEV_BUDGET	   300	/* frames one softirq run may handle, over all devices */
@@ -162,6 +164,7 @@ static int dev_hard_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		dev->stats.tx_dropped++;
 		return -ENOMEM;
 	}
+	dev_capture(skb, dev, 1);
 	/* The driver counts what it sends and what it drops (as in Linux). */
 	return dev->ops->ndo_start_xmit(skb, dev);
 }
@@ -233,6 +236,7 @@ int netif_receive_skb(struct sk_buff *skb)
 	/* rx_packets/rx_bytes are the driver's to count, as it receives. */
 	if (!(dev->flags & IFF_UP))
 		goto drop;
+	dev_capture(skb, dev, 0);
 	proto = eth_type_trans(skb, dev);
 	if (!proto)
 		goto error;
@@ -296,6 +300,8 @@ void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
 	napi->poll = poll;
 	napi->dev = dev;
 	napi->scheduled = 0;
+	INIT_LIST_HEAD(&napi->gro_list);
+	napi->gro_count = 0;
 }
 
 void napi_schedule(struct napi_struct *napi)
@@ -310,16 +316,12 @@ void napi_schedule(struct napi_struct *napi)
 	net_raise_rx_softirq();
 }
 
-int napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb)
-{
-	(void)napi;
-	return netif_receive_skb(skb);
-}
-
 void napi_complete(struct napi_struct *napi)
 {
-	unsigned long flags = net_irq_save();
+	unsigned long flags;
 
+	napi_gro_flush(napi);
+	flags = net_irq_save();
 	napi->scheduled = 0;
 	list_del(&napi->poll_list);
 	net_irq_restore(flags);
@@ -354,6 +356,7 @@ void net_rx_action(void)
 		net_irq_restore(flags);
 
 		work = napi->poll(napi, NAPI_POLL_WEIGHT);
+		napi_gro_flush(napi); /* nothing waits past its poll */
 		budget -= work;
 
 		flags = net_irq_save();

@@ -60,19 +60,7 @@ static inline struct tcphdr *tcp_hdr(const struct sk_buff *skb)
 #define TCP_MAX_KEEPCNT	  127
 
 /* The eleven states (RFC 9293 3.3.2), with Linux's numbers. */
-enum {
-	TCP_ESTABLISHED = 1,
-	TCP_SYN_SENT,
-	TCP_SYN_RECV,
-	TCP_FIN_WAIT1,
-	TCP_FIN_WAIT2,
-	TCP_TIME_WAIT,
-	TCP_CLOSE,
-	TCP_CLOSE_WAIT,
-	TCP_LAST_ACK,
-	TCP_LISTEN,
-	TCP_CLOSING,
-};
+#include "net/tcp_states.h"
 const char *tcp_state_name(int state);
 
 /* Tunables (sysctl-like globals; tests change them). */
@@ -145,8 +133,9 @@ int tcp_v4_err(struct sk_buff *skb);
 int tcp_gso_segment(struct sk_buff *skb, struct sk_buff_head *segs);
 
 /* ---- inspection (netstat, tcptrace) ---- */
-extern int tcp_trace_enabled;
-void tcp_trace_enable(int on);
+extern int tcp_trace_enabled, tcp_trace_absolute;
+/* absolute: print sequence numbers whole instead of relative (tcpdump -S) */
+void tcp_trace_enable(int on, int absolute);
 
 /* A snapshot of one TCP sock, for netstat. */
 struct tcp_sock_info {
