@@ -64,17 +64,20 @@ static inline struct tcphdr *tcp_hdr(const struct sk_buff *skb)
 const char *tcp_state_name(int state);
 
 /* Tunables (sysctl-like globals; tests change them). */
-extern unsigned int tcp_msl_ms;		     /* MSL, default 60000 (TIME-WAIT = 2*MSL) */
-extern unsigned int tcp_rto_min_ms;	     /* default 200 (Linux) */
-extern unsigned int tcp_rto_max_ms;	     /* default 120000 */
-extern unsigned int tcp_rto_initial_ms;	     /* default 1000 (RFC 6298 2.1) */
-extern unsigned int tcp_syn_retries;	     /* default 6 */
-extern unsigned int tcp_synack_retries;	     /* default 5 */
-extern unsigned int tcp_retries2;	     /* default 15 */
-extern unsigned int tcp_orphan_retries;	     /* after close(), default 8 */
-extern unsigned int tcp_fin_timeout_ms;	     /* orphan FIN-WAIT-2, default 60000 */
-extern unsigned int tcp_delack_ms;	     /* default 40 */
-extern unsigned int tcp_rmem_max;	     /* autotuning's receive buffer bound, bytes */
+extern unsigned int tcp_msl_ms;		/* MSL, default 60000 (TIME-WAIT = 2*MSL) */
+extern unsigned int tcp_rto_min_ms;	/* default 200 (Linux) */
+extern unsigned int tcp_rto_max_ms;	/* default 120000 */
+extern unsigned int tcp_rto_initial_ms; /* default 1000 (RFC 6298 2.1) */
+extern unsigned int tcp_syn_retries;	/* default 6 */
+extern unsigned int tcp_synack_retries; /* default 5 */
+extern unsigned int tcp_retries2;	/* default 15 */
+extern unsigned int tcp_orphan_retries; /* after close(), default 8 */
+extern unsigned int tcp_fin_timeout_ms; /* orphan FIN-WAIT-2, default 60000 */
+extern unsigned int tcp_delack_ms;	/* default 40 */
+extern unsigned int tcp_rmem_max;	/* autotuning's receive buffer bound, bytes */
+/* Our SYNs offer RFC 7323 timestamps: default 0 (a peer's offer is answered
+ * either way; Linux offers them, net.ipv4.tcp_timestamps = 1) */
+extern unsigned int tcp_timestamps_offer;
 extern unsigned int tcp_init_cwnd;	     /* initial window, segments: default 10 (RFC 6928) */
 extern unsigned int tcp_challenge_ack_limit; /* per second, RFC 5961 7 */
 extern unsigned int tcp_keepalive_time_ms;   /* default 7200000 (RFC 1122 4.2.3.6, Linux) */

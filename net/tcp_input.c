@@ -559,7 +559,7 @@ __gdb_visible int tcp_rcv_synsent_state_process(struct sock *sk, struct sk_buff 
 	}
 	tp->sack_ok = opt.sack_ok;
 	/* RFC 7323 3.2: timestamps if the SYN-ACK answers ours with one */
-	tp->tstamp_ok = opt.saw_tstamp;
+	tp->tstamp_ok = opt.saw_tstamp && tcp_timestamps_offer;
 	if (tp->tstamp_ok)
 		tcp_store_ts_recent(tp, opt.rcv_tsval);
 	tp->rx_opt = opt;

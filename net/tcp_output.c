@@ -129,14 +129,15 @@ __gdb_visible int tcp_transmit_skb(struct sock *sk, struct sk_buff *data, uint32
 	uint32_t win;
 
 	if (flags & TCPHDR_SYN) {
-		/* SYN: offer everything; SYN-ACK of a simultaneous open: what the peer offered */
+		/* SYN: offer what we do (timestamps if tcp_timestamps_offer);
+		 * SYN-ACK of a simultaneous open: what the peer offered */
 		int offer = sk->sk_state == TCP_SYN_SENT;
 		struct tcp_syn_opts so = {
 			.mss = tp->advmss,
 			.sack = 1,
 			.wscale_ok = offer || tp->wscale_ok,
 			.wscale = tp->rcv_wscale,
-			.tstamp = offer || tp->tstamp_ok,
+			.tstamp = (offer && tcp_timestamps_offer) || tp->tstamp_ok,
 			.tsval = tcp_time_stamp(tp),
 			.tsecr = tp->tstamp_ok ? tp->ts_recent : 0,
 		};

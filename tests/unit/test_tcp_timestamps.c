@@ -1,6 +1,7 @@
 /*
- * RFC 7323 timestamps with crafted segments and the fake clock: offered in
- * our SYN and answered only when the peer's SYN has them, carried in every
+ * RFC 7323 timestamps with crafted segments and the fake clock: answered
+ * when the peer's SYN has them, offered in our SYN with
+ * tcp_timestamps_offer, carried in every
  * later segment with the right TS.Recent echo (4.3), the MSS reduced by
  * the option, RTT samples from the echo (4.1) also for a GSO-sized skb
  * and a retransmission, PAWS (5.3) dropping an old duplicate but not a
@@ -39,6 +40,7 @@ static int teardown(void **state)
 	(void)state;
 	tcp_test_dev->features = 0;
 	tcp_test_dev->gso_max_size = 0;
+	tcp_timestamps_offer = 0;
 	return tcp_test_end(130000);
 }
 
@@ -107,8 +109,15 @@ static void test_active_open_rtt_from_echo(void **state)
 	struct tseg s;
 
 	(void)state;
-	/* our SYN offers them (TSecr 0: nothing to echo yet) */
+	/* off by default: the SYN offers none, a SYN-ACK with them is not taken up */
 	assert_int_equal(tcp_test_active_open(&c, next_port, PEER_ISN, WIN, &ts), 0);
+	assert_false(c.syn.ts);
+	assert_false(tcp_sk(conn_sock(&c))->tstamp_ok);
+	tcp_test_abort(&c);
+	/* offered (TSecr 0: nothing to echo yet) and answered */
+	tcp_timestamps_offer = 1;
+	assert_int_equal(tcp_test_active_open(&c, next_port + 500, PEER_ISN, WIN, &ts), 0);
+	tcp_timestamps_offer = 0;
 	assert_true(c.syn.ts);
 	assert_int_equal(c.syn.tsecr, 0);
 	tp = tcp_sk(conn_sock(&c));
