@@ -18,6 +18,7 @@
 #include "net/udp.h"
 #include "net/devinet.h"
 #include "net/tcp.h"
+#include "net/tcp_priv.h"
 #include "net/sock.h"
 #include "net/skbuff.h"
 #include "net/capture.h"

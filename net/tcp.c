@@ -4,7 +4,7 @@
  * (RFC 9293 3.10.4, 3.10.5 "CLOSE call"), poll and options.
  */
 #include "net/platform.h"
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 #include <poll.h>
 
 #ifndef POLLRDHUP
@@ -38,6 +38,7 @@ void tcp_init_sock(struct sock *sk)
 
 	sk->sk_state = TCP_CLOSE;
 	sk->sk_rcvbuf = TCP_RCVBUF_DEFAULT;
+	tp->rcvbuf_auto = TCP_RCVBUF_DEFAULT;
 	sk->sk_sndbuf = TCP_SNDBUF_DEFAULT;
 	skb_queue_head_init(&tp->out_of_order_queue);
 	INIT_LIST_HEAD(&tp->accept_queue.syn_queue);
@@ -112,7 +113,10 @@ int tcp_disconnect_reset(struct sock *sk, int err)
 	return 0;
 }
 
-#define TCP_SKB_MIN_ALLOC 2048
+/* Payload of the smallest queue skb: with the headroom every queue skb
+ * keeps for the headers of its clones (tcp_transmit_skb) and the shared
+ * info it fits kmalloc's 2 KiB class. */
+#define TCP_SKB_MIN_ALLOC (2048 - MAX_HEADER_LEN - 16)
 
 static int tcp_connecting(const struct sock *sk)
 {
@@ -128,10 +132,12 @@ static int send_ready(void *arg)
 	       sk->sk_state == TCP_CLOSE;
 }
 
-/* Appends len bytes to the write queue in segments of at most one MSS. */
+/* Appends len bytes to the write queue in skbs of at most the size goal
+ * (one MSS, or a GSO packet's worth when the route's device does TSO). */
 static int tcp_queue_data(struct sock *sk, const uint8_t *buf, size_t len)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t goal = tcp_xmit_size_goal(sk);
 	size_t done = 0;
 
 	while (done < len) {
@@ -143,7 +149,7 @@ static int tcp_queue_data(struct sock *sk, const uint8_t *buf, size_t len)
 
 		if (!tail || (TCP_SKB_CB(tail)->sacked & TCPCB_EVER_SENT) ||
 		    (TCP_SKB_CB(tail)->tcp_flags & (TCPHDR_SYN | TCPHDR_FIN)) ||
-		    tail->len >= tp->mss_cache || !skb_tailroom(tail)) {
+		    tail->len >= goal || !skb_tailroom(tail)) {
 			/* room for small writes that follow, so that they
 			 * coalesce (Nagle needs that); a loopback MSS near
 			 * 64 KiB is not worth reserving for a few bytes */
@@ -152,19 +158,20 @@ static int tcp_queue_data(struct sock *sk, const uint8_t *buf, size_t len)
 			if (size < TCP_SKB_MIN_ALLOC)
 				size = TCP_SKB_MIN_ALLOC;
 
-			if (size > tp->mss_cache)
-				size = tp->mss_cache;
-			tail = alloc_skb(size);
+			if (size > goal)
+				size = goal;
+			tail = alloc_skb(MAX_HEADER_LEN + size);
 			if (!tail)
 				break;
+			skb_reserve(tail, MAX_HEADER_LEN);
 			TCP_SKB_CB(tail)->seq = TCP_SKB_CB(tail)->end_seq = tp->write_seq;
 			TCP_SKB_CB(tail)->tcp_flags = 0;
 			TCP_SKB_CB(tail)->sacked = 0;
 			skb_queue_tail(&sk->sk_write_queue, tail);
 		}
 		n = len - done;
-		if (n > tp->mss_cache - tail->len)
-			n = tp->mss_cache - tail->len;
+		if (n > goal - tail->len)
+			n = goal - tail->len;
 		if (n > skb_tailroom(tail))
 			n = skb_tailroom(tail);
 		memcpy(skb_put(tail, (unsigned int)n), buf + done, n);
@@ -243,9 +250,7 @@ static int recv_ready(void *arg)
 static void tcp_cleanup_rbuf(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
-	uint32_t cur = after(tp->rcv_wup + tp->rcv_wnd, tp->rcv_nxt)
-			       ? tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt
-			       : 0;
+	uint32_t cur = tcp_receive_window(tp);
 	uint32_t space = tcp_receive_space(sk);
 
 	if (sk->sk_state != TCP_ESTABLISHED && sk->sk_state != TCP_FIN_WAIT1 &&
@@ -297,16 +302,96 @@ long tcp_recvmsg(struct sock *sk, void *buf, size_t len, int nonblock, int peek)
 			err = -EAGAIN;
 			break;
 		}
+		tcp_sk(sk)->reader_waiting = 1;
 		r = net_wait(&sk->sk_wq, recv_ready, sk, sk->sk_rcvtimeo);
+		tcp_sk(sk)->reader_waiting = 0;
 		if (r <= 0) {
 			err = r < 0 ? r : -EAGAIN;
 			break;
 		}
 	}
-	if (copied && !peek)
+	if (copied && !peek) {
+		tcp_rcv_space_adjust(sk, (uint32_t)copied);
 		tcp_cleanup_rbuf(sk);
+	}
 	sock_put(sk);
 	return copied ? (long)copied : err;
+}
+
+/* Linux's tcp_rcv_rtt_update: a timestamp sample is averaged in (1/8),
+ * a window-based one, which can only overestimate, lowers the estimate. */
+static void tcp_rcv_rtt_update(struct tcp_sock *tp, uint32_t sample, int win_dep)
+{
+	if (!sample)
+		sample = 1;
+	if (!tp->rcv_rtt_ms || (win_dep && sample < tp->rcv_rtt_ms))
+		tp->rcv_rtt_ms = sample;
+	else if (!win_dep)
+		tp->rcv_rtt_ms = (uint32_t)((int32_t)tp->rcv_rtt_ms +
+					    ((int32_t)sample - (int32_t)tp->rcv_rtt_ms) / 8);
+}
+
+/*
+ * The receiver's RTT, which a pure receiver cannot get from its own sends:
+ * with timestamps, the age of the TSval the peer echoes; without, the time
+ * a window's worth of data takes to arrive (Linux's tcp_rcv_rtt_measure).
+ */
+void tcp_rcv_rtt_measure(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	uint64_t now = jiffies_ms();
+
+	if (tp->rx_opt.saw_tstamp && tp->rx_opt.rcv_tsecr) {
+		uint32_t rtt = tcp_time_stamp(tp) - tp->rx_opt.rcv_tsecr;
+
+		if ((int32_t)rtt >= 0)
+			tcp_rcv_rtt_update(tp, rtt, 0);
+		return;
+	}
+	if (tp->rcv_rtt_time && !before(tp->rcv_nxt, tp->rcv_rtt_seq)) {
+		tcp_rcv_rtt_update(tp, (uint32_t)(now - tp->rcv_rtt_time), 1);
+		tp->rcv_rtt_time = 0;
+	}
+	if (!tp->rcv_rtt_time && tp->rcv_wnd) {
+		tp->rcv_rtt_seq = tp->rcv_nxt + tp->rcv_wnd;
+		tp->rcv_rtt_time = now;
+	}
+}
+
+/*
+ * Receive buffer autotuning (Linux's tcp_rcv_space_adjust): once per
+ * receiver RTT, if the application read more than in any RTT before, the
+ * buffer becomes twice that plus 16 segments, so that the window we
+ * advertise (tcp_select_window) stays ahead of what the sender can put in
+ * flight.  Bounded by tcp_rmem_max and by what the window scale agreed in
+ * the handshake can express (RFC 7323 2.3); a buffer set with SO_RCVBUF
+ * stays as set (as Linux).
+ */
+void tcp_rcv_space_adjust(struct sock *sk, uint32_t copied)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	uint64_t now = jiffies_ms();
+	uint64_t want, max = 65535ULL << tp->rcv_wscale;
+
+	tp->rcvq_copied += copied;
+	if (!tp->rcvq_time) {
+		tp->rcvq_time = now;
+		return;
+	}
+	if (!tp->rcv_rtt_ms || now - tp->rcvq_time < tp->rcv_rtt_ms)
+		return;
+	if (tp->rcvq_copied > tp->rcvq_space) {
+		tp->rcvq_space = tp->rcvq_copied;
+		want = 2ULL * tp->rcvq_space + 16ULL * tp->advmss;
+		if (max > tcp_rmem_max)
+			max = tcp_rmem_max;
+		if (want > max)
+			want = max;
+		if (sk->sk_rcvbuf == tp->rcvbuf_auto && want > sk->sk_rcvbuf)
+			sk->sk_rcvbuf = tp->rcvbuf_auto = (unsigned int)want;
+	}
+	tp->rcvq_copied = 0;
+	tp->rcvq_time = now;
 }
 
 /* The state a CLOSE (or SHUT_WR) moves to; 1 if a FIN must be sent (RFC 9293 3.10.4). */

@@ -4,7 +4,7 @@
  * request sock, and initial sequence numbers (RFC 6528).
  */
 #include "net/platform.h"
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 #include "net/ip.h"
 #include "net/checksum.h"
 #include "net/icmp.h"
@@ -273,8 +273,21 @@ uint16_t tcp_mss_for_route(uint32_t daddr)
 	return (uint16_t)mss;
 }
 
-__attribute__((noinline)) int tcp_v4_connect(struct sock *sk, const struct sockaddr *uaddr,
-					     int addr_len)
+void tcp_v4_setup_caps(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct net_device *dev;
+	uint32_t nexthop, saddr;
+
+	tp->route_caps = 0;
+	tp->gso_max_size = 0;
+	if (ip_route_output(sk->sk_daddr, &dev, &nexthop, &saddr) < 0 || !dev)
+		return;
+	tp->route_caps = dev->features;
+	tp->gso_max_size = dev->gso_max_size;
+}
+
+__gdb_visible int tcp_v4_connect(struct sock *sk, const struct sockaddr *uaddr, int addr_len)
 {
 	const struct sockaddr_in *usin = (const struct sockaddr_in *)uaddr;
 	struct tcp_sock *tp = tcp_sk(sk);
@@ -313,12 +326,12 @@ __attribute__((noinline)) int tcp_v4_connect(struct sock *sk, const struct socka
 	}
 	tp->iss = tcp_v4_init_sequence(sk->sk_rcv_saddr, daddr, htons(sk->sk_num), sk->sk_dport);
 	tp->advmss = tcp_mss_for_route(daddr);
+	tcp_v4_setup_caps(sk);
 	tcp_statistics.active_opens++;
 	return tcp_connect(sk);
 }
 
-__attribute__((noinline)) int tcp_v4_send_synack(const struct sock *listener,
-						 struct request_sock *req)
+__gdb_visible int tcp_v4_send_synack(const struct sock *listener, struct request_sock *req)
 {
 	struct sk_buff *skb = tcp_make_synack(listener, req);
 
@@ -352,6 +365,8 @@ struct sock *tcp_v4_syn_recv_sock(struct sock *listener, struct sk_buff *skb,
 	newsk->sk_reuse = listener->sk_reuse;
 	newsk->sk_flags = listener->sk_flags & (SOCK_NODELAY | SOCK_KEEPOPEN);
 	newsk->sk_rcvbuf = listener->sk_rcvbuf;
+	/* a listener's SO_RCVBUF holds for its children too */
+	newtp->rcvbuf_auto = tcp_sk(listener)->rcvbuf_auto;
 	newsk->sk_sndbuf = listener->sk_sndbuf;
 	newsk->sk_state = TCP_SYN_RECV;
 
@@ -367,11 +382,15 @@ struct sock *tcp_v4_syn_recv_sock(struct sock *listener, struct sk_buff *skb,
 	newtp->snd_wscale = req->snd_wscale;
 	newtp->rcv_wscale = req->rcv_wscale;
 	newtp->sack_ok = req->sack_ok;
+	newtp->tstamp_ok = req->tstamp_ok;
+	if (req->tstamp_ok)
+		tcp_store_ts_recent(newtp, req->ts_recent);
 	newtp->keepalive_time_ms = tcp_sk(listener)->keepalive_time_ms;
 	newtp->keepalive_intvl_ms = tcp_sk(listener)->keepalive_intvl_ms;
 	newtp->keepalive_probes = tcp_sk(listener)->keepalive_probes;
 	newtp->rx_opt_mss = req->mss ? req->mss : TCP_MSS_DEFAULT;
 	newtp->advmss = tcp_mss_for_route(req->rmt_addr);
+	tcp_v4_setup_caps(newsk);
 	newtp->rcv_wnd = tcp_receive_space(newsk);
 	tcp_sync_mss(newsk);
 	tcp_cong_init(newsk);
@@ -385,9 +404,6 @@ struct sock *tcp_v4_syn_recv_sock(struct sock *listener, struct sk_buff *skb,
 /* Segments for a sock: by state. Consumes skb. */
 int tcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
 {
-	if (sk->sk_state == TCP_ESTABLISHED)
-		return tcp_rcv_established(sk, skb);
-
 	if (sk->sk_state == TCP_LISTEN) {
 		const struct iphdr *iph = ip_hdr(skb);
 		const struct tcphdr *th = tcp_hdr(skb);
@@ -410,7 +426,7 @@ int tcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
  * segment, fills its control block and hands it to its sock; a segment for
  * no sock is answered with a RST (RFC 9293 3.10.7.1).
  */
-__attribute__((noinline)) int tcp_v4_rcv(struct sk_buff *skb)
+__gdb_visible int tcp_v4_rcv(struct sk_buff *skb)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);

@@ -5,10 +5,10 @@
  * zero-window probes.
  */
 #include "net/platform.h"
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 #include "net/ip.h"
 
-unsigned int tcp_packets_in_flight(const struct tcp_sock *tp) { return tp->snd_nxt - tp->snd_una; }
+unsigned int tcp_bytes_in_flight(const struct tcp_sock *tp) { return tp->snd_nxt - tp->snd_una; }
 
 /*
  * RFC 6675 2 and 4 "pipe": of the segments sent, those not SACKed count
@@ -73,13 +73,11 @@ uint32_t tcp_receive_space(const struct sock *sk)
 uint32_t tcp_select_window(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
-	uint32_t cur = 0, space = tcp_receive_space(sk), win;
+	uint32_t cur = tcp_receive_window(tp), space = tcp_receive_space(sk), win;
 	uint32_t step = seq_min(sk->sk_rcvbuf / 2, tp->advmss ? tp->advmss : TCP_MSS_DEFAULT);
 	uint32_t max = 65535U << tp->rcv_wscale;
 	uint32_t unit = 1U << tp->rcv_wscale;
 
-	if (after(tp->rcv_wup + tp->rcv_wnd, tp->rcv_nxt))
-		cur = tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt;
 	if (space > max)
 		space = max;
 	if (space >= cur + step || (space > cur && space == sk->sk_rcvbuf))
@@ -97,86 +95,31 @@ uint32_t tcp_select_window(struct sock *sk)
 	return win;
 }
 
-/* Option bytes for a SYN or SYN-ACK: MSS, SACK-permitted, window scale. */
-static unsigned int tcp_syn_options(uint8_t *p, uint16_t mss, int sack, int ws_ok, uint8_t ws)
-{
-	unsigned int n = 0;
-
-	p[n++] = TCPOPT_MSS;
-	p[n++] = TCPOLEN_MSS;
-	p[n++] = mss >> 8;
-	p[n++] = mss & 0xff;
-	if (sack) {
-		p[n++] = TCPOPT_NOP;
-		p[n++] = TCPOPT_NOP;
-		p[n++] = TCPOPT_SACK_PERM;
-		p[n++] = TCPOLEN_SACK_PERM;
-	}
-	if (ws_ok) {
-		p[n++] = TCPOPT_NOP;
-		p[n++] = TCPOPT_WINDOW;
-		p[n++] = TCPOLEN_WINDOW;
-		p[n++] = ws;
-	}
-	return n;
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
 /*
- * RFC 2018 4: SACK blocks describe the out-of-order data; the first block
- * holds the most recently received segment.
+ * The skb that carries `data`'s payload down the stack.  The queued skb
+ * stays for retransmission; what goes down is a clone over the same bytes
+ * (skb_clone), whose headers are pushed into the headroom every queued
+ * skb keeps (MAX_HEADER_LEN) without touching the payload the two share.
+ * If an earlier clone is still out (in a driver's TX ring, an ARP queue,
+ * loopback's backlog or a receiver's queue), that headroom is in use: the
+ * segment is a private copy then, as Linux's __tcp_transmit_skb takes
+ * pskb_copy of a still-cloned skb.  Without payload: a fresh skb.
  */
-static unsigned int tcp_sack_options(struct tcp_sock *tp, uint8_t *p)
+static struct sk_buff *tcp_segment_skb(struct sk_buff *data)
 {
-	uint32_t blk[TCP_MAX_SACKS][2];
-	unsigned int nblk = 0, i, first = 0, n = 0;
-	struct list_head *pos;
+	struct sk_buff *skb;
 
-	list_for_each (pos, &tp->out_of_order_queue.list) {
-		struct tcp_skb_cb *cb = TCP_SKB_CB(list_entry(pos, struct sk_buff, list));
-
-		if (nblk && !after(cb->seq, blk[nblk - 1][1])) {
-			blk[nblk - 1][1] = seq_max(blk[nblk - 1][1], cb->end_seq);
-			continue;
-		}
-		if (nblk == TCP_MAX_SACKS)
-			break;
-		blk[nblk][0] = cb->seq;
-		blk[nblk][1] = cb->end_seq;
-		nblk++;
-	}
-	if (!nblk)
-		return 0;
-	for (i = 0; i < nblk; i++)
-		if (between(tp->sack_recent, blk[i][0], blk[i][1] - 1))
-			first = i;
-	p[n++] = TCPOPT_NOP;
-	p[n++] = TCPOPT_NOP;
-	p[n++] = TCPOPT_SACK;
-	p[n++] = 2 + 8 * nblk;
-	for (i = 0; i < nblk; i++) {
-		unsigned int b = i == 0 ? first : (i <= first ? i - 1 : i);
-
-		put_be32(p + n, blk[b][0]);
-		put_be32(p + n + 4, blk[b][1]);
-		n += 8;
-	}
-	return n;
+	if (data && data->len)
+		return skb_cloned(data) ? skb_copy(data) : skb_clone(data);
+	skb = alloc_skb(MAX_HEADER_LEN);
+	if (skb)
+		skb_reserve(skb, MAX_HEADER_LEN);
+	return skb;
 }
 
-/*
- * Builds and sends one segment of sk: header, options, the payload of
- * `data` (copied: the original stays queued for retransmission), checksum.
- */
-__attribute__((noinline)) int tcp_transmit_skb(struct sock *sk, const struct sk_buff *data,
-					       uint32_t seq, uint8_t flags)
+/* Builds and sends one segment of sk: header, options, the payload of `data`, checksum. */
+__gdb_visible int tcp_transmit_skb(struct sock *sk, struct sk_buff *data, uint32_t seq,
+				   uint8_t flags)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	unsigned int plen = data ? data->len : 0, optlen;
@@ -185,19 +128,28 @@ __attribute__((noinline)) int tcp_transmit_skb(struct sock *sk, const struct sk_
 	struct tcphdr *th;
 	uint32_t win;
 
-	if (flags & TCPHDR_SYN)
-		optlen = tcp_syn_options(opts, tp->advmss, 1,
-					 sk->sk_state == TCP_SYN_SENT || tp->wscale_ok,
-					 tp->rcv_wscale);
-	else
-		optlen = tp->sack_ok ? tcp_sack_options(tp, opts) : 0;
+	if (flags & TCPHDR_SYN) {
+		/* SYN: offer what we do (timestamps if tcp_timestamps_offer);
+		 * SYN-ACK of a simultaneous open: what the peer offered */
+		int offer = sk->sk_state == TCP_SYN_SENT;
+		struct tcp_syn_opts so = {
+			.mss = tp->advmss,
+			.sack = 1,
+			.wscale_ok = offer || tp->wscale_ok,
+			.wscale = tp->rcv_wscale,
+			.tstamp = (offer && tcp_timestamps_offer) || tp->tstamp_ok,
+			.tsval = tcp_time_stamp(tp),
+			.tsecr = tp->tstamp_ok ? tp->ts_recent : 0,
+		};
 
-	skb = alloc_skb(MAX_HEADER_LEN + plen);
+		optlen = tcp_syn_options(opts, &so);
+	} else {
+		optlen = tcp_established_options(tp, opts, flags);
+	}
+
+	skb = tcp_segment_skb(data);
 	if (!skb)
 		return -ENOBUFS;
-	skb_reserve(skb, MAX_HEADER_LEN);
-	if (plen)
-		memcpy(skb_put(skb, plen), data->data, plen);
 	memcpy(skb_push(skb, optlen), opts, optlen);
 	th = (struct tcphdr *)skb_push(skb, sizeof(*th));
 	skb_reset_transport_header(skb);
@@ -216,6 +168,12 @@ __attribute__((noinline)) int tcp_transmit_skb(struct sock *sk, const struct sk_
 	else
 		th->window = htons(win >> tp->rcv_wscale);
 	tcp_v4_fill_check(skb, sk->sk_rcv_saddr, sk->sk_daddr);
+	if (plen > tp->mss_cache) {
+		/* more than one segment: the device or software GSO cuts it */
+		skb->gso_size = tp->mss_cache;
+		skb->gso_segs = (plen + tp->mss_cache - 1) / tp->mss_cache;
+		skb->gso_type = SKB_GSO_TCPV4;
+	}
 
 	if (flags & TCPHDR_ACK) {
 		tp->ack_pending = 0;
@@ -241,6 +199,31 @@ static uint8_t tcp_skb_flags(const struct sock *sk, const struct sk_buff *skb)
 	return flags;
 }
 
+/*
+ * kmalloc serves requests above 2 KiB with whole pages in power-of-two
+ * runs and a 16-byte header: a queue skb's buffer (headroom, payload)
+ * stays inside 64 KiB so that it takes 16 pages, not 32.
+ */
+#define TCP_SKB_MAX_PAYLOAD (65536U - 256U)
+
+/* Linux's tcp_xmit_size_goal: whole segments up to the device's GSO limit. */
+uint32_t tcp_xmit_size_goal(const struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t mss = tp->mss_cache, goal = tp->gso_max_size;
+
+	if (!(tp->route_caps & NETIF_F_TSO) || !mss)
+		return mss;
+	if (goal > 65535)
+		goal = 65535; /* one IP datagram (RFC 791 3.1: 16-bit total length) */
+	if (goal < sizeof(struct iphdr) + sizeof(struct tcphdr) + TCP_MAX_OPT_LEN + mss)
+		return mss;
+	goal -= sizeof(struct iphdr) + sizeof(struct tcphdr) + TCP_MAX_OPT_LEN;
+	if (goal > TCP_SKB_MAX_PAYLOAD)
+		goal = TCP_SKB_MAX_PAYLOAD;
+	return goal - goal % mss;
+}
+
 void tcp_sync_mss(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
@@ -248,13 +231,17 @@ void tcp_sync_mss(struct sock *sk)
 
 	if (tp->advmss && mss > tp->advmss)
 		mss = tp->advmss;
+	/* the MSS option counts no TCP options: the timestamps every segment
+	 * carries come out of the payload (RFC 7323 3.2, RFC 6691) */
+	if (tp->tstamp_ok)
+		mss -= TCPOLEN_TSTAMP_ALIGNED;
 	if (mss < TCP_MSS_MIN)
 		mss = TCP_MSS_MIN;
 	tp->mss_cache = (uint16_t)mss;
 }
 
 /* Queues the SYN and sends it (RFC 9293 3.10.1, OPEN call in CLOSED). */
-__attribute__((noinline)) int tcp_connect(struct sock *sk)
+__gdb_visible int tcp_connect(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct sk_buff *skb;
@@ -292,8 +279,18 @@ struct sk_buff *tcp_make_synack(const struct sock *listener, struct request_sock
 	unsigned int optlen;
 	uint32_t win = listener->sk_rcvbuf;
 
-	optlen = tcp_syn_options(opts, tcp_mss_for_route(req->rmt_addr), req->sack_ok,
-				 req->wscale_ok, req->rcv_wscale);
+	struct tcp_syn_opts so = {
+		.mss = tcp_mss_for_route(req->rmt_addr),
+		.sack = req->sack_ok,
+		.wscale_ok = req->wscale_ok,
+		.wscale = req->rcv_wscale,
+		.tstamp = req->tstamp_ok,
+		/* the clock tcp_time_stamp gives the child, whose ISN is snt_isn */
+		.tsval = (uint32_t)jiffies_ms() + req->snt_isn,
+		.tsecr = req->ts_recent,
+	};
+
+	optlen = tcp_syn_options(opts, &so);
 	skb = alloc_skb(MAX_HEADER_LEN);
 	if (!skb)
 		return NULL;
@@ -373,15 +370,15 @@ void tcp_send_fin(struct sock *sk)
 	tcp_push(sk);
 }
 
-/* Splits skb so that it carries `len` bytes; the rest follows it in the queue. */
-static int tcp_fragment(struct sock *sk, struct sk_buff *skb, unsigned int len)
+int tcp_fragment(struct sock *sk, struct sk_buff *skb, unsigned int len)
 {
 	struct tcp_skb_cb *cb = TCP_SKB_CB(skb), *ncb;
 	unsigned int rest = skb->len - len;
-	struct sk_buff *nskb = alloc_skb(rest);
+	struct sk_buff *nskb = alloc_skb(MAX_HEADER_LEN + rest);
 
 	if (!nskb)
 		return -ENOBUFS;
+	skb_reserve(nskb, MAX_HEADER_LEN);
 	memcpy(skb_put(nskb, rest), skb->data + len, rest);
 	skb_trim(skb, len);
 	ncb = TCP_SKB_CB(nskb);
@@ -417,10 +414,8 @@ static void tcp_skb_sent(struct sock *sk, struct sk_buff *skb)
 	cb->sacked |= TCPCB_EVER_SENT;
 	cb->xmit_order = ++tp->xmit_count;
 	cb->xmit_ms = (uint32_t)now;
-	if (!timer_pending(&tp->retransmit_timer) || tp->probe_timer) {
-		tp->probe_timer = 0;
-		tcp_reset_xmit_timer(sk, tp->rto_ms);
-	}
+	if (!timer_pending(&tp->retransmit_timer) || tp->icsk_pending == ICSK_TIME_PROBE0)
+		tcp_reset_xmit_timer(sk, ICSK_TIME_RETRANS, tp->rto_ms);
 }
 
 /*
@@ -440,6 +435,29 @@ static uint32_t tcp_send_cwnd(const struct tcp_sock *tp)
 	return tp->snd_cwnd;
 }
 
+/*
+ * How much of a len-byte skb the congestion window lets out now, in
+ * *limit: all of it if it fits, else the whole segments that fit, up to
+ * the size goal.  With nothing in flight one segment always may go.
+ * Returns 0 if nothing may.
+ */
+static int tcp_cwnd_test(const struct sock *sk, uint32_t in_flight, uint32_t len, uint32_t *limit)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t cwnd = tcp_send_cwnd(tp), goal = tcp_xmit_size_goal(sk);
+	uint32_t room = cwnd > in_flight ? cwnd - in_flight : 0;
+
+	if (!in_flight && room < tp->mss_cache)
+		room = tp->mss_cache;
+	if (len <= room && len <= goal) {
+		*limit = len;
+		return 1;
+	}
+	room -= room % tp->mss_cache;
+	*limit = room < goal ? room : goal;
+	return *limit != 0;
+}
+
 static void tcp_event_new_data_sent(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
@@ -456,12 +474,12 @@ int tcp_write_xmit(struct sock *sk)
 	struct list_head *pos;
 	int sent = 0;
 	/* what is in the network: RFC 6675 pipe with SACK, else all outstanding */
-	uint32_t in_flight = tp->sack_ok ? tcp_pipe(sk) : tcp_packets_in_flight(tp);
+	uint32_t in_flight = tp->sack_ok ? tcp_pipe(sk) : tcp_bytes_in_flight(tp);
 
 	list_for_each (pos, &sk->sk_write_queue.list) {
 		struct sk_buff *skb = list_entry(pos, struct sk_buff, list);
 		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
-		uint32_t wnd_end = tp->snd_una + tp->snd_wnd;
+		uint32_t wnd_end = tp->snd_una + tp->snd_wnd, limit;
 
 		if (!after(cb->end_seq, tp->snd_nxt))
 			continue; /* already in flight */
@@ -475,19 +493,22 @@ int tcp_write_xmit(struct sock *sk)
 				break;
 			continue;
 		}
-		if (in_flight && in_flight + skb->len > tcp_send_cwnd(tp))
+		if (!tcp_cwnd_test(sk, in_flight, skb->len, &limit))
 			break; /* RFC 5681: cwnd */
-		if (skb->len > tp->mss_cache && tcp_fragment(sk, skb, tp->mss_cache) < 0)
+		if (skb->len > limit && tcp_fragment(sk, skb, limit) < 0)
 			break;
 		if (!(cb->tcp_flags & TCPHDR_SYN) && after(cb->end_seq, wnd_end)) {
 			/* the peer's window: send a part only if it is not silly
-			 * (RFC 9293 3.8.6.2.1) */
+			 * (RFC 9293 3.8.6.2.1); a GSO packet stops at a segment
+			 * boundary (Linux's tcp_mss_split_point) */
 			uint32_t avail = after(wnd_end, cb->seq) ? wnd_end - cb->seq : 0;
 
 			if (avail == 0 || avail >= skb->len)
 				break;
 			if (avail < tp->mss_cache && avail < tp->max_window / 2)
 				break;
+			if (avail > tp->mss_cache)
+				avail -= avail % tp->mss_cache;
 			if (tcp_fragment(sk, skb, avail) < 0)
 				break;
 		}
@@ -517,10 +538,18 @@ void tcp_push(struct sock *sk)
 	tcp_check_probe_timer(sk);
 }
 
+/*
+ * Resends skb.  A GSO-sized one is cut to its first segment first, as
+ * Linux does for a retransmission of one segment: a loss is repaired one
+ * MSS at a time and the rest stays queued behind it.
+ */
 int tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 	int err;
+
+	if (skb->len > tcp_sk(sk)->mss_cache && tcp_fragment(sk, skb, tcp_sk(sk)->mss_cache) < 0)
+		return -ENOBUFS;
 
 	err = tcp_transmit_skb(sk, skb, cb->seq, tcp_skb_flags(sk, skb));
 	if (err == -ENOBUFS)
@@ -576,8 +605,9 @@ int tcp_schedule_loss_probe(struct sock *sk)
 	const struct list_head *pos;
 	uint32_t pto, flight = tp->snd_max - tp->snd_una;
 
-	if (!tp->sack_ok || tp->tlp_out || !flight || !tp->srtt_ms8 || tp->probe_timer ||
-	    tp->reo_timer || sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV)
+	if (!tp->sack_ok || tp->tlp_out || !flight || !tp->srtt_ms8 ||
+	    tp->icsk_pending == ICSK_TIME_PROBE0 || tp->icsk_pending == ICSK_TIME_REO_TIMEOUT ||
+	    sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV)
 		return 0;
 	list_for_each (pos, &sk->sk_write_queue.list) {
 		const struct tcp_skb_cb *cb = TCP_SKB_CB(list_entry(pos, struct sk_buff, list));
@@ -591,8 +621,7 @@ int tcp_schedule_loss_probe(struct sock *sk)
 	pto += flight <= tp->mss_cache ? TCP_TLP_WCDELACK_MS : TCP_TLP_MIN_MS;
 	if (pto >= tp->rto_ms)
 		return 0;
-	mod_timer(&tp->retransmit_timer, jiffies_ms() + pto);
-	tp->loss_probe = 1;
+	tcp_reset_xmit_timer(sk, ICSK_TIME_LOSS_PROBE, pto);
 	return 1;
 }
 
@@ -607,7 +636,7 @@ void tcp_send_loss_probe(struct sock *sk)
 	struct list_head *pos;
 	struct sk_buff *last = NULL;
 
-	tp->loss_probe = 0;
+	tp->icsk_pending = 0;
 	list_for_each (pos, &sk->sk_write_queue.list) {
 		struct sk_buff *skb = list_entry(pos, struct sk_buff, list);
 		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
@@ -627,11 +656,15 @@ void tcp_send_loss_probe(struct sock *sk)
 		last = NULL;
 		break;
 	}
+	/* the highest segment: the last MSS of a GSO-sized skb, not its first */
+	if (last && last->len > tp->mss_cache &&
+	    tcp_fragment(sk, last, (last->len - 1) / tp->mss_cache * tp->mss_cache) == 0)
+		last = list_entry(last->list.next, struct sk_buff, list);
 	if (last)
 		tcp_retransmit_skb(sk, last);
 	tcp_statistics.loss_probes++;
 	tp->tlp_out = 1;
-	tcp_reset_xmit_timer(sk, tp->rto_ms);
+	tcp_reset_xmit_timer(sk, ICSK_TIME_RETRANS, tp->rto_ms);
 }
 
 /*
@@ -687,7 +720,7 @@ void tcp_check_probe_timer(struct sock *sk)
 	struct list_head *pos;
 	int unsent = 0;
 
-	if (tcp_packets_in_flight(tp) || timer_pending(&tp->retransmit_timer))
+	if (tcp_bytes_in_flight(tp) || timer_pending(&tp->retransmit_timer))
 		return;
 	list_for_each (pos, &sk->sk_write_queue.list) {
 		skb = list_entry(pos, struct sk_buff, list);
@@ -696,6 +729,5 @@ void tcp_check_probe_timer(struct sock *sk)
 	}
 	if (!unsent)
 		return;
-	tp->probe_timer = 1;
-	tcp_reset_xmit_timer(sk, tp->rto_ms);
+	tcp_reset_xmit_timer(sk, ICSK_TIME_PROBE0, tp->rto_ms);
 }

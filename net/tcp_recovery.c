@@ -9,7 +9,7 @@
  *    head retransmissions; the window arithmetic is in tcp_cong.c).
  */
 #include "net/platform.h"
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 
 /*
  * RFC 8985 6.2 steps 1-2: a segment was newly delivered (SACKed or
@@ -58,10 +58,21 @@ int tcp_sacktag(struct sock *sk, const struct sk_buff *skb)
 		    before(start, tp->snd_una))
 			continue;
 		list_for_each (pos, &sk->sk_write_queue.list) {
-			struct tcp_skb_cb *cb = TCP_SKB_CB(list_entry(pos, struct sk_buff, list));
+			struct sk_buff *qskb = list_entry(pos, struct sk_buff, list);
+			struct tcp_skb_cb *cb = TCP_SKB_CB(qskb);
 
 			if (!before(cb->seq, end))
 				break;
+			/* a block edge inside a sent skb (one of GSO size): cut
+			 * it there so that the covered part can be marked, as
+			 * Linux's tcp_match_skb_to_sack */
+			if ((cb->sacked & (TCPCB_EVER_SENT | TCPCB_SACKED)) == TCPCB_EVER_SENT) {
+				if (before(cb->seq, start) && start - cb->seq < qskb->len)
+					tcp_fragment(sk, qskb, start - cb->seq);
+				else if (!before(cb->seq, start) && before(end, cb->end_seq) &&
+					 end - cb->seq < qskb->len)
+					tcp_fragment(sk, qskb, end - cb->seq);
+			}
 			if (!before(cb->seq, start) && !after(cb->end_seq, end) &&
 			    !(cb->sacked & TCPCB_SACKED)) {
 				tcp_rack_advance(tp, cb);
@@ -150,9 +161,7 @@ void tcp_sack_recovery(struct sock *sk, int dupack, uint32_t acked, uint32_t pri
 	lost = tcp_mark_lost(sk, &reo_wait);
 	if (reo_wait) {
 		/* RFC 8985 6.3: look again when the reordering window has passed */
-		mod_timer(&tp->retransmit_timer, jiffies_ms() + reo_wait);
-		tp->loss_probe = 0;
-		tp->reo_timer = 1;
+		tcp_reset_xmit_timer(sk, ICSK_TIME_REO_TIMEOUT, reo_wait);
 	}
 	if (tp->in_recovery) {
 		tcp_xmit_recovery(sk, 0); /* step (C) */
@@ -181,7 +190,7 @@ void tcp_rack_reo_timeout(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 
-	tcp_reset_xmit_timer(sk, tp->rto_ms);
+	tcp_reset_xmit_timer(sk, ICSK_TIME_RETRANS, tp->rto_ms);
 	if (tp->snd_una == tp->snd_max)
 		return;
 	tcp_sack_recovery(sk, 0, 0, tp->snd_max - tp->snd_una);

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "net/platform.h"
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 
 #define TRACE_COLUMNS 80
 #define TRACE_INDENT  "         "
