@@ -113,6 +113,11 @@ $(B)/unit/test_mm: tests/unit/test_mm.c kernel/mm.c
 	@mkdir -p $(dir $@)
 	$(CC) -Itests/unit/host_include $(HCFLAGS) $^ -o $@ $(HLDLIBS)
 
+# The split virtqueue code; the test stands in for the allocator and plays the device.
+$(B)/unit/test_virtqueue: tests/unit/test_virtqueue.c drivers/virtio_ring.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
+
 $(B)/unit/test_%: tests/unit/test_%.c $(HOST_NET_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)

@@ -140,7 +140,6 @@ struct e1000_tx_desc {
 #define E1000_RX_RING	  256
 #define E1000_TX_RING	  256
 #define RX_FRAME_OFFSET	  66 /* headroom, and a 4-byte aligned IP header */
-#define RX_PAGE_ORDER	  0
 #define E1000_RESET_SPINS 100000
 #define E1000_EERD_SPINS  100000
 
@@ -164,18 +163,9 @@ static uint32_t er32(struct e1000 *e, uint32_t reg) { return readl(e->regs + reg
 
 static void ew32(struct e1000 *e, uint32_t reg, uint32_t v) { writel(v, e->regs + reg); }
 
-static void rx_page_release(struct sk_buff *skb) { page_free(skb->head, RX_PAGE_ORDER); }
-
 static int e1000_link_up(struct e1000 *e) { return !!(er32(e, E1000_STATUS) & STATUS_LU); }
 
-/* Carrier follows the link (netif_carrier_* log the changes and set RUNNING). */
-static void e1000_update_link(struct e1000 *e)
-{
-	if (e1000_link_up(e))
-		netif_carrier_on(e->dev);
-	else
-		netif_carrier_off(e->dev);
-}
+static void e1000_update_link(struct e1000 *e) { netdrv_set_link(e->dev, e1000_link_up(e)); }
 
 static void e1000_tx_reclaim(struct e1000 *e)
 {
@@ -192,8 +182,6 @@ static void e1000_receive(struct e1000 *e, unsigned i)
 {
 	struct e1000_rx_desc *d = &e->rx[i];
 	struct net_device *dev = e->dev;
-	uint8_t *page = e->rx_page[i], *fresh;
-	struct sk_buff *skb;
 	unsigned len = d->length;
 
 	/*
@@ -210,29 +198,25 @@ static void e1000_receive(struct e1000 *e, unsigned i)
 		dev->stats.rx_errors++;
 		return;
 	}
-	fresh = page_alloc(RX_PAGE_ORDER);
-	skb = fresh ? build_skb(page, PAGE_SIZE << RX_PAGE_ORDER) : NULL;
-	if (!skb) {
-		if (fresh)
-			page_free(fresh, RX_PAGE_ORDER);
-		dev->stats.rx_dropped++;
-		return;
-	}
-	skb->destructor = rx_page_release;
-	skb_reserve(skb, RX_FRAME_OFFSET);
-	skb_put(skb, len);
-	skb->dev = dev;
-	e->rx_page[i] = fresh;
-	d->addr = virt_to_phys(fresh + RX_FRAME_OFFSET);
-	dev->stats.rx_packets++;
-	dev->stats.rx_bytes += len;
-	napi_gro_receive(&dev->napi, skb);
+	e->rx_page[i] = netdrv_rx_page(dev, e->rx_page[i], RX_FRAME_OFFSET, len, CHECKSUM_NONE);
+	d->addr = virt_to_phys((uint8_t *)e->rx_page[i] + RX_FRAME_OFFSET);
+}
+
+/*
+ * Causes that arrived while polling are latched in ICR; unmasking them
+ * raises the interrupt again, so nothing is lost and nothing to recheck.
+ */
+static int e1000_irq_enable(struct net_device *dev)
+{
+	struct e1000 *e = dev->priv;
+
+	ew32(e, E1000_IMS, E1000_NAPI_CAUSES | ICR_LSC | ICR_RXSEQ); /* 13.4.20 */
+	return 0;
 }
 
 static int e1000_poll(struct napi_struct *napi, int budget)
 {
 	struct e1000 *e = napi->dev->priv;
-	unsigned long flags;
 	int work = 0;
 
 	if (e->link_changed) {
@@ -257,17 +241,8 @@ static int e1000_poll(struct napi_struct *napi, int budget)
 		/* 3.2.6: moving the tail returns the processed descriptors. */
 		ew32(e, E1000_RDT, e->rx_tail);
 	}
-	if (work == budget)
-		return work;
-
-	/*
-	 * Causes that arrived while polling are latched in ICR; unmasking
-	 * them raises the interrupt again, so nothing is lost here.
-	 */
-	flags = irq_save();
-	napi_complete(napi);
-	ew32(e, E1000_IMS, E1000_NAPI_CAUSES | ICR_LSC | ICR_RXSEQ); /* 13.4.20 */
-	irq_restore(flags);
+	if (work < budget)
+		netdrv_napi_done(napi, e1000_irq_enable);
 	return work;
 }
 
@@ -399,7 +374,7 @@ static void e1000_free_rings(struct e1000 *e)
 {
 	for (int i = 0; i < E1000_RX_RING; i++)
 		if (e->rx_page[i]) {
-			page_free(e->rx_page[i], RX_PAGE_ORDER);
+			netdrv_rx_page_free(e->rx_page[i]);
 			e->rx_page[i] = NULL;
 		}
 	if (e->rx)
@@ -418,7 +393,7 @@ static int e1000_setup_rings(struct e1000 *e)
 	if (!e->rx || !e->tx)
 		return -ENOMEM;
 	for (int i = 0; i < E1000_RX_RING; i++) {
-		e->rx_page[i] = page_alloc(RX_PAGE_ORDER);
+		e->rx_page[i] = netdrv_rx_page_alloc();
 		if (!e->rx_page[i])
 			return -ENOMEM;
 		e->rx[i].addr = virt_to_phys((uint8_t *)e->rx_page[i] + RX_FRAME_OFFSET);
@@ -508,7 +483,7 @@ static int e1000_request_irq(struct e1000 *e)
 
 static int e1000_probe(struct pci_dev *pdev)
 {
-	struct net_device *dev = alloc_netdev("eth%d", sizeof(struct e1000));
+	struct net_device *dev = alloc_etherdev(sizeof(struct e1000));
 	struct e1000 *e;
 	uint8_t *m;
 	int err;
@@ -536,10 +511,6 @@ static int e1000_probe(struct pci_dev *pdev)
 		goto fail_rings;
 	e1000_hw_init(e);
 
-	dev->mtu = 1500;
-	dev->type = ARPHRD_ETHER;
-	dev->flags |= IFF_BROADCAST;
-	memset(dev->broadcast, 0xFF, ETH_ALEN);
 	dev->ops = &e1000_ops;
 	dev->driver = "e1000";
 	netif_napi_add(dev, &dev->napi, e1000_poll);

@@ -46,7 +46,7 @@
  * The device writes the header immediately before the frame.
  */
 #define RX_FRAME_OFFSET 66
-#define RX_PAGE_ORDER	0
+#define RX_BUF_LEN	(PAGE_SIZE << NETDRV_RX_PAGE_ORDER)
 
 /* struct virtio_net_hdr (5.1.6); num_buffers only with MRG_RXBUF or VERSION_1 */
 struct virtio_net_hdr {
@@ -72,8 +72,6 @@ struct virtnet {
 /* Every transmitted frame carries this header: no checksum or GSO work. */
 static struct virtio_net_hdr tx_hdr;
 
-static void rx_page_release(struct sk_buff *skb) { page_free(skb->head, RX_PAGE_ORDER); }
-
 /*
  * Gives one receive page to the device.  A legacy device without
  * ANY_LAYOUT wants the header in a descriptor of its own (2.4.4, legacy
@@ -84,14 +82,14 @@ static int virtnet_post_rx(struct virtnet *vi, uint8_t *page)
 {
 	unsigned off = RX_FRAME_OFFSET - vi->hdr_len;
 	struct vq_buf b[2] = {
-		{.addr = page + off, .len = (PAGE_SIZE << RX_PAGE_ORDER) - off},
+		{.addr = page + off, .len = RX_BUF_LEN - off},
 	};
 
 	if (!vi->rx_split)
 		return virtqueue_add(&vi->rxq, b, 0, 1, page);
 	b[0].len = vi->hdr_len;
 	b[1].addr = page + RX_FRAME_OFFSET;
-	b[1].len = (PAGE_SIZE << RX_PAGE_ORDER) - RX_FRAME_OFFSET;
+	b[1].len = RX_BUF_LEN - RX_FRAME_OFFSET;
 	return virtqueue_add(&vi->rxq, b, 0, 2, page);
 }
 
@@ -101,12 +99,12 @@ static int virtnet_rx_fill(struct virtnet *vi)
 	int n = 0;
 
 	for (;;) {
-		uint8_t *page = page_alloc(RX_PAGE_ORDER);
+		uint8_t *page = netdrv_rx_page_alloc();
 
 		if (!page)
 			break;
 		if (virtnet_post_rx(vi, page)) {
-			page_free(page, RX_PAGE_ORDER); /* the ring is full */
+			netdrv_rx_page_free(page); /* the ring is full */
 			break;
 		}
 		n++;
@@ -132,9 +130,6 @@ static uint8_t *virtnet_receive(struct virtnet *vi, uint8_t *page, uint32_t len)
 {
 	struct net_device *dev = vi->dev;
 	struct virtio_net_hdr *hdr = (void *)(page + RX_FRAME_OFFSET - vi->hdr_len);
-	struct sk_buff *skb;
-	uint8_t *fresh;
-	unsigned frame_len;
 
 	if (len < vi->hdr_len + ETH_HLEN || len - vi->hdr_len > ETH_FRAME_MAX + 4) {
 		dev->stats.rx_errors++; /* runt, or longer than we asked for */
@@ -156,23 +151,7 @@ static uint8_t *virtnet_receive(struct virtnet *vi, uint8_t *page, uint32_t len)
 		dev->stats.rx_errors++;
 		return page;
 	}
-	fresh = page_alloc(RX_PAGE_ORDER);
-	skb = fresh ? build_skb(page, PAGE_SIZE << RX_PAGE_ORDER) : NULL;
-	if (!skb) {
-		if (fresh)
-			page_free(fresh, RX_PAGE_ORDER);
-		dev->stats.rx_dropped++;
-		return page;
-	}
-	frame_len = len - vi->hdr_len;
-	skb->destructor = rx_page_release;
-	skb_reserve(skb, RX_FRAME_OFFSET);
-	skb_put(skb, frame_len);
-	skb->dev = dev;
-	dev->stats.rx_packets++;
-	dev->stats.rx_bytes += frame_len;
-	napi_gro_receive(&dev->napi, skb);
-	return fresh;
+	return netdrv_rx_page(dev, page, RX_FRAME_OFFSET, len - vi->hdr_len, CHECKSUM_NONE);
 }
 
 static int virtnet_link_up(struct virtnet *vi)
@@ -183,13 +162,9 @@ static int virtnet_link_up(struct virtnet *vi)
 	return virtio_cfg_read16(&vi->vdev, VIRTIO_NET_CFG_STATUS) & VIRTIO_NET_S_LINK_UP;
 }
 
-/* Carrier follows the link (netif_carrier_* log the changes and set RUNNING). */
 static void virtnet_update_link(struct virtnet *vi)
 {
-	if (virtnet_link_up(vi))
-		netif_carrier_on(vi->dev);
-	else
-		netif_carrier_off(vi->dev);
+	netdrv_set_link(vi->dev, virtnet_link_up(vi));
 }
 
 static int virtnet_open(struct net_device *dev)
@@ -198,11 +173,27 @@ static int virtnet_open(struct net_device *dev)
 	return 0;
 }
 
+/*
+ * Lets the device interrupt again.  A completion that slipped in before the
+ * queues were re-armed raises no interrupt, so look once more and go back
+ * to polling if there is one.
+ */
+static int virtnet_irq_enable(struct net_device *dev)
+{
+	struct virtnet *vi = dev->priv;
+
+	if (virtqueue_enable_cb(&vi->rxq) | virtqueue_enable_cb(&vi->txq)) {
+		virtqueue_disable_cb(&vi->rxq);
+		virtqueue_disable_cb(&vi->txq);
+		return 1;
+	}
+	return 0;
+}
+
 static int virtnet_poll(struct napi_struct *napi, int budget)
 {
 	struct virtnet *vi = napi->dev->priv;
 	int work = 0;
-	unsigned long flags;
 	void *page;
 	uint32_t len;
 
@@ -218,22 +209,8 @@ static int virtnet_poll(struct napi_struct *napi, int budget)
 	}
 	if (work)
 		virtqueue_kick(&vi->rxq);
-	if (work == budget)
-		return work; /* more to do: net_rx_action polls us again */
-
-	/*
-	 * Done: leave polling mode, then let the device interrupt again.  A
-	 * completion that slipped in between would raise no interrupt, so
-	 * look once more and reschedule if there is one.
-	 */
-	flags = irq_save();
-	napi_complete(napi);
-	if (virtqueue_enable_cb(&vi->rxq) | virtqueue_enable_cb(&vi->txq)) {
-		virtqueue_disable_cb(&vi->rxq);
-		virtqueue_disable_cb(&vi->txq);
-		napi_schedule(napi);
-	}
-	irq_restore(flags);
+	if (work < budget) /* else more to do: net_rx_action polls us again */
+		netdrv_napi_done(napi, virtnet_irq_enable);
 	return work;
 }
 
@@ -305,7 +282,7 @@ static void virtnet_free_queues(struct virtnet *vi)
 	/* The device is reset (virtio_fail): nothing it holds is in use. */
 	if (vi->rxq.mem) {
 		while ((page = virtqueue_detach_unused_buf(&vi->rxq)))
-			page_free(page, RX_PAGE_ORDER);
+			netdrv_rx_page_free(page);
 		virtio_del_vq(&vi->rxq);
 	}
 	virtio_del_vq(&vi->txq);
@@ -313,7 +290,7 @@ static void virtnet_free_queues(struct virtnet *vi)
 
 static int virtnet_probe(struct pci_dev *pdev)
 {
-	struct net_device *dev = alloc_netdev("eth%d", sizeof(struct virtnet));
+	struct net_device *dev = alloc_etherdev(sizeof(struct virtnet));
 	struct virtnet *vi;
 	uint64_t wanted;
 	int err;
@@ -328,10 +305,12 @@ static int virtnet_probe(struct pci_dev *pdev)
 
 	wanted = (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) |
 		 (1ULL << VIRTIO_NET_F_MRG_RXBUF);
-	if (vi->vdev.modern)
+	/* Only a legacy interface has 32 bits; without VERSION_1 the header
+	 * may share the receive buffer only with ANY_LAYOUT. */
+	if (virtio_device_features(&vi->vdev) & (1ULL << VIRTIO_F_VERSION_1))
 		wanted |= 1ULL << VIRTIO_F_VERSION_1;
 	else
-		wanted |= 1ULL << VIRTIO_F_ANY_LAYOUT; /* header shares the receive buffer */
+		wanted |= 1ULL << VIRTIO_F_ANY_LAYOUT;
 	err = virtio_negotiate(&vi->vdev, wanted);
 	if (err)
 		goto fail_dev;
@@ -341,7 +320,8 @@ static int virtnet_probe(struct pci_dev *pdev)
 		vi->hdr_len = sizeof(struct virtio_net_hdr);
 	else
 		vi->hdr_len = VIRTIO_NET_HDR_LEGACY_LEN;
-	vi->rx_split = !vi->vdev.modern && !virtio_has_feature(&vi->vdev, VIRTIO_F_ANY_LAYOUT);
+	vi->rx_split = !virtio_has_feature(&vi->vdev, VIRTIO_F_VERSION_1) &&
+		       !virtio_has_feature(&vi->vdev, VIRTIO_F_ANY_LAYOUT);
 
 	netif_napi_add(dev, &dev->napi, virtnet_poll);
 	/* Before the queues: MSI-X vectors are assigned while setting them up. */
@@ -360,10 +340,6 @@ static int virtnet_probe(struct pci_dev *pdev)
 
 	virtnet_read_mac(vi);
 	vi->dev->carrier = virtnet_link_up(vi);
-	dev->mtu = 1500;
-	dev->type = ARPHRD_ETHER;
-	dev->flags |= IFF_BROADCAST;
-	memset(dev->broadcast, 0xFF, ETH_ALEN);
 	dev->ops = &virtnet_ops;
 	dev->driver = "virtio-net";
 	err = register_netdev(dev);
@@ -376,7 +352,7 @@ static int virtnet_probe(struct pci_dev *pdev)
 	virtqueue_kick(&vi->rxq);
 	printk("%s: virtio-net (%s) at %02x:%02x.%x, mac %02x:%02x:%02x:%02x:%02x:%02x, %s, "
 	       "queues %u/%u, header %u%s, link %s\n",
-	       dev->name, vi->vdev.modern ? "modern" : "legacy", pdev->bus, pdev->dev, pdev->fn,
+	       dev->name, virtio_transport_name(&vi->vdev), pdev->bus, pdev->dev, pdev->fn,
 	       dev->dev_addr[0], dev->dev_addr[1], dev->dev_addr[2], dev->dev_addr[3],
 	       dev->dev_addr[4], dev->dev_addr[5], vi->vdev.msix ? "MSI-X" : "INTx", vi->rxq.num,
 	       vi->txq.num, vi->hdr_len, vi->rx_split ? " split" : "",
