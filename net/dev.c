@@ -143,23 +143,19 @@ int dev_close(struct net_device *dev)
 	return 0;
 }
 
-int dev_queue_xmit(struct sk_buff *skb)
+/* One frame the device takes as it is: checksum completed in software if
+ * the device cannot, padded, handed to the driver. */
+static int dev_hard_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
-	struct net_device *dev = skb->dev;
 	int err;
 
-	if (!(dev->flags & IFF_UP)) {
-		err = -ENETDOWN;
-		goto drop;
-	}
-	if (skb->len > dev->mtu + ETH_HLEN) {
-		err = -EMSGSIZE;
-		goto drop;
-	}
 	if (skb->ip_summed == CHECKSUM_PARTIAL && !(dev->features & NETIF_F_IP_CSUM)) {
 		err = skb_checksum_help(skb);
-		if (err)
-			goto drop;
+		if (err) {
+			dev->stats.tx_dropped++;
+			kfree_skb(skb);
+			return err;
+		}
 	}
 	/* Short Ethernet frames are padded with zeros (IEEE 802.3 4.2.3.3). */
 	if (dev->type == ARPHRD_ETHER && skb_put_padto(skb, ETH_ZLEN)) {
@@ -168,6 +164,61 @@ int dev_queue_xmit(struct sk_buff *skb)
 	}
 	/* The driver counts what it sends and what it drops (as in Linux). */
 	return dev->ops->ndo_start_xmit(skb, dev);
+}
+
+/*
+ * Linux's skb_gso_segment: a GSO packet for a device without NETIF_F_TSO
+ * is cut into the segments a TSO device would have made (inet_gso_segment
+ * and tcp_gso_segment).  Returns 0 with segs filled, or -errno.
+ */
+int skb_gso_segment(struct sk_buff *skb, struct sk_buff_head *segs)
+{
+	if (skb->protocol != htons(ETH_P_IP) || !(skb->gso_type & SKB_GSO_TCPV4))
+		return -EPROTONOSUPPORT;
+	return inet_gso_segment(skb, segs);
+}
+
+/* Sends the segments of a GSO packet; the first error, or 0. */
+static int dev_xmit_gso(struct sk_buff *skb, struct net_device *dev)
+{
+	struct sk_buff_head segs;
+	struct sk_buff *seg;
+	int err, ret = 0;
+
+	err = skb_gso_segment(skb, &segs);
+	kfree_skb(skb);
+	if (err) {
+		dev->stats.tx_dropped++;
+		return err;
+	}
+	while ((seg = skb_dequeue(&segs))) {
+		err = dev_hard_start_xmit(seg, dev);
+		if (err && !ret)
+			ret = err;
+	}
+	return ret;
+}
+
+int dev_queue_xmit(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	unsigned int max = dev->mtu + ETH_HLEN;
+	int err;
+
+	if (!(dev->flags & IFF_UP)) {
+		err = -ENETDOWN;
+		goto drop;
+	}
+	if (skb_is_gso(skb)) {
+		if (!(dev->features & NETIF_F_TSO))
+			return dev_xmit_gso(skb, dev);
+		max = dev->gso_max_size + ETH_HLEN;
+	}
+	if (skb->len > max) {
+		err = -EMSGSIZE;
+		goto drop;
+	}
+	return dev_hard_start_xmit(skb, dev);
 drop:
 	dev->stats.tx_dropped++;
 	kfree_skb(skb);

@@ -60,6 +60,10 @@ int ip_build_and_send_pkt(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, u
 int ip_local_out(struct sk_buff *skb, uint32_t nexthop);
 int ip_output(struct sk_buff *skb, uint32_t nexthop);
 int ip_finish_output(struct sk_buff *skb, uint32_t nexthop);
+/* Software GSO for IPv4 (dev_queue_xmit, for a device without NETIF_F_TSO):
+ * cuts skb (data at the MAC header) into segs; 0, or -EINVAL/-ENOMEM with
+ * segs empty.  skb stays the caller's. */
+int inet_gso_segment(struct sk_buff *skb, struct sk_buff_head *segs);
 
 /* Routing: longest prefix match over the table. */
 struct rtable {

@@ -11,6 +11,7 @@
 #include "net/eth.h"
 #include "net/checksum.h"
 #include "net/platform.h"
+#include "net/tcp.h"
 
 #define IP_MAX_PACKET 65535 /* tot_len is 16 bits */
 
@@ -23,12 +24,24 @@ static int ip_discard(struct sk_buff *skb, int err)
 	return err;
 }
 
+/* The IP length of the packets skb becomes on the wire: a GSO packet is
+ * cut into segments of its headers and gso_size bytes (Linux's
+ * skb_gso_validate_network_len). */
+static unsigned int ip_wire_len(const struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+
+	if (!skb_is_gso(skb))
+		return skb->len;
+	return skb->transport_header - skb->network_header + tcp_hdrlen(th) + skb->gso_size;
+}
+
 int ip_finish_output(struct sk_buff *skb, uint32_t nexthop)
 {
 	struct net_device *dev = skb->dev;
 	uint32_t nh = ntohl(nexthop);
 
-	if (skb->len > dev->mtu)
+	if (ip_wire_len(skb) > dev->mtu)
 		return ip_discard(skb, -EMSGSIZE);
 	if (dev->flags & IFF_LOOPBACK) {
 		eth_header(skb, dev, ETH_P_IP, dev->dev_addr);
@@ -89,7 +102,9 @@ static int ip_send(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t 
 	skb_reset_network_header(skb);
 	iph->ihl_version = (4 << 4) | (sizeof(*iph) / 4);
 	iph->tos = 0;
-	iph->id = htons(ip_ident++);
+	iph->id = htons(ip_ident);
+	/* a GSO packet's segments take consecutive ids (inet_gso_segment) */
+	ip_ident += skb_is_gso(skb) ? skb->gso_segs : 1;
 	iph->frag_off = htons(IP_DF);
 	iph->ttl = IP_DEFAULT_TTL;
 	iph->protocol = protocol;
@@ -107,4 +122,37 @@ int ip_queue_xmit(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t p
 int ip_build_and_send_pkt(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t protocol)
 {
 	return ip_send(skb, saddr, daddr, protocol);
+}
+
+/*
+ * The IPv4 part of software GSO (Linux's inet_gso_segment): the TCP part
+ * cuts the payload, then every segment gets its own total length, the
+ * next identification (RFC 6864 4.1: the ids of the datagrams a TSO NIC
+ * would send) and its header checksum.
+ */
+int inet_gso_segment(struct sk_buff *skb, struct sk_buff_head *segs)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct list_head *pos;
+	uint16_t id;
+	int err;
+
+	if (skb_network_header(skb) + sizeof(*iph) > skb->tail || iph->ihl_version != 0x45 ||
+	    iph->protocol != IPPROTO_TCP ||
+	    skb->transport_header != skb->network_header + sizeof(*iph))
+		return -EINVAL;
+	id = ntohs(iph->id);
+	err = tcp_gso_segment(skb, segs);
+	if (err)
+		return err;
+	list_for_each (pos, &segs->list) {
+		struct sk_buff *seg = list_entry(pos, struct sk_buff, list);
+		struct iphdr *siph = ip_hdr(seg);
+
+		siph->tot_len = htons(seg->tail - skb_network_header(seg));
+		siph->id = htons(id++);
+		siph->check = 0;
+		siph->check = ip_compute_csum(siph, sizeof(*siph));
+	}
+	return 0;
 }

@@ -40,8 +40,10 @@ int loopback_init(void)
 	dev->type = ARPHRD_LOOPBACK;
 	dev->flags = IFF_LOOPBACK;
 	dev->mtu = LOOPBACK_MTU;
-	/* Nothing is corrupted on the way through memory: checksums stay partial. */
-	dev->features = NETIF_F_IP_CSUM | NETIF_F_RXCSUM;
+	/* Nothing is corrupted on the way through memory: checksums stay
+	 * partial, and a GSO packet goes up whole (as Linux's lo). */
+	dev->features = NETIF_F_IP_CSUM | NETIF_F_RXCSUM | NETIF_F_TSO;
+	dev->gso_max_size = LOOPBACK_GSO_MAX_SIZE;
 	dev->ops = &loopback_ops;
 	dev->driver = "loopback";
 	err = register_netdev(dev);

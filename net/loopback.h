@@ -8,10 +8,11 @@
 
 #include "net/netdevice.h"
 
-#define LOOPBACK_MTU  65536	  /* as Linux's lo */
-#define LOOPBACK_ADDR 0x7f000001u /* 127.0.0.1, host order */
-#define LOOPBACK_NET  0x7f000000u /* 127.0.0.0/8, host order */
-#define LOOPBACK_MASK 0xff000000u
+#define LOOPBACK_MTU	      65536	  /* as Linux's lo */
+#define LOOPBACK_GSO_MAX_SIZE 65535	  /* a GSO packet is one IP datagram */
+#define LOOPBACK_ADDR	      0x7f000001u /* 127.0.0.1, host order */
+#define LOOPBACK_NET	      0x7f000000u /* 127.0.0.0/8, host order */
+#define LOOPBACK_MASK	      0xff000000u
 
 extern struct net_device *loopback_dev;
 

@@ -95,7 +95,9 @@ void netif_carrier_off(struct net_device *dev);
 int dev_open(struct net_device *dev); /* IFF_UP, gratuitous ARP */
 int dev_close(struct net_device *dev);
 
-int dev_queue_xmit(struct sk_buff *skb);    /* skb->dev set, frame complete */
+int dev_queue_xmit(struct sk_buff *skb); /* skb->dev set, frame complete */
+/* Software GSO (Linux's skb_gso_segment): cuts a GSO frame into segs; 0 or -errno. */
+int skb_gso_segment(struct sk_buff *skb, struct sk_buff_head *segs);
 int netif_receive_skb(struct sk_buff *skb); /* a received frame, data at the MAC header */
 int netif_rx(struct sk_buff *skb);	    /* queue a frame for the softirq (loopback) */
 /* A driver's poll hands received frames here: frames of one flow may be

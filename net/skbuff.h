@@ -26,16 +26,16 @@ struct sk_buff {
 	struct sock *sk;
 	void (*destructor)(struct sk_buff *skb); /* drivers recycle their buffers */
 	void *destructor_arg;
-	uint8_t pkt_type; /* PACKET_HOST, ... */
-	uint8_t ip_summed;	/* CHECKSUM_NONE, CHECKSUM_UNNECESSARY, CHECKSUM_PARTIAL */
-	uint16_t csum_start;	/* CHECKSUM_PARTIAL: offset from head where summing starts */
-	uint16_t csum_offset;	/* CHECKSUM_PARTIAL: where the result goes, from csum_start */
+	uint8_t pkt_type;     /* PACKET_HOST, ... */
+	uint8_t ip_summed;    /* CHECKSUM_NONE, CHECKSUM_UNNECESSARY, CHECKSUM_PARTIAL */
+	uint16_t csum_start;  /* CHECKSUM_PARTIAL: offset from head where summing starts */
+	uint16_t csum_offset; /* CHECKSUM_PARTIAL: where the result goes, from csum_start */
 	/* Segmentation offload (Linux keeps these in skb_shared_info): a TCP
 	 * packet longer than one segment, to be cut into gso_size payloads. */
 	uint16_t gso_size; /* payload bytes per segment; 0 = an ordinary packet */
 	uint16_t gso_segs; /* how many segments it makes */
 	uint8_t gso_type;  /* SKB_GSO_TCPV4 */
-	char cb[48];	  /* per-layer private control block (TCP uses it) */
+	char cb[48];	   /* per-layer private control block (TCP uses it) */
 };
 
 #define PACKET_HOST	 0
@@ -83,6 +83,7 @@ static inline int skb_csum_unnecessary(const struct sk_buff *skb)
 {
 	return skb->ip_summed == CHECKSUM_UNNECESSARY || skb->ip_summed == CHECKSUM_PARTIAL;
 }
+static inline int skb_is_gso(const struct sk_buff *skb) { return skb->gso_size != 0; }
 static inline unsigned int skb_headroom(const struct sk_buff *skb) { return skb->data - skb->head; }
 static inline unsigned int skb_tailroom(const struct sk_buff *skb) { return skb->end - skb->tail; }
 

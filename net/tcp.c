@@ -128,10 +128,12 @@ static int send_ready(void *arg)
 	       sk->sk_state == TCP_CLOSE;
 }
 
-/* Appends len bytes to the write queue in segments of at most one MSS. */
+/* Appends len bytes to the write queue in skbs of at most the size goal
+ * (one MSS, or a GSO packet's worth when the route's device does TSO). */
 static int tcp_queue_data(struct sock *sk, const uint8_t *buf, size_t len)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t goal = tcp_xmit_size_goal(sk);
 	size_t done = 0;
 
 	while (done < len) {
@@ -143,7 +145,7 @@ static int tcp_queue_data(struct sock *sk, const uint8_t *buf, size_t len)
 
 		if (!tail || (TCP_SKB_CB(tail)->sacked & TCPCB_EVER_SENT) ||
 		    (TCP_SKB_CB(tail)->tcp_flags & (TCPHDR_SYN | TCPHDR_FIN)) ||
-		    tail->len >= tp->mss_cache || !skb_tailroom(tail)) {
+		    tail->len >= goal || !skb_tailroom(tail)) {
 			/* room for small writes that follow, so that they
 			 * coalesce (Nagle needs that); a loopback MSS near
 			 * 64 KiB is not worth reserving for a few bytes */
@@ -152,8 +154,8 @@ static int tcp_queue_data(struct sock *sk, const uint8_t *buf, size_t len)
 			if (size < TCP_SKB_MIN_ALLOC)
 				size = TCP_SKB_MIN_ALLOC;
 
-			if (size > tp->mss_cache)
-				size = tp->mss_cache;
+			if (size > goal)
+				size = goal;
 			tail = alloc_skb(size);
 			if (!tail)
 				break;
@@ -163,8 +165,8 @@ static int tcp_queue_data(struct sock *sk, const uint8_t *buf, size_t len)
 			skb_queue_tail(&sk->sk_write_queue, tail);
 		}
 		n = len - done;
-		if (n > tp->mss_cache - tail->len)
-			n = tp->mss_cache - tail->len;
+		if (n > goal - tail->len)
+			n = goal - tail->len;
 		if (n > skb_tailroom(tail))
 			n = skb_tailroom(tail);
 		memcpy(skb_put(tail, (unsigned int)n), buf + done, n);

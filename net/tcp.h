@@ -175,6 +175,9 @@ struct tcp_sock {
 	uint16_t mss_cache;  /* effective send MSS */
 	uint16_t advmss;     /* MSS we advertise */
 	uint16_t rx_opt_mss; /* peer's MSS option */
+	/* what the route's device takes (Linux: sk_route_caps, sk_gso_max_size) */
+	uint32_t route_caps;   /* NETIF_F_* */
+	uint32_t gso_max_size; /* largest IP packet it segments (NETIF_F_TSO) */
 
 	/* RTO (RFC 6298), integer milliseconds */
 	uint32_t srtt_ms8;   /* smoothed RTT * 8 (0: no sample yet) */
@@ -358,8 +361,20 @@ void tcp_check_probe_timer(struct sock *sk);
 uint32_t tcp_select_window(struct sock *sk);
 uint32_t tcp_receive_space(const struct sock *sk);
 uint16_t tcp_mss_for_route(uint32_t daddr);
+/* The route to sk_daddr: its device's offloads into route_caps/gso_max_size. */
+void tcp_v4_setup_caps(struct sock *sk);
 void tcp_sync_mss(struct sock *sk);
+/* Payload bytes one skb may carry: mss_cache, or a multiple of it up to
+ * the route's GSO limit if the device segments (NETIF_F_TSO). */
+uint32_t tcp_xmit_size_goal(const struct sock *sk);
+/* Splits skb so that it carries `len` bytes; the rest follows it in the queue. */
+int tcp_fragment(struct sock *sk, struct sk_buff *skb, unsigned int len);
 unsigned int tcp_packets_in_flight(const struct tcp_sock *tp); /* bytes */
+
+/* ---- tcp_offload.c ---- */
+/* Cuts a TCPv4 GSO packet (data at the MAC header) into gso_size-byte
+ * segments, queued on segs; 0, or -EINVAL/-ENOMEM with segs empty. */
+int tcp_gso_segment(struct sk_buff *skb, struct sk_buff_head *segs);
 
 /* ---- tcp_ipv4.c ---- */
 int tcp_v4_connect(struct sock *sk, const struct sockaddr *uaddr, int addr_len);

@@ -260,6 +260,20 @@ uint16_t tcp_mss_for_route(uint32_t daddr)
 	return (uint16_t)mss;
 }
 
+void tcp_v4_setup_caps(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct net_device *dev;
+	uint32_t nexthop, saddr;
+
+	tp->route_caps = 0;
+	tp->gso_max_size = 0;
+	if (ip_route_output(sk->sk_daddr, &dev, &nexthop, &saddr) < 0 || !dev)
+		return;
+	tp->route_caps = dev->features;
+	tp->gso_max_size = dev->gso_max_size;
+}
+
 __attribute__((noinline)) int tcp_v4_connect(struct sock *sk, const struct sockaddr *uaddr,
 					     int addr_len)
 {
@@ -300,6 +314,7 @@ __attribute__((noinline)) int tcp_v4_connect(struct sock *sk, const struct socka
 	}
 	tp->iss = tcp_v4_init_sequence(sk->sk_rcv_saddr, daddr, htons(sk->sk_num), sk->sk_dport);
 	tp->advmss = tcp_mss_for_route(daddr);
+	tcp_v4_setup_caps(sk);
 	tcp_statistics.active_opens++;
 	return tcp_connect(sk);
 }
@@ -359,6 +374,7 @@ struct sock *tcp_v4_syn_recv_sock(struct sock *listener, struct sk_buff *skb,
 	newtp->keepalive_probes = tcp_sk(listener)->keepalive_probes;
 	newtp->rx_opt_mss = req->mss ? req->mss : TCP_MSS_DEFAULT;
 	newtp->advmss = tcp_mss_for_route(req->rmt_addr);
+	tcp_v4_setup_caps(newsk);
 	newtp->rcv_wnd = tcp_receive_space(newsk);
 	tcp_sync_mss(newsk);
 	tcp_cong_init(newsk);

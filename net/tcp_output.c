@@ -216,6 +216,12 @@ __attribute__((noinline)) int tcp_transmit_skb(struct sock *sk, const struct sk_
 	else
 		th->window = htons(win >> tp->rcv_wscale);
 	tcp_v4_fill_check(skb, sk->sk_rcv_saddr, sk->sk_daddr);
+	if (plen > tp->mss_cache) {
+		/* more than one segment: the device or software GSO cuts it */
+		skb->gso_size = tp->mss_cache;
+		skb->gso_segs = (plen + tp->mss_cache - 1) / tp->mss_cache;
+		skb->gso_type = SKB_GSO_TCPV4;
+	}
 
 	if (flags & TCPHDR_ACK) {
 		tp->ack_pending = 0;
@@ -239,6 +245,31 @@ static uint8_t tcp_skb_flags(const struct sock *sk, const struct sk_buff *skb)
 	if (skb->len)
 		flags |= TCPHDR_PSH;
 	return flags;
+}
+
+/*
+ * kmalloc serves requests above 2 KiB with whole pages in power-of-two
+ * runs and a 16-byte header: a queue skb's buffer (headroom, payload)
+ * stays inside 64 KiB so that it takes 16 pages, not 32.
+ */
+#define TCP_SKB_MAX_PAYLOAD (65536U - 256U)
+
+/* Linux's tcp_xmit_size_goal: whole segments up to the device's GSO limit. */
+uint32_t tcp_xmit_size_goal(const struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t mss = tp->mss_cache, goal = tp->gso_max_size;
+
+	if (!(tp->route_caps & NETIF_F_TSO) || !mss)
+		return mss;
+	if (goal > 65535)
+		goal = 65535; /* one IP datagram (RFC 791 3.1: 16-bit total length) */
+	if (goal < sizeof(struct iphdr) + sizeof(struct tcphdr) + TCP_MAX_OPT_LEN + mss)
+		return mss;
+	goal -= sizeof(struct iphdr) + sizeof(struct tcphdr) + TCP_MAX_OPT_LEN;
+	if (goal > TCP_SKB_MAX_PAYLOAD)
+		goal = TCP_SKB_MAX_PAYLOAD;
+	return goal - goal % mss;
 }
 
 void tcp_sync_mss(struct sock *sk)
@@ -373,8 +404,7 @@ void tcp_send_fin(struct sock *sk)
 	tcp_push(sk);
 }
 
-/* Splits skb so that it carries `len` bytes; the rest follows it in the queue. */
-static int tcp_fragment(struct sock *sk, struct sk_buff *skb, unsigned int len)
+int tcp_fragment(struct sock *sk, struct sk_buff *skb, unsigned int len)
 {
 	struct tcp_skb_cb *cb = TCP_SKB_CB(skb), *ncb;
 	unsigned int rest = skb->len - len;
@@ -440,6 +470,29 @@ static uint32_t tcp_send_cwnd(const struct tcp_sock *tp)
 	return tp->snd_cwnd;
 }
 
+/*
+ * How much of a len-byte skb the congestion window lets out now, in
+ * *limit: all of it if it fits, else the whole segments that fit, up to
+ * the size goal.  With nothing in flight one segment always may go.
+ * Returns 0 if nothing may.
+ */
+static int tcp_cwnd_test(const struct sock *sk, uint32_t in_flight, uint32_t len, uint32_t *limit)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t cwnd = tcp_send_cwnd(tp), goal = tcp_xmit_size_goal(sk);
+	uint32_t room = cwnd > in_flight ? cwnd - in_flight : 0;
+
+	if (!in_flight && room < tp->mss_cache)
+		room = tp->mss_cache;
+	if (len <= room && len <= goal) {
+		*limit = len;
+		return 1;
+	}
+	room -= room % tp->mss_cache;
+	*limit = room < goal ? room : goal;
+	return *limit != 0;
+}
+
 static void tcp_event_new_data_sent(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
@@ -461,7 +514,7 @@ int tcp_write_xmit(struct sock *sk)
 	list_for_each (pos, &sk->sk_write_queue.list) {
 		struct sk_buff *skb = list_entry(pos, struct sk_buff, list);
 		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
-		uint32_t wnd_end = tp->snd_una + tp->snd_wnd;
+		uint32_t wnd_end = tp->snd_una + tp->snd_wnd, limit;
 
 		if (!after(cb->end_seq, tp->snd_nxt))
 			continue; /* already in flight */
@@ -475,19 +528,22 @@ int tcp_write_xmit(struct sock *sk)
 				break;
 			continue;
 		}
-		if (in_flight && in_flight + skb->len > tcp_send_cwnd(tp))
+		if (!tcp_cwnd_test(sk, in_flight, skb->len, &limit))
 			break; /* RFC 5681: cwnd */
-		if (skb->len > tp->mss_cache && tcp_fragment(sk, skb, tp->mss_cache) < 0)
+		if (skb->len > limit && tcp_fragment(sk, skb, limit) < 0)
 			break;
 		if (!(cb->tcp_flags & TCPHDR_SYN) && after(cb->end_seq, wnd_end)) {
 			/* the peer's window: send a part only if it is not silly
-			 * (RFC 9293 3.8.6.2.1) */
+			 * (RFC 9293 3.8.6.2.1); a GSO packet stops at a segment
+			 * boundary (Linux's tcp_mss_split_point) */
 			uint32_t avail = after(wnd_end, cb->seq) ? wnd_end - cb->seq : 0;
 
 			if (avail == 0 || avail >= skb->len)
 				break;
 			if (avail < tp->mss_cache && avail < tp->max_window / 2)
 				break;
+			if (avail > tp->mss_cache)
+				avail -= avail % tp->mss_cache;
 			if (tcp_fragment(sk, skb, avail) < 0)
 				break;
 		}
@@ -517,10 +573,18 @@ void tcp_push(struct sock *sk)
 	tcp_check_probe_timer(sk);
 }
 
+/*
+ * Resends skb.  A GSO-sized one is cut to its first segment first, as
+ * Linux does for a retransmission of one segment: a loss is repaired one
+ * MSS at a time and the rest stays queued behind it.
+ */
 int tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 	int err;
+
+	if (skb->len > tcp_sk(sk)->mss_cache && tcp_fragment(sk, skb, tcp_sk(sk)->mss_cache) < 0)
+		return -ENOBUFS;
 
 	err = tcp_transmit_skb(sk, skb, cb->seq, tcp_skb_flags(sk, skb));
 	if (err == -ENOBUFS)

@@ -58,10 +58,21 @@ int tcp_sacktag(struct sock *sk, const struct sk_buff *skb)
 		    before(start, tp->snd_una))
 			continue;
 		list_for_each (pos, &sk->sk_write_queue.list) {
-			struct tcp_skb_cb *cb = TCP_SKB_CB(list_entry(pos, struct sk_buff, list));
+			struct sk_buff *qskb = list_entry(pos, struct sk_buff, list);
+			struct tcp_skb_cb *cb = TCP_SKB_CB(qskb);
 
 			if (!before(cb->seq, end))
 				break;
+			/* a block edge inside a sent skb (one of GSO size): cut
+			 * it there so that the covered part can be marked, as
+			 * Linux's tcp_match_skb_to_sack */
+			if ((cb->sacked & (TCPCB_EVER_SENT | TCPCB_SACKED)) == TCPCB_EVER_SENT) {
+				if (before(cb->seq, start) && start - cb->seq < qskb->len)
+					tcp_fragment(sk, qskb, start - cb->seq);
+				else if (!before(cb->seq, start) && before(end, cb->end_seq) &&
+					 end - cb->seq < qskb->len)
+					tcp_fragment(sk, qskb, end - cb->seq);
+			}
 			if (!before(cb->seq, start) && !after(cb->end_seq, end) &&
 			    !(cb->sacked & TCPCB_SACKED)) {
 				tcp_rack_advance(tp, cb);
