@@ -118,6 +118,15 @@ $(B)/unit/test_virtqueue: tests/unit/test_virtqueue.c drivers/virtio_ring.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
 
+# Pure driver logic on sk_buffs: the virtio-net header, e1000 descriptors.
+$(B)/unit/test_virtio_net_hdr: tests/unit/test_virtio_net_hdr.c drivers/virtio_net_hdr.c $(HOST_NET_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
+
+$(B)/unit/test_e1000_tx: tests/unit/test_e1000_tx.c drivers/e1000_tx.c $(HOST_NET_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
+
 $(B)/unit/test_%: tests/unit/test_%.c $(HOST_NET_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)

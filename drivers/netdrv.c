@@ -25,8 +25,8 @@ void netdrv_rx_skb(struct net_device *dev, struct sk_buff *skb)
 	napi_gro_receive(&dev->napi, skb);
 }
 
-void *netdrv_rx_page(struct net_device *dev, void *page, unsigned offset, unsigned len,
-		     uint8_t ip_summed)
+struct sk_buff *netdrv_rx_page_skb(struct net_device *dev, void *page, unsigned offset,
+				   unsigned len, void **next)
 {
 	void *fresh = netdrv_rx_page_alloc();
 	struct sk_buff *skb = fresh ? build_skb(page, PAGE_SIZE << NETDRV_RX_PAGE_ORDER) : NULL;
@@ -35,14 +35,14 @@ void *netdrv_rx_page(struct net_device *dev, void *page, unsigned offset, unsign
 		if (fresh)
 			netdrv_rx_page_free(fresh);
 		dev->stats.rx_dropped++;
-		return page;
+		*next = page;
+		return NULL;
 	}
 	skb->destructor = netdrv_rx_page_release;
 	skb_reserve(skb, offset);
 	skb_put(skb, len);
-	skb->ip_summed = ip_summed;
-	netdrv_rx_skb(dev, skb);
-	return fresh;
+	*next = fresh;
+	return skb;
 }
 
 struct net_device *alloc_etherdev(size_t priv_size)

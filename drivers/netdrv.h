@@ -28,16 +28,14 @@ void netdrv_rx_page_free(void *page);
 
 /*
  * A receive descriptor's page holds a frame of len bytes at offset: wraps
- * it in an skb (its destructor frees the page), marks the checksum state
- * (CHECKSUM_NONE, or CHECKSUM_UNNECESSARY when the device verified it),
- * counts it and hands it to napi_gro_receive.  Returns the page the
- * descriptor gets next: a fresh one, or the same one when the frame had to
- * be dropped for want of memory (counted in rx_dropped), so that a ring
- * never runs dry.
+ * it in an skb whose destructor frees the page, and sets *next to the page
+ * the descriptor gets instead, a fresh one.  When memory runs out the frame
+ * is dropped (counted in rx_dropped), NULL is returned and *next is page
+ * itself, so a ring never runs dry.
  */
-void *netdrv_rx_page(struct net_device *dev, void *page, unsigned offset, unsigned len,
-		     uint8_t ip_summed);
-/* A frame the driver assembled itself: counted and handed to napi_gro_receive. */
+struct sk_buff *netdrv_rx_page_skb(struct net_device *dev, void *page, unsigned offset,
+				   unsigned len, void **next);
+/* A received frame, checksum state set: counted and handed to napi_gro_receive. */
 void netdrv_rx_skb(struct net_device *dev, struct sk_buff *skb);
 
 /* Linux's alloc_etherdev: an "eth%d" device with ether_setup's defaults. */
@@ -54,5 +52,27 @@ void netdrv_set_link(struct net_device *dev, int up);
  * device again, and the poll is rescheduled.
  */
 void netdrv_napi_done(struct napi_struct *napi, int (*irq_enable)(struct net_device *dev));
+
+/*
+ * Transmit doorbells, one per batch (what Linux's xmit_more achieves).
+ * start_xmit queues the frame and calls netdrv_tx_defer, which schedules
+ * the device's NAPI poll; the poll runs from the NET_RX softirq once the
+ * sender lets go (its outermost net_unlock, or the end of the softirq that
+ * sent) and rings the doorbell once if netdrv_tx_flush says frames wait.
+ * A driver also rings at once when its ring is close to full.
+ */
+static inline void netdrv_tx_defer(struct net_device *dev, unsigned *pending)
+{
+	if ((*pending)++ == 0)
+		napi_schedule(&dev->napi);
+}
+
+static inline int netdrv_tx_flush(unsigned *pending)
+{
+	int waiting = *pending != 0;
+
+	*pending = 0;
+	return waiting;
+}
 
 #endif

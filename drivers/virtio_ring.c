@@ -210,3 +210,17 @@ int virtqueue_enable_cb(struct virtqueue *vq)
 	mb();
 	return virtqueue_has_used(vq);
 }
+
+int virtqueue_enable_cb_delayed(struct virtqueue *vq)
+{
+	uint16_t outstanding = vq->avail->idx - vq->last_used_idx;
+
+	if (!vq->event)
+		return virtqueue_enable_cb(vq);
+	((volatile struct vring_avail *)vq->avail)->flags &= ~VRING_AVAIL_F_NO_INTERRUPT;
+	*vring_used_event(vq) = vq->last_used_idx + outstanding * 3 / 4;
+	mb();
+	/* As Linux: report only completions past the point we asked for. */
+	return (uint16_t)(((volatile struct vring_used *)vq->used)->idx - vq->last_used_idx) >
+	       (uint16_t)(outstanding * 3 / 4);
+}

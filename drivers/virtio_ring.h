@@ -108,6 +108,10 @@ int virtqueue_has_used(const struct virtqueue *vq);
 void virtqueue_disable_cb(struct virtqueue *vq);
 /* Re-enables interrupts; returns 1 if buffers completed meanwhile. */
 int virtqueue_enable_cb(struct virtqueue *vq);
+/* The same, but with EVENT_IDX the interrupt comes only once about three
+ * quarters of the buffers now outstanding are used (for transmit queues,
+ * where completions only free memory). */
+int virtqueue_enable_cb_delayed(struct virtqueue *vq);
 
 /*
  * 2.7.7, 2.7.10: with EVENT_IDX the other side wants a notification when its index

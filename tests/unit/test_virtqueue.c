@@ -440,6 +440,42 @@ static void test_enable_cb_publishes_used_event(void **state)
 	assert_false(vring_need_event(used_event(&vq), vq.used->idx, 3));
 }
 
+static void test_enable_cb_delayed(void **state)
+{
+	struct vq_buf b = {buf[0], 64};
+	uint32_t len;
+
+	(void)state;
+	for (int i = 0; i < 8; i++)
+		virtqueue_add(&vq, &b, 1, 0, buf[i]);
+	/* eight outstanding: interrupt once six of them are used */
+	assert_false(virtqueue_enable_cb_delayed(&vq));
+	assert_int_equal(used_event(&vq), 6);
+	for (int i = 0; i < 6; i++)
+		dev_use(&vq, dev_take(&vq), 0);
+	assert_false(vring_need_event(used_event(&vq), vq.used->idx, 5));
+	dev_use(&vq, dev_take(&vq), 0);
+	assert_true(vring_need_event(used_event(&vq), vq.used->idx, 6));
+	/* past the point already: enabling reports it */
+	assert_true(virtqueue_enable_cb_delayed(&vq));
+	while (virtqueue_get_buf(&vq, &len))
+		;
+	assert_int_equal(vq.num_free, 7);
+}
+
+static void test_enable_cb_delayed_without_event_idx(void **state)
+{
+	struct vq_buf b = {buf[0], 64};
+
+	(void)state;
+	virtqueue_add(&vq, &b, 1, 0, buf[0]);
+	virtqueue_disable_cb(&vq);
+	assert_false(virtqueue_enable_cb_delayed(&vq));
+	assert_int_equal(vq.avail->flags, 0); /* plain re-enable */
+	dev_use(&vq, dev_take(&vq), 0);
+	assert_true(virtqueue_enable_cb_delayed(&vq));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -468,6 +504,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_enable_cb_publishes_used_event, setup_event,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_enable_cb_delayed, setup_event, teardown),
+		cmocka_unit_test_setup_teardown(test_enable_cb_delayed_without_event_idx,
+						setup_plain, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
