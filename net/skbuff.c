@@ -1,8 +1,8 @@
 /*
- * sk_buff: allocation, reference counting, the head/data/tail/end
- * arithmetic and packet queues.  The data buffer is separate from the
- * struct so that a driver's receive buffer can be handed up as it is
- * (build_skb); whoever set skb->destructor owns that buffer.
+ * sk_buff: allocation, reference counting, shared data (skb_clone), the
+ * head/data/tail/end arithmetic and packet queues.  The data buffer is
+ * separate from the struct so that a driver's receive buffer can be handed
+ * up as it is (build_skb); whoever set skb->destructor owns that buffer.
  */
 #include "net/skbuff.h"
 #include "net/platform.h"
@@ -12,10 +12,10 @@ static struct skb_stats skb_stats;
 
 void skb_get_stats(struct skb_stats *st) { *st = skb_stats; }
 
-/* Frees the data buffer of an skb from alloc_skb/build_skb without a destructor. */
+/* Frees the data buffer of a build_skb skb whose owner set no destructor. */
 static void skb_free_head(struct sk_buff *skb) { kfree(skb->head); }
 
-struct sk_buff *build_skb(void *buf, unsigned int size)
+static struct sk_buff *skb_wrap(void *buf, unsigned int size)
 {
 	struct sk_buff *skb = kzalloc(sizeof(*skb));
 
@@ -25,22 +25,52 @@ struct sk_buff *build_skb(void *buf, unsigned int size)
 	skb->head = skb->data = skb->tail = buf;
 	skb->end = skb->head + size;
 	skb->users = 1;
-	skb->destructor = skb_free_head;
 	skb_stats.allocs++;
 	return skb;
 }
 
+struct sk_buff *build_skb(void *buf, unsigned int size)
+{
+	struct sk_buff *skb = skb_wrap(buf, size);
+
+	if (skb)
+		skb->destructor = skb_free_head;
+	return skb;
+}
+
+/* A buffer of size bytes with its shared info behind (one user). */
+static void *skb_alloc_head(unsigned int size)
+{
+	unsigned int room = ((size + 7) & ~7u) + sizeof(struct skb_shared_info);
+	unsigned char *buf = kmalloc(room);
+
+	if (buf)
+		((struct skb_shared_info *)(buf + room - sizeof(struct skb_shared_info)))->dataref =
+			1;
+	return buf;
+}
+
 struct sk_buff *alloc_skb(unsigned int size)
 {
-	void *buf = kmalloc(size ? size : 1);
+	void *buf = skb_alloc_head(size);
 	struct sk_buff *skb;
 
 	if (!buf)
 		return NULL;
-	skb = build_skb(buf, size);
+	skb = skb_wrap(buf, size);
 	if (!skb)
 		kfree(buf);
 	return skb;
+}
+
+/* Drops skb's share of its data buffer: a driver's goes back through the
+ * destructor, an alloc_skb one is freed by its last user. */
+static void skb_release_data(struct sk_buff *skb)
+{
+	if (skb->destructor)
+		skb->destructor(skb);
+	else if (--skb_shinfo(skb)->dataref == 0)
+		kfree(skb->head);
 }
 
 void kfree_skb(struct sk_buff *skb)
@@ -52,8 +82,7 @@ void kfree_skb(struct sk_buff *skb)
 		return;
 	/* Freeing a queued buffer would leave the queue pointing at it. */
 	BUG_ON(!list_empty(&skb->list));
-	if (skb->destructor)
-		skb->destructor(skb);
+	skb_release_data(skb);
 	skb_stats.frees++;
 	kfree(skb);
 }
@@ -64,16 +93,9 @@ struct sk_buff *skb_get(struct sk_buff *skb)
 	return skb;
 }
 
-struct sk_buff *skb_copy(const struct sk_buff *skb)
+/* Everything but the buffer, the queue links and the reference count. */
+static void skb_copy_header(struct sk_buff *n, const struct sk_buff *skb)
 {
-	unsigned int size = skb->end - skb->head;
-	struct sk_buff *n = alloc_skb(size);
-
-	if (!n)
-		return NULL;
-	memcpy(n->head, skb->head, size);
-	n->data = n->head + (skb->data - skb->head);
-	n->tail = n->head + (skb->tail - skb->head);
 	n->len = skb->len;
 	n->mac_header = skb->mac_header;
 	n->network_header = skb->network_header;
@@ -88,7 +110,59 @@ struct sk_buff *skb_copy(const struct sk_buff *skb)
 	n->gso_segs = skb->gso_segs;
 	n->gso_type = skb->gso_type;
 	memcpy(n->cb, skb->cb, sizeof(n->cb));
+}
+
+struct sk_buff *skb_copy(const struct sk_buff *skb)
+{
+	unsigned int size = skb->end - skb->head;
+	struct sk_buff *n = alloc_skb(size);
+
+	if (!n)
+		return NULL;
+	memcpy(n->head, skb->head, size);
+	n->data = n->head + (skb->data - skb->head);
+	n->tail = n->head + (skb->tail - skb->head);
+	skb_copy_header(n, skb);
 	return n;
+}
+
+struct sk_buff *skb_clone(struct sk_buff *skb)
+{
+	struct sk_buff *n;
+
+	if (skb->destructor)
+		return skb_copy(skb); /* a driver's buffer goes back to the driver */
+	n = skb_wrap(skb->head, skb->end - skb->head);
+	if (!n)
+		return NULL;
+	n->data = skb->data;
+	n->tail = skb->tail;
+	skb_copy_header(n, skb);
+	skb_shinfo(skb)->dataref++;
+	skb->cloned = n->cloned = 1;
+	return n;
+}
+
+int pskb_expand_head(struct sk_buff *skb, unsigned int nhead, unsigned int ntail)
+{
+	unsigned int size = skb->end - skb->head;
+	unsigned char *buf = skb_alloc_head(nhead + size + ntail);
+
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf + nhead, skb->head, size);
+	skb_release_data(skb);
+	skb->destructor = NULL;
+	skb->cloned = 0;
+	skb->data = buf + nhead + (skb->data - skb->head);
+	skb->tail = buf + nhead + (skb->tail - skb->head);
+	skb->head = buf;
+	skb->end = buf + nhead + size + ntail;
+	skb->mac_header += nhead;
+	skb->network_header += nhead;
+	skb->transport_header += nhead;
+	skb->csum_start += nhead;
+	return 0;
 }
 
 int skb_checksum_help(struct sk_buff *skb)
@@ -150,25 +224,6 @@ void skb_trim(struct sk_buff *skb, unsigned int len)
 	skb->tail = skb->data + len;
 }
 
-/* Moves the packet into a new buffer with `extra` more bytes of tailroom. */
-static int skb_expand_tail(struct sk_buff *skb, unsigned int extra)
-{
-	unsigned int size = skb->end - skb->head;
-	unsigned char *buf = kmalloc(size + extra);
-
-	if (!buf)
-		return -ENOMEM;
-	memcpy(buf, skb->head, size);
-	if (skb->destructor)
-		skb->destructor(skb); /* releases the old buffer to its owner */
-	skb->destructor = skb_free_head;
-	skb->data = buf + (skb->data - skb->head);
-	skb->tail = buf + (skb->tail - skb->head);
-	skb->head = buf;
-	skb->end = buf + size + extra;
-	return 0;
-}
-
 int skb_put_padto(struct sk_buff *skb, unsigned int len)
 {
 	unsigned int pad;
@@ -176,7 +231,9 @@ int skb_put_padto(struct sk_buff *skb, unsigned int len)
 	if (skb->len >= len)
 		return 0;
 	pad = len - skb->len;
-	if (skb_tailroom(skb) < pad && skb_expand_tail(skb, pad - skb_tailroom(skb))) {
+	/* the pad lands past tail: in a shared buffer that is a clone's to
+	 * write only under the rule in skbuff.h, which TCP's clones keep */
+	if (skb_tailroom(skb) < pad && pskb_expand_head(skb, 0, pad - skb_tailroom(skb))) {
 		kfree_skb(skb);
 		return -ENOMEM;
 	}

@@ -4,6 +4,19 @@
  * header below, put the payload, then push each header in turn.  On receive
  * the driver hands up the buffer the NIC wrote into and each layer pulls its
  * header.  Allocations and frees are counted (shown by the `skb` command).
+ *
+ * Shared data (Linux's skb_clone): a buffer from alloc_skb carries, after
+ * end, a struct skb_shared_info whose dataref counts the sk_buffs that
+ * point into it; the last one to go frees it.  skb_clone makes a second
+ * sk_buff over the same bytes, with its own head/data/tail pointers.  The
+ * rule that keeps sharing safe without locks: only a clone made while the
+ * buffer had one user (!skb_cloned) may write into it, and only outside
+ * the original's [data, tail) — headers pushed into the headroom, padding
+ * and checksums that land there; the original only reads its data from
+ * then on (TCP's retransmission queue).  A writer that finds the buffer
+ * shared takes a private copy instead (skb_copy, pskb_expand_head).
+ * Buffers a driver wraps with build_skb have no shared info: skb_clone of
+ * one is a copy.
  */
 #ifndef NET_SKBUFF_H
 #define NET_SKBUFF_H
@@ -35,6 +48,7 @@ struct sk_buff {
 	uint16_t gso_size; /* payload bytes per segment; 0 = an ordinary packet */
 	uint16_t gso_segs; /* how many segments it makes */
 	uint8_t gso_type;  /* SKB_GSO_TCPV4 */
+	uint8_t cloned;	   /* skb_clone shared this buffer (it may still be shared) */
 	char cb[48];	   /* per-layer private control block (TCP uses it) */
 };
 
@@ -60,6 +74,11 @@ struct sk_buff {
 /* Headroom every transmitted packet reserves: Ethernet + IPv4 + TCP with options. */
 #define MAX_HEADER_LEN 128
 
+/* What the sk_buffs sharing one data buffer share (Linux's skb_shared_info). */
+struct skb_shared_info {
+	int dataref; /* sk_buffs pointing into the buffer */
+};
+
 struct sk_buff *alloc_skb(unsigned int size); /* size bytes of buffer, data = head */
 /* Wraps an existing buffer (a driver's DMA buffer); destructor frees it. */
 struct sk_buff *build_skb(void *buf, unsigned int size);
@@ -67,6 +86,11 @@ void kfree_skb(struct sk_buff *skb);	      /* drops one reference */
 struct sk_buff *skb_get(struct sk_buff *skb); /* takes one reference */
 struct sk_buff *
 skb_copy(const struct sk_buff *skb); /* a private copy, data included (Linux: skb_copy) */
+/* A second sk_buff over skb's data (a copy for a build_skb buffer); NULL if out of memory. */
+struct sk_buff *skb_clone(struct sk_buff *skb);
+/* Moves skb's packet into a private buffer with nhead/ntail more bytes of
+ * head/tailroom, dropping its share of the old one; 0 or -ENOMEM. */
+int pskb_expand_head(struct sk_buff *skb, unsigned int nhead, unsigned int ntail);
 
 unsigned char *skb_put(struct sk_buff *skb, unsigned int len);
 unsigned char *skb_push(struct sk_buff *skb, unsigned int len);
@@ -82,6 +106,16 @@ int skb_checksum_help(struct sk_buff *skb);
 static inline int skb_csum_unnecessary(const struct sk_buff *skb)
 {
 	return skb->ip_summed == CHECKSUM_UNNECESSARY || skb->ip_summed == CHECKSUM_PARTIAL;
+}
+/* The shared info of an alloc_skb buffer: just past end, aligned. */
+static inline struct skb_shared_info *skb_shinfo(const struct sk_buff *skb)
+{
+	return (struct skb_shared_info *)(((uintptr_t)skb->end + 7) & ~(uintptr_t)7);
+}
+/* Another sk_buff still points into this one's buffer: writing there is not safe. */
+static inline int skb_cloned(const struct sk_buff *skb)
+{
+	return skb->cloned && skb_shinfo(skb)->dataref != 1;
 }
 static inline int skb_is_gso(const struct sk_buff *skb) { return skb->gso_size != 0; }
 static inline unsigned int skb_headroom(const struct sk_buff *skb) { return skb->data - skb->head; }

@@ -38,6 +38,7 @@ void tcp_init_sock(struct sock *sk)
 
 	sk->sk_state = TCP_CLOSE;
 	sk->sk_rcvbuf = TCP_RCVBUF_DEFAULT;
+	tp->rcvbuf_auto = TCP_RCVBUF_DEFAULT;
 	sk->sk_sndbuf = TCP_SNDBUF_DEFAULT;
 	skb_queue_head_init(&tp->out_of_order_queue);
 	INIT_LIST_HEAD(&tp->accept_queue.syn_queue);
@@ -112,7 +113,10 @@ int tcp_disconnect_reset(struct sock *sk, int err)
 	return 0;
 }
 
-#define TCP_SKB_MIN_ALLOC 2048
+/* Payload of the smallest queue skb: with the headroom every queue skb
+ * keeps for the headers of its clones (tcp_transmit_skb) and the shared
+ * info it fits kmalloc's 2 KiB class. */
+#define TCP_SKB_MIN_ALLOC (2048 - MAX_HEADER_LEN - 16)
 
 static int tcp_connecting(const struct sock *sk)
 {
@@ -156,9 +160,10 @@ static int tcp_queue_data(struct sock *sk, const uint8_t *buf, size_t len)
 
 			if (size > goal)
 				size = goal;
-			tail = alloc_skb(size);
+			tail = alloc_skb(MAX_HEADER_LEN + size);
 			if (!tail)
 				break;
+			skb_reserve(tail, MAX_HEADER_LEN);
 			TCP_SKB_CB(tail)->seq = TCP_SKB_CB(tail)->end_seq = tp->write_seq;
 			TCP_SKB_CB(tail)->tcp_flags = 0;
 			TCP_SKB_CB(tail)->sacked = 0;
@@ -299,16 +304,96 @@ long tcp_recvmsg(struct sock *sk, void *buf, size_t len, int nonblock, int peek)
 			err = -EAGAIN;
 			break;
 		}
+		tcp_sk(sk)->reader_waiting = 1;
 		r = net_wait(&sk->sk_wq, recv_ready, sk, sk->sk_rcvtimeo);
+		tcp_sk(sk)->reader_waiting = 0;
 		if (r <= 0) {
 			err = r < 0 ? r : -EAGAIN;
 			break;
 		}
 	}
-	if (copied && !peek)
+	if (copied && !peek) {
+		tcp_rcv_space_adjust(sk, (uint32_t)copied);
 		tcp_cleanup_rbuf(sk);
+	}
 	sock_put(sk);
 	return copied ? (long)copied : err;
+}
+
+/* Linux's tcp_rcv_rtt_update: a timestamp sample is averaged in (1/8),
+ * a window-based one, which can only overestimate, lowers the estimate. */
+static void tcp_rcv_rtt_update(struct tcp_sock *tp, uint32_t sample, int win_dep)
+{
+	if (!sample)
+		sample = 1;
+	if (!tp->rcv_rtt_ms || (win_dep && sample < tp->rcv_rtt_ms))
+		tp->rcv_rtt_ms = sample;
+	else if (!win_dep)
+		tp->rcv_rtt_ms = (uint32_t)((int32_t)tp->rcv_rtt_ms +
+					    ((int32_t)sample - (int32_t)tp->rcv_rtt_ms) / 8);
+}
+
+/*
+ * The receiver's RTT, which a pure receiver cannot get from its own sends:
+ * with timestamps, the age of the TSval the peer echoes; without, the time
+ * a window's worth of data takes to arrive (Linux's tcp_rcv_rtt_measure).
+ */
+void tcp_rcv_rtt_measure(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	uint64_t now = jiffies_ms();
+
+	if (tp->rx_opt.saw_tstamp && tp->rx_opt.rcv_tsecr) {
+		uint32_t rtt = tcp_time_stamp(tp) - tp->rx_opt.rcv_tsecr;
+
+		if ((int32_t)rtt >= 0)
+			tcp_rcv_rtt_update(tp, rtt, 0);
+		return;
+	}
+	if (tp->rcv_rtt_time && !before(tp->rcv_nxt, tp->rcv_rtt_seq)) {
+		tcp_rcv_rtt_update(tp, (uint32_t)(now - tp->rcv_rtt_time), 1);
+		tp->rcv_rtt_time = 0;
+	}
+	if (!tp->rcv_rtt_time && tp->rcv_wnd) {
+		tp->rcv_rtt_seq = tp->rcv_nxt + tp->rcv_wnd;
+		tp->rcv_rtt_time = now;
+	}
+}
+
+/*
+ * Receive buffer autotuning (Linux's tcp_rcv_space_adjust): once per
+ * receiver RTT, if the application read more than in any RTT before, the
+ * buffer becomes twice that plus 16 segments, so that the window we
+ * advertise (tcp_select_window) stays ahead of what the sender can put in
+ * flight.  Bounded by tcp_rmem_max and by what the window scale agreed in
+ * the handshake can express (RFC 7323 2.3); a buffer set with SO_RCVBUF
+ * stays as set (as Linux).
+ */
+void tcp_rcv_space_adjust(struct sock *sk, uint32_t copied)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	uint64_t now = jiffies_ms();
+	uint64_t want, max = 65535ULL << tp->rcv_wscale;
+
+	tp->rcvq_copied += copied;
+	if (!tp->rcvq_time) {
+		tp->rcvq_time = now;
+		return;
+	}
+	if (!tp->rcv_rtt_ms || now - tp->rcvq_time < tp->rcv_rtt_ms)
+		return;
+	if (tp->rcvq_copied > tp->rcvq_space) {
+		tp->rcvq_space = tp->rcvq_copied;
+		want = 2ULL * tp->rcvq_space + 16ULL * tp->advmss;
+		if (max > tcp_rmem_max)
+			max = tcp_rmem_max;
+		if (want > max)
+			want = max;
+		if (sk->sk_rcvbuf == tp->rcvbuf_auto && want > sk->sk_rcvbuf)
+			sk->sk_rcvbuf = tp->rcvbuf_auto = (unsigned int)want;
+	}
+	tp->rcvq_copied = 0;
+	tp->rcvq_time = now;
 }
 
 /* The state a CLOSE (or SHUT_WR) moves to; 1 if a FIN must be sent (RFC 9293 3.10.4). */

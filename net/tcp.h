@@ -67,22 +67,24 @@ static inline struct tcphdr *tcp_hdr(const struct sk_buff *skb)
 #define TCP_MAX_KEEPCNT	  127
 
 /* Options (RFC 9293 3.2, RFC 7323, RFC 2018). */
-#define TCPOPT_EOL	    0
-#define TCPOPT_NOP	    1
-#define TCPOPT_MSS	    2
-#define TCPOPT_WINDOW	    3
-#define TCPOPT_SACK_PERM    4
-#define TCPOPT_SACK	    5
-#define TCPOPT_TIMESTAMP    8
-#define TCPOLEN_MSS	    4
-#define TCPOLEN_WINDOW	    3
-#define TCPOLEN_SACK_PERM   2
-#define TCP_MAX_WSCALE	    14	/* RFC 7323 2.3 */
-#define TCP_MAX_SACKS	    4	/* 2 NOPs + 2 + 4*8 = 36 <= 40 option bytes */
-#define TCP_DUPTHRESH	    3	/* RFC 5681 3.2, RFC 6675 DupThresh */
-#define TCP_TLP_WCDELACK_MS 200 /* RFC 8985 7.2 WCDelAckT: worst-case delayed ACK */
-#define TCP_TLP_MIN_MS	    2	/* added to a PTO otherwise (Linux: timer granularity) */
-#define TCP_MAX_OPT_LEN	    40
+#define TCPOPT_EOL	       0
+#define TCPOPT_NOP	       1
+#define TCPOPT_MSS	       2
+#define TCPOPT_WINDOW	       3
+#define TCPOPT_SACK_PERM       4
+#define TCPOPT_SACK	       5
+#define TCPOPT_TIMESTAMP       8
+#define TCPOLEN_MSS	       4
+#define TCPOLEN_WINDOW	       3
+#define TCPOLEN_SACK_PERM      2
+#define TCPOLEN_TIMESTAMP      10
+#define TCPOLEN_TSTAMP_ALIGNED 12  /* with two NOPs in front */
+#define TCP_MAX_WSCALE	       14  /* RFC 7323 2.3 */
+#define TCP_MAX_SACKS	       4   /* 2 NOPs + 2 + 4*8 = 36 <= 40 option bytes */
+#define TCP_DUPTHRESH	       3   /* RFC 5681 3.2, RFC 6675 DupThresh */
+#define TCP_TLP_WCDELACK_MS    200 /* RFC 8985 7.2 WCDelAckT: worst-case delayed ACK */
+#define TCP_TLP_MIN_MS	       2   /* added to a PTO otherwise (Linux: timer granularity) */
+#define TCP_MAX_OPT_LEN	       40
 
 /* The eleven states (RFC 9293 3.3.2), with Linux's numbers. */
 enum {
@@ -134,6 +136,17 @@ struct tcp_options_received {
 	uint8_t sack_ok;    /* SACK-permitted present */
 	uint8_t num_sacks;
 	uint32_t sack[TCP_MAX_SACKS][2];
+	uint8_t saw_tstamp; /* a timestamps option (RFC 7323 3) */
+	uint32_t rcv_tsval; /* its TSval */
+	uint32_t rcv_tsecr; /* its TSecr */
+};
+
+/* What a SYN or SYN-ACK offers (tcp_syn_options). */
+struct tcp_syn_opts {
+	uint16_t mss;
+	uint8_t sack, wscale_ok, wscale;
+	uint8_t tstamp; /* TSopt with tsval/tsecr */
+	uint32_t tsval, tsecr;
 };
 
 struct request_sock;
@@ -160,6 +173,7 @@ struct tcp_sock {
 	uint32_t max_window;		/* largest window the peer offered */
 	uint8_t snd_wscale, rcv_wscale; /* RFC 7323 shifts (0 if not in use) */
 	uint8_t wscale_ok, sack_ok;	/* options agreed in the handshake */
+	uint8_t tstamp_ok;		/* RFC 7323 timestamps agreed in the handshake */
 	uint8_t fin_queued;		/* a FIN is in the write queue */
 	uint8_t syn_retries;		/* SYN (SYN_SENT) retransmissions done */
 
@@ -169,7 +183,19 @@ struct tcp_sock {
 	uint32_t rcv_wnd;			/* window last advertised (bytes) */
 	uint32_t rcv_wup;			/* rcv_nxt when rcv_wnd was advertised */
 	struct sk_buff_head out_of_order_queue; /* sorted by seq */
-	uint32_t sack_recent;			/* seq of the most recent out-of-order segment */
+	uint32_t ts_recent;			/* RFC 7323 TS.Recent: the TSval we echo */
+	uint64_t ts_recent_stamp;		/* jiffies_ms when it was taken (PAWS) */
+	struct tcp_options_received rx_opt;	/* the segment in hand (with tstamp_ok) */
+
+	/* receive buffer autotuning (Linux's tcp_rcv_space_adjust) */
+	uint32_t rcv_rtt_ms;   /* the receiver's RTT estimate (0: none yet) */
+	uint32_t rcv_rtt_seq;  /* without timestamps: timed until rcv_nxt passes it */
+	uint64_t rcv_rtt_time; /* when that started (0: not timing) */
+	uint32_t rcvq_space;   /* most bytes the application read in one RTT */
+	uint32_t rcvq_copied;  /* bytes it read in the current RTT */
+	uint64_t rcvq_time;    /* when the current RTT began (0: not yet) */
+	uint32_t rcvbuf_auto; /* sk_rcvbuf as autotuning left it; another value: set by SO_RCVBUF */
+	uint32_t sack_recent; /* seq of the most recent out-of-order segment */
 
 	/* segment size */
 	uint16_t mss_cache;  /* effective send MSS */
@@ -216,8 +242,9 @@ struct tcp_sock {
 
 	/* delayed ACK (RFC 1122 4.2.3.2, RFC 5681 4.2) */
 	uint8_t ack_pending;
-	uint8_t quickack;      /* ACK the next segments at once */
-	uint32_t segs_unacked; /* full segments received, not acked */
+	uint8_t quickack;	/* ACK the next segments at once */
+	uint8_t reader_waiting; /* a task sleeps in recv: its reply may carry the ACK */
+	uint32_t segs_unacked;	/* segments received, not acked */
 
 	/* timers */
 	struct timer_list retransmit_timer; /* RTO or zero-window probe */
@@ -254,7 +281,9 @@ struct request_sock {
 	uint16_t mss; /* peer's MSS option (0: none) */
 	uint8_t snd_wscale, rcv_wscale;
 	uint8_t wscale_ok, sack_ok;
-	uint32_t snd_wnd; /* window of the SYN (never scaled) */
+	uint8_t tstamp_ok;  /* the SYN carried TSopt */
+	uint32_t ts_recent; /* its TSval */
+	uint32_t snd_wnd;   /* window of the SYN (never scaled) */
 	uint8_t num_retrans;
 	struct timer_list rsk_timer; /* SYN-ACK retransmission */
 };
@@ -270,12 +299,15 @@ extern unsigned int tcp_retries2;	     /* default 15 */
 extern unsigned int tcp_orphan_retries;	     /* after close(), default 8 */
 extern unsigned int tcp_fin_timeout_ms;	     /* orphan FIN-WAIT-2, default 60000 */
 extern unsigned int tcp_delack_ms;	     /* default 40 */
+extern unsigned int tcp_rmem_max;	     /* autotuning's receive buffer bound, bytes */
+extern unsigned int tcp_init_cwnd;	     /* initial window, segments: default 10 (RFC 6928) */
 extern unsigned int tcp_challenge_ack_limit; /* per second, RFC 5961 7 */
 extern unsigned int tcp_keepalive_time_ms;   /* default 7200000 (RFC 1122 4.2.3.6, Linux) */
 extern unsigned int tcp_keepalive_intvl_ms;  /* default 75000 (Linux) */
 extern unsigned int tcp_keepalive_probes;    /* default 9 (Linux) */
 
-#define TCP_MSS_DEFAULT	   536U /* RFC 9293 3.7.1 (no MSS option) */
+#define TCP_MSS_DEFAULT	   536U	 /* RFC 9293 3.7.1 (no MSS option) */
+#define TCP_IW_MSS_REF	   1460U /* RFC 6928 2: the MSS its 14600-byte bound is made of */
 #define TCP_MSS_MIN	   88U
 #define TCP_RCVBUF_DEFAULT (128U * 1024)
 #define TCP_SNDBUF_DEFAULT (128U * 1024)
@@ -291,6 +323,7 @@ struct tcp_mib {
 	uint64_t sack_recoveries;     /* SACK loss recovery episodes entered */
 	uint64_t lost_retransmits;    /* retransmissions found lost (not by an RTO) */
 	uint64_t loss_probes;	      /* tail loss probes sent (Linux TCPLossProbes) */
+	uint64_t paws_rejected;	      /* old duplicates PAWS dropped (Linux PAWSEstabRejected) */
 };
 extern struct tcp_mib tcp_statistics;
 
@@ -307,14 +340,34 @@ unsigned int tcp_poll(struct sock *sk);	    /* POLL* bits */
 int tcp_setsockopt(struct sock *sk, int optname, const void *optval, unsigned int optlen);
 int tcp_getsockopt(struct sock *sk, int optname, void *optval, unsigned int *optlen);
 int tcp_disconnect_reset(struct sock *sk, int err);
+/* Receive autotuning: in-order data arrived (times the receiver's RTT) ... */
+void tcp_rcv_rtt_measure(struct sock *sk);
+/* ... and the application read `copied` bytes: the buffer may grow. */
+void tcp_rcv_space_adjust(struct sock *sk, uint32_t copied);
 
 /* ---- tcp_input.c ---- */
 int tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb);
 int tcp_rcv_established(struct sock *sk, struct sk_buff *skb);
 int tcp_rcv_synsent_state_process(struct sock *sk, struct sk_buff *skb);
-void tcp_parse_options(const struct sk_buff *skb, struct tcp_options_received *opt);
 void tcp_rtt_sample(struct sock *sk, uint32_t rtt_ms);
 int tcp_send_challenge_ack(struct sock *sk);
+
+/* ---- tcp_options.c (RFC 9293 3.2, RFC 7323, RFC 2018) ---- */
+void tcp_parse_options(const struct sk_buff *skb, struct tcp_options_received *opt);
+/* Writes the options of a SYN or SYN-ACK; returns their length. */
+unsigned int tcp_syn_options(uint8_t *p, const struct tcp_syn_opts *o);
+/* Writes the timestamps and SACK blocks of a later segment; returns their length. */
+unsigned int tcp_established_options(struct tcp_sock *tp, uint8_t *p, uint8_t flags);
+uint32_t tcp_time_stamp(const struct tcp_sock *tp); /* our TSval now */
+/* RFC 7323 5.3: 1 if PAWS rejects the segment with these options and flags. */
+int tcp_paws_discard(const struct tcp_sock *tp, const struct tcp_options_received *opt,
+		     uint8_t flags);
+/* RFC 7323 4.3: after an acceptable segment starting at seq. */
+void tcp_replace_ts_recent(struct tcp_sock *tp, const struct tcp_options_received *opt,
+			   uint32_t seq);
+void tcp_store_ts_recent(struct tcp_sock *tp, uint32_t tsval);
+/* RFC 7323 4.1: an RTT sample from the echoed TSval; 1 if taken. */
+int tcp_ts_rtt_sample(struct sock *sk, const struct tcp_options_received *opt);
 
 /* ---- tcp_recovery.c (RFC 6675 SACK recovery, RFC 8985 RACK, RFC 6582) ---- */
 /* RFC 8985 6.2 steps 1-2: `cb` was newly delivered (SACKed or acked). */
@@ -333,7 +386,7 @@ void tcp_clear_recovery_marks(struct sock *sk);
 
 /* ---- tcp_output.c ---- */
 /* Sends one segment: seq, flags and the payload of `data` (NULL: none). */
-int tcp_transmit_skb(struct sock *sk, const struct sk_buff *data, uint32_t seq, uint8_t flags);
+int tcp_transmit_skb(struct sock *sk, struct sk_buff *data, uint32_t seq, uint8_t flags);
 uint8_t tcp_select_rcv_wscale(uint32_t space);
 int tcp_connect(struct sock *sk);
 struct sk_buff *tcp_make_synack(const struct sock *listener, struct request_sock *req);

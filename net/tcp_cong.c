@@ -7,15 +7,21 @@
 #include "net/platform.h"
 #include "net/tcp.h"
 
-/* RFC 5681 3.1: IW = min(4*SMSS, max(2*SMSS, 4380)), ssthresh arbitrarily high. */
+/*
+ * RFC 6928 2: IW = min(10*MSS, max(2*MSS, 14600)), ssthresh arbitrarily
+ * high; tcp_init_cwnd is the 10 (and 14600 = 10 * 1460), as Linux's route
+ * initcwnd.
+ */
 void tcp_cong_init(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	uint32_t mss = tp->mss_cache ? tp->mss_cache : TCP_MSS_DEFAULT;
-	uint32_t iw = 2 * mss > 4380 ? 2 * mss : 4380;
+	uint32_t iw = tcp_init_cwnd * TCP_IW_MSS_REF;
 
-	if (iw > 4 * mss)
-		iw = 4 * mss;
+	if (iw < 2 * mss)
+		iw = 2 * mss;
+	if (iw > tcp_init_cwnd * mss)
+		iw = tcp_init_cwnd * mss;
 	tp->snd_cwnd = iw;
 	tp->snd_ssthresh = 0x7fffffff;
 	tp->in_recovery = 0;

@@ -16,68 +16,6 @@
 
 unsigned int tcp_challenge_ack_limit = 1000;
 
-static uint32_t get_be32(const uint8_t *b)
-{
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-}
-
-void tcp_parse_options(const struct sk_buff *skb, struct tcp_options_received *opt)
-{
-	const struct tcphdr *th = tcp_hdr(skb);
-	const uint8_t *p = (const uint8_t *)(th + 1);
-	int len = (int)tcp_hdrlen(th) - (int)sizeof(*th);
-
-	memset(opt, 0, sizeof(*opt));
-	while (len > 0) {
-		int kind = p[0], olen;
-
-		if (kind == TCPOPT_EOL)
-			break;
-		if (kind == TCPOPT_NOP) {
-			p++;
-			len--;
-			continue;
-		}
-		if (len < 2)
-			break;
-		olen = p[1];
-		if (olen < 2 || olen > len)
-			break; /* malformed: ignore the rest */
-		switch (kind) {
-		case TCPOPT_MSS:
-			if (olen == TCPOLEN_MSS && (th->flags & TCPHDR_SYN))
-				opt->mss_clamp = (uint16_t)(p[2] << 8 | p[3]);
-			break;
-		case TCPOPT_WINDOW:
-			if (olen == TCPOLEN_WINDOW && (th->flags & TCPHDR_SYN)) {
-				opt->wscale_ok = 1;
-				/* RFC 7323 2.3: a shift above 14 is used as 14 */
-				opt->snd_wscale = p[2] > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : p[2];
-			}
-			break;
-		case TCPOPT_SACK_PERM:
-			if (olen == TCPOLEN_SACK_PERM && (th->flags & TCPHDR_SYN))
-				opt->sack_ok = 1;
-			break;
-		case TCPOPT_SACK:
-			if (olen >= 10 && (olen - 2) % 8 == 0) {
-				int i, n = (olen - 2) / 8;
-
-				for (i = 0; i < n && i < TCP_MAX_SACKS; i++) {
-					opt->sack[i][0] = get_be32(p + 2 + 8 * i);
-					opt->sack[i][1] = get_be32(p + 6 + 8 * i);
-				}
-				opt->num_sacks = (uint8_t)i;
-			}
-			break;
-		default:
-			break;
-		}
-		p += olen;
-		len -= olen;
-	}
-}
-
 /* RFC 6298 2.2-2.3 in integer ms: srtt kept * 8, rttvar * 4. */
 void tcp_rtt_sample(struct sock *sk, uint32_t rtt_ms)
 {
@@ -193,7 +131,9 @@ static uint32_t tcp_clean_rtx_queue(struct sock *sk, uint32_t ack)
 		kfree_skb(skb);
 	}
 	sk->sk_wmem_queued -= freed < sk->sk_wmem_queued ? freed : sk->sk_wmem_queued;
-	if (tp->rtt_start && !before(ack, tp->rtt_seq)) {
+	if (tcp_ts_rtt_sample(sk, &tp->rx_opt)) {
+		tp->rtt_start = 0;
+	} else if (tp->rtt_start && !before(ack, tp->rtt_seq)) {
 		tcp_rtt_sample(sk, (uint32_t)(jiffies_ms() - tp->rtt_start));
 		tp->rtt_start = 0;
 	}
@@ -427,6 +367,30 @@ static void tcp_data_queue_ofo(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
+ * Quick ACKs at a connection's start keep the peer's slow start going
+ * (Linux's quickack mode), but not when the application is about to read:
+ * a task waits in recv, or the connection still waits in the accept
+ * queue (accept() hands it to the application next).  Its reply, likely within the delay, carries the
+ * ACK (as in Linux with its former prequeue, where the reader's context
+ * made the ACK decision).
+ */
+static int tcp_reader_expected(const struct tcp_sock *tp)
+{
+	return tp->reader_waiting || !list_empty(&tp->accept_node);
+}
+
+/* Segments an in-order skb of len payload bytes stands for: gso_segs for
+ * one GRO merged, else len in units of the MSS we advertised. */
+static uint32_t tcp_skb_segs(const struct tcp_sock *tp, const struct sk_buff *skb, unsigned int len)
+{
+	uint32_t mss = tp->advmss ? tp->advmss : TCP_MSS_DEFAULT;
+
+	if (skb->gso_segs > 1)
+		return skb->gso_segs;
+	return len > mss ? (len + mss - 1) / mss : 1;
+}
+
+/*
  * Seventh and eighth checks: queue the text (skb->data at the payload)
  * and take a FIN in order.  Consumes skb.
  */
@@ -470,9 +434,11 @@ static void tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		int fin = cb->tcp_flags & TCPHDR_FIN;
 		int had_ofo = skb_queue_len(&tp->out_of_order_queue) != 0;
 		unsigned int len = skb->len;
+		uint32_t segs = tcp_skb_segs(tp, skb, len);
 
 		tp->rcv_nxt += len;
 		if (len) {
+			tcp_rcv_rtt_measure(sk);
 			sk->sk_rmem_queued += len;
 			skb_queue_tail(&sk->sk_receive_queue, skb);
 		} else {
@@ -484,8 +450,11 @@ static void tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 			if (had_ofo)
 				tcp_ofo_queue(sk);
 			/* RFC 5681 4.2: ACK at once when a hole is filled, and at
-			 * least every second full-sized segment */
-			if (had_ofo || tp->quickack || ++tp->segs_unacked >= 2)
+			 * least every second full-sized segment (a GRO or large
+			 * skb counts as the segments it holds) */
+			tp->segs_unacked += segs;
+			if (had_ofo || tp->segs_unacked >= 2 ||
+			    (tp->quickack && !tcp_reader_expected(tp)))
 				tcp_send_ack(sk);
 			else
 				tcp_send_delayed_ack(sk);
@@ -542,6 +511,8 @@ __attribute__((noinline)) int tcp_conn_request(struct sock *listener, struct sk_
 	req->snd_wscale = opt.wscale_ok ? opt.snd_wscale : 0;
 	req->rcv_wscale = opt.wscale_ok ? tcp_select_rcv_wscale(listener->sk_rcvbuf) : 0;
 	req->sack_ok = opt.sack_ok;
+	req->tstamp_ok = opt.saw_tstamp; /* RFC 7323 3.2: answered only if offered */
+	req->ts_recent = opt.rcv_tsval;
 	req->snd_wnd = cb->window;
 	list_add_tail(&req->node, &tcp_sk(listener)->accept_queue.syn_queue);
 	tcp_sk(listener)->accept_queue.syn_qlen++;
@@ -589,6 +560,11 @@ __attribute__((noinline)) int tcp_rcv_synsent_state_process(struct sock *sk, str
 		tp->snd_wscale = tp->rcv_wscale = 0;
 	}
 	tp->sack_ok = opt.sack_ok;
+	/* RFC 7323 3.2: timestamps if the SYN-ACK answers ours with one */
+	tp->tstamp_ok = opt.saw_tstamp;
+	if (tp->tstamp_ok)
+		tcp_store_ts_recent(tp, opt.rcv_tsval);
+	tp->rx_opt = opt;
 	tp->rx_opt_mss = opt.mss_clamp ? opt.mss_clamp : TCP_MSS_DEFAULT;
 	tcp_sync_mss(sk);
 	tp->snd_wnd = tp->max_window = cb->window; /* RFC 7323 2.2: SYN windows are not scaled */
@@ -632,6 +608,16 @@ static int tcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	unsigned int hdrlen = tcp_hdrlen(tcp_hdr(skb));
 	unsigned int payload = skb->len - hdrlen;
 
+	tp->rx_opt.saw_tstamp = 0;
+	if (tp->tstamp_ok)
+		tcp_parse_options(skb, &tp->rx_opt);
+	/* RFC 7323 5.3 R1, before the sequence number: an old duplicate
+	 * (PAWS) is not acceptable: ACK it and drop it */
+	if (tcp_paws_discard(tp, &tp->rx_opt, flags)) {
+		tcp_statistics.paws_rejected++;
+		tcp_send_ack(sk);
+		goto drop;
+	}
 	/* first check the sequence number */
 	if (!tcp_sequence(tp, cb->seq, cb->end_seq)) {
 		if (flags & TCPHDR_RST)
@@ -644,6 +630,7 @@ static int tcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			tcp_send_ack(sk);
 		goto drop;
 	}
+	tcp_replace_ts_recent(tp, &tp->rx_opt, cb->seq);
 	/* second check the RST bit (RFC 5961 3.2) */
 	if (flags & TCPHDR_RST) {
 		if (cb->seq == tp->rcv_nxt)

@@ -354,6 +354,8 @@ struct sock *tcp_v4_syn_recv_sock(struct sock *listener, struct sk_buff *skb,
 	newsk->sk_reuse = listener->sk_reuse;
 	newsk->sk_flags = listener->sk_flags & (SOCK_NODELAY | SOCK_KEEPOPEN);
 	newsk->sk_rcvbuf = listener->sk_rcvbuf;
+	/* a listener's SO_RCVBUF holds for its children too */
+	newtp->rcvbuf_auto = tcp_sk(listener)->rcvbuf_auto;
 	newsk->sk_sndbuf = listener->sk_sndbuf;
 	newsk->sk_state = TCP_SYN_RECV;
 
@@ -369,6 +371,9 @@ struct sock *tcp_v4_syn_recv_sock(struct sock *listener, struct sk_buff *skb,
 	newtp->snd_wscale = req->snd_wscale;
 	newtp->rcv_wscale = req->rcv_wscale;
 	newtp->sack_ok = req->sack_ok;
+	newtp->tstamp_ok = req->tstamp_ok;
+	if (req->tstamp_ok)
+		tcp_store_ts_recent(newtp, req->ts_recent);
 	newtp->keepalive_time_ms = tcp_sk(listener)->keepalive_time_ms;
 	newtp->keepalive_intvl_ms = tcp_sk(listener)->keepalive_intvl_ms;
 	newtp->keepalive_probes = tcp_sk(listener)->keepalive_probes;

@@ -97,86 +97,31 @@ uint32_t tcp_select_window(struct sock *sk)
 	return win;
 }
 
-/* Option bytes for a SYN or SYN-ACK: MSS, SACK-permitted, window scale. */
-static unsigned int tcp_syn_options(uint8_t *p, uint16_t mss, int sack, int ws_ok, uint8_t ws)
-{
-	unsigned int n = 0;
-
-	p[n++] = TCPOPT_MSS;
-	p[n++] = TCPOLEN_MSS;
-	p[n++] = mss >> 8;
-	p[n++] = mss & 0xff;
-	if (sack) {
-		p[n++] = TCPOPT_NOP;
-		p[n++] = TCPOPT_NOP;
-		p[n++] = TCPOPT_SACK_PERM;
-		p[n++] = TCPOLEN_SACK_PERM;
-	}
-	if (ws_ok) {
-		p[n++] = TCPOPT_NOP;
-		p[n++] = TCPOPT_WINDOW;
-		p[n++] = TCPOLEN_WINDOW;
-		p[n++] = ws;
-	}
-	return n;
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
 /*
- * RFC 2018 4: SACK blocks describe the out-of-order data; the first block
- * holds the most recently received segment.
+ * The skb that carries `data`'s payload down the stack.  The queued skb
+ * stays for retransmission; what goes down is a clone over the same bytes
+ * (skb_clone), whose headers are pushed into the headroom every queued
+ * skb keeps (MAX_HEADER_LEN) without touching the payload the two share.
+ * If an earlier clone is still out (in a driver's TX ring, an ARP queue,
+ * loopback's backlog or a receiver's queue), that headroom is in use: the
+ * segment is a private copy then, as Linux's __tcp_transmit_skb takes
+ * pskb_copy of a still-cloned skb.  Without payload: a fresh skb.
  */
-static unsigned int tcp_sack_options(struct tcp_sock *tp, uint8_t *p)
+static struct sk_buff *tcp_segment_skb(struct sk_buff *data)
 {
-	uint32_t blk[TCP_MAX_SACKS][2];
-	unsigned int nblk = 0, i, first = 0, n = 0;
-	struct list_head *pos;
+	struct sk_buff *skb;
 
-	list_for_each (pos, &tp->out_of_order_queue.list) {
-		struct tcp_skb_cb *cb = TCP_SKB_CB(list_entry(pos, struct sk_buff, list));
-
-		if (nblk && !after(cb->seq, blk[nblk - 1][1])) {
-			blk[nblk - 1][1] = seq_max(blk[nblk - 1][1], cb->end_seq);
-			continue;
-		}
-		if (nblk == TCP_MAX_SACKS)
-			break;
-		blk[nblk][0] = cb->seq;
-		blk[nblk][1] = cb->end_seq;
-		nblk++;
-	}
-	if (!nblk)
-		return 0;
-	for (i = 0; i < nblk; i++)
-		if (between(tp->sack_recent, blk[i][0], blk[i][1] - 1))
-			first = i;
-	p[n++] = TCPOPT_NOP;
-	p[n++] = TCPOPT_NOP;
-	p[n++] = TCPOPT_SACK;
-	p[n++] = 2 + 8 * nblk;
-	for (i = 0; i < nblk; i++) {
-		unsigned int b = i == 0 ? first : (i <= first ? i - 1 : i);
-
-		put_be32(p + n, blk[b][0]);
-		put_be32(p + n + 4, blk[b][1]);
-		n += 8;
-	}
-	return n;
+	if (data && data->len)
+		return skb_cloned(data) ? skb_copy(data) : skb_clone(data);
+	skb = alloc_skb(MAX_HEADER_LEN);
+	if (skb)
+		skb_reserve(skb, MAX_HEADER_LEN);
+	return skb;
 }
 
-/*
- * Builds and sends one segment of sk: header, options, the payload of
- * `data` (copied: the original stays queued for retransmission), checksum.
- */
-__attribute__((noinline)) int tcp_transmit_skb(struct sock *sk, const struct sk_buff *data,
-					       uint32_t seq, uint8_t flags)
+/* Builds and sends one segment of sk: header, options, the payload of `data`, checksum. */
+__attribute__((noinline)) int tcp_transmit_skb(struct sock *sk, struct sk_buff *data, uint32_t seq,
+					       uint8_t flags)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	unsigned int plen = data ? data->len : 0, optlen;
@@ -185,19 +130,27 @@ __attribute__((noinline)) int tcp_transmit_skb(struct sock *sk, const struct sk_
 	struct tcphdr *th;
 	uint32_t win;
 
-	if (flags & TCPHDR_SYN)
-		optlen = tcp_syn_options(opts, tp->advmss, 1,
-					 sk->sk_state == TCP_SYN_SENT || tp->wscale_ok,
-					 tp->rcv_wscale);
-	else
-		optlen = tp->sack_ok ? tcp_sack_options(tp, opts) : 0;
+	if (flags & TCPHDR_SYN) {
+		/* SYN: offer everything; SYN-ACK of a simultaneous open: what the peer offered */
+		int offer = sk->sk_state == TCP_SYN_SENT;
+		struct tcp_syn_opts so = {
+			.mss = tp->advmss,
+			.sack = 1,
+			.wscale_ok = offer || tp->wscale_ok,
+			.wscale = tp->rcv_wscale,
+			.tstamp = offer || tp->tstamp_ok,
+			.tsval = tcp_time_stamp(tp),
+			.tsecr = tp->tstamp_ok ? tp->ts_recent : 0,
+		};
 
-	skb = alloc_skb(MAX_HEADER_LEN + plen);
+		optlen = tcp_syn_options(opts, &so);
+	} else {
+		optlen = tcp_established_options(tp, opts, flags);
+	}
+
+	skb = tcp_segment_skb(data);
 	if (!skb)
 		return -ENOBUFS;
-	skb_reserve(skb, MAX_HEADER_LEN);
-	if (plen)
-		memcpy(skb_put(skb, plen), data->data, plen);
 	memcpy(skb_push(skb, optlen), opts, optlen);
 	th = (struct tcphdr *)skb_push(skb, sizeof(*th));
 	skb_reset_transport_header(skb);
@@ -279,6 +232,10 @@ void tcp_sync_mss(struct sock *sk)
 
 	if (tp->advmss && mss > tp->advmss)
 		mss = tp->advmss;
+	/* the MSS option counts no TCP options: the timestamps every segment
+	 * carries come out of the payload (RFC 7323 3.2, RFC 6691) */
+	if (tp->tstamp_ok)
+		mss -= TCPOLEN_TSTAMP_ALIGNED;
 	if (mss < TCP_MSS_MIN)
 		mss = TCP_MSS_MIN;
 	tp->mss_cache = (uint16_t)mss;
@@ -323,8 +280,18 @@ struct sk_buff *tcp_make_synack(const struct sock *listener, struct request_sock
 	unsigned int optlen;
 	uint32_t win = listener->sk_rcvbuf;
 
-	optlen = tcp_syn_options(opts, tcp_mss_for_route(req->rmt_addr), req->sack_ok,
-				 req->wscale_ok, req->rcv_wscale);
+	struct tcp_syn_opts so = {
+		.mss = tcp_mss_for_route(req->rmt_addr),
+		.sack = req->sack_ok,
+		.wscale_ok = req->wscale_ok,
+		.wscale = req->rcv_wscale,
+		.tstamp = req->tstamp_ok,
+		/* the clock tcp_time_stamp gives the child, whose ISN is snt_isn */
+		.tsval = (uint32_t)jiffies_ms() + req->snt_isn,
+		.tsecr = req->ts_recent,
+	};
+
+	optlen = tcp_syn_options(opts, &so);
 	skb = alloc_skb(MAX_HEADER_LEN);
 	if (!skb)
 		return NULL;
@@ -408,10 +375,11 @@ int tcp_fragment(struct sock *sk, struct sk_buff *skb, unsigned int len)
 {
 	struct tcp_skb_cb *cb = TCP_SKB_CB(skb), *ncb;
 	unsigned int rest = skb->len - len;
-	struct sk_buff *nskb = alloc_skb(rest);
+	struct sk_buff *nskb = alloc_skb(MAX_HEADER_LEN + rest);
 
 	if (!nskb)
 		return -ENOBUFS;
+	skb_reserve(nskb, MAX_HEADER_LEN);
 	memcpy(skb_put(nskb, rest), skb->data + len, rest);
 	skb_trim(skb, len);
 	ncb = TCP_SKB_CB(nskb);

@@ -85,6 +85,18 @@ static void peer_send(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack
 		p[optlen++] = 3;
 		p[optlen++] = (uint8_t)o->wscale;
 	}
+	if (o && o->ts) {
+		int i;
+
+		p[optlen++] = TCPOPT_NOP;
+		p[optlen++] = TCPOPT_NOP;
+		p[optlen++] = TCPOPT_TIMESTAMP;
+		p[optlen++] = TCPOLEN_TIMESTAMP;
+		for (i = 3; i >= 0; i--)
+			p[optlen++] = (uint8_t)(o->tsval >> (8 * i));
+		for (i = 3; i >= 0; i--)
+			p[optlen++] = (uint8_t)(o->tsecr >> (8 * i));
+	}
 	th->source = htons(sport);
 	th->dest = htons(dport);
 	th->seq = htonl(seq);
@@ -163,8 +175,8 @@ void tcp_peer_send_badsum(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t
 /*
  * The options of a segment the stack sent, read by the stack's own parser
  * (tcp_parse_options): MSS, window scale and SACK-permitted on SYNs
- * only (RFC 9293 3.7.1, RFC 7323 2.2, RFC 2018 2), SACK blocks on any
- * segment.  No test looks for those three options on other segments.
+ * only (RFC 9293 3.7.1, RFC 7323 2.2, RFC 2018 2), SACK blocks and
+ * timestamps on any segment.  No test looks for those three options on other segments.
  */
 static void parse_options(struct tseg *s, struct sk_buff *skb, const struct tcphdr *th)
 {
@@ -179,6 +191,9 @@ static void parse_options(struct tseg *s, struct sk_buff *skb, const struct tcph
 	if (opt.wscale_ok)
 		s->wscale = opt.snd_wscale;
 	s->sack_perm = opt.sack_ok;
+	s->ts = opt.saw_tstamp;
+	s->tsval = opt.rcv_tsval;
+	s->tsecr = opt.rcv_tsecr;
 	s->nsacks = opt.num_sacks;
 	for (i = 0; i < opt.num_sacks; i++) {
 		s->sacks[i][0] = opt.sack[i][0];

@@ -21,6 +21,8 @@ struct tseg {
 	int mss;       /* MSS option, -1 if absent */
 	int wscale;    /* window scale option, -1 if absent */
 	int sack_perm;
+	int ts;		       /* timestamps option present (RFC 7323 3) */
+	uint32_t tsval, tsecr; /* its values */
 	int nsacks;
 	uint32_t sacks[4][2];
 	unsigned int len;   /* payload length */
@@ -33,6 +35,8 @@ struct topts {
 	int mss;    /* 0: none */
 	int wscale; /* -1: none */
 	int sack_perm;
+	int ts; /* 1: a timestamps option with tsval, tsecr */
+	uint32_t tsval, tsecr;
 };
 
 extern struct net_device *tcp_test_dev;
