@@ -113,8 +113,16 @@
 #define TIPG_IPGR1 8
 #define TIPG_IPGR2 6
 
-/* ITR (13.4.18): minimum gap between interrupts in 256 ns units.
- * 195 * 256 ns = 50 us, at most 20000 interrupts a second. */
+/*
+ * ITR (13.4.18): minimum gap between interrupts in 256 ns units.
+ * 195 * 256 ns = 50 us, at most 20000 interrupts a second.  Measured under
+ * QEMU (16 MiB each way, alternating rounds): 195, 1000 and 2000 give the
+ * same throughput within the noise, because NAPI already takes many frames
+ * per interrupt and QEMU's model never raises two within 500 * 256 ns
+ * whatever ITR says; the shortest gap keeps request/response latency low.
+ * RDTR/RADV stay 0: a receive delay only adds to ITR's (QEMU implements
+ * just RADV, and only below ITR).
+ */
 #define E1000_ITR_INTERVAL 195
 
 /* RXCSUM: receive checksum offload for IPv4 headers and TCP/UDP (13.4) */
@@ -458,7 +466,7 @@ static void e1000_hw_init(struct e1000 *e)
 	ew32(e, E1000_RDH, 0);
 	e->rx_tail = E1000_RX_RING - 1;
 	ew32(e, E1000_RDT, e->rx_tail);
-	/* RDTR/RADV: no receive delay timer; ITR alone moderates interrupts. */
+	/* RDTR/RADV: no receive delay timer; ITR alone moderates interrupts (above). */
 	ew32(e, E1000_RDTR, 0);
 	ew32(e, E1000_RADV, 0);
 
