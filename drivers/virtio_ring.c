@@ -131,7 +131,6 @@ int virtqueue_kick_prepare(struct virtqueue *vq)
 
 void virtqueue_notify(struct virtqueue *vq)
 {
-	vq->kicks++;
 	vq->notify(vq);
 }
 

@@ -71,8 +71,7 @@ struct virtqueue {
 	/* The transport's doorbell (2.7.13.3) and what it needs to ring it. */
 	void (*notify)(struct virtqueue *vq);
 	void *notify_priv;
-	uint64_t kicks; /* doorbells rung: counted to show batching works */
-	void *mem;	/* the ring memory (page_alloc) */
+	void *mem; /* the ring memory (page_alloc) */
 	unsigned mem_order;
 };
 
