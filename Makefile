@@ -85,6 +85,9 @@ $(B)/unit/libc_k.o: $(LIBC_SRCS) $(wildcard libc/include/*.h libc/include/*/*.h)
 	    -nostdinc -isystem $(GCC_INC) -Ilibc/include -I. -c $$f -o $(B)/unit/libc/$$(basename $$f).o || exit 1; \
 	done
 	$(LD) -r -o $(B)/unit/libc_all.o $(B)/unit/libc/*.o
+	@for s in $$(nm -u $(B)/unit/libc_all.o | awk '{print $$2}'); do \
+	  grep -qw "$$s" libc/sys.h || { echo "libc calls $$s, which libc/sys.h does not declare"; exit 1; }; \
+	done
 	$(OBJCOPY) --prefix-symbols=k_ $(B)/unit/libc_all.o $@
 
 $(B)/unit/net/%.o: net/%.c
@@ -98,9 +101,10 @@ $(B)/unit/support/%.o: tests/unit/support/%.c
 HOST_NET_OBJS := $(patsubst net/%.c,$(B)/unit/net/%.o,$(NET_SRCS)) \
 	$(patsubst tests/unit/support/%.c,$(B)/unit/support/%.o,$(wildcard tests/unit/support/*.c))
 
-# Each libc test links the renamed libc and the kernel stubs it calls.
+# Each libc test links the renamed libc and the stubs of libc/sys.h, the one
+# list of what libc calls in the kernel (the libc_k.o rule checks that list).
 $(B)/unit/test_libc_%: tests/unit/test_libc_%.c tests/unit/libc_support/stubs.c \
-		tests/unit/libc_support/stubs.h $(B)/unit/libc_k.o
+		tests/unit/libc_support/stubs.h tests/unit/libc_support/k_sys.h libc/sys.h $(B)/unit/libc_k.o
 	$(CC) $(HCFLAGS) $(filter-out %.h,$^) -o $@ $(HLDLIBS)
 
 # The shell's line editor is pure C with no kernel dependencies.

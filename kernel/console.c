@@ -113,11 +113,3 @@ int console_getc(void)
 			return r;
 	}
 }
-
-/* libc's errno is per task (libc/include/errno.h); before the first task, a global one. */
-int *__errno_location(void)
-{
-	static int early_errno;
-
-	return current ? &current->err : &early_errno;
-}

@@ -1,19 +1,36 @@
 /* printk and panic: formatted output to every console. */
 #include <stdarg.h>
-#include <stdio.h>
+#include <stddef.h>
+#include "libc/format.h"
 #include "kernel/printk.h"
 #include "kernel/console.h"
 #include "kernel/irq.h"
 #include "kernel/trap.h"
 
+/* One message, cut at PRINTK_LINE - 1 characters, is written in one piece. */
+#define PRINTK_LINE 512
+
+struct printk_buf {
+	char buf[PRINTK_LINE];
+	size_t pos;
+};
+
+static void printk_emit(void *ctx, char c)
+{
+	struct printk_buf *pb = ctx;
+
+	if (pb->pos + 1 < sizeof(pb->buf))
+		pb->buf[pb->pos++] = c;
+}
+
 int vprintk(const char *fmt, va_list ap)
 {
-	char buf[512];
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	struct printk_buf pb;
+	int n;
 
-	if (n < 0)
-		return n;
-	console_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	pb.pos = 0;
+	n = vformat(printk_emit, &pb, fmt, ap);
+	console_write(pb.buf, pb.pos);
 	return n;
 }
 

@@ -1,5 +1,5 @@
 /*
- * The C heap on top of kmalloc.  Each block starts with a header holding
+ * The C heap on top of the kernel's heap blocks (libc/sys.h).  Each block starts with a header holding
  * the size the caller asked for, which realloc needs to copy the old
  * contents; the header is 16 bytes so the caller's pointer keeps the
  * 16-byte alignment that malloc promises on x86_64.
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <errno.h>
 #include <stdint.h>
-#include "kernel/mm.h"
+#include "libc/sys.h"
 
 struct malloc_header {
 	size_t size;
@@ -25,7 +25,7 @@ void *malloc(size_t size)
 		errno = ENOMEM;
 		return NULL;
 	}
-	h = kmalloc(sizeof(*h) + size);
+	h = sys_heap_alloc(sizeof(*h) + size);
 	if (!h) {
 		errno = ENOMEM;
 		return NULL;
@@ -37,7 +37,7 @@ void *malloc(size_t size)
 void free(void *p)
 {
 	if (p)
-		kfree((struct malloc_header *)p - 1);
+		sys_heap_free((struct malloc_header *)p - 1);
 }
 
 void *calloc(size_t nmemb, size_t size)

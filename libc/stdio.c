@@ -1,340 +1,45 @@
 /*
- * printf and friends (ISO C 7.21.6.1, integer conversions only).
- * Output goes through a bounded buffer that counts every character it is
- * offered, so vsnprintf returns the length the whole result would have and
- * never writes past size.  printf gives the buffer a small stack array and
- * lets it flush to the console when full, so output of any length needs
+ * printf and friends, on the formatting core (libc/format.c).  vsnprintf
+ * keeps what fits in the caller's buffer and returns the length the whole
+ * result would have.  printf gives the core a small stack buffer that is
+ * written to the console whenever it fills, so output of any length needs
  * little stack.
  */
 #include <stdio.h>
-#include <stdint.h>
 #include <stddef.h>
 #include <string.h>
 #include <limits.h>
 #include <stdbool.h>
-#include "kernel/console.h"
+#include "libc/format.h"
+#include "libc/sys.h"
 
 struct outbuf {
 	char *buf;
 	size_t size;	 /* capacity, including room for the terminating NUL */
 	size_t pos;	 /* characters in buf */
-	size_t len;	 /* characters produced so far (may exceed size) */
 	bool to_console; /* flush to the console when full; else drop what does not fit */
 };
 
-static void out_char(struct outbuf *o, char c)
+static void outbuf_emit(void *ctx, char c)
 {
+	struct outbuf *o = ctx;
+
 	if (o->pos + 1 >= o->size && o->to_console) {
-		console_write(o->buf, o->pos);
+		sys_console_write(o->buf, o->pos);
 		o->pos = 0;
 	}
 	if (o->pos + 1 < o->size)
 		o->buf[o->pos++] = c;
-	o->len++;
-}
-
-static void out_pad(struct outbuf *o, char c, int n)
-{
-	while (n-- > 0)
-		out_char(o, c);
-}
-
-static void out_mem(struct outbuf *o, const char *s, size_t n)
-{
-	while (n--)
-		out_char(o, *s++);
-}
-
-enum { F_MINUS = 1, F_PLUS = 2, F_SPACE = 4, F_HASH = 8, F_ZERO = 16 };
-
-struct spec {
-	int flags;
-	int width;
-	int prec; /* -1: none given */
-};
-
-/*
- * One integer conversion.  Layout: [spaces] sign/prefix [zeros] digits
- * [spaces], where the zeros come from the precision or from the 0 flag.
- */
-static void out_int(struct outbuf *o, const struct spec *sp, uintmax_t v, int neg, unsigned base,
-		    int upper, const char *prefix)
-{
-	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	char tmp[sizeof(uintmax_t) * CHAR_BIT / 3 + 2];
-	char sign = 0;
-	int n = 0, zeros, plen = prefix ? (int)strlen(prefix) : 0, total;
-
-	/* ISO C: a zero value with precision 0 produces no digits. */
-	if (!(v == 0 && sp->prec == 0)) {
-		do {
-			tmp[n++] = digits[v % base];
-			v /= base;
-		} while (v);
-	}
-	if (neg)
-		sign = '-';
-	else if (sp->flags & F_PLUS)
-		sign = '+';
-	else if (sp->flags & F_SPACE)
-		sign = ' ';
-
-	zeros = sp->prec > n ? sp->prec - n : 0;
-	/* '#' with 'o' forces a leading zero, and only if there is none yet. */
-	if (base == 8 && (sp->flags & F_HASH) && zeros == 0 && (n == 0 || tmp[n - 1] != '0'))
-		zeros = 1;
-	total = (sign ? 1 : 0) + plen + zeros + n;
-	if ((sp->flags & F_ZERO) && !(sp->flags & F_MINUS) && sp->prec < 0 && sp->width > total) {
-		zeros += sp->width - total;
-		total = sp->width;
-	}
-	if (!(sp->flags & F_MINUS))
-		out_pad(o, ' ', sp->width - total);
-	if (sign)
-		out_char(o, sign);
-	out_mem(o, prefix ? prefix : "", plen);
-	out_pad(o, '0', zeros);
-	while (n)
-		out_char(o, tmp[--n]);
-	if (sp->flags & F_MINUS)
-		out_pad(o, ' ', sp->width - total);
-}
-
-static void out_str(struct outbuf *o, const struct spec *sp, const char *s)
-{
-	size_t n = sp->prec >= 0 ? strnlen(s, sp->prec) : strlen(s);
-	int pad = sp->width > (int)n ? sp->width - (int)n : 0;
-
-	if (!(sp->flags & F_MINUS))
-		out_pad(o, ' ', pad);
-	out_mem(o, s, n);
-	if (sp->flags & F_MINUS)
-		out_pad(o, ' ', pad);
-}
-
-enum length { L_INT, L_CHAR, L_SHORT, L_LONG, L_LLONG, L_SIZE, L_PTRDIFF, L_INTMAX };
-
-static enum length parse_length(const char **fmt)
-{
-	const char *f = *fmt;
-	enum length len = L_INT;
-
-	switch (*f) {
-	case 'h':
-		len = L_SHORT;
-		if (*++f == 'h') {
-			len = L_CHAR;
-			f++;
-		}
-		break;
-	case 'l':
-		len = L_LONG;
-		if (*++f == 'l') {
-			len = L_LLONG;
-			f++;
-		}
-		break;
-	case 'z':
-		len = L_SIZE;
-		f++;
-		break;
-	case 't':
-		len = L_PTRDIFF;
-		f++;
-		break;
-	case 'j':
-		len = L_INTMAX;
-		f++;
-		break;
-	}
-	*fmt = f;
-	return len;
-}
-
-static intmax_t arg_signed(va_list *ap, enum length len)
-{
-	switch (len) {
-	case L_CHAR:
-		return (signed char)va_arg(*ap, int);
-	case L_SHORT:
-		return (short)va_arg(*ap, int);
-	case L_LONG:
-		return va_arg(*ap, long);
-	case L_LLONG:
-		return va_arg(*ap, long long);
-	case L_SIZE:
-		return va_arg(*ap, ptrdiff_t); /* the signed type of size_t's width */
-	case L_PTRDIFF:
-		return va_arg(*ap, ptrdiff_t);
-	case L_INTMAX:
-		return va_arg(*ap, intmax_t);
-	default:
-		return va_arg(*ap, int);
-	}
-}
-
-static uintmax_t arg_unsigned(va_list *ap, enum length len)
-{
-	switch (len) {
-	case L_CHAR:
-		return (unsigned char)va_arg(*ap, unsigned int);
-	case L_SHORT:
-		return (unsigned short)va_arg(*ap, unsigned int);
-	case L_LONG:
-		return va_arg(*ap, unsigned long);
-	case L_LLONG:
-		return va_arg(*ap, unsigned long long);
-	case L_SIZE:
-		return va_arg(*ap, size_t);
-	case L_PTRDIFF:
-		return (uintmax_t)va_arg(*ap, ptrdiff_t);
-	case L_INTMAX:
-		return va_arg(*ap, uintmax_t);
-	default:
-		return va_arg(*ap, unsigned int);
-	}
-}
-
-static void format(struct outbuf *o, const char *fmt, va_list ap_in)
-{
-	va_list ap;
-
-	/* Copy so helpers can take a pointer to it (va_list may be an array type). */
-	va_copy(ap, ap_in);
-	while (*fmt) {
-		struct spec sp = {.flags = 0, .width = 0, .prec = -1};
-		enum length len;
-		const char *start = fmt;
-		intmax_t sv;
-		uintmax_t uv;
-		char c;
-
-		if (*fmt != '%') {
-			out_char(o, *fmt++);
-			continue;
-		}
-		fmt++;
-		for (;; fmt++) {
-			if (*fmt == '-')
-				sp.flags |= F_MINUS;
-			else if (*fmt == '+')
-				sp.flags |= F_PLUS;
-			else if (*fmt == ' ')
-				sp.flags |= F_SPACE;
-			else if (*fmt == '#')
-				sp.flags |= F_HASH;
-			else if (*fmt == '0')
-				sp.flags |= F_ZERO;
-			else
-				break;
-		}
-		if (*fmt == '*') {
-			sp.width = va_arg(ap, int);
-			if (sp.width < 0) { /* ISO C: a negative width is '-' flag plus width */
-				sp.flags |= F_MINUS;
-				sp.width = sp.width == INT_MIN ? INT_MAX : -sp.width;
-			}
-			fmt++;
-		} else {
-			while (*fmt >= '0' && *fmt <= '9') {
-				if (sp.width < INT_MAX / 10)
-					sp.width = sp.width * 10 + (*fmt - '0');
-				fmt++;
-			}
-		}
-		if (*fmt == '.') {
-			fmt++;
-			sp.prec = 0;
-			if (*fmt == '*') {
-				sp.prec = va_arg(ap, int);
-				if (sp.prec < 0) /* ISO C: as if no precision were given */
-					sp.prec = -1;
-				fmt++;
-			} else {
-				while (*fmt >= '0' && *fmt <= '9') {
-					if (sp.prec < INT_MAX / 10)
-						sp.prec = sp.prec * 10 + (*fmt - '0');
-					fmt++;
-				}
-			}
-		}
-		len = parse_length(&fmt);
-
-		switch (*fmt) {
-		case 'd':
-		case 'i':
-			sv = arg_signed(&ap, len);
-			uv = sv < 0 ? -(uintmax_t)sv : (uintmax_t)sv;
-			out_int(o, &sp, uv, sv < 0, 10, 0, NULL);
-			break;
-		case 'u':
-			sp.flags &= ~(F_PLUS | F_SPACE); /* signs are for signed conversions */
-			out_int(o, &sp, arg_unsigned(&ap, len), 0, 10, 0, NULL);
-			break;
-		case 'o':
-			sp.flags &= ~(F_PLUS | F_SPACE);
-			out_int(o, &sp, arg_unsigned(&ap, len), 0, 8, 0, NULL);
-			break;
-		case 'x':
-		case 'X':
-			sp.flags &= ~(F_PLUS | F_SPACE);
-			uv = arg_unsigned(&ap, len);
-			out_int(o, &sp, uv, 0, 16, *fmt == 'X',
-				(sp.flags & F_HASH) && uv ? (*fmt == 'X' ? "0X" : "0x") : NULL);
-			break;
-		case 'p':
-			uv = (uintptr_t)va_arg(ap, void *);
-			if (!uv) {
-				/* glibc prints NULL as "(nil)", ignoring precision. */
-				sp.prec = -1;
-				out_str(o, &sp, "(nil)");
-				break;
-			}
-			sp.flags &= ~F_HASH;
-			out_int(o, &sp, uv, 0, 16, 0, "0x");
-			break;
-		case 'c':
-			c = (char)va_arg(ap, int);
-			if (!(sp.flags & F_MINUS))
-				out_pad(o, ' ', sp.width - 1);
-			out_char(o, c);
-			if (sp.flags & F_MINUS)
-				out_pad(o, ' ', sp.width - 1);
-			break;
-		case 's': {
-			const char *s = va_arg(ap, const char *);
-
-			/* glibc prints NULL as "(null)", or nothing if the precision is too short. */
-			if (!s)
-				s = sp.prec < 0 || sp.prec >= 6 ? "(null)" : "";
-			out_str(o, &sp, s);
-			break;
-		}
-		case '%':
-			out_char(o, '%');
-			break;
-		default:
-			/* Unknown conversion: print it as written rather than guess. */
-			if (!*fmt) {
-				out_mem(o, start, fmt - start);
-				continue;
-			}
-			out_mem(o, start, fmt + 1 - start);
-			break;
-		}
-		fmt++;
-	}
-	va_end(ap);
 }
 
 int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt, va_list ap)
 {
-	struct outbuf o = {.buf = buf, .size = size, .pos = 0, .len = 0, .to_console = false};
+	struct outbuf o = {.buf = buf, .size = size, .pos = 0, .to_console = false};
+	int n = vformat(outbuf_emit, &o, fmt, ap);
 
-	format(&o, fmt, ap);
 	if (size)
 		buf[o.pos] = '\0';
-	return o.len > INT_MAX ? INT_MAX : (int)o.len;
+	return n;
 }
 
 int vsprintf(char *restrict buf, const char *restrict fmt, va_list ap)
@@ -367,11 +72,11 @@ int sprintf(char *restrict buf, const char *restrict fmt, ...)
 int vprintf(const char *restrict fmt, va_list ap)
 {
 	char buf[128];
-	struct outbuf o = {.buf = buf, .size = sizeof(buf), .pos = 0, .len = 0, .to_console = true};
+	struct outbuf o = {.buf = buf, .size = sizeof(buf), .pos = 0, .to_console = true};
+	int n = vformat(outbuf_emit, &o, fmt, ap);
 
-	format(&o, fmt, ap);
-	console_write(buf, o.pos);
-	return o.len > INT_MAX ? INT_MAX : (int)o.len;
+	sys_console_write(buf, o.pos);
+	return n;
 }
 
 int printf(const char *restrict fmt, ...)
@@ -387,8 +92,8 @@ int printf(const char *restrict fmt, ...)
 
 int puts(const char *s)
 {
-	console_write(s, strlen(s));
-	console_write("\n", 1);
+	sys_console_write(s, strlen(s));
+	sys_console_write("\n", 1);
 	return 1;
 }
 
@@ -396,6 +101,6 @@ int putchar(int c)
 {
 	char ch = (char)c;
 
-	console_write(&ch, 1);
+	sys_console_write(&ch, 1);
 	return (unsigned char)ch;
 }

@@ -3,11 +3,13 @@
  * identity the hash tables look sockets up by (Linux's sock_common: the
  * 4-tuple); then the queues, the wait queue a blocked task sleeps on, and
  * the options the socket calls set.  TCP embeds it at the start of
- * struct tcp_sock (net/tcp.h).
+ * struct tcp_sock (net/tcp.h), UDP at the start of struct udp_sock
+ * (net/udp.h).
  *
  * Lifetime: sk_refcnt counts holders.  The creator's reference belongs to
  * the user until close(); then to the protocol until the connection has
- * fully ended (TCP: state CLOSE), when inet_csk_destroy_sock drops it.
+ * fully ended (TCP: state CLOSE), when inet_csk_destroy_sock drops it
+ * (UDP: at once, in udp_sock_close).
  * Code that may end a connection while still using the sock holds an extra
  * reference around it (sock_hold/sock_put).
  */
@@ -24,6 +26,10 @@
 #define SEND_SHUTDOWN 2
 #define SHUTDOWN_MASK 3
 
+/* sk_userlocks bits (Linux's values): what bind() chose, so that nothing undoes it */
+#define SOCK_BINDADDR_LOCK 4
+#define SOCK_BINDPORT_LOCK 8
+
 /* sk_flags bits */
 #define SOCK_DEAD      0x1 /* the user has closed it (orphan) */
 #define SOCK_DESTROYED 0x2 /* inet_csk_destroy_sock has run */
@@ -38,21 +44,21 @@ struct sock {
 	uint16_t sk_dport;
 	uint16_t sk_num;
 
-	struct list_head sk_node;      /* established or listening hash chain */
+	struct list_head sk_node;      /* TCP: ehash/lhash chain; UDP: the bound sockets */
 	struct list_head sk_bind_node; /* bind hash chain (by local port) */
 	struct list_head sk_all_node;  /* every sock, for netstat */
 	int sk_hashed;		       /* on an ehash/lhash chain */
-	int sk_bound;		       /* on a bhash chain */
+	int sk_bound;		       /* has its port (TCP: on a bhash chain) */
 
 	int sk_family, sk_type, sk_protocol;
-	volatile int sk_state; /* TCP_* (net/tcp.h) */
+	volatile int sk_state; /* TCP_* (net/tcp.h); UDP: TCP_CLOSE, connected TCP_ESTABLISHED */
 	int sk_refcnt;
 	unsigned int sk_flags;	       /* SOCK_DEAD, ... */
 	int sk_err;		       /* pending error (positive errno, as Linux) */
 	int sk_err_soft;	       /* last soft error (ICMP), reported on timeout */
 	unsigned int sk_shutdown;      /* RCV_SHUTDOWN | SEND_SHUTDOWN */
 	int sk_reuse;		       /* SO_REUSEADDR */
-	int sk_userlocks;	       /* the user bound an address (do not auto-unbind) */
+	int sk_userlocks;	       /* SOCK_BIND*_LOCK: the user bound (do not auto-unbind) */
 	long sk_rcvtimeo, sk_sndtimeo; /* ms, < 0: forever */
 
 	wait_queue_head_t sk_wq; /* tasks blocked in a call on this sock */
@@ -92,5 +98,18 @@ void sock_count_dec(void);
 
 /* Every sock (netstat walks it under net_lock). */
 extern struct list_head sock_all_list;
+
+/*
+ * The SOL_SOCKET options every protocol shares (Linux: net/core/sock.c):
+ * SO_REUSEADDR, SO_KEEPALIVE (the flag; TCP also arms its timer),
+ * SO_RCVTIMEO, SO_SNDTIMEO, SO_RCVBUF, SO_SNDBUF; getsockopt also SO_ERROR,
+ * SO_TYPE, SO_ACCEPTCONN.  0 or -errno (-ENOPROTOOPT for any other).
+ */
+struct socket;
+int sock_setsockopt(struct socket *sock, int optname, const void *optval, unsigned int optlen);
+int sock_getsockopt(struct socket *sock, int optname, void *optval, unsigned int *optlen);
+/* proto_ops entries for calls a protocol does not have: -EOPNOTSUPP. */
+int sock_no_accept(struct socket *sock, struct socket *newsock, int flags);
+int sock_no_listen(struct socket *sock, int backlog);
 
 #endif

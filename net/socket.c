@@ -1,37 +1,17 @@
 /*
- * The socket system calls over one kernel-wide descriptor table.
- * SOCK_STREAM sockets are TCP socks (af_inet.c, tcp.c); SOCK_DGRAM sockets
- * use the UDP endpoint of net/udp.h.  Every call runs under net_lock; a
- * blocking call sleeps in net_wait, which drops the lock.
+ * The socket system calls over one kernel-wide descriptor table, as
+ * Linux's net/socket.c: each looks the descriptor up, checks and copies the
+ * addresses, and hands the call to the socket's proto_ops.  Every call runs
+ * under net_lock; a blocking one sleeps in net_wait, which drops the lock.
  */
 #include "net/platform.h"
 #include "net/socket.h"
-#include "net/tcp.h"
-#include "net/udp.h"
-#include "net/ip.h"
+#include "net/inet_common.h"
+#include "net/sock.h"
 #include <fcntl.h>
-#include <sys/time.h>
 
-#define SOCKFD_BASE   3 /* 0-2 are the console's stdin/stdout/stderr */
-#define NR_SOCKFDS    256
-/* poll() re-checks at least this often (UDP endpoints wake only their own queue) */
-#define POLL_SLICE_MS 10
-
-struct udp_endpoint {
-	struct udp_sock us;
-	uint32_t laddr; /* bound address (network order), 0: any */
-	uint32_t daddr; /* connect()ed peer, network order */
-	uint16_t dport;
-	int reuse;
-	long rcvtimeo;
-};
-
-struct socket {
-	int type;		  /* SOCK_STREAM or SOCK_DGRAM */
-	int flags;		  /* O_NONBLOCK */
-	struct sock *sk;	  /* SOCK_STREAM */
-	struct udp_endpoint *udp; /* SOCK_DGRAM */
-};
+#define SOCKFD_BASE 3 /* 0-2 are the console's stdin/stdout/stderr */
+#define NR_SOCKFDS  256
 
 static struct socket *sockfd_table[NR_SOCKFDS];
 
@@ -65,114 +45,90 @@ static int sock_map_fd(struct socket *sock)
 	return -EMFILE;
 }
 
-static int sock_nonblock(const struct socket *sock, int msg_flags)
+static struct socket *sock_alloc(int type, int flags)
 {
-	return (sock->flags & O_NONBLOCK) || (msg_flags & MSG_DONTWAIT);
+	struct socket *sock = kzalloc(sizeof(*sock));
+
+	if (!sock)
+		return NULL;
+	sock->type = type;
+	sock->flags = flags & SOCK_NONBLOCK ? O_NONBLOCK : 0;
+	return sock;
 }
 
 static void sock_release(struct socket *sock)
 {
 	if (sock->sk)
-		tcp_close(sock->sk);
-	if (sock->udp) {
-		udp_sock_close(&sock->udp->us);
-		kfree(sock->udp);
-	}
+		sock->ops->release(sock);
 	kfree(sock);
 }
 
-/* Copies a kernel sockaddr_in out as accept/getsockname/recvfrom do. */
-static void move_addr_to_user(const struct sockaddr_in *sin, struct sockaddr *uaddr,
-			      socklen_t *ulen)
+/* MSG_DONTWAIT when the descriptor is non-blocking, as Linux's __sys_sendto does. */
+static int sock_msg_flags(const struct socket *sock, int flags)
+{
+	return sock->flags & O_NONBLOCK ? flags | MSG_DONTWAIT : flags;
+}
+
+/* Copies a kernel address out as accept/getsockname/recvfrom do (Linux: move_addr_to_user). */
+static void move_addr_to_user(const void *kaddr, int klen, struct sockaddr *uaddr, socklen_t *ulen)
 {
 	socklen_t n;
 
 	if (!uaddr || !ulen)
 		return;
-	n = *ulen < sizeof(*sin) ? *ulen : (socklen_t)sizeof(*sin);
-	memcpy(uaddr, sin, n);
-	*ulen = sizeof(*sin);
+	n = *ulen < (socklen_t)klen ? *ulen : (socklen_t)klen;
+	memcpy(uaddr, kaddr, n);
+	*ulen = (socklen_t)klen;
+}
+
+/* Copies the caller's address in (Linux: move_addr_to_kernel); returns its length. */
+static int move_addr_to_kernel(const struct sockaddr *uaddr, socklen_t ulen,
+			       struct sockaddr_storage *kaddr)
+{
+	memset(kaddr, 0, sizeof(*kaddr));
+	memcpy(kaddr, uaddr, ulen < sizeof(*kaddr) ? ulen : sizeof(*kaddr));
+	return ulen > sizeof(*kaddr) ? (int)sizeof(*kaddr) : (int)ulen;
 }
 
 __attribute__((noinline)) int __sys_socket(int family, int type, int protocol)
 {
 	int flags = type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
 	struct socket *sock;
-	int fd;
+	int err, fd;
 
 	type &= ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (family != AF_INET)
 		return -EAFNOSUPPORT;
-	if (type == SOCK_STREAM) {
-		if (protocol != 0 && protocol != IPPROTO_TCP)
-			return -EPROTONOSUPPORT;
-	} else if (type == SOCK_DGRAM) {
-		if (protocol != 0 && protocol != IPPROTO_UDP)
-			return -EPROTONOSUPPORT;
-	} else {
-		return -ESOCKTNOSUPPORT;
-	}
-
-	sock = kzalloc(sizeof(*sock));
+	sock = sock_alloc(type, flags);
 	if (!sock)
 		return -ENOMEM;
-	sock->type = type;
-	sock->flags = flags & SOCK_NONBLOCK ? O_NONBLOCK : 0;
 	net_lock();
-	if (type == SOCK_STREAM) {
-		sock->sk = tcp_create_sock();
-		if (!sock->sk)
-			goto nomem;
-	} else {
-		sock->udp = kzalloc(sizeof(*sock->udp));
-		if (!sock->udp)
-			goto nomem;
-		skb_queue_head_init(&sock->udp->us.rx_queue);
-		init_waitqueue_head(&sock->udp->us.wq);
-		sock->udp->rcvtimeo = -1;
+	err = inet_create(sock, protocol);
+	if (err < 0) {
+		net_unlock();
+		kfree(sock);
+		return err;
 	}
 	fd = sock_map_fd(sock);
 	if (fd < 0)
 		sock_release(sock);
 	net_unlock();
 	return fd;
-nomem:
-	net_unlock();
-	kfree(sock);
-	return -ENOMEM;
-}
-
-static int udp_bind(struct udp_endpoint *u, const struct sockaddr *addr, socklen_t addrlen)
-{
-	const struct sockaddr_in *sin = (const struct sockaddr_in *)addr;
-	int err;
-
-	if (addrlen < sizeof(*sin))
-		return -EINVAL;
-	if (sin->sin_family != AF_INET)
-		return -EAFNOSUPPORT;
-	if (sin->sin_addr.s_addr != htonl(INADDR_ANY) && !ip_is_local_addr(sin->sin_addr.s_addr))
-		return -EADDRNOTAVAIL;
-	if (u->us.port)
-		return -EINVAL;
-	err = udp_sock_bind(&u->us, sin->sin_port);
-	if (err == 0)
-		u->laddr = sin->sin_addr.s_addr;
-	return err;
 }
 
 __attribute__((noinline)) int __sys_bind(int fd, const struct sockaddr *addr, socklen_t addrlen)
 {
+	struct sockaddr_storage kaddr;
 	struct socket *sock;
-	int err;
+	int err, klen;
 
 	if (!addr)
 		return -EFAULT;
+	klen = move_addr_to_kernel(addr, addrlen, &kaddr);
 	net_lock();
 	sock = sockfd_lookup(fd, &err);
 	if (sock)
-		err = sock->sk ? inet_bind(sock->sk, addr, (int)addrlen)
-			       : udp_bind(sock->udp, addr, addrlen);
+		err = sock->ops->bind(sock, (struct sockaddr *)&kaddr, klen);
 	net_unlock();
 	return err;
 }
@@ -185,7 +141,7 @@ __attribute__((noinline)) int __sys_listen(int fd, int backlog)
 	net_lock();
 	sock = sockfd_lookup(fd, &err);
 	if (sock)
-		err = sock->sk ? inet_listen(sock->sk, backlog) : -EOPNOTSUPP;
+		err = sock->ops->listen(sock, backlog);
 	net_unlock();
 	return err;
 }
@@ -194,159 +150,86 @@ __attribute__((noinline)) int __sys_accept4(int fd, struct sockaddr *addr, sockl
 					    int flags)
 {
 	struct socket *sock, *newsock;
-	struct sockaddr_in sin;
-	struct sock *newsk;
+	struct sockaddr_storage sin;
 	int err, newfd;
 
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
-	newsock = kzalloc(sizeof(*newsock));
-	if (!newsock)
-		return -ENOMEM;
 	net_lock();
 	sock = sockfd_lookup(fd, &err);
 	if (!sock)
 		goto out;
-	if (!sock->sk) {
-		err = -EOPNOTSUPP;
+	newsock = sock_alloc(sock->type, flags);
+	if (!newsock) {
+		err = -ENOMEM;
 		goto out;
 	}
-	newsk = inet_csk_accept(sock->sk, sock_nonblock(sock, 0), &err);
-	if (!newsk)
+	err = sock->ops->accept(sock, newsock, sock->flags);
+	if (err < 0) {
+		kfree(newsock);
 		goto out;
-	newsock->type = SOCK_STREAM;
-	newsock->flags = flags & SOCK_NONBLOCK ? O_NONBLOCK : 0;
-	newsock->sk = newsk;
+	}
 	newfd = sock_map_fd(newsock);
 	if (newfd < 0) {
-		tcp_close(newsk);
+		sock_release(newsock);
 		err = newfd;
 		goto out;
 	}
-	inet_getname(newsk, (struct sockaddr *)&sin, 0);
-	sin.sin_addr.s_addr = newsk->sk_daddr;
-	sin.sin_port = newsk->sk_dport;
-	move_addr_to_user(&sin, addr, addrlen);
-	net_unlock();
-	return newfd;
+	err = newsock->ops->getname(newsock, (struct sockaddr *)&sin, 1);
+	if (err >= 0)
+		move_addr_to_user(&sin, err, addr, addrlen);
+	err = newfd;
 out:
 	net_unlock();
-	kfree(newsock);
 	return err;
-}
-
-static int udp_connect(struct udp_endpoint *u, const struct sockaddr *addr, socklen_t addrlen)
-{
-	const struct sockaddr_in *sin = (const struct sockaddr_in *)addr;
-
-	if (addrlen < sizeof(sa_family_t))
-		return -EINVAL;
-	if (sin->sin_family == AF_UNSPEC) {
-		u->daddr = 0;
-		u->dport = 0;
-		return 0;
-	}
-	if (addrlen < sizeof(*sin))
-		return -EINVAL;
-	if (sin->sin_family != AF_INET)
-		return -EAFNOSUPPORT;
-	u->daddr = sin->sin_addr.s_addr;
-	u->dport = sin->sin_port;
-	return 0;
 }
 
 __attribute__((noinline)) int __sys_connect(int fd, const struct sockaddr *addr, socklen_t addrlen)
 {
+	struct sockaddr_storage kaddr;
 	struct socket *sock;
-	int err;
+	int err, klen;
 
 	if (!addr)
 		return -EFAULT;
+	klen = move_addr_to_kernel(addr, addrlen, &kaddr);
 	net_lock();
 	sock = sockfd_lookup(fd, &err);
 	if (sock)
-		err = sock->sk ? inet_stream_connect(sock->sk, addr, (int)addrlen,
-						     sock_nonblock(sock, 0))
-			       : udp_connect(sock->udp, addr, addrlen);
+		err = sock->ops->connect(sock, (struct sockaddr *)&kaddr, klen, sock->flags);
 	net_unlock();
 	return err;
-}
-
-static long udp_sendto(struct udp_endpoint *u, const void *buf, size_t len,
-		       const struct sockaddr *addr, socklen_t addrlen)
-{
-	const struct sockaddr_in *sin = (const struct sockaddr_in *)addr;
-	uint32_t daddr = u->daddr;
-	uint16_t dport = u->dport;
-	int err;
-
-	if (addr) {
-		if (addrlen < sizeof(*sin))
-			return -EINVAL;
-		if (sin->sin_family != AF_INET)
-			return -EAFNOSUPPORT;
-		daddr = sin->sin_addr.s_addr;
-		dport = sin->sin_port;
-	}
-	if (!dport)
-		return addr ? -EINVAL : -EDESTADDRREQ;
-	if (!u->us.port) {
-		err = udp_sock_bind(&u->us, 0);
-		if (err < 0)
-			return err;
-	}
-	return udp_sendmsg(u->laddr, u->us.port, daddr, dport, buf, len);
 }
 
 __attribute__((noinline)) long __sys_sendto(int fd, const void *buf, size_t len, int flags,
 					    const struct sockaddr *addr, socklen_t addrlen)
 {
+	struct sockaddr_storage kaddr;
 	struct socket *sock;
-	int err;
+	int err, klen = 0;
 	long ret;
 
 	if (!buf && len)
 		return -EFAULT;
+	if (addr)
+		klen = move_addr_to_kernel(addr, addrlen, &kaddr);
 	net_lock();
 	sock = sockfd_lookup(fd, &err);
 	if (!sock)
 		ret = err;
-	else if (sock->sk)
-		ret = tcp_sendmsg(sock->sk, buf, len, sock_nonblock(sock, flags));
 	else
-		ret = udp_sendto(sock->udp, buf, len, addr, addrlen);
+		ret = sock->ops->sendmsg(sock, buf, len, sock_msg_flags(sock, flags),
+					 addr ? (struct sockaddr *)&kaddr : NULL, klen);
 	net_unlock();
 	return ret;
-}
-
-static long udp_recvfrom(struct socket *sock, void *buf, size_t len, int flags,
-			 struct sockaddr *addr, socklen_t *addrlen)
-{
-	struct udp_endpoint *u = sock->udp;
-	struct sockaddr_in sin;
-	uint32_t saddr = 0;
-	uint16_t sport = 0;
-	long r;
-
-	r = udp_sock_recv(&u->us, buf, len, &saddr, &sport,
-			  sock_nonblock(sock, flags) ? 0 : u->rcvtimeo);
-	if (r == -ETIMEDOUT)
-		r = -EAGAIN; /* SO_RCVTIMEO ran out: Linux says EAGAIN */
-	if (r >= 0) {
-		memset(&sin, 0, sizeof(sin));
-		sin.sin_family = AF_INET;
-		sin.sin_addr.s_addr = saddr;
-		sin.sin_port = sport;
-		move_addr_to_user(&sin, addr, addrlen);
-	}
-	return r;
 }
 
 __attribute__((noinline)) long __sys_recvfrom(int fd, void *buf, size_t len, int flags,
 					      struct sockaddr *addr, socklen_t *addrlen)
 {
+	struct sockaddr_storage kaddr;
 	struct socket *sock;
-	int err;
+	int err, klen = 0;
 	long ret;
 
 	if (!buf && len)
@@ -355,16 +238,11 @@ __attribute__((noinline)) long __sys_recvfrom(int fd, void *buf, size_t len, int
 	sock = sockfd_lookup(fd, &err);
 	if (!sock) {
 		ret = err;
-	} else if (sock->sk) {
-		ret = tcp_recvmsg(sock->sk, buf, len, sock_nonblock(sock, flags), flags & MSG_PEEK);
-		if (ret >= 0 && addr && addrlen) {
-			struct sockaddr_in sin;
-
-			if (inet_getname(sock->sk, (struct sockaddr *)&sin, 1) >= 0)
-				move_addr_to_user(&sin, addr, addrlen);
-		}
 	} else {
-		ret = udp_recvfrom(sock, buf, len, flags, addr, addrlen);
+		ret = sock->ops->recvmsg(sock, buf, len, sock_msg_flags(sock, flags),
+					 (struct sockaddr *)&kaddr, &klen);
+		if (ret >= 0 && klen)
+			move_addr_to_user(&kaddr, klen, addr, addrlen);
 	}
 	net_unlock();
 	return ret;
@@ -378,7 +256,7 @@ __attribute__((noinline)) int __sys_shutdown(int fd, int how)
 	net_lock();
 	sock = sockfd_lookup(fd, &err);
 	if (sock)
-		err = sock->sk ? tcp_shutdown(sock->sk, how) : -ENOTCONN;
+		err = sock->ops->shutdown(sock, how);
 	net_unlock();
 	return err;
 }
@@ -399,72 +277,6 @@ __attribute__((noinline)) int __sys_close(int fd)
 	return err;
 }
 
-static long timeval_to_ms(const struct timeval *tv)
-{
-	if (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000)
-		return -EDOM;
-	if (tv->tv_sec == 0 && tv->tv_usec == 0)
-		return -1; /* zero: wait forever (as Linux) */
-	return tv->tv_sec * 1000 + (tv->tv_usec + 999) / 1000;
-}
-
-static int sock_setsockopt(struct socket *sock, int optname, const void *optval, socklen_t optlen)
-{
-	struct sock *sk = sock->sk;
-	long ms;
-	int val;
-
-	switch (optname) {
-	case SO_RCVTIMEO:
-	case SO_SNDTIMEO:
-		if (optlen < sizeof(struct timeval))
-			return -EINVAL;
-		ms = timeval_to_ms(optval);
-		if (ms == -EDOM)
-			return -EDOM;
-		if (!sk) {
-			if (optname == SO_RCVTIMEO)
-				sock->udp->rcvtimeo = ms;
-			return 0;
-		}
-		if (optname == SO_RCVTIMEO)
-			sk->sk_rcvtimeo = ms;
-		else
-			sk->sk_sndtimeo = ms;
-		return 0;
-	}
-	if (optlen < sizeof(int))
-		return -EINVAL;
-	memcpy(&val, optval, sizeof(int));
-	switch (optname) {
-	case SO_REUSEADDR:
-		if (sk)
-			sk->sk_reuse = !!val;
-		else
-			sock->udp->reuse = !!val;
-		return 0;
-	case SO_KEEPALIVE:
-		if (sk)
-			tcp_set_keepalive(sk, val != 0);
-		return 0; /* UDP: nothing to keep alive (Linux accepts it too) */
-	case SO_RCVBUF:
-	case SO_SNDBUF:
-		if (!sk)
-			return 0; /* the UDP endpoint's queue is bounded by count */
-		if (val < 2048)
-			val = 2048;
-		if (val > 4 * 1024 * 1024)
-			val = 4 * 1024 * 1024;
-		if (optname == SO_RCVBUF)
-			sk->sk_rcvbuf = (unsigned int)val;
-		else
-			sk->sk_sndbuf = (unsigned int)val;
-		return 0;
-	default:
-		return -ENOPROTOOPT;
-	}
-}
-
 __attribute__((noinline)) int __sys_setsockopt(int fd, int level, int optname, const void *optval,
 					       socklen_t optlen)
 {
@@ -475,68 +287,10 @@ __attribute__((noinline)) int __sys_setsockopt(int fd, int level, int optname, c
 		return -EFAULT;
 	net_lock();
 	sock = sockfd_lookup(fd, &err);
-	if (sock) {
-		if (level == SOL_SOCKET)
-			err = sock_setsockopt(sock, optname, optval, optlen);
-		else if (level == IPPROTO_TCP && sock->sk)
-			err = tcp_setsockopt(sock->sk, optname, optval, optlen);
-		else
-			err = -ENOPROTOOPT;
-	}
+	if (sock)
+		err = sock->ops->setsockopt(sock, level, optname, optval, optlen);
 	net_unlock();
 	return err;
-}
-
-static int sock_getsockopt(struct socket *sock, int optname, void *optval, socklen_t *optlen)
-{
-	struct sock *sk = sock->sk;
-	int val;
-
-	if (optname == SO_RCVTIMEO || optname == SO_SNDTIMEO) {
-		struct timeval tv = {0, 0};
-		long ms = optname == SO_RCVTIMEO ? (sk ? sk->sk_rcvtimeo : sock->udp->rcvtimeo)
-						 : (sk ? sk->sk_sndtimeo : -1);
-
-		if (*optlen < sizeof(tv))
-			return -EINVAL;
-		if (ms > 0) {
-			tv.tv_sec = ms / 1000;
-			tv.tv_usec = (ms % 1000) * 1000;
-		}
-		memcpy(optval, &tv, sizeof(tv));
-		*optlen = sizeof(tv);
-		return 0;
-	}
-	if (*optlen < sizeof(int))
-		return -EINVAL;
-	switch (optname) {
-	case SO_REUSEADDR:
-		val = sk ? sk->sk_reuse : sock->udp->reuse;
-		break;
-	case SO_ERROR:
-		val = sk ? -sock_error(sk) : 0;
-		break;
-	case SO_TYPE:
-		val = sock->type;
-		break;
-	case SO_ACCEPTCONN:
-		val = sk && sk->sk_state == TCP_LISTEN;
-		break;
-	case SO_KEEPALIVE:
-		val = sk && sock_flag(sk, SOCK_KEEPOPEN);
-		break;
-	case SO_RCVBUF:
-		val = sk ? (int)sk->sk_rcvbuf : UDP_RCVQ_MAX * 2048;
-		break;
-	case SO_SNDBUF:
-		val = sk ? (int)sk->sk_sndbuf : 65536;
-		break;
-	default:
-		return -ENOPROTOOPT;
-	}
-	memcpy(optval, &val, sizeof(int));
-	*optlen = sizeof(int);
-	return 0;
 }
 
 __attribute__((noinline)) int __sys_getsockopt(int fd, int level, int optname, void *optval,
@@ -549,21 +303,15 @@ __attribute__((noinline)) int __sys_getsockopt(int fd, int level, int optname, v
 		return -EFAULT;
 	net_lock();
 	sock = sockfd_lookup(fd, &err);
-	if (sock) {
-		if (level == SOL_SOCKET)
-			err = sock_getsockopt(sock, optname, optval, optlen);
-		else if (level == IPPROTO_TCP && sock->sk)
-			err = tcp_getsockopt(sock->sk, optname, optval, optlen);
-		else
-			err = -ENOPROTOOPT;
-	}
+	if (sock)
+		err = sock->ops->getsockopt(sock, level, optname, optval, optlen);
 	net_unlock();
 	return err;
 }
 
 static int sock_getname(int fd, struct sockaddr *addr, socklen_t *addrlen, int peer)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_storage sin;
 	struct socket *sock;
 	int err;
 
@@ -572,17 +320,9 @@ static int sock_getname(int fd, struct sockaddr *addr, socklen_t *addrlen, int p
 	net_lock();
 	sock = sockfd_lookup(fd, &err);
 	if (sock) {
-		if (sock->sk) {
-			err = inet_getname(sock->sk, (struct sockaddr *)&sin, peer);
-		} else {
-			memset(&sin, 0, sizeof(sin));
-			sin.sin_family = AF_INET;
-			sin.sin_addr.s_addr = peer ? sock->udp->daddr : sock->udp->laddr;
-			sin.sin_port = peer ? sock->udp->dport : sock->udp->us.port;
-			err = peer && !sock->udp->dport ? -ENOTCONN : 0;
-		}
+		err = sock->ops->getname(sock, (struct sockaddr *)&sin, peer);
 		if (err >= 0) {
-			move_addr_to_user(&sin, addr, addrlen);
+			move_addr_to_user(&sin, err, addr, addrlen);
 			err = 0;
 		}
 	}
@@ -590,12 +330,12 @@ static int sock_getname(int fd, struct sockaddr *addr, socklen_t *addrlen, int p
 	return err;
 }
 
-int __sys_getsockname(int fd, struct sockaddr *addr, socklen_t *addrlen)
+__attribute__((noinline)) int __sys_getsockname(int fd, struct sockaddr *addr, socklen_t *addrlen)
 {
 	return sock_getname(fd, addr, addrlen, 0);
 }
 
-int __sys_getpeername(int fd, struct sockaddr *addr, socklen_t *addrlen)
+__attribute__((noinline)) int __sys_getpeername(int fd, struct sockaddr *addr, socklen_t *addrlen)
 {
 	return sock_getname(fd, addr, addrlen, 1);
 }
@@ -612,12 +352,7 @@ static unsigned int sock_poll_mask(int fd)
 	int err;
 
 	sock = sockfd_lookup(fd, &err);
-	if (!sock)
-		return POLLNVAL;
-	if (sock->sk)
-		return tcp_poll(sock->sk);
-	return (skb_queue_len(&sock->udp->us.rx_queue) ? POLLIN | POLLRDNORM : 0) | POLLOUT |
-	       POLLWRNORM;
+	return sock ? sock->ops->poll(sock) : POLLNVAL;
 }
 
 static int poll_scan(void *arg)
@@ -643,10 +378,14 @@ static int poll_scan(void *arg)
 	return pa->ready > 0;
 }
 
-int __sys_poll(struct pollfd *fds, unsigned int nfds, int timeout_ms)
+/*
+ * Every sock wakes sock_poll_wq through sk_wake when its poll mask may have
+ * changed, so poll() sleeps there for its whole timeout and rescans only
+ * when woken.
+ */
+__attribute__((noinline)) int __sys_poll(struct pollfd *fds, unsigned int nfds, int timeout_ms)
 {
 	struct poll_args pa = {fds, nfds, 0};
-	uint64_t deadline = timeout_ms > 0 ? jiffies_ms() + (uint64_t)timeout_ms : 0;
 	int r = 0;
 
 	if (nfds && !fds)
@@ -654,21 +393,8 @@ int __sys_poll(struct pollfd *fds, unsigned int nfds, int timeout_ms)
 	if (nfds > NR_SOCKFDS + SOCKFD_BASE)
 		return -EINVAL;
 	net_lock();
-	while (!poll_scan(&pa) && timeout_ms != 0) {
-		long slice = POLL_SLICE_MS;
-
-		if (timeout_ms > 0) {
-			uint64_t now = jiffies_ms();
-
-			if (now >= deadline)
-				break;
-			if ((uint64_t)slice > deadline - now)
-				slice = (long)(deadline - now);
-		}
-		r = net_wait(&sock_poll_wq, poll_scan, &pa, slice);
-		if (r < 0)
-			break;
-	}
+	if (!poll_scan(&pa) && timeout_ms != 0)
+		r = net_wait(&sock_poll_wq, poll_scan, &pa, timeout_ms < 0 ? -1 : timeout_ms);
 	net_unlock();
 	return r < 0 ? r : pa.ready;
 }

@@ -1,78 +1,124 @@
 /* UDP, RFC 768, with the host requirements of RFC 1122 4.1. */
 #include <arpa/inet.h>
+#include <poll.h>
+#ifndef POLLRDHUP
+#define POLLRDHUP 0x2000 /* Linux's value; glibc hides it without _GNU_SOURCE */
+#endif
 
 #include "net/udp.h"
 #include "net/ip.h"
 #include "net/icmp.h"
 #include "net/checksum.h"
-
-struct udp_binding {
-	uint16_t port; /* network order; 0 = free slot */
-	udp_deliver_t deliver;
-	void *ctx;
-};
+#include "net/tcp.h" /* TCP_CLOSE, TCP_ESTABLISHED: the sk_state values UDP uses too */
 
 struct udp_mib udp_statistics;
-static struct udp_binding bindings[UDP_MAX_BINDINGS];
+/* Every bound UDP sock, on sk_node; the newest first, as Linux's hash chains. */
+static LIST_HEAD(udp_table);
 static uint16_t next_ephemeral = UDP_EPHEMERAL_LO;
 
-static struct udp_binding *udp_lookup(uint16_t port)
+/*
+ * How well sk matches a datagram saddr:sport -> daddr:dport: -1 not at
+ * all, else higher for more specific bindings (Linux's compute_score).
+ */
+static int udp_compute_score(const struct sock *sk, uint32_t saddr, uint16_t sport, uint32_t daddr,
+			     uint16_t hnum)
 {
-	int i;
+	int score = 0;
 
-	for (i = 0; i < UDP_MAX_BINDINGS; i++)
-		if (bindings[i].port == port && port)
-			return &bindings[i];
-	return NULL;
+	if (sk->sk_num != hnum)
+		return -1;
+	if (sk->sk_rcv_saddr) {
+		if (sk->sk_rcv_saddr != daddr)
+			return -1;
+		score += 4;
+	}
+	/* a connected socket takes datagrams from its peer only */
+	if (sk->sk_daddr) {
+		if (sk->sk_daddr != saddr)
+			return -1;
+		score += 4;
+	}
+	if (sk->sk_dport) {
+		if (sk->sk_dport != sport)
+			return -1;
+		score += 4;
+	}
+	return score;
 }
 
-int udp_bind_port(uint16_t port_be, udp_deliver_t deliver, void *ctx)
+static struct sock *udp4_lib_lookup(uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport)
 {
-	struct udp_binding *b;
+	struct sock *sk, *result = NULL;
+	uint16_t hnum = ntohs(dport);
+	int best = -1;
 
-	if (!port_be || !deliver)
-		return -EINVAL;
-	if (udp_lookup(port_be))
-		return -EADDRINUSE;
-	for (b = bindings; b < bindings + UDP_MAX_BINDINGS; b++) {
-		if (!b->port) {
-			b->port = port_be;
-			b->deliver = deliver;
-			b->ctx = ctx;
-			return 0;
+	list_for_each_entry (sk, &udp_table, sk_node) {
+		int score = udp_compute_score(sk, saddr, sport, daddr, hnum);
+
+		if (score > best) {
+			best = score;
+			result = sk;
 		}
 	}
-	return -ENOSPC;
+	return result;
 }
 
-int udp_bind_ephemeral(udp_deliver_t deliver, void *ctx, uint16_t *port_be)
+/*
+ * Linux's udp_lib_lport_inuse: sk may not share snum with a sock bound to
+ * an overlapping address unless both set SO_REUSEADDR.
+ */
+static int udp_lport_inuse(const struct sock *sk, uint16_t snum)
+{
+	const struct sock *sk2;
+
+	list_for_each_entry (sk2, &udp_table, sk_node) {
+		if (sk2 == sk || sk2->sk_num != snum)
+			continue;
+		if (sk2->sk_reuse && sk->sk_reuse)
+			continue;
+		if (!sk2->sk_rcv_saddr || !sk->sk_rcv_saddr ||
+		    sk2->sk_rcv_saddr == sk->sk_rcv_saddr)
+			return 1;
+	}
+	return 0;
+}
+
+int udp_v4_get_port(struct sock *sk, uint16_t snum)
 {
 	unsigned int tries;
 
-	for (tries = 0; tries <= UDP_EPHEMERAL_HI - UDP_EPHEMERAL_LO; tries++) {
-		uint16_t port = htons(next_ephemeral);
-		int err;
+	if (sk->sk_bound)
+		return -EINVAL;
+	if (!snum) {
+		for (tries = 0; tries <= UDP_EPHEMERAL_HI - UDP_EPHEMERAL_LO; tries++) {
+			uint16_t port = next_ephemeral;
 
-		next_ephemeral =
-			next_ephemeral == UDP_EPHEMERAL_HI ? UDP_EPHEMERAL_LO : next_ephemeral + 1;
-		err = udp_bind_port(port, deliver, ctx);
-		if (err != -EADDRINUSE) {
-			if (!err)
-				*port_be = port;
-			return err;
+			next_ephemeral = next_ephemeral == UDP_EPHEMERAL_HI ? UDP_EPHEMERAL_LO
+									    : next_ephemeral + 1;
+			if (!udp_lport_inuse(sk, port)) {
+				snum = port;
+				break;
+			}
 		}
+		if (!snum)
+			return -EADDRINUSE;
+	} else if (udp_lport_inuse(sk, snum)) {
+		return -EADDRINUSE;
 	}
-	return -EADDRINUSE;
+	sk->sk_num = snum;
+	sk->sk_bound = 1;
+	list_add(&sk->sk_node, &udp_table);
+	return 0;
 }
 
-int udp_unbind_port(uint16_t port_be)
+static void udp_unhash(struct sock *sk)
 {
-	struct udp_binding *b = udp_lookup(port_be);
-
-	if (!b)
-		return -ENOENT;
-	b->port = 0;
-	return 0;
+	if (!sk->sk_bound)
+		return;
+	list_del(&sk->sk_node);
+	INIT_LIST_HEAD(&sk->sk_node);
+	sk->sk_bound = 0;
+	sk->sk_num = 0;
 }
 
 void udp_skb_source(const struct sk_buff *skb, uint32_t *saddr, uint16_t *sport)
@@ -85,11 +131,32 @@ void udp_skb_source(const struct sk_buff *skb, uint32_t *saddr, uint16_t *sport)
 		*sport = uh->source;
 }
 
+/* Queues a datagram (data at the payload) for the socket's readers (Linux: __udp_queue_rcv_skb). */
+static void udp_queue_rcv_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct udp_sock *up = udp_sk(sk);
+
+	if (up->encap_rcv) {
+		up->encap_rcv(up->encap_ctx, skb);
+		return;
+	}
+	/* UDP promises no delivery: a full queue drops it, counted as Linux's RcvbufErrors */
+	if (skb_queue_len(&sk->sk_receive_queue) >= UDP_RCVQ_MAX ||
+	    sk->sk_rmem_queued + skb->len > sk->sk_rcvbuf) {
+		udp_statistics.rcvbuf_errors++;
+		kfree_skb(skb);
+		return;
+	}
+	skb_queue_tail(&sk->sk_receive_queue, skb);
+	sk->sk_rmem_queued += skb->len;
+	sk_wake(sk);
+}
+
 int udp_rcv(struct sk_buff *skb)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	struct udphdr *uh = (struct udphdr *)skb->data;
-	struct udp_binding *b;
+	struct sock *sk;
 	unsigned int ulen;
 
 	if (skb->len < sizeof(*uh))
@@ -99,13 +166,14 @@ int udp_rcv(struct sk_buff *skb)
 		goto error; /* length field contradicts the datagram */
 	skb_trim(skb, ulen);
 	/* RFC 768: a zero checksum means the sender computed none. */
-	if (uh->check && !skb_csum_unnecessary(skb) && csum_tcpudp_magic(iph->saddr, iph->daddr, ulen, IPPROTO_UDP,
-					   csum_partial(skb->data, ulen, 0)) != 0) {
+	if (uh->check && !skb_csum_unnecessary(skb) &&
+	    csum_tcpudp_magic(iph->saddr, iph->daddr, ulen, IPPROTO_UDP,
+			      csum_partial(skb->data, ulen, 0)) != 0) {
 		udp_statistics.in_csum_errors++;
 		goto error;
 	}
-	b = udp_lookup(uh->dest);
-	if (!b) {
+	sk = udp4_lib_lookup(iph->saddr, uh->source, iph->daddr, uh->dest);
+	if (!sk) {
 		udp_statistics.no_ports++;
 		/* RFC 1122 4.1.3.1; icmp_send leaves broadcasts unanswered. */
 		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH);
@@ -114,7 +182,7 @@ int udp_rcv(struct sk_buff *skb)
 	}
 	udp_statistics.in_datagrams++;
 	skb_pull(skb, sizeof(*uh));
-	b->deliver(b->ctx, skb);
+	udp_queue_rcv_skb(sk, skb);
 	return 0;
 error:
 	udp_statistics.in_errors++;
@@ -160,72 +228,184 @@ long udp_sendmsg(uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport,
 	return err ? err : (long)len;
 }
 
-static void udp_sock_deliver(void *ctx, struct sk_buff *skb)
-{
-	struct udp_sock *us = ctx;
+/* ---- the socket calls ---- */
 
-	if (skb_queue_len(&us->rx_queue) >= UDP_RCVQ_MAX) {
-		us->drops++;
-		udp_statistics.rcvbuf_errors++;
-		kfree_skb(skb);
-		return;
-	}
-	skb_queue_tail(&us->rx_queue, skb);
-	wake_up(&us->wq);
+struct sock *udp_sock_create(void)
+{
+	struct sock *sk = sk_alloc(AF_INET, SOCK_DGRAM, IPPROTO_UDP, sizeof(struct udp_sock));
+
+	if (!sk)
+		return NULL;
+	INIT_LIST_HEAD(&sk->sk_node);
+	sk->sk_state = TCP_CLOSE; /* unconnected, as Linux says for UDP */
+	sk->sk_rcvbuf = UDP_RCVBUF_DEF;
+	sk->sk_sndbuf = UDP_SNDBUF_DEF;
+	return sk;
 }
 
-int udp_sock_bind(struct udp_sock *us, uint16_t port_be)
+int udp_sock_bind(struct sock *sk, uint16_t port_be) { return udp_v4_get_port(sk, ntohs(port_be)); }
+
+int ip4_datagram_connect(struct sock *sk, const struct sockaddr *uaddr, int addr_len)
 {
+	const struct sockaddr_in *usin = (const struct sockaddr_in *)uaddr;
+	struct net_device *dev;
+	uint32_t nexthop, saddr;
 	int err;
 
-	skb_queue_head_init(&us->rx_queue);
-	init_waitqueue_head(&us->wq);
-	us->drops = 0;
-	us->port = 0;
-	if (port_be) {
-		err = udp_bind_port(port_be, udp_sock_deliver, us);
-		if (!err)
-			us->port = port_be;
+	if (addr_len < (int)sizeof(*usin))
+		return -EINVAL;
+	if (usin->sin_family != AF_INET)
+		return -EAFNOSUPPORT;
+	err = ip_route_output(usin->sin_addr.s_addr, &dev, &nexthop, &saddr);
+	if (err)
 		return err;
+	if (!sk->sk_bound) {
+		err = udp_v4_get_port(sk, 0);
+		if (err)
+			return err;
 	}
-	return udp_bind_ephemeral(udp_sock_deliver, us, &us->port);
+	/* Linux: an unbound source address becomes the route's */
+	if (!sk->sk_rcv_saddr)
+		sk->sk_rcv_saddr = saddr;
+	sk->sk_daddr = usin->sin_addr.s_addr;
+	sk->sk_dport = usin->sin_port;
+	sk->sk_state = TCP_ESTABLISHED;
+	return 0;
 }
 
-void udp_sock_close(struct udp_sock *us)
+int udp_disconnect(struct sock *sk)
 {
-	if (us->port)
-		udp_unbind_port(us->port);
-	us->port = 0;
-	skb_queue_purge(&us->rx_queue);
-	wake_up(&us->wq);
+	sk->sk_state = TCP_CLOSE;
+	sk->sk_daddr = 0;
+	sk->sk_dport = 0;
+	/* what bind() did not choose, connect() did, and it goes (Linux: __udp_disconnect) */
+	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
+		sk->sk_rcv_saddr = 0;
+	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+		udp_unhash(sk);
+	return 0;
 }
 
-static int udp_sock_readable(void *arg)
+long udp_sock_send(struct sock *sk, const void *buf, size_t len, const struct sockaddr_in *to)
 {
-	return skb_queue_len(&((struct udp_sock *)arg)->rx_queue) > 0;
+	uint32_t daddr = sk->sk_daddr;
+	uint16_t dport = sk->sk_dport;
+	int err;
+
+	if (sk->sk_shutdown & SEND_SHUTDOWN)
+		return -EPIPE;
+	if (to) {
+		daddr = to->sin_addr.s_addr;
+		dport = to->sin_port;
+		if (!dport)
+			return -EINVAL;
+	} else if (sk->sk_state != TCP_ESTABLISHED || !dport) {
+		return -EDESTADDRREQ;
+	}
+	if (!sk->sk_bound) {
+		err = udp_v4_get_port(sk, 0);
+		if (err)
+			return err;
+	}
+	return udp_sendmsg(sk->sk_rcv_saddr, htons(sk->sk_num), daddr, dport, buf, len);
 }
 
-long udp_sock_recv(struct udp_sock *us, void *buf, size_t len, uint32_t *saddr, uint16_t *sport,
-		   long timeout_ms)
+static int udp_readable(void *arg)
+{
+	struct sock *sk = arg;
+
+	return skb_queue_len(&sk->sk_receive_queue) > 0 || (sk->sk_shutdown & RCV_SHUTDOWN);
+}
+
+long udp_sock_recv(struct sock *sk, void *buf, size_t len, int flags, uint32_t *saddr,
+		   uint16_t *sport, long timeout_ms)
 {
 	struct sk_buff *skb;
 
-	if (!udp_sock_readable(us)) {
+	if (!udp_readable(sk)) {
 		int r;
 
 		if (timeout_ms == 0)
 			return -EAGAIN;
-		r = net_wait(&us->wq, udp_sock_readable, us, timeout_ms);
+		/* a close() meanwhile shuts the sock down, wakes us and leaves it to our reference */
+		sock_hold(sk);
+		r = net_wait(&sk->sk_wq, udp_readable, sk, timeout_ms);
+		sock_put(sk);
 		if (r < 0)
 			return r;
 		if (r == 0)
 			return -ETIMEDOUT;
 	}
-	skb = skb_dequeue(&us->rx_queue);
+	skb = skb_peek(&sk->sk_receive_queue);
+	if (!skb)
+		return 0; /* shut down for reading, and nothing left */
 	if (len > skb->len)
 		len = skb->len;
 	memcpy(buf, skb->data, len);
 	udp_skb_source(skb, saddr, sport);
-	kfree_skb(skb);
+	if (!(flags & MSG_PEEK)) {
+		skb_unlink(skb, &sk->sk_receive_queue);
+		sk->sk_rmem_queued -= skb->len;
+		kfree_skb(skb);
+	}
 	return (long)len;
+}
+
+unsigned int udp_poll(struct sock *sk)
+{
+	unsigned int mask = POLLOUT | POLLWRNORM; /* datagrams are sent at once or not at all */
+
+	if (sk->sk_err)
+		mask |= POLLERR;
+	if (skb_queue_len(&sk->sk_receive_queue))
+		mask |= POLLIN | POLLRDNORM;
+	if (sk->sk_shutdown & RCV_SHUTDOWN)
+		mask |= POLLIN | POLLRDNORM | POLLRDHUP;
+	if (sk->sk_shutdown == SHUTDOWN_MASK)
+		mask |= POLLHUP;
+	return mask;
+}
+
+void udp_sock_close(struct sock *sk)
+{
+	udp_unhash(sk);
+	skb_queue_purge(&sk->sk_receive_queue);
+	sk->sk_rmem_queued = 0;
+	sk->sk_shutdown = SHUTDOWN_MASK;
+	sock_set_flag(sk, SOCK_DEAD);
+	sk_wake(sk);
+	sock_put(sk);
+}
+
+/* ---- kernel receivers ---- */
+
+int udp_bind_port(uint16_t port_be, udp_deliver_t deliver, void *ctx)
+{
+	struct sock *sk;
+	int err;
+
+	if (!port_be || !deliver)
+		return -EINVAL;
+	sk = udp_sock_create();
+	if (!sk)
+		return -ENOMEM;
+	udp_sk(sk)->encap_rcv = deliver;
+	udp_sk(sk)->encap_ctx = ctx;
+	err = udp_sock_bind(sk, port_be);
+	if (err)
+		sock_put(sk);
+	return err;
+}
+
+int udp_unbind_port(uint16_t port_be)
+{
+	struct sock *sk;
+
+	list_for_each_entry (sk, &udp_table, sk_node) {
+		if (sk->sk_num == ntohs(port_be) && udp_sk(sk)->encap_rcv) {
+			udp_sock_close(sk);
+			return 0;
+		}
+	}
+	return -ENOENT;
 }

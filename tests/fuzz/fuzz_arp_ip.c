@@ -58,13 +58,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t payload[32] = "fuzz_arp_ip datagram payload...";
 	struct fuzz_counts base;
-	struct udp_sock us;
+	struct sock *us;
 	size_t at = 0;
 
 	fuzz_advance(1000);
 	fake_random_seed(0xa4b);
 	fuzz_counts_take(&base);
-	if (udp_sock_bind(&us, htons(UDP_PORT)))
+	us = udp_sock_create();
+	if (!us || udp_sock_bind(us, htons(UDP_PORT)))
 		__builtin_trap(); /* the harness itself is broken */
 	fuzz_learn_peer();
 	fuzz_drain_tx();
@@ -111,7 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	arp_flush(NULL);
-	udp_sock_close(&us);
+	udp_sock_close(us);
 	fuzz_drain_tx();
 	fuzz_counts_check(&base, "after the records");
 	return 0;

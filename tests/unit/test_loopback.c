@@ -119,32 +119,35 @@ static void test_backlog_limit_and_budget(void **state)
 
 static void test_udp_sock_over_lo(void **state)
 {
-	struct udp_sock a, b;
+	struct sock *a = udp_sock_create(), *b = udp_sock_create();
 	uint32_t from;
 	uint16_t sport;
 	char buf[8];
 
 	(void)state;
-	assert_int_equal(udp_sock_bind(&a, htons(6000)), 0);
-	assert_int_equal(udp_sock_bind(&b, 0), 0);
-	assert_true(ntohs(b.port) >= UDP_EPHEMERAL_LO);
-	assert_int_equal(udp_sock_recv(&a, buf, sizeof(buf), NULL, NULL, 0), -EAGAIN);
-	assert_int_equal(udp_sendmsg(0, b.port, inet_addr("127.0.0.1"), a.port, "0123456789", 10),
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(udp_sock_bind(a, htons(6000)), 0);
+	assert_int_equal(udp_sock_bind(b, 0), 0);
+	assert_true(b->sk_num >= UDP_EPHEMERAL_LO);
+	assert_int_equal(udp_sock_recv(a, buf, sizeof(buf), 0, NULL, NULL, 0), -EAGAIN);
+	assert_int_equal(udp_sendmsg(0, htons(b->sk_num), inet_addr("127.0.0.1"), htons(a->sk_num),
+				     "0123456789", 10),
 			 10);
 	/* The wait runs the softirq; the datagram is truncated to the buffer. */
-	assert_int_equal(udp_sock_recv(&a, buf, sizeof(buf), &from, &sport, 100), 8);
+	assert_int_equal(udp_sock_recv(a, buf, sizeof(buf), 0, &from, &sport, 100), 8);
 	assert_memory_equal(buf, "01234567", 8);
 	assert_int_equal(from, inet_addr("127.0.0.1"));
-	assert_int_equal(sport, b.port);
-	assert_int_equal(udp_sock_recv(&a, buf, sizeof(buf), NULL, NULL, 100), -ETIMEDOUT);
+	assert_int_equal(sport, htons(b->sk_num));
+	assert_int_equal(udp_sock_recv(a, buf, sizeof(buf), 0, NULL, NULL, 100), -ETIMEDOUT);
 	fake_net_wait_interrupt(1);
-	assert_int_equal(udp_sock_recv(&a, buf, sizeof(buf), NULL, NULL, -1), -EINTR);
+	assert_int_equal(udp_sock_recv(a, buf, sizeof(buf), 0, NULL, NULL, -1), -EINTR);
 	/* Closing frees what is still queued. */
-	udp_sendmsg(0, b.port, inet_addr("127.0.0.1"), a.port, "z", 1);
+	udp_sendmsg(0, htons(b->sk_num), inet_addr("127.0.0.1"), htons(a->sk_num), "z", 1);
 	fake_run_softirqs();
-	assert_int_equal(skb_queue_len(&a.rx_queue), 1);
-	udp_sock_close(&a);
-	udp_sock_close(&b);
+	assert_int_equal(skb_queue_len(&a->sk_receive_queue), 1);
+	udp_sock_close(a);
+	udp_sock_close(b);
 	/* Now closed: port unreachable comes back (to 127.0.0.1, over lo) and is counted. */
 	uint64_t no_ports = udp_statistics.no_ports, unreach = icmp_statistics.in_dest_unreachs;
 

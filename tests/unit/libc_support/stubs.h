@@ -2,8 +2,8 @@
  * Shared by the test_libc_*.c host tests: they run the freestanding libc
  * (every libc/ source compiled with each symbol renamed k_*) against the
  * host's glibc.  This declares the libc under test and the state of the
- * kernel stubs in stubs.c, through which each test sees and steers what
- * libc does with console_write, kmalloc, __sys_*, ...
+ * stubs of libc/sys.h in stubs.c, through which each test sees and steers
+ * what libc does with sys_console_write, sys_heap_alloc, sys_socket, ...
  */
 #ifndef TESTS_UNIT_LIBC_SUPPORT_STUBS_H
 #define TESTS_UNIT_LIBC_SUPPORT_STUBS_H
@@ -103,7 +103,7 @@ int k_fcntl(int fd, int cmd, ...);
 unsigned int k_sleep(unsigned int s);
 int k_usleep(unsigned long us);
 
-/* ---- state of the kernel stubs (stubs.c), cleared by reset() ---- */
+/* ---- state of the libc/sys.h stubs (stubs.c), cleared by reset() ---- */
 
 extern int k_errno; /* what k___errno_location points at */
 
@@ -111,15 +111,15 @@ extern char console[8192]; /* everything written through console_write */
 extern size_t console_len;
 extern int console_calls;
 
-extern int kmalloc_live; /* blocks not yet freed */
+extern int kmalloc_live; /* sys_heap_alloc blocks not yet freed */
 extern size_t kmalloc_last_size;
-extern int kmalloc_fail; /* the next kmalloc returns NULL */
+extern int kmalloc_fail; /* the next sys_heap_alloc returns NULL */
 
 extern unsigned long slept_ms;
-extern int sleep_ret;	       /* what msleep_interruptible returns */
+extern int sleep_ret;	       /* what sys_msleep returns */
 extern uint64_t sleep_advance; /* how far the fake clock moves during a sleep */
 
-/* Every __sys_* stub records its name and arguments and returns sys_ret. */
+/* Every socket call stub (sys_socket, ...) records its name and arguments and returns sys_ret. */
 extern const char *sys_called;
 extern long sys_args[6];
 extern long sys_ret;

@@ -201,39 +201,60 @@ void fake_net_wait_interrupt(int n) { interrupts_queued = n; }
 
 void init_waitqueue_head(wait_queue_head_t *wq) { INIT_LIST_HEAD(&wq->waiters); }
 
+/* With strict wakeups, the queue a simulated sleeper is on and whether it was woken. */
+static int strict_wakeups;
+static wait_queue_head_t *sleeping_on;
+static int sleeper_woken;
+
+void fake_net_wait_strict(int on) { strict_wakeups = on; }
+
 void wake_up(wait_queue_head_t *wq)
 {
-	(void)wq; /* nobody really sleeps: net_wait re-checks its condition */
+	/* nobody really sleeps: net_wait re-checks its condition */
+	if (wq == sleeping_on)
+		sleeper_woken = 1;
 }
+
+/* Whether a sleeper may look at its condition now: always, unless wakeups are strict. */
+static int may_check(void) { return !strict_wakeups || sleeper_woken; }
 
 int wait_event_cond(wait_queue_head_t *wq, int (*cond)(void *), void *arg, long timeout_ms)
 {
 	struct timer_list *t;
 	uint64_t deadline;
+	int r = 0;
 
-	(void)wq;
 	if (interrupts_queued > 0) {
 		interrupts_queued--;
 		return -EINTR;
 	}
+	sleeping_on = wq;
+	sleeper_woken = 0;
 	fake_run_softirqs();
 	if (wait_hook) {
 		wait_hook(wait_hook_ctx);
 		fake_run_softirqs();
 	}
-	if (cond(arg))
-		return 1;
+	if (may_check() && cond(arg)) {
+		r = 1;
+		goto out;
+	}
 	if (timeout_ms < 0)
-		return 0;
+		goto out;
 	/* Time passes while asleep: run timers one by one until cond or the timeout. */
 	deadline = now_ms + (uint64_t)timeout_ms;
 	while ((t = earliest_timer()) && t->expires <= deadline) {
 		run_timers_until(t->expires, 1);
-		if (cond(arg))
-			return 1;
+		if (may_check() && cond(arg)) {
+			r = 1;
+			goto out;
+		}
 	}
 	now_ms = deadline;
-	return cond(arg) ? 1 : 0;
+	r = may_check() && cond(arg);
+out:
+	sleeping_on = NULL;
+	return r;
 }
 
 int net_wait(wait_queue_head_t *wq, int (*cond)(void *), void *arg, long timeout_ms)

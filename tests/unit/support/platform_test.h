@@ -22,7 +22,9 @@
  *   cond holds; else lets time pass up to the timeout (timers and softirqs
  *   run on the way) and returns 0.  A wait without timeout whose condition
  *   cannot become true returns 0 rather than hang the test.
- *   wait_event_cond behaves the same without the lock check.
+ *   wait_event_cond behaves the same without the lock check.  With
+ *   fake_net_wait_strict(1) a sleeper sees its condition only after a
+ *   wake_up on its own wait queue, as a real sleeping task would.
  * - printk goes to stderr and to a capture buffer (fake_printk_buffer);
  *   panic prints and aborts.
  * - Randomness: a xorshift generator, seeded by fake_random_seed.
@@ -66,6 +68,8 @@ int fake_run_softirqs(void);
 void fake_net_wait_set_hook(void (*hook)(void *ctx), void *ctx);
 /* The next n net_wait calls return -EINTR. */
 void fake_net_wait_interrupt(int n);
+/* 1: a wait ends early only if its own queue is woken (see above); 0: the default. */
+void fake_net_wait_strict(int on);
 
 /* printk capture (the last 64 KiB) */
 const char *fake_printk_buffer(void);
