@@ -4,7 +4,7 @@
  * final destruction of a sock.
  */
 #include "net/platform.h"
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 
 int inet_csk_listen_start(struct sock *sk, int backlog)
 {

@@ -6,7 +6,7 @@
  * consecutive connections to one peer still spread over the range.
  */
 #include "net/platform.h"
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 
 #define EHASH_SIZE 256
 #define LHASH_SIZE 32

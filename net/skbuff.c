@@ -168,15 +168,17 @@ int pskb_expand_head(struct sk_buff *skb, unsigned int nhead, unsigned int ntail
 int skb_checksum_help(struct sk_buff *skb)
 {
 	unsigned char *start = skb->head + skb->csum_start;
-	uint16_t *field;
+	uint16_t sum;
 
 	if (skb->ip_summed != CHECKSUM_PARTIAL)
 		return 0;
 	if (start < skb->data || start + skb->csum_offset + 2 > skb->tail)
 		return -EINVAL;
-	field = (uint16_t *)(start + skb->csum_offset);
-	/* The field holds the pseudo-header sum, so summing over it adds that in. */
-	*field = csum_fold(csum_partial(start, skb->tail - start, 0));
+	/* The field holds the pseudo-header sum, so summing over it adds that
+	 * in.  Headers pushed in front of shared data (skb_clone) need not be
+	 * 2-byte aligned: the result is stored bytewise. */
+	sum = csum_fold(csum_partial(start, skb->tail - start, 0));
+	memcpy(start + skb->csum_offset, &sum, sizeof(sum));
 	skb->ip_summed = CHECKSUM_NONE;
 	return 0;
 }

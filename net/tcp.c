@@ -4,7 +4,7 @@
  * (RFC 9293 3.10.4, 3.10.5 "CLOSE call"), poll and options.
  */
 #include "net/platform.h"
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 #include <poll.h>
 
 #ifndef POLLRDHUP
@@ -250,9 +250,7 @@ static int recv_ready(void *arg)
 static void tcp_cleanup_rbuf(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
-	uint32_t cur = after(tp->rcv_wup + tp->rcv_wnd, tp->rcv_nxt)
-			       ? tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt
-			       : 0;
+	uint32_t cur = tcp_receive_window(tp);
 	uint32_t space = tcp_receive_space(sk);
 
 	if (sk->sk_state != TCP_ESTABLISHED && sk->sk_state != TCP_FIN_WAIT1 &&

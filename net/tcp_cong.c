@@ -5,7 +5,7 @@
  * window side of SACK-based recovery (RFC 6675).  Windows are in bytes.
  */
 #include "net/platform.h"
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 
 /*
  * RFC 6928 2: IW = min(10*MSS, max(2*MSS, 14600)), ssthresh arbitrarily

@@ -11,7 +11,7 @@
  * RFC 6093), seventh the segment text, eighth the FIN bit.
  */
 #include "net/platform.h"
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 #include "net/ip.h"
 
 unsigned int tcp_challenge_ack_limit = 1000;
@@ -83,9 +83,7 @@ static void tcp_reset(struct sock *sk)
 /* RFC 9293 3.10.7.4 first check: is any part of the segment in the window? */
 static int tcp_sequence(const struct tcp_sock *tp, uint32_t seq, uint32_t end_seq)
 {
-	uint32_t wnd = after(tp->rcv_wup + tp->rcv_wnd, tp->rcv_nxt)
-			       ? tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt
-			       : 0;
+	uint32_t wnd = tcp_receive_window(tp);
 	uint32_t len = end_seq - seq;
 
 	if (len == 0) {
@@ -236,13 +234,13 @@ static int tcp_ack(struct sock *sk, struct sk_buff *skb, unsigned int payload)
 	tp->tlp_out = 0; /* progress: a new stall may be probed */
 	/* RFC 6298 5.2-5.3 */
 	if (tp->snd_una == tp->snd_max) {
-		if (!tp->probe_timer) {
+		if (tp->icsk_pending != ICSK_TIME_PROBE0) {
 			del_timer(&tp->retransmit_timer);
-			tp->loss_probe = tp->reo_timer = 0;
+			tp->icsk_pending = 0;
 		}
-	} else if (!tp->reo_timer) { /* it restarts the RTO when it fires */
-		tp->probe_timer = 0;
-		tcp_reset_xmit_timer(sk, tp->rto_ms);
+	} else if (tp->icsk_pending !=
+		   ICSK_TIME_REO_TIMEOUT) { /* it restarts the RTO when it fires */
+		tcp_reset_xmit_timer(sk, ICSK_TIME_RETRANS, tp->rto_ms);
 		tcp_schedule_loss_probe(sk);
 	}
 	sk_wake(sk);
@@ -473,7 +471,7 @@ drop:
 }
 
 /* LISTEN, a SYN (RFC 9293 3.10.7.2 third check): make a request sock, send SYN-ACK. */
-__attribute__((noinline)) int tcp_conn_request(struct sock *listener, struct sk_buff *skb)
+__gdb_visible int tcp_conn_request(struct sock *listener, struct sk_buff *skb)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
@@ -525,7 +523,7 @@ drop:
 }
 
 /* RFC 9293 3.10.7.3: SYN-SENT. Consumes skb. */
-__attribute__((noinline)) int tcp_rcv_synsent_state_process(struct sock *sk, struct sk_buff *skb)
+__gdb_visible int tcp_rcv_synsent_state_process(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
@@ -708,11 +706,6 @@ drop:
 	if (skb)
 		kfree_skb(skb);
 	return 0;
-}
-
-int tcp_rcv_established(struct sock *sk, struct sk_buff *skb)
-{
-	return tcp_rcv_synchronized(sk, skb);
 }
 
 int tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)

@@ -4,7 +4,7 @@
  * request sock, and initial sequence numbers (RFC 6528).
  */
 #include "net/platform.h"
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 #include "net/ip.h"
 #include "net/checksum.h"
 #include "net/icmp.h"
@@ -274,8 +274,7 @@ void tcp_v4_setup_caps(struct sock *sk)
 	tp->gso_max_size = dev->gso_max_size;
 }
 
-__attribute__((noinline)) int tcp_v4_connect(struct sock *sk, const struct sockaddr *uaddr,
-					     int addr_len)
+__gdb_visible int tcp_v4_connect(struct sock *sk, const struct sockaddr *uaddr, int addr_len)
 {
 	const struct sockaddr_in *usin = (const struct sockaddr_in *)uaddr;
 	struct tcp_sock *tp = tcp_sk(sk);
@@ -319,8 +318,7 @@ __attribute__((noinline)) int tcp_v4_connect(struct sock *sk, const struct socka
 	return tcp_connect(sk);
 }
 
-__attribute__((noinline)) int tcp_v4_send_synack(const struct sock *listener,
-						 struct request_sock *req)
+__gdb_visible int tcp_v4_send_synack(const struct sock *listener, struct request_sock *req)
 {
 	struct sk_buff *skb = tcp_make_synack(listener, req);
 
@@ -393,9 +391,6 @@ struct sock *tcp_v4_syn_recv_sock(struct sock *listener, struct sk_buff *skb,
 /* Segments for a sock: by state. Consumes skb. */
 int tcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
 {
-	if (sk->sk_state == TCP_ESTABLISHED)
-		return tcp_rcv_established(sk, skb);
-
 	if (sk->sk_state == TCP_LISTEN) {
 		const struct iphdr *iph = ip_hdr(skb);
 		const struct tcphdr *th = tcp_hdr(skb);
@@ -418,7 +413,7 @@ int tcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
  * segment, fills its control block and hands it to its sock; a segment for
  * no sock is answered with a RST (RFC 9293 3.10.7.1).
  */
-__attribute__((noinline)) int tcp_v4_rcv(struct sk_buff *skb)
+__gdb_visible int tcp_v4_rcv(struct sk_buff *skb)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);

@@ -4,7 +4,7 @@
  * SYN-RECEIVED) and TIME-WAIT (RFC 9293 3.3.2, 3.10.7.4).
  */
 #include "net/platform.h"
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 #include "net/ip.h"
 
 struct request_sock *reqsk_alloc(struct sock *listener)
@@ -50,8 +50,8 @@ struct request_sock *inet_csk_search_req(struct sock *listener, uint32_t raddr, 
  * Returns the new child sock when the handshake completes (skb not
  * consumed: the caller passes it to the child), else NULL (skb consumed).
  */
-__attribute__((noinline)) struct sock *tcp_check_req(struct sock *listener, struct sk_buff *skb,
-						     struct request_sock *req)
+__gdb_visible struct sock *tcp_check_req(struct sock *listener, struct sk_buff *skb,
+					 struct request_sock *req)
 {
 	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 	uint8_t flags = cb->tcp_flags;
@@ -107,7 +107,7 @@ void tcp_time_wait(struct sock *sk)
 	tcp_set_state(sk, TCP_TIME_WAIT);
 	del_timer(&tp->retransmit_timer);
 	del_timer(&tp->delack_timer);
-	tp->probe_timer = 0;
+	tp->icsk_pending = 0;
 	skb_queue_purge(&sk->sk_write_queue);
 	sk->sk_wmem_queued = 0;
 	skb_queue_purge(&tp->out_of_order_queue);

@@ -17,7 +17,7 @@
 #include "net/platform.h"
 #include "net/checksum.h"
 #include "net/ip.h"
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 
 /* A segment: the headers of skb (from data to the end of the TCP header,
  * hlen bytes) and len bytes of its payload from offset off. */

@@ -6,7 +6,7 @@
  * an echoed TSval gives (4.1).
  */
 #include "net/platform.h"
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 
 /* RFC 7323 5.5: TS.Recent older than 24 days is no longer compared. */
 #define TCP_PAWS_24DAYS_MS (24ULL * 24 * 3600 * 1000)

@@ -5,10 +5,10 @@
  * zero-window probes.
  */
 #include "net/platform.h"
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 #include "net/ip.h"
 
-unsigned int tcp_packets_in_flight(const struct tcp_sock *tp) { return tp->snd_nxt - tp->snd_una; }
+unsigned int tcp_bytes_in_flight(const struct tcp_sock *tp) { return tp->snd_nxt - tp->snd_una; }
 
 /*
  * RFC 6675 2 and 4 "pipe": of the segments sent, those not SACKed count
@@ -73,13 +73,11 @@ uint32_t tcp_receive_space(const struct sock *sk)
 uint32_t tcp_select_window(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
-	uint32_t cur = 0, space = tcp_receive_space(sk), win;
+	uint32_t cur = tcp_receive_window(tp), space = tcp_receive_space(sk), win;
 	uint32_t step = seq_min(sk->sk_rcvbuf / 2, tp->advmss ? tp->advmss : TCP_MSS_DEFAULT);
 	uint32_t max = 65535U << tp->rcv_wscale;
 	uint32_t unit = 1U << tp->rcv_wscale;
 
-	if (after(tp->rcv_wup + tp->rcv_wnd, tp->rcv_nxt))
-		cur = tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt;
 	if (space > max)
 		space = max;
 	if (space >= cur + step || (space > cur && space == sk->sk_rcvbuf))
@@ -120,8 +118,8 @@ static struct sk_buff *tcp_segment_skb(struct sk_buff *data)
 }
 
 /* Builds and sends one segment of sk: header, options, the payload of `data`, checksum. */
-__attribute__((noinline)) int tcp_transmit_skb(struct sock *sk, struct sk_buff *data, uint32_t seq,
-					       uint8_t flags)
+__gdb_visible int tcp_transmit_skb(struct sock *sk, struct sk_buff *data, uint32_t seq,
+				   uint8_t flags)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	unsigned int plen = data ? data->len : 0, optlen;
@@ -242,7 +240,7 @@ void tcp_sync_mss(struct sock *sk)
 }
 
 /* Queues the SYN and sends it (RFC 9293 3.10.1, OPEN call in CLOSED). */
-__attribute__((noinline)) int tcp_connect(struct sock *sk)
+__gdb_visible int tcp_connect(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct sk_buff *skb;
@@ -415,10 +413,8 @@ static void tcp_skb_sent(struct sock *sk, struct sk_buff *skb)
 	cb->sacked |= TCPCB_EVER_SENT;
 	cb->xmit_order = ++tp->xmit_count;
 	cb->xmit_ms = (uint32_t)now;
-	if (!timer_pending(&tp->retransmit_timer) || tp->probe_timer) {
-		tp->probe_timer = 0;
-		tcp_reset_xmit_timer(sk, tp->rto_ms);
-	}
+	if (!timer_pending(&tp->retransmit_timer) || tp->icsk_pending == ICSK_TIME_PROBE0)
+		tcp_reset_xmit_timer(sk, ICSK_TIME_RETRANS, tp->rto_ms);
 }
 
 /*
@@ -477,7 +473,7 @@ int tcp_write_xmit(struct sock *sk)
 	struct list_head *pos;
 	int sent = 0;
 	/* what is in the network: RFC 6675 pipe with SACK, else all outstanding */
-	uint32_t in_flight = tp->sack_ok ? tcp_pipe(sk) : tcp_packets_in_flight(tp);
+	uint32_t in_flight = tp->sack_ok ? tcp_pipe(sk) : tcp_bytes_in_flight(tp);
 
 	list_for_each (pos, &sk->sk_write_queue.list) {
 		struct sk_buff *skb = list_entry(pos, struct sk_buff, list);
@@ -608,8 +604,9 @@ int tcp_schedule_loss_probe(struct sock *sk)
 	const struct list_head *pos;
 	uint32_t pto, flight = tp->snd_max - tp->snd_una;
 
-	if (!tp->sack_ok || tp->tlp_out || !flight || !tp->srtt_ms8 || tp->probe_timer ||
-	    tp->reo_timer || sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV)
+	if (!tp->sack_ok || tp->tlp_out || !flight || !tp->srtt_ms8 ||
+	    tp->icsk_pending == ICSK_TIME_PROBE0 || tp->icsk_pending == ICSK_TIME_REO_TIMEOUT ||
+	    sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV)
 		return 0;
 	list_for_each (pos, &sk->sk_write_queue.list) {
 		const struct tcp_skb_cb *cb = TCP_SKB_CB(list_entry(pos, struct sk_buff, list));
@@ -623,8 +620,7 @@ int tcp_schedule_loss_probe(struct sock *sk)
 	pto += flight <= tp->mss_cache ? TCP_TLP_WCDELACK_MS : TCP_TLP_MIN_MS;
 	if (pto >= tp->rto_ms)
 		return 0;
-	mod_timer(&tp->retransmit_timer, jiffies_ms() + pto);
-	tp->loss_probe = 1;
+	tcp_reset_xmit_timer(sk, ICSK_TIME_LOSS_PROBE, pto);
 	return 1;
 }
 
@@ -639,7 +635,7 @@ void tcp_send_loss_probe(struct sock *sk)
 	struct list_head *pos;
 	struct sk_buff *last = NULL;
 
-	tp->loss_probe = 0;
+	tp->icsk_pending = 0;
 	list_for_each (pos, &sk->sk_write_queue.list) {
 		struct sk_buff *skb = list_entry(pos, struct sk_buff, list);
 		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
@@ -663,7 +659,7 @@ void tcp_send_loss_probe(struct sock *sk)
 		tcp_retransmit_skb(sk, last);
 	tcp_statistics.loss_probes++;
 	tp->tlp_out = 1;
-	tcp_reset_xmit_timer(sk, tp->rto_ms);
+	tcp_reset_xmit_timer(sk, ICSK_TIME_RETRANS, tp->rto_ms);
 }
 
 /*
@@ -719,7 +715,7 @@ void tcp_check_probe_timer(struct sock *sk)
 	struct list_head *pos;
 	int unsent = 0;
 
-	if (tcp_packets_in_flight(tp) || timer_pending(&tp->retransmit_timer))
+	if (tcp_bytes_in_flight(tp) || timer_pending(&tp->retransmit_timer))
 		return;
 	list_for_each (pos, &sk->sk_write_queue.list) {
 		skb = list_entry(pos, struct sk_buff, list);
@@ -728,6 +724,5 @@ void tcp_check_probe_timer(struct sock *sk)
 	}
 	if (!unsent)
 		return;
-	tp->probe_timer = 1;
-	tcp_reset_xmit_timer(sk, tp->rto_ms);
+	tcp_reset_xmit_timer(sk, ICSK_TIME_PROBE0, tp->rto_ms);
 }

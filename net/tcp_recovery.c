@@ -9,7 +9,7 @@
  *    head retransmissions; the window arithmetic is in tcp_cong.c).
  */
 #include "net/platform.h"
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 
 /*
  * RFC 8985 6.2 steps 1-2: a segment was newly delivered (SACKed or
@@ -161,9 +161,7 @@ void tcp_sack_recovery(struct sock *sk, int dupack, uint32_t acked, uint32_t pri
 	lost = tcp_mark_lost(sk, &reo_wait);
 	if (reo_wait) {
 		/* RFC 8985 6.3: look again when the reordering window has passed */
-		mod_timer(&tp->retransmit_timer, jiffies_ms() + reo_wait);
-		tp->loss_probe = 0;
-		tp->reo_timer = 1;
+		tcp_reset_xmit_timer(sk, ICSK_TIME_REO_TIMEOUT, reo_wait);
 	}
 	if (tp->in_recovery) {
 		tcp_xmit_recovery(sk, 0); /* step (C) */
@@ -192,7 +190,7 @@ void tcp_rack_reo_timeout(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 
-	tcp_reset_xmit_timer(sk, tp->rto_ms);
+	tcp_reset_xmit_timer(sk, ICSK_TIME_RETRANS, tp->rto_ms);
 	if (tp->snd_una == tp->snd_max)
 		return;
 	tcp_sack_recovery(sk, 0, 0, tp->snd_max - tp->snd_una);

@@ -7,7 +7,7 @@
  * Callbacks run in the timer softirq, serialised with the rest of the stack.
  */
 #include "net/platform.h"
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 
 unsigned int tcp_msl_ms = 60000;
 unsigned int tcp_rto_min_ms = 200;
@@ -45,10 +45,9 @@ void tcp_set_rto(struct sock *sk)
 	tp->rto_ms = rto;
 }
 
-void tcp_reset_xmit_timer(struct sock *sk, uint32_t when_ms)
+void tcp_reset_xmit_timer(struct sock *sk, int what, uint32_t when_ms)
 {
-	tcp_sk(sk)->loss_probe = 0;
-	tcp_sk(sk)->reo_timer = 0;
+	tcp_sk(sk)->icsk_pending = (uint8_t)what;
 	mod_timer(&tcp_sk(sk)->retransmit_timer, jiffies_ms() + when_ms);
 }
 
@@ -113,26 +112,25 @@ static void tcp_retransmit_timer(struct sock *sk)
 	tp->snd_nxt = tp->snd_una;
 	tcp_retransmit_skb(sk, head);
 	tp->snd_nxt = TCP_SKB_CB(head)->end_seq;
-	tcp_reset_xmit_timer(sk, tp->rto_ms);
+	tcp_reset_xmit_timer(sk, ICSK_TIME_RETRANS, tp->rto_ms);
 }
 
 static void tcp_probe_timer(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 
-	tp->probe_timer = 0;
-	if (tcp_packets_in_flight(tp) || !skb_peek(&sk->sk_write_queue))
+	tp->icsk_pending = 0;
+	if (tcp_bytes_in_flight(tp) || !skb_peek(&sk->sk_write_queue))
 		return;
 	if (tp->probes_out >= (sock_flag(sk, SOCK_DEAD) ? tcp_orphan_retries : tcp_retries2)) {
 		tcp_write_err(sk);
 		return;
 	}
 	tcp_write_wakeup(sk);
-	if (tcp_packets_in_flight(tp))
+	if (tcp_bytes_in_flight(tp))
 		return; /* data went out: the RTO timer now runs */
 	tcp_backoff(tp);
-	tp->probe_timer = 1;
-	tcp_reset_xmit_timer(sk, tp->rto_ms);
+	tcp_reset_xmit_timer(sk, ICSK_TIME_PROBE0, tp->rto_ms);
 }
 
 static void tcp_write_timer(struct timer_list *t)
@@ -143,14 +141,20 @@ static void tcp_write_timer(struct timer_list *t)
 	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
 		return;
 	sock_hold(sk);
-	if (tp->probe_timer)
+	switch (tp->icsk_pending) {
+	case ICSK_TIME_PROBE0:
 		tcp_probe_timer(sk);
-	else if (tp->loss_probe)
+		break;
+	case ICSK_TIME_LOSS_PROBE:
 		tcp_send_loss_probe(sk);
-	else if (tp->reo_timer)
+		break;
+	case ICSK_TIME_REO_TIMEOUT:
 		tcp_rack_reo_timeout(sk);
-	else
+		break;
+	default:
 		tcp_retransmit_timer(sk);
+		break;
+	}
 	sock_put(sk);
 }
 
@@ -266,9 +270,7 @@ void tcp_clear_xmit_timers(struct sock *sk)
 	del_timer(&tp->delack_timer);
 	del_timer(&tp->tw_timer);
 	del_timer(&tp->keepalive_timer);
-	tp->probe_timer = 0;
-	tp->loss_probe = 0;
-	tp->reo_timer = 0;
+	tp->icsk_pending = 0;
 }
 
 /* SYN-ACK retransmission for a request sock, then give up (RFC 6298 5.5 backoff). */

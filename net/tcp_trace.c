@@ -10,7 +10,7 @@
  */
 #include <stdio.h>
 #include "net/platform.h"
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 
 int tcp_trace_enabled;
 

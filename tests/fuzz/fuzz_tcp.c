@@ -57,7 +57,7 @@
 #include "net/ip.h"
 #include "net/platform.h"
 #include "net/socket.h"
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 #include "tests/fuzz/harness.h"
 #include "tests/fuzz/tcp_scene.h"
 #include "tests/unit/support/platform_test.h"

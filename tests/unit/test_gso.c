@@ -16,7 +16,7 @@
 
 #include "net/eth.h"
 #include "net/ip.h"
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 #include "net/checksum.h"
 #include "net/socket.h"
 #include "net/platform.h"

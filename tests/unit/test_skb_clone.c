@@ -15,7 +15,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 #include "net/ip.h"
 #include "net/eth.h"
 #include "net/socket.h"

@@ -16,7 +16,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 #include "net/socket.h"
 #include "net/platform.h"
 #include "tests/unit/support/platform_test.h"

@@ -7,7 +7,7 @@
 #define TESTS_UNIT_SUPPORT_TCP_EXPECT_H
 
 #include <string.h>
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 #include "net/sock.h"
 #include "net/socket.h"
 #include "tests/unit/support/platform_test.h"

@@ -2,7 +2,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "net/tcp.h"
+#include "net/tcp_priv.h"
 #include "net/arp.h"
 #include "net/eth.h"
 #include "net/ip.h"
