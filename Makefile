@@ -11,8 +11,11 @@ BUILD_ID := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 GCC_INC := $(shell $(CC) -print-file-name=include)
 
-KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
-	-fno-stack-protector -fno-omit-frame-pointer -mno-red-zone -mgeneral-regs-only \
+# OPT: `make debug` builds without optimisation (see the debug target).
+OPT     := -O2
+KCFLAGS := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
+	-fstack-protector-strong -mstack-protector-guard=global -fno-omit-frame-pointer \
+	-mno-red-zone -mgeneral-regs-only \
 	-mcmodel=kernel -fno-asynchronous-unwind-tables -fno-strict-aliasing \
 	-nostdinc -isystem $(GCC_INC) -Ilibc/include -I. \
 	-DMENUOS_VERSION='"$(VERSION)"' -DMENUOS_BUILD='"$(BUILD_ID)"'
@@ -28,10 +31,10 @@ LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 KSRCS := $(wildcard boot/*.S kernel/*.c kernel/*.S drivers/*.c net/*.c libc/*.c user/*.c)
 KOBJS := $(patsubst %,$(B)/k/%.o,$(KSRCS))
 
-.PHONY: all run debug gdb test unit qemu-test bench clean deps fmt fuzz fuzz-regress
+.PHONY: all run debug gdb test unit qemu-test bench clean deps docs fmt fuzz fuzz-regress
 # keep intermediate objects (host net objects would otherwise be rebuilt every run)
 .SECONDARY:
-all: $(B)/menuos.elf $(B)/menuos.iso
+all: $(B)/menuos.elf $(B)/menuos.iso $(B)/esp.img
 
 $(B)/k/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -66,6 +69,43 @@ $(B)/menuos.iso: $(B)/menuos.elf boot/grub.cfg
 	cp $(B)/menuos.elf $(B)/iso/boot/menuos.elf
 	cp boot/grub.cfg $(B)/iso/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(B)/iso 2>$(B)/grub-mkrescue.log || { cat $(B)/grub-mkrescue.log; exit 1; }
+
+# ---- UEFI: boot/efi/BOOTX64.EFI (gnu-efi) and an EFI system partition image ----
+# gnu-efi's way: a position-independent shared object linked with its crt0
+# and linker script, then objcopy'd into a PE32+ EFI application (subsystem 10).
+EFI_INC  := /usr/include/efi
+EFI_LIB  := /usr/lib
+EFI_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -fpic -fshort-wchar \
+	-fno-stack-protector -fno-stack-check -fno-strict-aliasing -mno-red-zone \
+	-maccumulate-outgoing-args -mgeneral-regs-only -DGNU_EFI_USE_MS_ABI \
+	-I$(EFI_INC) -I$(EFI_INC)/x86_64 -I.
+EFI_SRCS := $(wildcard boot/efi/*.c)
+EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(EFI_SRCS))
+ESP_SIZE_KB := 8192
+
+$(B)/efi/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/efi/bootx64.so: $(EFI_OBJS)
+	$(LD) -nostdlib -shared -Bsymbolic -znocombreloc -T $(EFI_LIB)/elf_x86_64_efi.lds \
+	  $(EFI_LIB)/crt0-efi-x86_64.o $(EFI_OBJS) -L$(EFI_LIB) -lefi -lgnuefi -o $@
+
+$(B)/BOOTX64.EFI: $(B)/efi/bootx64.so
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym -j .rel \
+	  -j .rela -j .rel.* -j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
+
+# FAT image (mtools, no root): \EFI\BOOT\BOOTX64.EFI, the kernel without its
+# debug information, and the command line (the one boot/grub.cfg passes).
+$(B)/esp.img: $(B)/BOOTX64.EFI $(B)/menuos.elf boot/efi/cmdline.txt
+	$(OBJCOPY) --strip-debug $(B)/menuos.elf $(B)/efi/menuos.elf
+	rm -f $@.tmp
+	mformat -i $@.tmp -C -T $$(($(ESP_SIZE_KB) * 2)) -h 16 -s 32 -v MENUOS ::
+	mmd -i $@.tmp ::/EFI ::/EFI/BOOT ::/EFI/MENUOS
+	mcopy -i $@.tmp $(B)/BOOTX64.EFI ::/EFI/BOOT/BOOTX64.EFI
+	mcopy -i $@.tmp $(B)/efi/menuos.elf ::/EFI/MENUOS/MENUOS.ELF
+	mcopy -i $@.tmp boot/efi/cmdline.txt ::/EFI/MENUOS/CMDLINE.TXT
+	mv $@.tmp $@
 
 # ---- host unit tests (cmocka) ----
 HCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DHOST_TEST -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -131,6 +171,16 @@ $(B)/unit/test_e1000_tx: tests/unit/test_e1000_tx.c drivers/e1000_tx.c $(HOST_NE
 	@mkdir -p $(dir $@)
 	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
 
+# The framebuffer console, drawing into a buffer.
+$(B)/unit/test_fbcon: tests/unit/test_fbcon.c drivers/fbcon.c drivers/font_8x16.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
+
+# Boot information parsing, on multiboot2 information built in a buffer.
+$(B)/unit/test_bootinfo: tests/unit/test_bootinfo.c kernel/bootinfo.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
+
 $(B)/unit/test_%: tests/unit/test_%.c $(HOST_NET_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
@@ -149,6 +199,10 @@ FUZZ_OBJS    := $(patsubst %.c,$(B)/fuzz/obj/%.o,$(NET_SRCS) $(wildcard tests/un
 $(B)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+# The shell's line editor is pure C: its target needs nothing from net/.
+$(B)/fuzz/fuzz_shell: tests/fuzz/fuzz_shell.c $(B)/fuzz/obj/user/lineedit.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@
 
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@
@@ -172,18 +226,33 @@ test: deps
 bench: all
 	$(PY) tests/bench.py
 
+# The lab's figure: docs/handshake.svg is drawn from docs/handshake.seq (kept
+# in the tree, and checked to be up to date by tests/qemu/test_lab.py).
+docs: docs/handshake.svg
+docs/handshake.svg: docs/handshake.seq docs/tools/seqdiag.py
+	$(PY) docs/tools/seqdiag.py $< $@
+
 deps:
 	@sh tests/install-deps.sh
 
+# ACCEL=tcg|kvm|auto picks the accelerator (run: auto; debug: tcg unless asked).
+RUN_ACCEL := $(if $(ACCEL),--accel $(ACCEL))
+
 run: deps
 	$(MAKE) all
-	./run-qemu.sh
+	./run-qemu.sh $(RUN_ACCEL)
 
-debug: all
-	./run-qemu.sh --debug --direct
+# `make debug` boots a build made for gdb, in $(B)/debug: -O0, so nothing is
+# inlined or optimised out: each function of the lab has its own frame, a
+# breakpoint stops on its own first line, `bt` shows every caller and every
+# variable can be printed.  `make gdb` loads it.
+DEBUG_B := $(B)/debug
+debug:
+	$(MAKE) B=$(DEBUG_B) OPT=-O0 $(DEBUG_B)/menuos.elf
+	./run-qemu.sh --debug --direct --elf $(DEBUG_B)/menuos.elf $(RUN_ACCEL)
 
 gdb:
-	gdb -q -x tests/menuos.gdb
+	MENUOS_ELF=$(DEBUG_B)/menuos.elf gdb -q -x tests/menuos.gdb
 
 fmt:
 	clang-format -i $(filter %.c %.h,$(shell git ls-files))
@@ -191,4 +260,4 @@ fmt:
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B)/k $(B)/unit $(B)/fuzz -name '*.d' -type f 2>/dev/null)
+-include $(shell find $(B)/k $(B)/efi $(B)/unit $(B)/fuzz -name '*.d' -type f 2>/dev/null)

@@ -1,13 +1,18 @@
 /*
  * 32-bit entry points and the switch to 64-bit long mode.
  *
- * Two ways in, one way on:
+ * Three ways in, one way on:
  *  - _start:    multiboot2 (GRUB). EAX = 0x36d76289, EBX = info structure.
  *  - pvh_start: PVH (QEMU -kernel with an ELF64 kernel, found through the
  *               XEN_ELFNOTE_PHYS32_ENTRY note). EBX = hvm_start_info.
- * Both arrive in 32-bit protected mode with paging off.  We identity-map the
- * first 4 GiB with 2 MiB pages (RAM plus the LAPIC/IOAPIC and PCI holes),
- * enable PAE + long mode (Intel SDM vol. 3A 9.8.5) and jump to kmain().
+ *  - start64:   boot/efi/BOOTX64.EFI, found through the MenuOS note below,
+ *               after ExitBootServices: 64-bit mode on the firmware's
+ *               identity page tables, interrupts off, EDI = 0x36d76289,
+ *               ESI = multiboot2 information below 4 GiB.
+ * The first two arrive in 32-bit protected mode with paging off.  We
+ * identity-map the first 4 GiB with 2 MiB pages (RAM plus the LAPIC/IOAPIC
+ * and PCI holes), enable PAE + long mode (Intel SDM vol. 3A 9.8.5) and jump
+ * to kmain(); start64 builds the same tables and switches to them.
  */
 #define MB2_MAGIC       0xe85250d6
 #define MB2_ARCH_I386   0
@@ -25,6 +30,9 @@
 
 #define BOOT_STACK_SIZE 16384
 
+/* ELF note "MenuOS", type 1: the 64-bit entry (read by boot/efi/elf.c) */
+#define MENUOS_NOTE_ENTRY64 1
+
     .section .multiboot, "a"
     .align 8
 mb2_header:
@@ -37,6 +45,15 @@ mb2_header:
     .short 4, 0
     .long 12
     .long 2
+    /*
+     * framebuffer tag (type 5, optional): we draw on a framebuffer too.
+     * GRUB sets one up only with this tag; boot/grub.cfg keeps text mode
+     * under BIOS (gfxpayload=text after the multiboot2 command).
+     */
+    .align 8
+    .short 5, 1
+    .long 20
+    .long 0, 0, 32                  /* width, height: no preference; 32 bpp */
     /* end tag */
     .align 8
     .short 0, 0
@@ -52,6 +69,16 @@ mb2_header_end:
     .asciz "Xen"
     .align 4
     .long pvh_start
+
+    /* ELF note telling boot/efi/BOOTX64.EFI where the 64-bit entry is. */
+    .section .note.menuos, "a", @note
+    .align 4
+    .long 7                         /* name size: "MenuOS\0" */
+    .long 8                         /* descriptor size */
+    .long MENUOS_NOTE_ENTRY64
+    .asciz "MenuOS"
+    .align 4
+    .quad start64
 
     .section .boot.text, "ax"
     .code32
@@ -122,6 +149,43 @@ common32:
     ljmp $0x08, $long_mode
 
     .code64
+start64:
+    cli
+    cld
+    movl %edi, boot_magic
+    movl %esi, boot_info
+    movq $boot_stack_top, %rsp
+
+    /* the tables of common32, written in 64-bit code; the firmware's go away */
+    movq $pdpt, %rax
+    orq $(PTE_P | PTE_W), %rax
+    movq %rax, pml4
+    xorl %ecx, %ecx
+4:  movq %rcx, %rax
+    shlq $12, %rax
+    addq $page_dirs, %rax
+    orq $(PTE_P | PTE_W), %rax
+    movq %rax, pdpt(, %rcx, 8)
+    incl %ecx
+    cmpl $4, %ecx
+    jne 4b
+    xorl %ecx, %ecx
+5:  movq %rcx, %rax
+    shlq $21, %rax
+    orq $(PTE_P | PTE_W | PTE_PS), %rax
+    movq %rax, page_dirs(, %rcx, 8)
+    incl %ecx
+    cmpl $2048, %ecx
+    jne 5b
+    movq $pml4, %rax
+    movq %rax, %cr3
+
+    /* our GDT (the 64-bit form of LGDT takes an 8-byte base), then reload CS */
+    lgdt gdt64_ptr64
+    pushq $0x08
+    pushq $long_mode
+    lretq
+
     .cfi_sections .debug_frame
 long_mode:
     .cfi_startproc
@@ -153,6 +217,9 @@ gdt64_end:
 gdt64_ptr:
     .short gdt64_end - gdt64 - 1
     .long gdt64
+gdt64_ptr64:
+    .short gdt64_end - gdt64 - 1
+    .quad gdt64
 
     .section .bss
     .align 4096
@@ -160,7 +227,9 @@ gdt64_ptr:
 pml4:       .skip 4096
 pdpt:       .skip 4096
 page_dirs:  .skip 4096 * 4
-    .globl boot_stack_bottom, boot_stack_top
+    .globl boot_stack_guard, boot_stack_bottom, boot_stack_top
+boot_stack_guard:               /* unmapped by kernel/paging.c: an overflow faults */
+    .skip 4096
 boot_stack_bottom:
     .skip BOOT_STACK_SIZE
 boot_stack_top:

@@ -44,6 +44,8 @@
 #define SC_E_HOME     0x47
 #define SC_E_END      0x4f
 #define SC_E_DELETE   0x53
+#define SC_E_PGUP     0x49
+#define SC_E_PGDN     0x51
 #define SC_E_KP_ENTER 0x1c
 #define SC_E_KP_SLASH 0x35
 
@@ -107,6 +109,16 @@ static void extended_key(uint8_t code, int released)
 		break;
 	case SC_E_DELETE:
 		input_str(ESC "[3~");
+		break;
+	/* Shift-PgUp/PgDn page through what scrolled off the screen, as on a
+	 * Linux console (the line editor has no use for PgUp/PgDn alone). */
+	case SC_E_PGUP:
+		if (shift_down)
+			console_scrollback(CONSOLE_SCROLL_PAGE);
+		break;
+	case SC_E_PGDN:
+		if (shift_down)
+			console_scrollback(-CONSOLE_SCROLL_PAGE);
 		break;
 	case SC_E_KP_ENTER:
 		console_input('\r');

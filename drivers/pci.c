@@ -13,6 +13,7 @@
 #include "kernel/io.h"
 #include "kernel/irq.h"
 #include "kernel/mm.h"
+#include "kernel/paging.h"
 #include "kernel/printk.h"
 
 #define PCI_CONFIG_ADDRESS 0xCF8

@@ -25,7 +25,19 @@
 
 #define ESC 0x1b
 
+/* Rows kept after they scroll off the top, for Shift-PgUp (32 KiB). */
+#define HISTORY_ROWS 200
+
 static volatile uint16_t *const screen = (volatile uint16_t *)VGA_BUFFER;
+/*
+ * What the screen shows when not scrolled back is kept in `live` and copied
+ * to the hardware buffer as it changes; `history` holds the rows that
+ * scrolled off, a ring of which hist_count are valid, the newest at
+ * hist_next - 1.  view_back: how many rows the user has scrolled back.
+ */
+static uint16_t live[VGA_ROWS * VGA_COLS];
+static uint16_t history[HISTORY_ROWS][VGA_COLS];
+static int hist_next, hist_count, view_back;
 static int row, col; /* col == VGA_COLS: the row is full, wrap at the next character */
 /* 0: normal, 1: after ESC, 2: inside a CSI sequence (ESC [) */
 static int esc_state;
@@ -43,13 +55,41 @@ static void update_cursor(void)
 	outb(CRTC_DATA, (uint8_t)pos);
 }
 
+/* Shows the screen view_back rows above the live one. */
+static void redraw(void)
+{
+	for (int r = 0; r < VGA_ROWS; r++) {
+		int back = view_back - r; /* > 0: a history row, this many from the newest */
+		const uint16_t *src = back > 0
+			? history[(hist_next - back + HISTORY_ROWS) % HISTORY_ROWS]
+			: &live[(r - view_back) * VGA_COLS];
+
+		for (int c = 0; c < VGA_COLS; c++)
+			screen[r * VGA_COLS + c] = src[c];
+	}
+}
+
+static void set_cell(int pos, uint16_t v)
+{
+	live[pos] = v;
+	if (!view_back)
+		screen[pos] = v;
+}
+
 static void scroll(void)
 {
+	for (int c = 0; c < VGA_COLS; c++)
+		history[hist_next][c] = live[c];
+	hist_next = (hist_next + 1) % HISTORY_ROWS;
+	if (hist_count < HISTORY_ROWS)
+		hist_count++;
 	for (int i = 0; i < (VGA_ROWS - 1) * VGA_COLS; i++)
-		screen[i] = screen[i + VGA_COLS];
+		live[i] = live[i + VGA_COLS];
 	for (int i = (VGA_ROWS - 1) * VGA_COLS; i < VGA_ROWS * VGA_COLS; i++)
-		screen[i] = cell(' ');
+		live[i] = cell(' ');
 	row = VGA_ROWS - 1;
+	if (!view_back)
+		redraw();
 }
 
 static void newline(void)
@@ -104,11 +144,21 @@ static void put(char c)
 	 */
 	if (col == VGA_COLS)
 		newline();
-	screen[row * VGA_COLS + col++] = cell(c);
+	set_cell(row * VGA_COLS + col++, cell(c));
+}
+
+/* New output brings the view back to the live screen, as Linux's console does. */
+static void view_live(void)
+{
+	if (view_back) {
+		view_back = 0;
+		redraw();
+	}
 }
 
 void vga_write(const char *s, size_t n)
 {
+	view_live();
 	while (n--)
 		put(*s++);
 	update_cursor();
@@ -116,16 +166,32 @@ void vga_write(const char *s, size_t n)
 
 void vga_putc(char c)
 {
+	view_live();
 	put(c);
 	update_cursor();
 }
 
 void vga_clear(void)
 {
+	view_back = 0;
 	for (int i = 0; i < VGA_ROWS * VGA_COLS; i++)
-		screen[i] = cell(' ');
+		set_cell(i, cell(' '));
 	row = col = 0;
 	update_cursor();
+}
+
+void vga_scrollback(int rows)
+{
+	int back = view_back + rows;
+
+	if (back > hist_count)
+		back = hist_count;
+	if (back < 0)
+		back = 0;
+	if (back != view_back) {
+		view_back = back;
+		redraw();
+	}
 }
 
 void vga_init(void)

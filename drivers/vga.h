@@ -3,7 +3,9 @@
  * the hardware cursor.  Understands \n (new line), \r, \b (cursor left, also
  * back over a wrapped line), \t (next multiple of 8); ANSI escape sequences
  * (ESC [ ... final byte) are consumed, not drawn, so output meant for a
- * serial terminal does not litter the screen.
+ * serial terminal does not litter the screen.  The rows that scroll off the
+ * top are kept (a few hundred): vga_scrollback shows them, and the next
+ * output returns to the live screen.
  */
 #ifndef DRIVERS_VGA_H
 #define DRIVERS_VGA_H
@@ -14,5 +16,7 @@ void vga_init(void); /* clears the screen */
 void vga_putc(char c);
 void vga_write(const char *s, size_t n);
 void vga_clear(void);
+/* Moves the view rows further back into the history (negative: forward). */
+void vga_scrollback(int rows);
 
 #endif

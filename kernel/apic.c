@@ -10,6 +10,7 @@
 #include "kernel/irq.h"
 #include "kernel/io.h"
 #include "kernel/mm.h"
+#include "kernel/paging.h"
 #include "kernel/trap.h"
 #include "kernel/printk.h"
 

@@ -21,6 +21,18 @@ static char ring[INPUT_RING_SIZE];
 static unsigned ring_head, ring_tail; /* free-running; head - tail = bytes queued */
 static wait_queue_head_t input_wq = {LIST_HEAD_INIT(input_wq.waiters)};
 static struct task *foreground;
+/* the screen: VGA text unless kmain found a framebuffer (console_set_screen) */
+static void (*screen_write)(const char *s, size_t n) = vga_write;
+static void (*screen_clear)(void) = vga_clear;
+static void (*screen_scrollback)(int rows) = vga_scrollback;
+
+void console_set_screen(void (*write)(const char *s, size_t n), void (*clear)(void),
+			void (*scrollback)(int rows))
+{
+	screen_write = write;
+	screen_clear = clear;
+	screen_scrollback = scrollback;
+}
 
 /* Serial terminals want CR LF; the VGA console treats LF as a new line already. */
 static void serial_write_crlf(const char *s, size_t n)
@@ -43,11 +55,21 @@ void console_write(const char *s, size_t n)
 	unsigned long flags = irq_save();
 
 	serial_write_crlf(s, n);
-	vga_write(s, n);
+	if (screen_write)
+		screen_write(s, n);
 	irq_restore(flags);
 }
 
 void console_putc(char c) { console_write(&c, 1); }
+
+void console_scrollback(int rows)
+{
+	unsigned long flags = irq_save();
+
+	if (screen_scrollback)
+		screen_scrollback(rows);
+	irq_restore(flags);
+}
 
 void console_clear(void)
 {
@@ -55,7 +77,8 @@ void console_clear(void)
 	unsigned long flags = irq_save();
 
 	serial_write(ansi_clear, sizeof(ansi_clear) - 1);
-	vga_clear();
+	if (screen_clear)
+		screen_clear();
 	irq_restore(flags);
 }
 

@@ -16,5 +16,13 @@ void console_input(char c); /* called by drivers for every received byte */
 struct task;
 void console_set_foreground(struct task *t); /* NULL: the shell itself */
 void console_clear(void);
+/* The screen half of the console (VGA text by default); NULLs: serial only.
+ * scrollback (may be NULL) shows rows that scrolled off: console_scrollback. */
+void console_set_screen(void (*write)(const char *s, size_t n), void (*clear)(void),
+			void (*scrollback)(int rows));
+/* Shift-PgUp/PgDn: the screen shows rows that scrolled off (negative: back
+ * towards the live screen); new output returns to it. */
+#define CONSOLE_SCROLL_PAGE 12 /* half a screen, as Linux's console */
+void console_scrollback(int rows);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "kernel/trap.h"
+#include "kernel/mm.h"
 
 struct tss64 {
 	uint32_t reserved0;
@@ -19,7 +20,10 @@ struct tss64 {
 
 static uint64_t gdt[7];
 static struct tss64 tss;
-static uint8_t double_fault_stack[8192] __attribute__((aligned(16)));
+/* The double-fault stack, above a guard page (kernel/paging.c unmaps it). */
+#define DF_STACK_SIZE 8192
+static uint8_t double_fault_area[PAGE_SIZE + DF_STACK_SIZE] __attribute__((aligned(4096)));
+void *const double_fault_guard = double_fault_area;
 
 #define GDT_CODE64 0x00209a0000000000ULL /* P, DPL0, code, exec/read, L */
 #define GDT_DATA   0x0000920000000000ULL /* P, DPL0, data, read/write */
@@ -34,7 +38,7 @@ void gdt_init(void)
 	} __attribute__((packed)) gdtr;
 
 	memset(&tss, 0, sizeof(tss));
-	tss.ist[0] = (uint64_t)(uintptr_t)(double_fault_stack + sizeof(double_fault_stack));
+	tss.ist[0] = (uint64_t)(uintptr_t)(double_fault_area + sizeof(double_fault_area));
 	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap */
 
 	gdt[0] = 0;

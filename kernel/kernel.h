@@ -3,21 +3,42 @@
 #define KERNEL_KERNEL_H
 
 #include <stdint.h>
+#include "drivers/fbcon.h"
+
+/* e820 numbering, which multiboot2 and PVH use too */
+#define BOOT_MEM_USABLE	      1
+#define BOOT_MEM_RESERVED     2
+#define BOOT_MEM_ACPI_RECLAIM 3
+#define BOOT_MEM_ACPI_NVS     4
+#define BOOT_MEM_UNUSABLE     5
 
 struct boot_mmap_entry {
 	uint64_t addr, len;
-	uint32_t type; /* 1 = usable RAM */
+	uint32_t type; /* BOOT_MEM_* */
 };
 
-/* What kmain learned from the boot protocol (multiboot2 or PVH). */
+/*
+ * What kmain learned from the boot protocol (multiboot2 or PVH), copied out
+ * of the boot loader's memory (kernel/bootinfo.c): the memory map is sorted
+ * by address, with neighbouring ranges of one type merged.
+ */
 struct boot_info {
 	const char *protocol;
+	char loader[64]; /* the boot loader's name, if it gave one */
 	char cmdline[1024];
-	struct boot_mmap_entry mmap[64];
+	struct boot_mmap_entry mmap[128];
 	int mmap_count;
-	uint64_t rsdp; /* physical address of the ACPI RSDP, 0 if unknown */
+	int mmap_dropped;	 /* ranges that did not fit in mmap[] */
+	const char *mmap_source; /* "e820", "EFI" */
+	uint64_t rsdp;		 /* physical address of the ACPI RSDP, 0 if unknown */
+	struct framebuffer fb;	 /* fb.phys == 0: none */
 };
 extern struct boot_info boot_info_parsed;
+
+/* Fills *bi from the boot entry's registers; -EINVAL for an unknown magic. */
+int boot_info_parse(struct boot_info *bi, uint32_t magic, uint64_t info);
+void boot_info_show(const struct boot_info *bi); /* the memory map, as Linux prints e820 */
+uint32_t efi_mem_type_to_boot(uint32_t efi_type, uint64_t attribute);
 
 void mm_init(const struct boot_info *bi);
 void cmdline_init(const char *s);
@@ -59,5 +80,8 @@ struct acpi_info {
 	uint8_t acpi_enable;
 };
 extern struct acpi_info acpi;
+
+/* kernel/stackprotector.c: the canary gets its random value (first thing in kmain). */
+void stack_protector_init(void);
 
 #endif

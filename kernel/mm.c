@@ -35,7 +35,7 @@ void mm_init(const struct boot_info *bi)
 	memset(page_bitmap, 0xff, sizeof(page_bitmap));
 	for (int i = 0; i < bi->mmap_count; i++) {
 		const struct boot_mmap_entry *e = &bi->mmap[i];
-		if (e->type != 1)
+		if (e->type != BOOT_MEM_USABLE)
 			continue;
 		uint64_t start = (e->addr + PAGE_SIZE - 1) / PAGE_SIZE;
 		uint64_t end = (e->addr + e->len) / PAGE_SIZE;
@@ -239,46 +239,4 @@ void mem_get_stats(struct mem_stats *s)
 	s->kmalloc_allocs = kmalloc_allocs;
 	s->kmalloc_frees = kmalloc_frees;
 	irq_restore(flags);
-}
-
-/* ---- device memory ---- */
-
-extern uint64_t pml4[512];
-#define PTE_P	  0x1ULL
-#define PTE_W	  0x2ULL
-#define PTE_PWT	  0x8ULL
-#define PTE_PCD	  0x10ULL
-#define PTE_PS	  0x80ULL
-#define ADDR_MASK 0x000ffffffffff000ULL
-
-static uint64_t *table_next(uint64_t *table, int idx)
-{
-	if (!(table[idx] & PTE_P)) {
-		uint64_t *t = page_alloc(0);
-		if (!t)
-			return NULL;
-		table[idx] = (uint64_t)(uintptr_t)t | PTE_P | PTE_W;
-	}
-	return (uint64_t *)(uintptr_t)(table[idx] & ADDR_MASK);
-}
-
-/*
- * Below 4 GiB everything is already mapped (boot.S).  Device memory there is
- * mapped write-back by that mapping; QEMU's emulated devices do not care, and
- * the MTRRs that the firmware programs make the PCI hole uncached on real
- * hardware.  Above 4 GiB we add identity 2 MiB mappings, uncached.
- */
-void *ioremap(uint64_t pa, size_t size)
-{
-	for (uint64_t a = pa & ~((2ULL << 20) - 1); a < pa + size; a += 2ULL << 20) {
-		if (a < MAX_PHYS)
-			continue;
-		uint64_t *pdpt = table_next(pml4, (a >> 39) & 511);
-		uint64_t *pd = pdpt ? table_next(pdpt, (a >> 30) & 511) : NULL;
-		if (!pd)
-			return NULL;
-		pd[(a >> 21) & 511] = a | PTE_P | PTE_W | PTE_PS | PTE_PCD | PTE_PWT;
-		__asm__ volatile("invlpg (%0)" : : "r"(a) : "memory");
-	}
-	return (void *)(uintptr_t)pa;
 }

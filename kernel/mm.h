@@ -19,8 +19,6 @@ void kfree(void *p);
 
 static inline uint64_t virt_to_phys(const void *p) { return (uint64_t)(uintptr_t)p; }
 static inline void *phys_to_virt(uint64_t pa) { return (void *)(uintptr_t)pa; }
-/* Makes physical range [pa, pa+size) accessible uncached; returns its address. */
-void *ioremap(uint64_t pa, size_t size);
 
 struct mem_stats {
 	uint64_t total_pages, free_pages;

@@ -5,6 +5,8 @@
 #include "kernel/softirq.h"
 #include "kernel/io.h"
 #include "kernel/irq.h"
+#include "drivers/serial_capture.h"
+#include "kernel/random.h"
 
 void net_lock(void) { local_bh_disable(); }
 void net_unlock(void) { local_bh_enable(); }
@@ -21,61 +23,11 @@ int net_wait(wait_queue_head_t *wq, int (*cond)(void *), void *arg, long timeout
 
 void net_raise_rx_softirq(void) { raise_softirq(NET_RX_SOFTIRQ); }
 
-/* CPUID.(EAX=7,ECX=0):EBX bit 18 = RDSEED; CPUID.1:ECX bit 30 = RDRAND (SDM vol. 2). */
-static int cpu_has(int leaf, int reg_ecx, int bit)
-{
-	uint32_t a, b, c, d;
-	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(leaf), "c"(0));
-	return ((reg_ecx ? c : b) >> bit) & 1;
-}
+/* The packet capture leaves the machine through COM2. */
+int net_capture_output_ready(void) { return com2_present(); }
+void net_capture_kick(void) { com2_kick(); }
 
-static int hw_random64(uint64_t *out)
-{
-	static int checked, has_rdseed, has_rdrand;
-	unsigned char ok = 0;
-
-	if (!checked) {
-		has_rdseed = cpu_has(7, 0, 18);
-		has_rdrand = cpu_has(1, 1, 30);
-		checked = 1;
-	}
-	for (int tries = 0; tries < 10 && !ok; tries++) {
-		if (has_rdseed)
-			__asm__ volatile("rdseed %0; setc %1" : "=r"(*out), "=qm"(ok));
-		else if (has_rdrand)
-			__asm__ volatile("rdrand %0; setc %1" : "=r"(*out), "=qm"(ok));
-		else
-			return 0;
-	}
-	return ok;
-}
-
-/* Fallback: a xorshift generator seeded and stirred with the TSC. */
-static uint64_t mix_state = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t soft_random64(void)
-{
-	uint64_t x = mix_state ^ rdtsc();
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	mix_state = x;
-	return x * 0x2545f4914f6cdd1dULL;
-}
-
-void net_get_random_bytes(void *buf, size_t n)
-{
-	unsigned char *p = buf;
-	while (n) {
-		uint64_t v;
-		if (!hw_random64(&v))
-			v = soft_random64();
-		size_t k = n < 8 ? n : 8;
-		memcpy(p, &v, k);
-		p += k;
-		n -= k;
-	}
-}
+void net_get_random_bytes(void *buf, size_t n) { get_random_bytes(buf, n); }
 
 uint32_t net_random32(void)
 {

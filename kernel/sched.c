@@ -11,6 +11,7 @@
 #include "kernel/sched.h"
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
+#include "kernel/paging.h"
 #include "kernel/irq.h"
 #include "kernel/timer.h"
 #include "kernel/printk.h"
@@ -65,6 +66,13 @@ struct task *kthread_create(void (*fn)(void *), void *arg, const char *name)
 		return NULL;
 	t->stack = page_alloc(STACK_ORDER);
 	if (!t->stack) {
+		kfree(t);
+		return NULL;
+	}
+	/* The lowest page is not mapped: an overflow faults there (and is
+	 * reported with this task's name) instead of corrupting memory. */
+	if (page_guard(t->stack)) {
+		page_free(t->stack, STACK_ORDER);
 		kfree(t);
 		return NULL;
 	}
@@ -188,6 +196,40 @@ void task_exit(void)
 	panic("a dead task was scheduled");
 }
 
+int task_kill(int pid)
+{
+	unsigned long f = irq_save();
+	struct task *t = NULL, *it;
+	int err = 0;
+
+	list_for_each_entry (it, &all_tasks, all_node) {
+		if (it->pid == pid)
+			t = it;
+	}
+	if (!t)
+		err = -ESRCH;
+	else if (t == &idle_task || t == current)
+		err = -EPERM;
+	else {
+		t->sigint = 1;
+		sched_wake(t);
+	}
+	irq_restore(f);
+	return err;
+}
+
+struct task *task_by_stack_guard(uint64_t addr)
+{
+	struct task *t, *found = NULL;
+
+	/* No lock: this runs in a fault report, with interrupts off. */
+	list_for_each_entry (t, &all_tasks, all_node) {
+		if (t->stack && t != &idle_task && addr - (uint64_t)(uintptr_t)t->stack < PAGE_SIZE)
+			found = t;
+	}
+	return found;
+}
+
 struct task *task_find(int pid)
 {
 	struct task *t, *found = NULL;
@@ -221,6 +263,7 @@ static void reap_dead(void)
 		struct task *t = list_first_entry(&dead_tasks, struct task, all_node);
 		list_del(&t->all_node);
 		irq_restore(f);
+		page_unguard(t->stack);
 		page_free(t->stack, STACK_ORDER);
 		kfree(t);
 		f = irq_save();

@@ -39,6 +39,14 @@ int task_signal_pending(void);
 void task_clear_signal(void);
 void sched_show(void); /* prints the task list (ps) */
 struct task *task_find(int pid);
+/*
+ * Asks task pid to end (the shell's `kill`): its sleeps and blocking calls
+ * return -EINTR from now on, and a background command ends when it sees
+ * that.  0, -ESRCH (no such task) or -EPERM (the idle task or the caller).
+ */
+int task_kill(int pid);
+/* The task whose stack's guard page holds addr, or NULL (fault reports). */
+struct task *task_by_stack_guard(uint64_t addr);
 
 /* Used by wait.c: sleep until woken or timeout. */
 void sched_sleep(uint64_t wake_at_ms);

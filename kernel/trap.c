@@ -12,6 +12,8 @@
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
 #include "kernel/irq.h"
+#include "kernel/paging.h"
+#include "kernel/sched.h"
 
 struct idt_entry {
 	uint16_t offset_lo;
@@ -209,6 +211,33 @@ void dump_frame(const struct trap_frame *tf)
 	       (unsigned long long)cr2, (unsigned long long)cr3, (unsigned long long)cr4);
 }
 
+/*
+ * What a page fault (or the double fault a stack overflow turns into: the
+ * CPU cannot push the #PF frame on the overflowed stack, SDM 6.15) means,
+ * from CR2 and the error code: a stack guard page, or a protection the
+ * kernel's page tables set (kernel/paging.h).
+ */
+static void explain_fault(const struct trap_frame *tf, uint64_t cr2)
+{
+	struct task *t = task_by_stack_guard(cr2);
+	const char *other = stack_guard_owner(cr2);
+
+	if (tf->vector != 14 && tf->vector != 8)
+		return;
+	if (t) {
+		printk("Kernel stack overflow in task %d (%s): it ran into the guard page under its "
+		       "stack at 0x%016llx\n",
+		       t->pid, t->name, (unsigned long long)(cr2 & ~0xfffULL));
+	} else if (other) {
+		printk("Kernel stack overflow: %s ran into its guard page at 0x%016llx\n", other,
+		       (unsigned long long)(cr2 & ~0xfffULL));
+	} else if (tf->vector == 14 && (tf->error_code & 0x11) == 0x11) {
+		printk("Instruction fetch from a non-executable page (NX): code ran in data\n");
+	} else if (tf->vector == 14 && (tf->error_code & 0x3) == 0x3) {
+		printk("Write to a read-only page (CR0.WP): kernel text or read-only data\n");
+	}
+}
+
 static void __attribute__((noreturn)) fatal_exception(struct trap_frame *tf)
 {
 	uint64_t cr2;
@@ -221,6 +250,7 @@ static void __attribute__((noreturn)) fatal_exception(struct trap_frame *tf)
 		       tf->error_code & 1 ? "protection violation" : "page not present",
 		       tf->error_code & 2 ? "write" : "read",
 		       tf->error_code & 16 ? ", instruction fetch" : "");
+	explain_fault(tf, cr2);
 	dump_frame(tf);
 	dump_backtrace(tf->rbp, tf->rip);
 	printk("System halted.\n");

@@ -78,26 +78,32 @@ static struct arp_entry *arp_lookup(uint32_t ip, struct net_device *dev)
 
 static void arp_timer(struct timer_list *t);
 
-/* A free slot, else the resolved entry confirmed longest ago is evicted. */
+/*
+ * A free slot; else the resolution pending longest is given up (its queued
+ * packets counted as queue_drops); else the resolved entry confirmed
+ * longest ago goes.  Resolved entries go last so that a flood from made-up
+ * addresses, each of which we would ask about, cannot push the neighbours
+ * that really answer out of the table.
+ */
 static struct arp_entry *arp_alloc(uint32_t ip, struct net_device *dev)
 {
-	struct arp_entry *e = NULL;
+	struct arp_entry *e = NULL, *pending = NULL, *resolved = NULL;
 	int i;
 
-	for (i = 0; i < ARP_CACHE_SIZE; i++) {
+	for (i = 0; i < ARP_CACHE_SIZE && !e; i++) {
 		struct arp_entry *c = &arp_cache[i];
 
-		if (c->state == ARP_FREE) {
+		if (c->state == ARP_FREE)
 			e = c;
-			break;
-		}
-		if (c->state != ARP_INCOMPLETE && (!e || c->confirmed < e->confirmed))
-			e = c;
+		else if (c->state == ARP_INCOMPLETE && (!pending || c->probed < pending->probed))
+			pending = c;
+		else if (c->state != ARP_INCOMPLETE && (!resolved || c->confirmed < resolved->confirmed))
+			resolved = c;
 	}
-	if (!e)
-		return NULL; /* every slot is resolving: the table is under a flood */
-	if (e->state != ARP_FREE)
+	if (!e) {
+		e = pending ? pending : resolved;
 		arp_entry_free(e);
+	}
 	memset(e, 0, sizeof(*e));
 	e->ip = ip;
 	e->dev = dev;

@@ -13,6 +13,7 @@
 #include "net/arp.h"
 #include "net/ip.h"
 #include "net/loopback.h"
+#include "net/capture.h"
 
 #define NAPI_POLL_WEIGHT   64	/* frames one poll call may hand up (Linux's default) */
 #define NETDEV_BUDGET	   300	/* frames one softirq run may handle, over all devices */
@@ -162,6 +163,7 @@ static int dev_hard_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		dev->stats.tx_dropped++;
 		return -ENOMEM;
 	}
+	dev_capture(skb, dev, 1);
 	/* The driver counts what it sends and what it drops (as in Linux). */
 	return dev->ops->ndo_start_xmit(skb, dev);
 }
@@ -233,6 +235,7 @@ int netif_receive_skb(struct sk_buff *skb)
 	/* rx_packets/rx_bytes are the driver's to count, as it receives. */
 	if (!(dev->flags & IFF_UP))
 		goto drop;
+	dev_capture(skb, dev, 0);
 	proto = eth_type_trans(skb, dev);
 	if (!proto)
 		goto error;

@@ -78,6 +78,12 @@ int ip_route_del(uint32_t dst, uint32_t mask);
 void ip_route_show(void);
 /* Copies up to max routes into out (for the `route` command); returns how many. */
 int ip_route_dump(struct rtable *out, int max);
+/*
+ * A loopback source address must not leave this host (RFC 1122 3.2.1.3:
+ * 127/8 is "internal host loopback"): -EINVAL for saddr on a route through
+ * dev unless dev is the loopback device, as Linux's __mkroute_output.
+ */
+int ip_route_check_source(uint32_t saddr, const struct net_device *dev);
 /* Is addr one of ours (any interface, or 127/8)? */
 int ip_is_local_addr(uint32_t addr);
 /*

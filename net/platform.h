@@ -44,6 +44,11 @@ void net_open_rx_softirq(void (*action)(void));
 unsigned long net_irq_save(void);
 void net_irq_restore(unsigned long flags);
 
+/* The capture output (COM2, net/capture.h): whether there is one, and a
+ * signal that capture_read has bytes for it; it must not block. */
+int net_capture_output_ready(void);
+void net_capture_kick(void);
+
 /* Random bytes: RDSEED/RDRAND when the CPU has them, else a TSC-seeded mix. */
 void net_get_random_bytes(void *buf, size_t n);
 uint32_t net_random32(void);

@@ -46,6 +46,13 @@ int ip_is_local_addr(uint32_t addr)
 	return 0;
 }
 
+int ip_route_check_source(uint32_t saddr, const struct net_device *dev)
+{
+	if ((ntohl(saddr) & LOOPBACK_MASK) == LOOPBACK_NET && !(dev->flags & IFF_LOOPBACK))
+		return -EINVAL;
+	return 0;
+}
+
 int ip_route_output(uint32_t daddr, struct net_device **dev, uint32_t *nexthop, uint32_t *saddr)
 {
 	struct rtable *r;

@@ -234,13 +234,26 @@ int tcp_v4_err(struct sk_buff *skb)
 	return 0;
 }
 
-/* ip_route_connect: the route to daddr gives the source address. */
-static int ip_route_connect(uint32_t daddr, uint32_t *saddr)
+/*
+ * ip_route_connect: the route to daddr gives the source address.  As in
+ * Linux (tcp_v4_connect, __mkroute_output): a connection to a broadcast or
+ * multicast address is refused (-ENETUNREACH), and so is a loopback source
+ * (a socket bound to 127.0.0.1) on a route that leaves this host (-EINVAL):
+ * its peer would drop the segments as martians (RFC 1122 3.2.1.3).
+ */
+static int ip_route_connect(uint32_t daddr, uint32_t bound, uint32_t *saddr)
 {
 	struct net_device *dev;
 	uint32_t nexthop;
+	int err = ip_route_output(daddr, &dev, &nexthop, saddr);
 
-	return ip_route_output(daddr, &dev, &nexthop, saddr);
+	if (err < 0)
+		return err;
+	if ((ntohl(daddr) >> 28) == 0xe ||
+	    (!(dev->flags & IFF_LOOPBACK) && dev->netmask != htonl(0xffffffffu) &&
+	     daddr == (dev->ip_addr | ~dev->netmask)))
+		return -ENETUNREACH;
+	return bound ? ip_route_check_source(bound, dev) : 0;
 }
 
 uint16_t tcp_mss_for_route(uint32_t daddr)
@@ -293,7 +306,7 @@ __gdb_visible int tcp_v4_connect(struct sock *sk, const struct sockaddr *uaddr, 
 	if (daddr == htonl(INADDR_BROADCAST))
 		return -ENETUNREACH;
 
-	err = ip_route_connect(daddr, &saddr);
+	err = ip_route_connect(daddr, sk->sk_rcv_saddr, &saddr);
 	if (err < 0)
 		return err;
 	if (!sk->sk_rcv_saddr)

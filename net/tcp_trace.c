@@ -1,20 +1,32 @@
 /*
  * tcptrace: one console line per TCP segment in and out, in the manner of
- * tcpdump, so a handshake and a teardown can be read as they happen:
+ * tcpdump, with the numbers a capture of the same segment shows in
+ * Wireshark, so the two can be read side by side:
  *
- *   1.234567 127.0.0.1:40000 > 127.0.0.1:5001: Flags [S], seq 12345, win 65535,
- *            options [mss 65495,sackOK,wscale 2], length 0
+ *   1.234567 out 127.0.0.1:40000 > 127.0.0.1:5001: Flags [S], seq 0, win 65535,
+ *           options [mss 65495,nop,nop,sackOK,nop,wscale 2], length 0
  *
- * Sequence numbers are relative to the initial ones once the connection
- * is known (as tcpdump prints them); SYNs show them whole.
+ * Sequence and acknowledgment numbers are relative to each side's initial
+ * sequence number (a SYN has seq 0, its SYN-ACK ack 1), as Wireshark shows
+ * them; `tcptrace on -S` prints them whole.  The window is the one the
+ * segment grants, scaled (Wireshark's "calculated window size").  A line
+ * longer than a VGA screen's 80 columns is broken between fields.
  */
 #include <stdio.h>
+#include <string.h>
 #include "net/platform.h"
 #include "net/tcp_priv.h"
 
-int tcp_trace_enabled;
+#define TRACE_COLUMNS 80
+#define TRACE_INDENT  "         "
 
-void tcp_trace_enable(int on) { tcp_trace_enabled = on; }
+int tcp_trace_enabled, tcp_trace_absolute;
+
+void tcp_trace_enable(int on, int absolute)
+{
+	tcp_trace_enabled = on;
+	tcp_trace_absolute = on && absolute;
+}
 
 static int fmt_addr(char *buf, size_t n, uint32_t addr, uint16_t port)
 {
@@ -82,6 +94,37 @@ static int fmt_options(char *buf, size_t size, const struct tcphdr *th)
 	return n;
 }
 
+/*
+ * Prints line in pieces of at most TRACE_COLUMNS - 1 columns (a full row
+ * would make the VGA console wrap on its own), breaking after the ", "
+ * between two fields; continuation lines are indented.
+ */
+static void print_wrapped(const char *line)
+{
+	const size_t width = TRACE_COLUMNS - 1;
+	size_t indent = 0;
+
+	for (;;) {
+		size_t len = strlen(line), room = width - indent, cut = 0;
+
+		if (len <= room) {
+			printk("%s%s\n", indent ? TRACE_INDENT : "", line);
+			return;
+		}
+		for (size_t i = 0; i + 1 < room; i++) {
+			if (line[i] == ',' && line[i + 1] == ' ')
+				cut = i + 1;
+		}
+		if (!cut)
+			cut = room; /* one field longer than a row: no better place */
+		printk("%s%.*s\n", indent ? TRACE_INDENT : "", (int)cut, line);
+		line += cut;
+		while (*line == ' ')
+			line++;
+		indent = sizeof(TRACE_INDENT) - 1;
+	}
+}
+
 void tcp_trace_segment(const struct sock *sk, const struct sk_buff *skb, uint32_t saddr,
 		       uint32_t daddr, int outgoing)
 {
@@ -89,8 +132,10 @@ void tcp_trace_segment(const struct sock *sk, const struct sk_buff *skb, uint32_
 	uint32_t seq = ntohl(th->seq), ack = ntohl(th->ack_seq);
 	uint32_t seq_base = 0, ack_base = 0;
 	unsigned int plen = skb->len - tcp_hdrlen(th);
+	unsigned int win = ntohs(th->window);
 	uint64_t us = ktime_ns() / 1000;
 	char src[24], dst[24], flags[8], opts[160], acks[24], seqs[40];
+	char line[512];
 
 	if (!tcp_trace_enabled)
 		return;
@@ -99,6 +144,9 @@ void tcp_trace_segment(const struct sock *sk, const struct sk_buff *skb, uint32_
 
 		seq_base = outgoing ? tp->iss : tp->irs;
 		ack_base = outgoing ? tp->irs : tp->iss;
+		/* RFC 7323 2.2: the window field of a SYN is never scaled */
+		if (!(th->flags & TCPHDR_SYN))
+			win <<= outgoing ? tp->rcv_wscale : tp->snd_wscale;
 	} else if (sk && sk->sk_state == TCP_LISTEN && !outgoing && !(th->flags & TCPHDR_SYN)) {
 		struct request_sock *req =
 			inet_csk_search_req((struct sock *)sk, saddr, th->source, daddr);
@@ -106,9 +154,16 @@ void tcp_trace_segment(const struct sock *sk, const struct sk_buff *skb, uint32_
 		if (req) {
 			seq_base = req->rcv_isn;
 			ack_base = req->snt_isn;
+			win <<= req->snd_wscale;
 		}
 	}
-	if (th->flags & TCPHDR_SYN)
+	/* A SYN carries the initial sequence number itself: relative 0, and its
+	 * acknowledgment (a SYN-ACK's) the other side's initial number + 1. */
+	if (th->flags & TCPHDR_SYN) {
+		seq_base = seq;
+		ack_base = ack - 1;
+	}
+	if (tcp_trace_absolute)
 		seq_base = ack_base = 0;
 	fmt_addr(src, sizeof(src), saddr, ntohs(th->source));
 	fmt_addr(dst, sizeof(dst), daddr, ntohs(th->dest));
@@ -122,8 +177,8 @@ void tcp_trace_segment(const struct sock *sk, const struct sk_buff *skb, uint32_
 	acks[0] = 0;
 	if (th->flags & TCPHDR_ACK)
 		snprintf(acks, sizeof(acks), ", ack %u", ack - ack_base);
-	printk("%llu.%06llu %s %s > %s: Flags [%s]%s%s, win %u%s, length %u\n",
-	       (unsigned long long)(us / 1000000), (unsigned long long)(us % 1000000),
-	       outgoing ? "out" : "in ", src, dst, flags, seqs, acks, ntohs(th->window), opts,
-	       plen);
+	snprintf(line, sizeof(line), "%llu.%06llu %s %s > %s: Flags [%s]%s%s, win %u%s, length %u",
+		 (unsigned long long)(us / 1000000), (unsigned long long)(us % 1000000),
+		 outgoing ? "out" : "in ", src, dst, flags, seqs, acks, win, opts, plen);
+	print_wrapped(line);
 }

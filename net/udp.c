@@ -209,6 +209,9 @@ long udp_sendmsg(uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport,
 		return -EMSGSIZE; /* we do not fragment */
 	if (!saddr)
 		saddr = rt_saddr;
+	err = ip_route_check_source(saddr, dev);
+	if (err)
+		return err;
 	ulen = sizeof(*uh) + len;
 	skb = alloc_skb(MAX_HEADER_LEN + ulen);
 	if (!skb)

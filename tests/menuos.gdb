@@ -14,11 +14,31 @@
 set pagination off
 set confirm off
 set architecture i386:x86-64
-file build/menuos.elf
-# `make debug` uses QEMU's -s (port 1234); tests pick a free port.
 python
 import os
-gdb.execute('target remote localhost:' + os.environ.get('MENUOS_GDB_PORT', '1234'))
+gdb.execute('file ' + os.environ.get('MENUOS_ELF', 'build/menuos.elf'))
+end
+# menuos-sockets, menuos-tcp, menuos-skb, menuos-route, menuos-arp (help menuos)
+source tests/menuos_gdb.py
+# `make debug` uses QEMU's -s (port 1234); tests pick a free port.  Without
+# a QEMU listening, gdb would retry for seconds and end in a traceback: check
+# first and say what to do.
+python
+import os
+import socket
+port = os.environ.get('MENUOS_GDB_PORT', '1234')
+try:
+    socket.create_connection(('127.0.0.1', int(port)), timeout=2).close()
+except OSError:
+    print('menuos.gdb: nothing listens on localhost:%s; start QEMU first with '
+          '`make debug` in another terminal' % port)
+    gdb.execute('quit 1')
+gdb.execute('target remote localhost:' + port)
+# ./run-qemu.sh --debug --accel kvm: software breakpoints kill a KVM guest.
+if os.path.exists('build/.debug-hw-breakpoints'):
+    gdb.execute('mem 0x100000 0x400000 ro')
+    gdb.execute('set breakpoint auto-hw on')
+    print('QEMU runs under KVM: breakpoints in the kernel are hardware breakpoints (four at most).')
 end
 
 define grub-boot

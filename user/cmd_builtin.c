@@ -4,6 +4,7 @@
  * 1 when they have explained the failure themselves.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,7 +147,7 @@ static int cmd_cmdline(int argc, char *argv[])
 static void spin_task(void *arg)
 {
 	(void)arg;
-	for (;;)
+	while (!task_signal_pending())
 		__asm__ volatile("pause");
 }
 
@@ -159,7 +160,42 @@ static int cmd_spin(int argc, char *argv[])
 	t = kthread_create(spin_task, NULL, "spin");
 	if (!t)
 		return -ENOMEM;
-	printf("spin: task %d spins forever without yielding\n", t->pid);
+	printf("spin: task %d spins without yielding until killed\n", t->pid);
+	return 0;
+}
+
+/* How long kill waits for a task to end before it says it did not. */
+#define KILL_WAIT_MS 3000
+
+static int cmd_kill(int argc, char *argv[])
+{
+	char *end;
+	long pid;
+	int err;
+
+	pid = argc == 2 ? strtol(argv[1], &end, 10) : -1;
+	if (argc != 2 || *end || pid < 0) {
+		printf("usage: kill PID (ps lists them)\n");
+		return 1;
+	}
+	err = task_kill((int)pid);
+	if (err == -ESRCH) {
+		printf("kill: no task %ld\n", pid);
+		return 1;
+	}
+	if (err == -EPERM) {
+		printf("kill: task %ld is %s and cannot be killed\n", pid,
+		       pid == 0 ? "the idle task" : "the shell");
+		return 1;
+	}
+	for (int waited = 0; task_find((int)pid); waited += 10) {
+		if (waited >= KILL_WAIT_MS) {
+			printf("kill: task %ld did not end within %d ms\n", pid, KILL_WAIT_MS);
+			return 1;
+		}
+		msleep(10);
+	}
+	printf("kill: task %ld ended\n", pid);
 	return 0;
 }
 
@@ -180,17 +216,64 @@ static int cmd_sleep(int argc, char *argv[])
 	return msleep_interruptible(ms);
 }
 
-/* `fault` takes the CPU exception path; `fault panic` the kernel's own panic(). */
+/* Recurses until the stack runs into its guard page. */
+static __attribute__((noinline)) int overflow_stack(int depth)
+{
+	volatile char frame[256];
+
+	if (depth == INT_MAX) /* never: the stack ends long before */
+		return 0;
+	frame[0] = (char)depth;
+	return overflow_stack(depth + 1) + frame[0]; /* not a tail call: frames pile up */
+}
+
+/* Writes past the end of a stack buffer; the canary catches it on return. */
+static __attribute__((noinline)) void smash_stack(void)
+{
+	char buf[16];
+	volatile size_t n = sizeof(buf) + 32;
+
+	memset(buf, 'A', n);
+}
+
+static const char fault_usage[] = "usage: fault [panic | stack | nx | wp | canary]\n";
+
+/*
+ * `fault` takes the CPU exception path (a write to an unmapped address);
+ * the others show each protection of the kernel catching its own bug:
+ * panic(), the stack guard page, NX, write protection, the stack canary.
+ */
 static int cmd_fault(int argc, char *argv[])
 {
-	if (argc > 2 || (argc == 2 && strcmp(argv[1], "panic"))) {
-		printf("usage: fault [panic]\n");
+	const char *what = argc == 2 ? argv[1] : "";
+
+	if (argc > 2) {
+		printf(fault_usage);
 		return 1;
 	}
-	if (argc == 2)
+	if (!strcmp(what, "panic")) {
 		panic("requested by the fault command");
-	printf("fault: writing to unmapped address 0x%lx\n", FAULT_ADDR);
-	*(volatile int *)FAULT_ADDR = 1;
+	} else if (!strcmp(what, "stack")) {
+		printf("fault: recursing until the stack overflows\n");
+		overflow_stack(0);
+	} else if (!strcmp(what, "nx")) {
+		uint8_t code[16] = {0xc3}; /* ret, in a buffer on the stack */
+
+		printf("fault: calling code in a stack buffer at %p\n", (void *)code);
+		((void (*)(void))(uintptr_t)code)();
+	} else if (!strcmp(what, "wp")) {
+		printf("fault: writing into the kernel's text at %p\n", (void *)cmd_fault);
+		*(volatile uint8_t *)(uintptr_t)cmd_fault = 0xcc;
+	} else if (!strcmp(what, "canary")) {
+		printf("fault: overrunning a stack buffer\n");
+		smash_stack();
+	} else if (argc == 1) {
+		printf("fault: writing to unmapped address 0x%lx\n", FAULT_ADDR);
+		*(volatile int *)FAULT_ADDR = 1;
+	} else {
+		printf(fault_usage);
+		return 1;
+	}
 	return 0;
 }
 
@@ -206,9 +289,10 @@ void menu_register_builtin(void)
 	MenuConfig("irq", "interrupt vectors and their counts", cmd_irq);
 	MenuConfig("cmdline", "the kernel command line and its key=value words", cmd_cmdline);
 	MenuConfig("echo", "print the arguments, separated by single spaces", cmd_echo);
+	MenuConfig("kill", "kill PID: end a background task (replyhi, sink, spin)", cmd_kill);
 	MenuConfig("sleep", "sleep MS milliseconds (Ctrl-C interrupts)", cmd_sleep);
-	MenuConfig("spin", "start a task that busy-loops forever (shows preemption)", cmd_spin);
+	MenuConfig("spin", "start a task that busy-loops until killed (shows preemption)", cmd_spin);
 	MenuConfig("fault",
-		   "fault [panic]: page fault (or panic): CRASHES the kernel, to show the report",
+		   "fault [panic|stack|nx|wp|canary]: CRASHES the kernel, to show the report",
 		   cmd_fault);
 }

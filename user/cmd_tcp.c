@@ -64,9 +64,9 @@ static void Replyhi(void *arg)
 		addr_len = sizeof(clientaddr);
 		newfd = accept(sockfd, (struct sockaddr *)&clientaddr, &addr_len);
 		if (newfd == -1) {
-			if (errno == EINTR)
-				continue;
-			printf("replyhi: accept: %s\n", strerror(errno));
+			/* only `kill` interrupts a background task */
+			if (errno != EINTR)
+				printf("replyhi: accept: %s\n", strerror(errno));
 			break;
 		}
 		addr_str(&clientaddr, peer, sizeof(peer));
@@ -275,14 +275,17 @@ static int cmd_netstat(int argc, char *argv[])
 static int cmd_tcptrace(int argc, char *argv[])
 {
 	if (argc == 2 && strcmp(argv[1], "on") == 0)
-		tcp_trace_enable(1);
+		tcp_trace_enable(1, 0);
+	else if (argc == 3 && strcmp(argv[1], "on") == 0 && strcmp(argv[2], "-S") == 0)
+		tcp_trace_enable(1, 1);
 	else if (argc == 2 && strcmp(argv[1], "off") == 0)
-		tcp_trace_enable(0);
+		tcp_trace_enable(0, 0);
 	else if (argc != 1) {
-		printf("usage: tcptrace [on|off]\n");
+		printf("usage: tcptrace [on [-S] | off]\n");
 		return 1;
 	}
-	printf("tcptrace is %s\n", tcp_trace_enabled ? "on" : "off");
+	printf("tcptrace is %s%s\n", tcp_trace_enabled ? "on" : "off",
+	       tcp_trace_absolute ? " (absolute sequence numbers)" : "");
 	return 0;
 }
 
@@ -318,9 +321,9 @@ static void sink_task(void *arg)
 		len = sizeof(peer);
 		fd = accept(sockfd, (struct sockaddr *)&peer, &len);
 		if (fd == -1) {
-			if (errno == EINTR)
-				continue;
-			printf("sink: accept: %s\n", strerror(errno));
+			/* only `kill` interrupts a background task */
+			if (errno != EINTR)
+				printf("sink: accept: %s\n", strerror(errno));
 			break;
 		}
 		t0 = jiffies_ms();
@@ -335,6 +338,8 @@ static void sink_task(void *arg)
 		       (unsigned long long)ms, (unsigned int)hash,
 		       n < 0 ? " (connection error)" : "");
 		close(fd);
+		if (n < 0 && errno == EINTR)
+			break;
 	}
 	close(sockfd);
 }
@@ -456,7 +461,7 @@ void menu_register_tcp(void)
 	MenuConfig("hello", "hello [IP [PORT]]: send hello to a replyhi server", Hello);
 	MenuConfig("netstat", "netstat [-i | -s]: TCP sockets, interface or protocol counters",
 		   cmd_netstat);
-	MenuConfig("tcptrace", "tcptrace on|off: print every TCP segment", cmd_tcptrace);
+	MenuConfig("tcptrace", "tcptrace on [-S] | off: print every TCP segment (-S: absolute seq)", cmd_tcptrace);
 	MenuConfig("sink", "sink PORT: background server that discards what it receives", cmd_sink);
 	MenuConfig("send", "send IP PORT MBYTES: stream data and report the rate", cmd_send);
 }

@@ -10,5 +10,6 @@ void menuos_main(void *arg)
 	menu_register_builtin();
 	menu_register_net();
 	menu_register_tcp();
+	menu_register_capture();
 	ExecuteMenu();
 }

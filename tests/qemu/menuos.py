@@ -15,6 +15,9 @@ MenuOS(...) options (all keyword arguments):
   iso       boot the GRUB image instead (-cdrom ISO -boot d); True means
             $MENUOS_BUILD/menuos.iso
   efi       with iso: boot through OVMF (UEFI) instead of SeaBIOS
+  esp       boot this FAT image (an EFI system partition holding
+            \\EFI\\BOOT\\BOOTX64.EFI) through OVMF, no GRUB; True means
+            $MENUOS_BUILD/esp.img
   mem       RAM in MB (-m)
   nic       'none', 'virtio' (transitional), 'virtio-modern', 'virtio-legacy',
             'e1000', or a list of these for several NICs
@@ -105,9 +108,10 @@ class MenuOSError(AssertionError):
 class MenuOS:
     def __init__(self, elf=None, iso=None, efi=False, mem=64, nic='none', netdev='user',
                  hostfwd=(), mac=None, netns=None, append='', extra=(), gdb=False,
-                 qmp=False, timeout=60):
+                 qmp=False, timeout=60, esp=None):
         self.elf = elf or build_path('menuos.elf')
         self.iso = build_path('menuos.iso') if iso is True else iso
+        self.esp = build_path('esp.img') if esp is True else esp
         self.efi = efi
         self.mem = mem
         self.nics = [] if nic in (None, 'none') else (list(nic) if isinstance(nic, (list, tuple)) else [nic])
@@ -138,7 +142,15 @@ class MenuOS:
              '-no-reboot',
              # stdio serial with signals off: 0x03 is a keystroke for the guest, not SIGINT
              '-chardev', 'stdio,id=con0,signal=off', '-serial', 'chardev:con0']
-        if self.iso:
+        if self.esp:
+            if self.append:
+                raise ValueError('append= works with direct boot only (the ESP has CMDLINE.TXT)')
+            fw = ovmf_path()
+            if not fw:
+                raise FileNotFoundError('OVMF is not installed (Debian package ovmf)')
+            # snapshot: the image stays as built, whatever the guest writes
+            a += ['-bios', fw, '-drive', 'file=%s,format=raw,if=ide,snapshot=on' % self.esp]
+        elif self.iso:
             if self.append:
                 raise ValueError('append= works with direct boot only (GRUB has its own command line)')
             if self.efi:
@@ -186,7 +198,7 @@ class MenuOS:
 
     def start(self):
         """Starts QEMU (does not wait for anything)."""
-        for f in ([self.iso] if self.iso else [self.elf]):
+        for f in ([self.esp] if self.esp else [self.iso] if self.iso else [self.elf]):
             if not os.path.exists(os.path.join(ROOT, f)):
                 raise FileNotFoundError('%s not built (run make)' % f)
         if self.want_qmp and not self._tmpdir:

@@ -245,7 +245,7 @@ def test_panic_prints_registers_and_backtrace(boot):
 
 
 def test_fault_with_bad_argument_is_refused(shell):
-    assert shell.cmd('fault nowhere') == 'usage: fault [panic]'
+    assert shell.cmd('fault nowhere') == 'usage: fault [panic | stack | nx | wp | canary]'
 
 
 # ---- power ----

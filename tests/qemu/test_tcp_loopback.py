@@ -56,12 +56,46 @@ def test_hello_usage(shell):
     assert 'usage: hello [IP [PORT]]' in out, out
 
 
+def trace_lines(out):
+    """tcptrace's lines with their continuation lines (indented) joined on."""
+    lines = []
+    for l in out.splitlines():
+        if l.startswith('         ') and lines:
+            lines[-1] += ' ' + l.strip()
+        else:
+            lines.append(l)
+    return lines
+
+
+def test_tcptrace_fits_80_columns_and_reads_like_wireshark(shell):
+    shell.cmd('replyhi')
+    shell.cmd('tcptrace on')
+    out = shell.cmd('hello')
+    shell.cmd('tcptrace off')
+    assert all(len(l) < 80 for l in out.splitlines()), out
+    lines = [l for l in trace_lines(out) if ' out ' in l]
+    # relative numbers from the first segment on, as Wireshark shows them
+    assert re.search(r'Flags \[S\], seq 0, win 65535, options \[mss 65495,nop,nop,sackOK,nop,'
+                     r'wscale \d+\], length 0$', lines[0]), out
+    assert re.search(r'Flags \[S\.\], seq 0, ack 1, win 65535,', lines[1]), out
+    # after the handshake the window is scaled (Wireshark's calculated window)
+    win = int(re.search(r'win (\d+)', lines[2]).group(1))
+    assert win > 65535, lines[2]
+    assert shell.cmd('tcptrace on -S') == 'tcptrace is on (absolute sequence numbers)'
+    out = shell.cmd('hello')
+    shell.cmd('tcptrace off')
+    syn = [l for l in trace_lines(out) if ' out ' in l][0]
+    isn = int(re.search(r'seq (\d+)', syn).group(1))
+    assert any('seq %d, ack' % (isn + 1) in l for l in trace_lines(out)), out
+    assert shell.cmd('tcptrace on -X') == 'usage: tcptrace [on [-S] | off]'
+
+
 def test_tcptrace_handshake_and_teardown(shell):
     shell.cmd('replyhi')
     shell.cmd('tcptrace on')
     out = shell.cmd('hello')
     shell.cmd('tcptrace off')
-    outs = [l for l in out.splitlines() if ' out ' in l]
+    outs = [l for l in trace_lines(out) if ' out ' in l]
     flags = [re.search(r'Flags \[([^\]]*)\]', l).group(1) for l in outs]
     # SYN, SYN-ACK, ACK, then data, then the FIN exchange
     assert flags[:3] == ['S', 'S.', '.'], out

@@ -410,6 +410,32 @@ static void test_probe_answered_not_learned(void **state)
 	assert_false(find_entry(0, &ei));
 }
 
+/* Asking about many made-up hosts (a SYN flood from spoofed sources makes
+ * us do that) must not push a neighbour that answers out of the table. */
+static void test_flood_of_unresolved_keeps_resolved_neighbours(void **state)
+{
+	struct arp_entry_info ei;
+	uint64_t drops = arp_statistics.queue_drops;
+	int i;
+
+	(void)state;
+	fake_eth_learn_peer(eth, our_ip, peer_ip);
+	for (i = 0; i < 3 * ARP_CACHE_SIZE; i++)
+		arp_output(ip_packet(1), eth, htonl(ntohl(inet_addr("10.0.2.100")) + i));
+	fake_eth_purge_tx(eth);
+	assert_true(find_entry(peer_ip, &ei));
+	assert_int_equal(ei.state, ARP_REACHABLE);
+	/* the newest unresolved ones are still being asked about */
+	assert_true(find_entry(htonl(ntohl(inet_addr("10.0.2.100")) + 3 * ARP_CACHE_SIZE - 1), &ei));
+	assert_int_equal(ei.state, ARP_INCOMPLETE);
+	/* the packets waiting on evicted resolutions were counted */
+	assert_int_equal(arp_statistics.queue_drops - drops, 2 * ARP_CACHE_SIZE + 1);
+	arp_output(ip_packet(7), eth, peer_ip); /* goes straight out */
+	assert_ip_frame_to_peer(7);
+	arp_flush(eth);
+	assert_int_equal(skb_in_use(), skb_base);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -424,6 +450,7 @@ int main(void)
 		T(test_malformed_dropped),
 		T(test_delete),
 		T(test_probe_answered_not_learned),
+		T(test_flood_of_unresolved_keeps_resolved_neighbours),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);

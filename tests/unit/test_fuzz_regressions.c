@@ -167,6 +167,42 @@ static void test_unicast_from_zero_source(void **state)
 	__sys_close(fd);
 }
 
+/* fuzz_sockets: a socket bound to the given address, connecting or sending
+ * to daddr:5001; returns what connect (tcp) or sendto (udp) said. */
+static long call_from(int type, const char *bound, const char *daddr)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	int fd = __sys_socket(AF_INET, type | SOCK_NONBLOCK, 0);
+	long r;
+
+	assert_true(fd >= 0);
+	a.sin_addr.s_addr = inet_addr(bound);
+	assert_int_equal(__sys_bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	a.sin_addr.s_addr = inet_addr(daddr);
+	a.sin_port = htons(5001);
+	if (type == SOCK_STREAM)
+		r = __sys_connect(fd, (struct sockaddr *)&a, sizeof(a));
+	else
+		r = __sys_sendto(fd, "x", 1, 0, (struct sockaddr *)&a, sizeof(a));
+	fake_run_softirqs();
+	__sys_close(fd);
+	return r;
+}
+
+/* fuzz_sockets: SYNs and datagrams from 127.0.0.1 went out on eth0, and a
+ * SYN to 10.0.2.255 (the subnet's broadcast) too. */
+static void test_no_loopback_source_or_broadcast_connect_on_the_wire(void **state)
+{
+	(void)state;
+	assert_int_equal(call_from(SOCK_STREAM, "127.0.0.1", "10.0.2.2"), -EINVAL);
+	assert_int_equal(call_from(SOCK_DGRAM, "127.0.0.1", "10.0.2.2"), -EINVAL);
+	assert_int_equal(call_from(SOCK_STREAM, "0.0.0.0", "10.0.2.255"), -ENETUNREACH);
+	assert_int_equal(call_from(SOCK_STREAM, "0.0.0.0", "224.0.0.1"), -ENETUNREACH);
+	assert_int_equal(fake_eth_tx_len(tcp_test_dev), 0);
+	/* what stays inside the host still works */
+	assert_int_equal(call_from(SOCK_DGRAM, "127.0.0.1", "127.0.0.1"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +211,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tcp_to_directed_broadcast, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_directed_broadcast_source, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unicast_from_zero_source, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_loopback_source_or_broadcast_connect_on_the_wire,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);

@@ -75,6 +75,9 @@ void fake_net_wait_strict(int on);
 const char *fake_printk_buffer(void);
 void fake_printk_clear(void);
 
+/* Capture output: how often net_capture_kick was called */
+int fake_capture_kicks(void);
+
 /* Randomness */
 void fake_random_seed(uint32_t seed);
 
