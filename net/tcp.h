@@ -145,8 +145,9 @@ int tcp_v4_err(struct sk_buff *skb);
 int tcp_gso_segment(struct sk_buff *skb, struct sk_buff_head *segs);
 
 /* ---- inspection (netstat, tcptrace) ---- */
-extern int tcp_trace_enabled;
-void tcp_trace_enable(int on);
+extern int tcp_trace_enabled, tcp_trace_absolute;
+/* absolute: print sequence numbers whole instead of relative (tcpdump -S) */
+void tcp_trace_enable(int on, int absolute);
 
 /* A snapshot of one TCP sock, for netstat. */
 struct tcp_sock_info {
