@@ -31,7 +31,7 @@ LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 KSRCS := $(wildcard boot/*.S kernel/*.c kernel/*.S drivers/*.c net/*.c libc/*.c user/*.c)
 KOBJS := $(patsubst %,$(B)/k/%.o,$(KSRCS))
 
-.PHONY: all run debug gdb test unit qemu-test bench clean deps docs fmt fuzz fuzz-regress
+.PHONY: all run debug debug-elf gdb soak test unit qemu-test bench clean deps docs fmt fuzz fuzz-regress
 # keep intermediate objects (host net objects would otherwise be rebuilt every run)
 .SECONDARY:
 all: $(B)/menuos.elf $(B)/menuos.iso $(B)/esp.img
@@ -181,6 +181,11 @@ $(B)/unit/test_bootinfo: tests/unit/test_bootinfo.c kernel/bootinfo.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
 
+# GRO's hand-off to the stack is wrapped: the test sees exactly what GRO delivers.
+$(B)/unit/test_gro: tests/unit/test_gro.c $(HOST_NET_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS) -Wl,--wrap=netif_receive_skb
+
 $(B)/unit/test_%: tests/unit/test_%.c $(HOST_NET_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
@@ -215,7 +220,11 @@ fuzz: $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_NAMES))
 fuzz-regress: $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_NAMES))
 	sh tests/fuzz/run.sh $(B) "-seed=1 -runs=200000" $(FUZZ_NAMES)
 
-qemu-test: all
+# The lab's tests (tests/qemu/test_lab.py) replay the guide on the debug build.
+debug-elf:
+	$(MAKE) B=$(DEBUG_B) OPT=-O0 $(DEBUG_B)/menuos.elf
+
+qemu-test: all debug-elf
 	$(PY) -m pytest -v tests/qemu
 
 test: deps
@@ -223,8 +232,15 @@ test: deps
 	$(MAKE) fuzz-regress
 	$(MAKE) qemu-test
 
+# The long runs of issue 12: SOAK_CONNS and SOAK_BULK shorten them.
+soak: all
+	$(PY) tests/soak.py
+
+# BENCH_ROUNDS=N, BENCH_QUICK=1, BENCH_GUESTS, BENCH_NICS, BENCH_ONLY: see tests/bench.py
 bench: all
+	@sh tests/install-deps.sh --bench
 	$(PY) tests/bench.py
+	$(PY) tests/bench/boot_paths.py --out $(B)/bench/boot_paths.txt
 
 # The lab's figure: docs/handshake.svg is drawn from docs/handshake.seq (kept
 # in the tree, and checked to be up to date by tests/qemu/test_lab.py).
@@ -247,8 +263,7 @@ run: deps
 # breakpoint stops on its own first line, `bt` shows every caller and every
 # variable can be printed.  `make gdb` loads it.
 DEBUG_B := $(B)/debug
-debug:
-	$(MAKE) B=$(DEBUG_B) OPT=-O0 $(DEBUG_B)/menuos.elf
+debug: debug-elf
 	./run-qemu.sh --debug --direct --elf $(DEBUG_B)/menuos.elf $(RUN_ACCEL)
 
 gdb:

@@ -1,9 +1,16 @@
 /*
  * 16550 UART driver for COM1.  Register layout and bits from the National
  * Semiconductor PC16550D datasheet, section 8 ("Registers"), table II.
+ *
+ * Transmit goes through a ring: writers queue bytes and enable the THRE
+ * interrupt; the interrupt handler refills the 16-byte FIFO from the ring.
+ * Nobody waits for the line: when the terminal behind the UART stops
+ * taking bytes (QEMU's serial model stops emptying its FIFO while the
+ * chardev's pty is full), the ring fills and the console decides what to do.
  */
 #include <stdint.h>
 #include "drivers/serial.h"
+#include "drivers/uart16550.h"
 #include "kernel/console.h"
 #include "kernel/io.h"
 #include "kernel/irq.h"
@@ -12,33 +19,13 @@
 #define COM1	     0x3f8
 #define COM1_ISA_IRQ 4
 
-/* Register offsets from the base port (DLAB = 0 unless noted). */
-#define UART_RBR 0 /* receive buffer (read) */
-#define UART_THR 0 /* transmit holding (write) */
-#define UART_DLL 0 /* divisor latch low (DLAB = 1) */
-#define UART_IER 1 /* interrupt enable */
-#define UART_DLM 1 /* divisor latch high (DLAB = 1) */
-#define UART_IIR 2 /* interrupt identification (read) */
-#define UART_FCR 2 /* FIFO control (write) */
-#define UART_LCR 3 /* line control */
-#define UART_MCR 4 /* modem control */
-#define UART_LSR 5 /* line status */
+/* A power of two; free-running indices, head - tail = bytes queued. */
+#define TX_RING_SIZE 16384
 
-#define IER_RDA	      0x01 /* received data available interrupt */
-#define FCR_ENABLE    0x01
-#define FCR_CLEAR_RX  0x02
-#define FCR_CLEAR_TX  0x04
-#define FCR_TRIGGER_1 0x00 /* RX interrupt after 1 byte: typing must feel immediate */
-#define LCR_8N1	      0x03 /* 8 data bits, no parity, 1 stop bit */
-#define LCR_DLAB      0x80
-#define MCR_DTR	      0x01
-#define MCR_RTS	      0x02
-#define MCR_OUT2      0x08 /* on the PC, OUT2 gates the UART's line to the PIC/IOAPIC */
-#define LSR_DR	      0x01 /* data ready */
-#define LSR_THRE      0x20 /* transmit holding register (the TX FIFO) empty */
-
-#define UART_CLOCK_DIV 1 /* 1.8432 MHz / 16 / 1 = 115200 baud */
-#define UART_FIFO_SIZE 16
+static char tx_ring[TX_RING_SIZE];
+static unsigned tx_head, tx_tail;
+static uint8_t ier;	/* the IER value last written */
+static int tx_irq_mode; /* the THRE interrupt drains the ring (after serial_irq_init) */
 
 void serial_init(void)
 {
@@ -51,31 +38,104 @@ void serial_init(void)
 	outb(COM1 + UART_MCR, MCR_DTR | MCR_RTS | MCR_OUT2);
 }
 
+static void set_ier(uint8_t v)
+{
+	if (v != ier) {
+		ier = v;
+		outb(COM1 + UART_IER, v);
+	}
+}
+
 /*
  * THRE set means the whole transmit FIFO is empty (datasheet 8.4), so we may
  * then write up to 16 bytes without looking again.  A missing UART reads as
  * 0xff, which has THRE set: output never hangs.
  */
-void serial_write(const char *s, size_t n)
+static void fifo_fill(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		outb(COM1 + UART_THR, (uint8_t)s[i]);
+}
+
+void serial_write_polled(const char *s, size_t n)
 {
 	while (n) {
 		size_t chunk = n < UART_FIFO_SIZE ? n : UART_FIFO_SIZE;
 
 		while (!(inb(COM1 + UART_LSR) & LSR_THRE))
 			__asm__ volatile("pause");
-		for (size_t i = 0; i < chunk; i++)
-			outb(COM1 + UART_THR, (uint8_t)s[i]);
+		fifo_fill(s, chunk);
 		s += chunk;
 		n -= chunk;
 	}
 }
 
-/* Drains the receive FIFO; reading RBR also clears the RDA interrupt (datasheet 8.3). */
+/*
+ * Moves ring bytes into the FIFO while it is empty; never waits.  (QEMU's
+ * model empties the FIFO as it is written, so one call may move much more
+ * than 16 bytes; a real UART takes 16 per interrupt.)  Interrupts off.
+ */
+static void tx_chars(void)
+{
+	while (tx_head != tx_tail && (inb(COM1 + UART_LSR) & LSR_THRE)) {
+		char chunk[UART_FIFO_SIZE];
+		size_t n = 0;
+
+		while (n < UART_FIFO_SIZE && tx_head != tx_tail)
+			chunk[n++] = tx_ring[tx_tail++ % TX_RING_SIZE];
+		fifo_fill(chunk, n);
+	}
+	/* Empty ring: THRI off, or the empty FIFO would interrupt forever. */
+	set_ier(tx_head != tx_tail ? (ier | IER_THRE) : (ier & ~IER_THRE));
+}
+
+size_t serial_tx_room(void) { return TX_RING_SIZE - (tx_head - tx_tail); }
+
+void serial_tx_queue(const char *s, size_t n)
+{
+	unsigned long flags = irq_save();
+
+	for (size_t i = 0; i < n && tx_head - tx_tail < TX_RING_SIZE; i++)
+		tx_ring[tx_head++ % TX_RING_SIZE] = s[i];
+	if (tx_irq_mode)
+		tx_chars();
+	else
+		serial_tx_flush_polled();
+	irq_restore(flags);
+}
+
+void serial_tx_flush_polled(void)
+{
+	unsigned long flags = irq_save();
+
+	while (tx_head != tx_tail) {
+		char c = tx_ring[tx_tail++ % TX_RING_SIZE];
+
+		serial_write_polled(&c, 1);
+	}
+	tx_irq_mode = 0;
+	set_ier(ier & ~IER_THRE);
+	irq_restore(flags);
+}
+
+/*
+ * One interrupt line for both directions: handle causes until IIR reports
+ * none, so that the ISA line (edge-triggered) drops and can rise again.
+ * Reading RBR clears the RDA cause, reading IIR or writing THR the THRE one
+ * (datasheet 8.3).
+ */
 static void serial_irq(void *arg)
 {
 	(void)arg;
-	while (inb(COM1 + UART_LSR) & LSR_DR)
-		console_input((char)inb(COM1 + UART_RBR));
+	while (!(inb(COM1 + UART_IIR) & IIR_NO_INT)) {
+		unsigned queued = tx_head - tx_tail;
+
+		while (inb(COM1 + UART_LSR) & LSR_DR)
+			console_input((char)inb(COM1 + UART_RBR));
+		tx_chars();
+		if (tx_head - tx_tail != queued)
+			console_tx_room();
+	}
 }
 
 void serial_irq_init(void)
@@ -87,5 +147,6 @@ void serial_irq_init(void)
 		return;
 	}
 	/* Bytes already waiting raise the interrupt as soon as it is enabled (datasheet 8.5). */
-	outb(COM1 + UART_IER, IER_RDA);
+	tx_irq_mode = 1;
+	set_ier(IER_RDA);
 }

@@ -20,10 +20,11 @@
 
 #define IER_RDA	      0x01 /* received data available interrupt */
 #define IER_THRE      0x02 /* transmit holding register empty interrupt */
+#define IIR_NO_INT    0x01 /* no interrupt pending (datasheet 8.3, table IV) */
 #define FCR_ENABLE    0x01
 #define FCR_CLEAR_RX  0x02
 #define FCR_CLEAR_TX  0x04
-#define FCR_TRIGGER_1 0x00 /* RX interrupt after 1 byte */
+#define FCR_TRIGGER_1 0x00 /* RX interrupt after 1 byte: typing must feel immediate */
 #define LCR_8N1	      0x03 /* 8 data bits, no parity, 1 stop bit */
 #define LCR_DLAB      0x80
 #define MCR_DTR	      0x01

@@ -2,6 +2,11 @@
  * Consoles: output goes to the serial port and the VGA screen; input comes
  * from either (serial receive interrupt, PS/2 keyboard).  Ctrl-C typed while
  * a foreground task is set interrupts that task instead of being queued.
+ *
+ * console_write never waits for the serial line in a context that cannot
+ * sleep: when the terminal stops reading, such messages are dropped from the
+ * serial side and counted ("console: N messages suppressed" follows once it
+ * reads again); the foreground task and the shell wait for room instead.
  */
 #ifndef KERNEL_CONSOLE_H
 #define KERNEL_CONSOLE_H
@@ -24,5 +29,17 @@ void console_set_screen(void (*write)(const char *s, size_t n), void (*clear)(vo
  * towards the live screen); new output returns to it. */
 #define CONSOLE_SCROLL_PAGE 12 /* half a screen, as Linux's console */
 void console_scrollback(int rows);
+/*
+ * The reader's line editor: fn reprints the prompt and the line being typed.
+ * Output that arrives while the reader waits in console_getc at a line with
+ * typed characters blanks that line first, and console_getc calls fn (in the reader's task) before it returns
+ * or sleeps again.
+ */
+void console_set_redraw(void (*fn)(void));
+void console_line_typed(int typed); /* the line holds typed characters: redraw it */
+void console_tx_room(void);	    /* from the UART's interrupt: its transmit ring has room */
+/* A panic or fatal fault: queued output is written out now, and every later
+ * byte is written synchronously (polled), never dropped. */
+void console_flush_on_panic(void);
 
 #endif

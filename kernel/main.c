@@ -22,6 +22,7 @@
 #include "drivers/netdrv.h"
 #include "net/netdevice.h"
 #include "net/devinet.h"
+#include "net/gro.h"
 #include "net/platform.h"
 #include "net/capture.h"
 #include "drivers/serial_capture.h"
@@ -74,6 +75,19 @@ static void configure_eth0(void)
 	net_unlock();
 }
 
+/* gro=on|off on the command line switches receive coalescing (net/gro.h). */
+static void configure_gro(void)
+{
+	const char *v = cmdline_get("gro");
+
+	if (!v)
+		return;
+	if (!strcmp(v, "on") || !strcmp(v, "off"))
+		net_gro_enabled = !strcmp(v, "on");
+	else
+		printk("gro=%s: not on or off; GRO stays %s\n", v, net_gro_enabled ? "on" : "off");
+}
+
 void kmain(uint32_t magic, uint32_t info)
 {
 	stack_protector_init();
@@ -108,6 +122,7 @@ void kmain(uint32_t magic, uint32_t info)
 	keyboard_init();
 
 	net_init();
+	configure_gro();
 	pci_init();
 	drivers_net_init();
 	configure_eth0();

@@ -113,17 +113,26 @@ void page_free(void *p, unsigned order)
 #define NCLASSES    7 /* 32, 64, ..., 2048 */
 #define MIN_SHIFT   5
 
-struct page_hdr {
-	uint32_t magic;
-	uint32_t info; /* slab: size class; large: page order */
-	uint64_t pad;  /* keeps objects 16-byte aligned */
-};
-
+/*
+ * A slab is one page of objects of one size class, with this header at its
+ * start.  Each class keeps the slabs that have a free object on a list;
+ * a slab whose last object comes back is returned to the page allocator
+ * unless it is its class's only slab with room, so memory that a burst
+ * took (thousands of connections) comes back when the burst is over.
+ */
 struct free_obj {
 	struct free_obj *next;
 };
 
-static struct free_obj *free_lists[NCLASSES];
+struct page_hdr {
+	uint32_t magic;
+	uint16_t info;		       /* slab: size class; large: page order */
+	uint16_t inuse;		       /* slab: objects handed out */
+	struct free_obj *free;	       /* slab: its free objects */
+	struct page_hdr *next, *prev;  /* slab: on its class's list of slabs with room */
+};
+
+static struct page_hdr *partial[NCLASSES]; /* slabs with a free object, per class */
 static uint64_t kmalloc_bytes, kmalloc_allocs, kmalloc_frees;
 
 static int size_class(size_t size)
@@ -134,23 +143,45 @@ static int size_class(size_t size)
 	return c;
 }
 
-static int slab_refill(int c)
+static void partial_add(struct page_hdr *h)
+{
+	h->prev = NULL;
+	h->next = partial[h->info];
+	if (h->next)
+		h->next->prev = h;
+	partial[h->info] = h;
+}
+
+static void partial_del(struct page_hdr *h)
+{
+	if (h->prev)
+		h->prev->next = h->next;
+	else
+		partial[h->info] = h->next;
+	if (h->next)
+		h->next->prev = h->prev;
+}
+
+static struct page_hdr *slab_new(int c)
 {
 	struct page_hdr *h = page_alloc(0);
 	size_t osz = (size_t)1 << (c + MIN_SHIFT);
 	char *p;
 
 	if (!h)
-		return -1;
+		return NULL;
 	h->magic = SLAB_MAGIC;
-	h->info = c;
+	h->info = (uint16_t)c;
+	h->inuse = 0;
+	h->free = NULL;
 	/* objects start after the header, rounded up to the object size (>= 32) */
-	for (p = (char *)h + (osz < 32 ? 32 : osz); p + osz <= (char *)h + PAGE_SIZE; p += osz) {
+	for (p = (char *)h + (osz < sizeof(*h) ? sizeof(*h) : osz); p + osz <= (char *)h + PAGE_SIZE;
+	     p += osz) {
 		struct free_obj *o = (struct free_obj *)p;
-		o->next = free_lists[c];
-		free_lists[c] = o;
+		o->next = h->free;
+		h->free = o;
 	}
-	return 0;
+	return h;
 }
 
 static unsigned order_for(size_t bytes)
@@ -163,34 +194,47 @@ static unsigned order_for(size_t bytes)
 
 void *kmalloc(size_t size)
 {
-	void *ret = NULL;
+	struct page_hdr *h;
+	struct free_obj *o;
 	unsigned long flags;
+	int c;
 
 	if (size == 0)
 		size = 1;
 	if (size > (1UL << (NCLASSES - 1 + MIN_SHIFT))) {
 		unsigned order = order_for(size + sizeof(struct page_hdr));
-		struct page_hdr *h = page_alloc(order);
+		h = page_alloc(order);
 		if (!h)
 			return NULL;
 		h->magic = LARGE_MAGIC;
-		h->info = order;
+		h->info = (uint16_t)order;
 		flags = irq_save();
 		kmalloc_bytes += PAGE_SIZE << order;
 		kmalloc_allocs++;
 		irq_restore(flags);
 		return h + 1;
 	}
-	int c = size_class(size);
+	c = size_class(size);
 	flags = irq_save();
-	if (free_lists[c] || slab_refill(c) == 0) {
-		ret = free_lists[c];
-		free_lists[c] = free_lists[c]->next;
-		kmalloc_bytes += (size_t)1 << (c + MIN_SHIFT);
-		kmalloc_allocs++;
+	h = partial[c];
+	if (!h) {
+		/* page_alloc takes its own lock (interrupts off): fine to nest */
+		h = slab_new(c);
+		if (!h) {
+			irq_restore(flags);
+			return NULL;
+		}
+		partial_add(h);
 	}
+	o = h->free;
+	h->free = o->next;
+	h->inuse++;
+	if (!h->free)
+		partial_del(h); /* full */
+	kmalloc_bytes += (size_t)1 << (c + MIN_SHIFT);
+	kmalloc_allocs++;
 	irq_restore(flags);
-	return ret;
+	return o;
 }
 
 void *kzalloc(size_t size)
@@ -210,13 +254,26 @@ void kfree(void *p)
 		return;
 	h = (struct page_hdr *)((uintptr_t)p & ~(PAGE_SIZE - 1));
 	flags = irq_save();
-	if (h->magic == SLAB_MAGIC && h->info < NCLASSES) {
+	if (h->magic == SLAB_MAGIC && h->info < NCLASSES && h->inuse > 0) {
 		struct free_obj *o = p;
-		o->next = free_lists[h->info];
-		free_lists[h->info] = o;
+		int release;
+
+		if (!h->free)
+			partial_add(h); /* it was full: it has room again */
+		o->next = h->free;
+		h->free = o;
+		h->inuse--;
 		kmalloc_bytes -= (size_t)1 << (h->info + MIN_SHIFT);
 		kmalloc_frees++;
+		/* empty, and not the class's only slab with room: back to the pages */
+		release = h->inuse == 0 && (h->next || h->prev);
+		if (release) {
+			partial_del(h);
+			h->magic = 0;
+		}
 		irq_restore(flags);
+		if (release)
+			page_free(h, 0);
 	} else if (h->magic == LARGE_MAGIC && (void *)(h + 1) == p) {
 		unsigned order = h->info;
 		kmalloc_bytes -= PAGE_SIZE << order;

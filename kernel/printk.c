@@ -62,6 +62,7 @@ void panic(const char *fmt, ...)
 	__asm__ volatile("lea 0(%%rip), %0" : "=r"(tf.rip));
 
 	local_irq_disable();
+	console_flush_on_panic(); /* the report must get out, whatever the terminal does */
 	printk("\n*** KERNEL PANIC: ");
 	va_start(ap, fmt);
 	vprintk(fmt, ap);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include "kernel/trap.h"
 #include "kernel/kernel.h"
+#include "kernel/console.h"
 #include "kernel/printk.h"
 #include "kernel/irq.h"
 #include "kernel/paging.h"
@@ -243,6 +244,7 @@ static void __attribute__((noreturn)) fatal_exception(struct trap_frame *tf)
 	uint64_t cr2;
 	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
 	local_irq_disable();
+	console_flush_on_panic(); /* the report must get out, whatever the terminal does */
 	printk("\n*** KERNEL PANIC: %s, error code 0x%llx\n", exception_names[tf->vector],
 	       (unsigned long long)tf->error_code);
 	if (tf->vector == 14) /* SDM 4.7: error code bits P, W/R, U/S, RSVD, I/D */

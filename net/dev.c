@@ -14,6 +14,7 @@
 #include "net/ip.h"
 #include "net/loopback.h"
 #include "net/capture.h"
+#include "net/gro.h"
 
 #define NAPI_POLL_WEIGHT   64	/* frames one poll call may hand up (Linux's default) */
 #define NETDEV_BUDGET	   300	/* frames one softirq run may handle, over all devices */
@@ -299,6 +300,8 @@ void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
 	napi->poll = poll;
 	napi->dev = dev;
 	napi->scheduled = 0;
+	INIT_LIST_HEAD(&napi->gro_list);
+	napi->gro_count = 0;
 }
 
 void napi_schedule(struct napi_struct *napi)
@@ -313,16 +316,12 @@ void napi_schedule(struct napi_struct *napi)
 	net_raise_rx_softirq();
 }
 
-int napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb)
-{
-	(void)napi;
-	return netif_receive_skb(skb);
-}
-
 void napi_complete(struct napi_struct *napi)
 {
-	unsigned long flags = net_irq_save();
+	unsigned long flags;
 
+	napi_gro_flush(napi);
+	flags = net_irq_save();
 	napi->scheduled = 0;
 	list_del(&napi->poll_list);
 	net_irq_restore(flags);
@@ -357,6 +356,7 @@ void net_rx_action(void)
 		net_irq_restore(flags);
 
 		work = napi->poll(napi, NAPI_POLL_WEIGHT);
+		napi_gro_flush(napi); /* nothing waits past its poll */
 		budget -= work;
 
 		flags = net_irq_save();

@@ -58,6 +58,8 @@ struct napi_struct {
 	int (*poll)(struct napi_struct *napi, int budget);
 	struct net_device *dev;
 	int scheduled;
+	struct list_head gro_list; /* skbs GRO holds for merging (net/gro.c), oldest first */
+	unsigned int gro_count;
 };
 
 struct net_device {

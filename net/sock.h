@@ -20,6 +20,7 @@
 #include "kernel/list.h"
 #include "kernel/wait.h"
 #include "net/skbuff.h"
+#include "net/tcp_states.h"
 
 /* sk_shutdown bits (Linux's values) */
 #define RCV_SHUTDOWN  1
@@ -51,7 +52,7 @@ struct sock {
 	int sk_bound;		       /* has its port (TCP: on a bhash chain) */
 
 	int sk_family, sk_type, sk_protocol;
-	volatile int sk_state; /* TCP_* (net/tcp.h); UDP: TCP_CLOSE, connected TCP_ESTABLISHED */
+	volatile enum tcp_state sk_state; /* UDP: TCP_CLOSE, or TCP_ESTABLISHED once connected */
 	int sk_refcnt;
 	unsigned int sk_flags;	       /* SOCK_DEAD, ... */
 	int sk_err;		       /* pending error (positive errno, as Linux) */

@@ -59,7 +59,7 @@ struct sock *tcp_create_sock(void)
 	return sk;
 }
 
-void tcp_set_state(struct sock *sk, int state)
+void tcp_set_state(struct sock *sk, enum tcp_state state)
 {
 	if (state == TCP_CLOSE) {
 		inet_unhash(sk);

@@ -60,19 +60,7 @@ static inline struct tcphdr *tcp_hdr(const struct sk_buff *skb)
 #define TCP_MAX_KEEPCNT	  127
 
 /* The eleven states (RFC 9293 3.3.2), with Linux's numbers. */
-enum {
-	TCP_ESTABLISHED = 1,
-	TCP_SYN_SENT,
-	TCP_SYN_RECV,
-	TCP_FIN_WAIT1,
-	TCP_FIN_WAIT2,
-	TCP_TIME_WAIT,
-	TCP_CLOSE,
-	TCP_CLOSE_WAIT,
-	TCP_LAST_ACK,
-	TCP_LISTEN,
-	TCP_CLOSING,
-};
+#include "net/tcp_states.h"
 const char *tcp_state_name(int state);
 
 /* Tunables (sysctl-like globals; tests change them). */

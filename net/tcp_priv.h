@@ -243,7 +243,7 @@ struct request_sock {
 
 /* ---- tcp.c ---- */
 void tcp_init_sock(struct sock *sk);
-void tcp_set_state(struct sock *sk, int state);
+void tcp_set_state(struct sock *sk, enum tcp_state state);
 void tcp_done(struct sock *sk);
 int tcp_disconnect_reset(struct sock *sk, int err);
 /* Receive autotuning: in-order data arrived (times the receiver's RTT) ... */

@@ -5,6 +5,8 @@ set -e
 PKGS="build-essential gcc make binutils grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools \
 ovmf qemu-system-x86 gdb tshark tcpdump iproute2 iputils-ping python3-scapy python3-pexpect \
 python3-pytest libcmocka-dev clang netcat-openbsd gnu-efi nmap hping3"
+# `make bench` also draws its chart (tests/install-deps.sh --bench)
+[ "$1" = "--bench" ] && PKGS="$PKGS python3-matplotlib"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

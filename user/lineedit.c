@@ -319,6 +319,13 @@ void lineedit_start(struct lineedit *le, const char *prompt)
 	put(le, prompt, strlen(prompt));
 }
 
+void lineedit_redraw(struct lineedit *le)
+{
+	put(le, le->prompt, strlen(le->prompt));
+	put_text(le, le->buf, le->len);
+	put_repeat(le, '\b', le->len - le->pos);
+}
+
 enum lineedit_event lineedit_feed(struct lineedit *le, char c)
 {
 	int after_cr = le->after_cr;

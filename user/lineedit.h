@@ -53,6 +53,8 @@ void lineedit_init(struct lineedit *le, void (*write)(const char *s, size_t n),
 		   const char *(*command_name)(size_t idx));
 /* Starts a new line: prints the prompt. */
 void lineedit_start(struct lineedit *le, const char *prompt);
+/* Prints the prompt and the line again, cursor where it was (after other output). */
+void lineedit_redraw(struct lineedit *le);
 enum lineedit_event lineedit_feed(struct lineedit *le, char c);
 
 /*

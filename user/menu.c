@@ -117,7 +117,10 @@ static enum lineedit_event read_line(struct lineedit *le)
 	enum lineedit_event ev = LINEEDIT_NONE;
 
 	while (ev == LINEEDIT_NONE) {
-		int c = console_getc();
+		int c;
+
+		console_line_typed(le->len > 0);
+		c = console_getc();
 		if (c < 0) { /* interrupted while waiting: nothing was typed */
 			task_clear_signal();
 			continue;
@@ -127,13 +130,18 @@ static enum lineedit_event read_line(struct lineedit *le)
 	return ev;
 }
 
+static struct lineedit le; /* 18 KiB with the history: not on the stack */
+
+/* Background output blanked the line being typed (kernel/console.h). */
+static void redraw_line(void) { lineedit_redraw(&le); }
+
 int ExecuteMenu(void)
 {
-	static struct lineedit le; /* 18 KiB with the history: not on the stack */
 	char *argv[MENU_MAX_ARGS + 1];
 	int argc;
 
 	lineedit_init(&le, console_write, command_name);
+	console_set_redraw(redraw_line);
 	for (size_t i = 0; i < sizeof(banner) / sizeof(banner[0]); i++)
 		printf("%s\n", banner[i]);
 	for (;;) {

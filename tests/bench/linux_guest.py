@@ -1,20 +1,20 @@
 """The Linux guest the benchmarks compare MenuOS with.
 
-Debian's own kernel (the package linux-image-amd64 points at) and
-busybox-static are downloaded with `apt-get download` (never installed),
-unpacked with `dpkg-deb -x`, and turned into a kernel image and a small
-initramfs (cpio newc, gzip) under BUILD/linux-guest/.  The result is
-cached there; later runs only check that it is still there.
+Debian's own kernel (the package linux-image-amd64 points at) is
+downloaded with `apt-get download` (never installed) and unpacked with
+`dpkg-deb -x`.  Its initramfs (cpio newc, gzip) holds nothing but the NIC
+modules (virtio_net, virtio_pci and e1000 with what they depend on, in
+dependency order read from each module's .modinfo `depends=`, listed in
+/lib/modules/order) and /init: tests/bench/linux/menuos-peer.c compiled
+here with Debian's gcc -static -O2.  That program mounts proc, sysfs and
+devtmpfs, loads the modules, configures lo and eth0 (10.0.2.15/24, gateway
+10.0.2.2) with ioctls and then reads MenuOS's commands (replyhi, hello,
+sink, send) from the serial console behind the prompt PROMPT: no shell and
+no busybox anywhere.
 
-The initramfs /init mounts proc, sys and devtmpfs, loads the NIC modules
-(virtio_net, virtio_pci and e1000 with what they depend on, in dependency
-order read from each module's .modinfo `depends=`), gives eth0 10.0.2.15/24
-when a NIC is present, starts the servers the benchmarks talk to, prints
-READY_MARKER on the console and hands the console to a busybox shell:
-
-  port 5001  busybox `nc -ll -p 5001 -e /hi.sh`: reads "hello", answers "hi"
-  port 5002  busybox `nc -ll -p 5002 -e /sink.sh`: discards what it reads,
-             writing the byte count to /tmp/sink.bytes
+A GRUB image (grub-mkrescue, as MenuOS's ISO) holds the same kernel and
+initramfs.  Everything is cached under BUILD/linux-guest/ and rebuilt when
+this file or the peer's source is newer.
 
 Run as a script it builds (or checks) the guest and prints its paths.
 """
@@ -28,44 +28,34 @@ import shutil
 import subprocess
 import sys
 
-READY_MARKER = 'LINUX-GUEST-READY'
-GUEST_IP = '10.0.2.15'
-GATEWAY = '10.0.2.2'
+HERE = os.path.dirname(os.path.abspath(__file__))
+PEER_SRC = os.path.join(HERE, 'linux', 'menuos-peer.c')
+PROMPT = 'peer>>'
+CMDLINE = 'console=ttyS0 quiet ip=10.0.2.15 netmask=255.255.255.0 gw=10.0.2.2'
+PEER_CFLAGS = ['-static', '-O2', '-std=gnu11', '-Wall', '-Wextra', '-Werror']
 
 # Modules the NICs need; their dependencies are added from .modinfo.
 WANTED_MODULES = ('virtio_net', 'virtio_pci', 'e1000')
 
-INIT = r'''#!/bin/busybox sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev 2>/dev/null
-for m in {modules}; do
-	insmod /lib/modules/$m.ko || echo "init: insmod $m failed"
-done
-ip link set lo up
-if ip link show eth0 >/dev/null 2>&1; then
-	ip addr add {ip}/24 dev eth0
-	ip link set eth0 up
-	ip route add default via {gw}
-	nc -ll -p 5001 -e /hi.sh &
-	nc -ll -p 5002 -e /sink.sh &
-fi
-echo {marker}
-exec sh
-'''
+GRUB_CFG = """set timeout=0
+set default=0
+serial --unit=0 --speed=115200
+terminal_input console serial
+terminal_output console serial
 
-# The client sends "hello" without a newline (as MenuOS's hello does), so
-# read exactly its 5 bytes rather than a line.
-HI_SH = '''#!/bin/sh
-head -c 5 >/dev/null
-echo hi
-'''
+menuentry "Linux (menuos-peer)" {{
+    linux /boot/vmlinuz {cmdline}
+    initrd /boot/initramfs.gz
+}}
+"""
 
-# Counts what it discards, so the benchmark can check the guest got it all.
-SINK_SH = '''#!/bin/sh
-exec wc -c >/tmp/sink.bytes
-'''
+
+def build_peer(out, cc='gcc'):
+    """Compiles the peer (static) into out; returns the command used."""
+    os.makedirs(os.path.dirname(out) or '.', exist_ok=True)
+    argv = [cc] + PEER_CFLAGS + [os.path.relpath(PEER_SRC), '-o', out]
+    subprocess.run(argv, check=True)
+    return argv
 
 
 def _run(argv, **kw):
@@ -164,68 +154,80 @@ class _Cpio:
         return self.buf.getvalue()
 
 
-def build_initramfs(busybox, modules, out):
+def build_initramfs(peer, modules, out):
     c = _Cpio()
-    for d in ('bin', 'dev', 'proc', 'sys', 'tmp', 'lib', 'lib/modules'):
+    for d in ('dev', 'proc', 'sys', 'lib', 'lib/modules'):
         c.dir(d)
     # The kernel opens /dev/console for init before devtmpfs is mounted.
     c.chardev('dev/console', 5, 1)
-    c.chardev('dev/null', 1, 3)
-    c.file('bin/busybox', open(busybox, 'rb').read(), 0o755)
+    c.file('init', open(peer, 'rb').read(), 0o755)
     for name, path in modules:
         c.file('lib/modules/%s.ko' % name, _module_bytes(path))
-    c.file('init', INIT.format(modules=' '.join(n for n, _ in modules), ip=GUEST_IP,
-                               gw=GATEWAY, marker=READY_MARKER).encode(), 0o755)
-    c.file('hi.sh', HI_SH.encode(), 0o755)
-    c.file('sink.sh', SINK_SH.encode(), 0o755)
+    c.file('lib/modules/order', ''.join(n + '\n' for n, _ in modules).encode())
     tmp = out + '.tmp'
     with gzip.open(tmp, 'wb', compresslevel=9) as f:
         f.write(c.finish())
     os.replace(tmp, out)
 
 
+def build_iso(vmlinuz, initrd, out, work):
+    """A GRUB (BIOS and EFI, as grub-mkrescue makes them) image with the
+    same kernel, initramfs and command line as the direct boot."""
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(os.path.join(work, 'boot', 'grub'))
+    shutil.copyfile(vmlinuz, os.path.join(work, 'boot', 'vmlinuz'))
+    shutil.copyfile(initrd, os.path.join(work, 'boot', 'initramfs.gz'))
+    with open(os.path.join(work, 'boot', 'grub', 'grub.cfg'), 'w') as f:
+        f.write(GRUB_CFG.format(cmdline=CMDLINE))
+    r = subprocess.run(['grub-mkrescue', '-o', out, work], capture_output=True, text=True)
+    if r.returncode:
+        raise RuntimeError('grub-mkrescue failed: %s' % r.stderr[-500:])
+
+
 def ensure(build='build', log=print):
-    """Builds the guest if needed; returns a dict with vmlinuz, initrd,
-    kernel_version, modules (load order) and the package file names."""
+    """Builds the guest if needed; returns a dict with vmlinuz, initrd, iso,
+    peer, kernel_version, modules (load order) and the package file name."""
     d = os.path.join(build, 'linux-guest')
     os.makedirs(d, exist_ok=True)
     info_path = os.path.join(d, 'guest.txt')
     vmlinuz = os.path.join(d, 'vmlinuz')
     initrd = os.path.join(d, 'initramfs.gz')
-    me = os.path.abspath(__file__)
-    if (os.path.exists(info_path) and os.path.exists(vmlinuz) and os.path.exists(initrd)
-            and os.path.getmtime(initrd) >= os.path.getmtime(me)):
+    iso = os.path.join(d, 'linux.iso')
+    peer = os.path.join(d, 'menuos-peer')
+    newest = max(os.path.getmtime(os.path.abspath(__file__)), os.path.getmtime(PEER_SRC))
+    if (all(os.path.exists(p) for p in (info_path, vmlinuz, initrd, iso))
+            and os.path.getmtime(iso) >= newest and os.path.getmtime(initrd) >= newest):
         return _read_info(info_path)
 
     debs = glob.glob(os.path.join(d, 'linux-image-*-amd64_*.deb'))
-    bbdebs = glob.glob(os.path.join(d, 'busybox-static_*.deb'))
-    if not debs or not bbdebs:
+    if not debs:
         pkg = kernel_package()
-        log('linux guest: apt-get download %s busybox-static (into %s)' % (pkg, d))
-        _run(['apt-get', 'download', pkg, 'busybox-static'], cwd=d,
-             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        log('linux guest: apt-get download %s (into %s)' % (pkg, d))
+        _run(['apt-get', 'download', pkg], cwd=d, stdout=subprocess.DEVNULL,
+             stderr=subprocess.DEVNULL)
         debs = glob.glob(os.path.join(d, pkg + '_*.deb'))
-        bbdebs = glob.glob(os.path.join(d, 'busybox-static_*.deb'))
-    deb, bbdeb = sorted(debs)[-1], sorted(bbdebs)[-1]
-    kx, bx = os.path.join(d, 'kernel'), os.path.join(d, 'bb')
-    for x, p in ((kx, deb), (bx, bbdeb)):
-        shutil.rmtree(x, ignore_errors=True)
-        _run(['dpkg-deb', '-x', p, x])
+    deb = sorted(debs)[-1]
+    kx = os.path.join(d, 'kernel')
+    shutil.rmtree(kx, ignore_errors=True)
+    _run(['dpkg-deb', '-x', deb, kx])
     vers = os.listdir(os.path.join(kx, 'lib', 'modules'))
     if len(vers) != 1:
         raise RuntimeError('expected one kernel version in %s, found %r' % (deb, vers))
     ver = vers[0]
     shutil.copyfile(os.path.join(kx, 'boot', 'vmlinuz-' + ver), vmlinuz)
     mods = module_order(os.path.join(kx, 'lib', 'modules', ver))
-    build_initramfs(os.path.join(bx, 'bin', 'busybox'), mods, initrd)
-    info = {'kernel_version': ver, 'kernel_deb': os.path.basename(deb),
-            'busybox_deb': os.path.basename(bbdeb), 'vmlinuz': vmlinuz, 'initrd': initrd,
-            'modules': ' '.join(n for n, _ in mods)}
+    cc = build_peer(peer)
+    build_initramfs(peer, mods, initrd)
+    build_iso(vmlinuz, initrd, iso, os.path.join(d, 'iso'))
+    gcc = subprocess.run(['gcc', '--version'], capture_output=True, text=True).stdout.split('\n')[0]
+    info = {'kernel_version': ver, 'kernel_deb': os.path.basename(deb), 'vmlinuz': vmlinuz,
+            'initrd': initrd, 'iso': iso, 'peer': peer, 'peer_build': ' '.join(cc),
+            'gcc': gcc, 'cmdline': CMDLINE, 'modules': ' '.join(n for n, _ in mods)}
     with open(info_path, 'w') as f:
         for k, v in info.items():
             f.write('%s=%s\n' % (k, v))
-    log('linux guest: built %s (%d bytes) with modules: %s'
-        % (initrd, os.path.getsize(initrd), info['modules']))
+    log('linux guest: built %s (%d bytes; /init is menuos-peer) and %s, modules: %s'
+        % (initrd, os.path.getsize(initrd), iso, info['modules']))
     return info
 
 

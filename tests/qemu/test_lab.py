@@ -64,22 +64,27 @@ LAB = os.path.join(ROOT, 'docs', 'lab.md')
 
 
 def lab_session():
-    """[(kind, text, [expected lines])] in order; kind 'gdb' or 'menuos'."""
+    """[(kind, text, [expected lines])] in order; kind 'gdb' or 'menuos'.
+    What follows a MenuOS line is still the previous gdb command's output
+    (the reader types while gdb waits in `continue`)."""
     with open(LAB) as f:
         doc = f.read()
     steps = []
+    last_gdb = None
     for block in re.findall(r'^```gdb\n(.*?)^```', doc, re.S | re.M):
         for line in block.splitlines():
             if line.startswith('(gdb) '):
                 steps.append(('gdb', line[6:], []))
+                last_gdb = steps[-1]
+            elif line.startswith('MenuOS>> '):
+                steps.append(('menuos', line[9:], []))
             elif line.startswith('>') and steps and steps[-1][0] == 'gdb':
                 # the body of a `commands` block, as gdb prompts for it
                 kind, text, exp = steps.pop()
                 steps.append((kind, text + '\n' + line[1:], exp))
-            elif line.startswith('MenuOS>> '):
-                steps.append(('menuos', line[9:], []))
-            elif steps:
-                steps[-1][2].append(line)
+                last_gdb = steps[-1]
+            elif last_gdb is not None:
+                last_gdb[2].append(line)
     return steps
 
 

@@ -361,6 +361,24 @@ static void test_split(void **state)
 	assert_int_equal(lineedit_split(line, argv, MENU_MAX_ARGS), -E2BIG);
 }
 
+/* After other output (the console blanked the line and started a new one), the
+ * prompt, the line and the cursor position come back, and editing goes on. */
+static void test_redraw_after_other_output(void **state)
+{
+	static const char other[] = "\nrecv \"hello\" from 10.0.2.2:4000\n";
+
+	(void)state;
+	feed("helo\x1b[D");
+	term_write(other, strlen(other));
+	lineedit_redraw(le);
+	assert_screen_matches();
+	assert_int_equal(cursor, strlen(PROMPT) + 3);
+	feed("l");
+	assert_screen_matches();
+	assert_int_equal(feed("\r"), LINEEDIT_LINE);
+	assert_string_equal(le->buf, "hello");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,6 +396,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tab_after_command_separates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_line_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_redraw_after_other_output, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -178,6 +178,34 @@ static void test_kmalloc_classes_and_reuse(void **state)
 	kfree(x);
 }
 
+/* A burst of small objects takes pages; when it is over they come back
+ * (all but one slab per class, kept for the next allocation). */
+static void test_slab_pages_return_after_a_burst(void **state)
+{
+	static void *objs[3000];
+	struct mem_stats before, peak, after;
+	(void)state;
+
+	mem_get_stats(&before);
+	for (int i = 0; i < 3000; i++) {
+		objs[i] = kmalloc(i % 2 ? 64 : 200);
+		assert_non_null(objs[i]);
+	}
+	mem_get_stats(&peak);
+	assert_true(before.free_pages - peak.free_pages > 100);
+	for (int i = 0; i < 3000; i += 2) /* every other one first: slabs become partial */
+		kfree(objs[i]);
+	for (int i = 1; i < 3000; i += 2)
+		kfree(objs[i]);
+	mem_get_stats(&after);
+	assert_int_equal(after.kmalloc_bytes, before.kmalloc_bytes);
+	assert_true(before.free_pages - after.free_pages <= 2); /* one slab each of 64 and 256 */
+	/* and the kept slabs still serve */
+	objs[0] = kmalloc(64);
+	assert_non_null(objs[0]);
+	kfree(objs[0]);
+}
+
 static void test_kzalloc_zeroes(void **state)
 {
 	(void)state;
@@ -216,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_higher_orders_are_aligned_and_contiguous),
 		cmocka_unit_test(test_double_free_panics),
 		cmocka_unit_test(test_kmalloc_classes_and_reuse),
+		cmocka_unit_test(test_slab_pages_return_after_a_burst),
 		cmocka_unit_test(test_kzalloc_zeroes),
 		cmocka_unit_test(test_kfree_of_foreign_pointer_panics),
 		cmocka_unit_test(test_out_of_memory_returns_null),

@@ -1,0 +1,41 @@
+/*
+ * Generic receive offload: a NAPI poll's consecutive in-order TCP segments
+ * of one flow are merged into one skb before the stack sees them (Linux's
+ * dev_gro_receive / inet_gro_receive / tcp_gro_receive), so TCP and IP run
+ * once per burst instead of once per frame.  The merged skb is linear (the
+ * payloads are copied behind the first one's) and carries gso_size (the
+ * segment size) and gso_segs (how many were merged).  What a poll holds is
+ * delivered when it ends (napi_gro_flush from net_rx_action and
+ * napi_complete).  napi_gro_receive itself is declared in net/netdevice.h.
+ */
+#ifndef NET_GRO_H
+#define NET_GRO_H
+
+#include <stdint.h>
+
+struct napi_struct;
+
+#define MAX_GRO_SKBS 8	/* flows held per NAPI instance (Linux's MAX_GRO_SKBS) */
+#define GRO_POOL_MAX 16 /* merge buffers kept for reuse */
+/* A merge buffer: one 64 KiB block once the allocator's header is added. */
+#define GRO_BUF_SIZE (64 * 1024 - 64)
+#define GRO_HEADROOM 64 /* before the Ethernet header in a merge buffer */
+/* The largest merged IP packet: what a merge buffer holds behind its headroom
+ * and Ethernet header (65394 bytes, below the 65535 of IP's tot_len). */
+#define GRO_MAX_SIZE (GRO_BUF_SIZE - GRO_HEADROOM - 14)
+
+/* Off: every frame goes straight to netif_receive_skb (kernel command line gro=off). */
+extern int net_gro_enabled;
+
+void napi_gro_flush(struct napi_struct *napi); /* delivers everything napi holds */
+
+struct gro_stats {
+	uint64_t held;	    /* segments kept as the start of a merge */
+	uint64_t merged;    /* segments appended to a held one (and freed) */
+	uint64_t flushed;   /* held skbs delivered, merged or not */
+	uint64_t bypassed;  /* frames delivered at once: not TCP, not mergeable */
+	uint64_t pool_bufs; /* merge buffers allocated (kept for reuse, never freed) */
+};
+void gro_get_stats(struct gro_stats *st);
+
+#endif
