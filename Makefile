@@ -158,6 +158,20 @@ $(B)/unit/test_mm: tests/unit/test_mm.c kernel/mm.c
 	@mkdir -p $(dir $@)
 	$(CC) -Itests/unit/host_include $(HCFLAGS) $^ -o $@ $(HLDLIBS)
 
+# The split virtqueue code; the test stands in for the allocator and plays the device.
+$(B)/unit/test_virtqueue: tests/unit/test_virtqueue.c drivers/virtio_ring.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
+
+# Pure driver logic on sk_buffs: the virtio-net header, e1000 descriptors.
+$(B)/unit/test_virtio_net_hdr: tests/unit/test_virtio_net_hdr.c drivers/virtio_net_hdr.c $(HOST_NET_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
+
+$(B)/unit/test_e1000_tx: tests/unit/test_e1000_tx.c drivers/e1000_tx.c $(HOST_NET_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
+
 # The framebuffer console, drawing into a buffer.
 $(B)/unit/test_fbcon: tests/unit/test_fbcon.c drivers/fbcon.c drivers/font_8x16.c
 	@mkdir -p $(dir $@)

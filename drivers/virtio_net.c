@@ -1,32 +1,35 @@
 /*
- * virtio-net (Virtio 1.0, 5.1): one receive and one transmit queue.
+ * virtio-net (Virtio 1.2, 5.1): one receive and one transmit queue, with the
+ * offloads the device offers (5.1.3): checksums both ways (CSUM,
+ * GUEST_CSUM), TCPv4 segmentation both ways (HOST_TSO4, GUEST_TSO4 with
+ * MRG_RXBUF), and the rings' event indices (EVENT_IDX).  Each one falls
+ * back to the plain path when the device does not offer it.
  *
  * Receive: every free receive descriptor holds a page; the device writes
  * the virtio_net_hdr and the frame into it.  The interrupt only silences
  * both queues and schedules NAPI; the poll wraps each filled page in an
- * sk_buff (build_skb, no copy), hands it to netif_receive_skb and posts a
- * fresh page in its place.  The page goes back to the allocator when the
- * stack frees the skb (rx_page_release).
+ * sk_buff (no copy) and posts a fresh page in its place.  A packet larger
+ * than a page (GUEST_TSO4, up to 64 KiB) spans several buffers
+ * (MRG_RXBUF): it is copied into one linear skb, since the stack takes
+ * linear skbs only, and its pages go straight back to the device.
  *
- * Transmit: a two-descriptor chain per frame, a shared all-zero header
- * (no offloads negotiated) followed by skb->data itself; the skb is freed
- * when the device hands the chain back.
+ * Transmit: a two-descriptor chain per frame, its virtio_net_hdr (kept in
+ * skb->cb, which belongs to the driver once the stack hands the skb over,
+ * as in Linux) followed by skb->data.  The doorbell is rung once per batch
+ * (netdrv_tx_defer); the skb is freed when the device hands the chain back.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "drivers/netdrv.h"
 #include "drivers/virtio.h"
-#include "kernel/irq.h"
+#include "drivers/virtio_net_hdr.h"
 #include "kernel/mm.h"
 #include "kernel/printk.h"
+#include "net/eth.h"
 #include "net/netdevice.h"
 #include "net/platform.h"
-
-/* Feature bits (5.1.3) */
-#define VIRTIO_NET_F_MAC       5
-#define VIRTIO_NET_F_MRG_RXBUF 15
-#define VIRTIO_NET_F_STATUS    16
 
 /* Device configuration layout (5.1.4) */
 #define VIRTIO_NET_CFG_MAC    0
@@ -37,8 +40,10 @@
 #define VIRTIO_NET_TX_QUEUE  1 /* transmitq1 */
 #define VIRTIO_NET_QUEUE_MAX 256
 
-#define ETH_HLEN      14
-#define ETH_FRAME_MAX 1514 /* without FCS; no GSO features are negotiated */
+/* 5.1.6.3.1: with GUEST_TSO4 a packet may be up to 65550 bytes, header included. */
+#define VIRTNET_MAX_PACKET (65550 + ETH_HLEN)
+#define VIRTNET_GSO_MAX	   65536 /* gso_max_size with HOST_TSO4 (IP header on) */
+#define NET_IP_ALIGN	   2	 /* puts the IP header behind Ethernet on 4 bytes */
 
 /*
  * Where the frame starts in a receive page: some headroom, and 2 more bytes
@@ -46,19 +51,11 @@
  * The device writes the header immediately before the frame.
  */
 #define RX_FRAME_OFFSET 66
-#define RX_PAGE_ORDER	0
+#define RX_BUF_LEN	(PAGE_SIZE << NETDRV_RX_PAGE_ORDER)
+/* The most buffers a packet of VIRTNET_MAX_PACKET bytes can take. */
+#define RX_MAX_BUFFERS	(VIRTNET_MAX_PACKET / (RX_BUF_LEN - RX_FRAME_OFFSET) + 1)
 
-/* struct virtio_net_hdr (5.1.6); num_buffers only with MRG_RXBUF or VERSION_1 */
-struct virtio_net_hdr {
-	uint8_t flags;
-	uint8_t gso_type;
-	uint16_t hdr_len;
-	uint16_t gso_size;
-	uint16_t csum_start;
-	uint16_t csum_offset;
-	uint16_t num_buffers;
-} __attribute__((packed));
-#define VIRTIO_NET_HDR_LEGACY_LEN 10
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 struct virtnet {
 	struct virtio_device vdev;
@@ -66,32 +63,34 @@ struct virtnet {
 	struct net_device *dev;
 	unsigned hdr_len;
 	int rx_split;		   /* header and frame in separate descriptors */
+	int mergeable;		   /* MRG_RXBUF: a packet may span several buffers */
+	unsigned tx_pending;	   /* frames queued since the last doorbell */
 	volatile int link_changed; /* set by the config interrupt, handled by the poll */
 };
 
-/* Every transmitted frame carries this header: no checksum or GSO work. */
-static struct virtio_net_hdr tx_hdr;
-
-static void rx_page_release(struct sk_buff *skb) { page_free(skb->head, RX_PAGE_ORDER); }
+static uint8_t *rx_buf_start(struct virtnet *vi, uint8_t *page)
+{
+	return page + RX_FRAME_OFFSET - vi->hdr_len;
+}
 
 /*
  * Gives one receive page to the device.  A legacy device without
- * ANY_LAYOUT wants the header in a descriptor of its own (2.4.4, legacy
- * message framing); header and frame stay adjacent in the page either way.
- * Fails only when the ring is full.
+ * ANY_LAYOUT wants the header in a descriptor of its own (Virtio 1.2
+ * 5.1.6.6.1, legacy framing); header and frame stay adjacent in the page
+ * either way.  Fails only when the ring is full.
  */
 static int virtnet_post_rx(struct virtnet *vi, uint8_t *page)
 {
-	unsigned off = RX_FRAME_OFFSET - vi->hdr_len;
+	uint8_t *start = rx_buf_start(vi, page);
 	struct vq_buf b[2] = {
-		{.addr = page + off, .len = (PAGE_SIZE << RX_PAGE_ORDER) - off},
+		{.addr = start, .len = page + RX_BUF_LEN - start},
 	};
 
 	if (!vi->rx_split)
 		return virtqueue_add(&vi->rxq, b, 0, 1, page);
 	b[0].len = vi->hdr_len;
 	b[1].addr = page + RX_FRAME_OFFSET;
-	b[1].len = (PAGE_SIZE << RX_PAGE_ORDER) - RX_FRAME_OFFSET;
+	b[1].len = RX_BUF_LEN - RX_FRAME_OFFSET;
 	return virtqueue_add(&vi->rxq, b, 0, 2, page);
 }
 
@@ -101,12 +100,12 @@ static int virtnet_rx_fill(struct virtnet *vi)
 	int n = 0;
 
 	for (;;) {
-		uint8_t *page = page_alloc(RX_PAGE_ORDER);
+		uint8_t *page = netdrv_rx_page_alloc();
 
 		if (!page)
 			break;
 		if (virtnet_post_rx(vi, page)) {
-			page_free(page, RX_PAGE_ORDER); /* the ring is full */
+			netdrv_rx_page_free(page); /* the ring is full */
 			break;
 		}
 		n++;
@@ -122,57 +121,99 @@ static void virtnet_tx_reclaim(struct virtnet *vi)
 		kfree_skb(skb);
 }
 
+/* The end of a transmit batch: one doorbell for every frame queued in it. */
+static void virtnet_tx_flush(struct virtnet *vi)
+{
+	if (netdrv_tx_flush(&vi->tx_pending))
+		virtqueue_kick(&vi->txq);
+}
+
 /*
- * One filled receive page: wrapped in an skb and handed up the stack,
- * or dropped (counted).  Returns the page for the now free descriptor:
- * a fresh one, or the same one when the frame was dropped, so the ring
- * never runs dry even when memory does.
+ * A packet spread over n buffers (5.1.6.4.2), the first already taken:
+ * takes the others and copies the whole frame into one linear skb.  All
+ * the pages go back to the device.  Returns the skb, or NULL (counted).
  */
-static uint8_t *virtnet_receive(struct virtnet *vi, uint8_t *page, uint32_t len)
+static struct sk_buff *virtnet_receive_merged(struct virtnet *vi, uint8_t *page, uint32_t len,
+					      unsigned n)
 {
 	struct net_device *dev = vi->dev;
-	struct virtio_net_hdr *hdr = (void *)(page + RX_FRAME_OFFSET - vi->hdr_len);
-	struct sk_buff *skb;
-	uint8_t *fresh;
-	unsigned frame_len;
+	uint8_t *pages[RX_MAX_BUFFERS];
+	uint32_t lens[RX_MAX_BUFFERS], total = len - vi->hdr_len;
+	struct sk_buff *skb = NULL;
+	unsigned got = 1, i;
+	int bad = n == 0 || n > RX_MAX_BUFFERS;
 
-	if (len < vi->hdr_len + ETH_HLEN || len - vi->hdr_len > ETH_FRAME_MAX + 4) {
-		dev->stats.rx_errors++; /* runt, or longer than we asked for */
-		return page;
-	}
-	if (virtio_has_feature(&vi->vdev, VIRTIO_NET_F_MRG_RXBUF) && hdr->num_buffers != 1) {
-		/*
-		 * 5.1.6.4: a frame spread over several buffers.  Ours hold a
-		 * full frame, so this does not happen without GSO; the
-		 * frame's other buffers go straight back to the device.
-		 */
-		for (unsigned i = 1; i < hdr->num_buffers; i++) {
-			uint8_t *more = virtqueue_get_buf(&vi->rxq, NULL);
+	pages[0] = page;
+	lens[0] = len;
+	/* Every buffer of the packet is taken, even from a packet we drop,
+	 * or its tail would be read as packets of its own. */
+	for (i = 1; i < n; i++) {
+		uint8_t *more = virtqueue_get_buf(&vi->rxq, &lens[got]);
 
-			if (!more)
-				break;
+		if (!more) {
+			bad = 1; /* the device published fewer than it said */
+			break;
+		}
+		if (got < RX_MAX_BUFFERS) {
+			pages[got] = more;
+			total += lens[got++];
+		} else {
 			virtnet_post_rx(vi, more);
 		}
+	}
+	if (bad || total > VIRTNET_MAX_PACKET) {
 		dev->stats.rx_errors++;
-		return page;
+	} else {
+		skb = alloc_skb(NET_IP_ALIGN + total);
+		if (skb) {
+			skb_reserve(skb, NET_IP_ALIGN);
+			memcpy(skb_put(skb, len - vi->hdr_len), page + RX_FRAME_OFFSET,
+			       len - vi->hdr_len);
+			for (i = 1; i < got; i++)
+				memcpy(skb_put(skb, lens[i]), rx_buf_start(vi, pages[i]), lens[i]);
+		} else {
+			dev->stats.rx_dropped++;
+		}
 	}
-	fresh = page_alloc(RX_PAGE_ORDER);
-	skb = fresh ? build_skb(page, PAGE_SIZE << RX_PAGE_ORDER) : NULL;
-	if (!skb) {
-		if (fresh)
-			page_free(fresh, RX_PAGE_ORDER);
-		dev->stats.rx_dropped++;
-		return page;
+	/* Their descriptors were just freed: reposting cannot fail. */
+	for (i = 0; i < got; i++)
+		virtnet_post_rx(vi, pages[i]);
+	return skb;
+}
+
+/*
+ * One filled receive buffer (the first of a packet): the packet goes up
+ * the stack, or is dropped (counted).  Every page taken from the ring here
+ * is replaced by one posted back, so the ring never runs dry even when
+ * memory does.
+ */
+static void virtnet_receive(struct virtnet *vi, uint8_t *page, uint32_t len)
+{
+	struct net_device *dev = vi->dev;
+	struct virtio_net_hdr hdr;
+	struct sk_buff *skb;
+	void *next;
+
+	if (len < vi->hdr_len + ETH_HLEN || len > RX_BUF_LEN - RX_FRAME_OFFSET + vi->hdr_len) {
+		dev->stats.rx_errors++; /* runt, or longer than the buffer */
+		virtnet_post_rx(vi, page);
+		return;
 	}
-	frame_len = len - vi->hdr_len;
-	skb->destructor = rx_page_release;
-	skb_reserve(skb, RX_FRAME_OFFSET);
-	skb_put(skb, frame_len);
-	skb->dev = dev;
-	dev->stats.rx_packets++;
-	dev->stats.rx_bytes += frame_len;
-	napi_gro_receive(&dev->napi, skb);
-	return fresh;
+	memcpy(&hdr, page + RX_FRAME_OFFSET - vi->hdr_len, vi->hdr_len);
+	if (vi->mergeable && hdr.num_buffers != 1) {
+		skb = virtnet_receive_merged(vi, page, len, hdr.num_buffers);
+	} else {
+		skb = netdrv_rx_page_skb(dev, page, RX_FRAME_OFFSET, len - vi->hdr_len, &next);
+		virtnet_post_rx(vi, next);
+	}
+	if (!skb)
+		return;
+	if (virtio_net_hdr_to_skb(skb, &hdr)) {
+		dev->stats.rx_errors++;
+		kfree_skb(skb);
+		return;
+	}
+	netdrv_rx_skb(dev, skb);
 }
 
 static int virtnet_link_up(struct virtnet *vi)
@@ -183,13 +224,9 @@ static int virtnet_link_up(struct virtnet *vi)
 	return virtio_cfg_read16(&vi->vdev, VIRTIO_NET_CFG_STATUS) & VIRTIO_NET_S_LINK_UP;
 }
 
-/* Carrier follows the link (netif_carrier_* log the changes and set RUNNING). */
 static void virtnet_update_link(struct virtnet *vi)
 {
-	if (virtnet_link_up(vi))
-		netif_carrier_on(vi->dev);
-	else
-		netif_carrier_off(vi->dev);
+	netdrv_set_link(vi->dev, virtnet_link_up(vi));
 }
 
 static int virtnet_open(struct net_device *dev)
@@ -198,11 +235,30 @@ static int virtnet_open(struct net_device *dev)
 	return 0;
 }
 
+/*
+ * Lets the device interrupt again.  A completion that slipped in before the
+ * queues were re-armed raises no interrupt, so look once more and go back
+ * to polling if there is one (or a link change came meanwhile).  Transmit
+ * completions only free memory: they may wait until most of what is in
+ * flight is done.
+ */
+static int virtnet_irq_enable(struct net_device *dev)
+{
+	struct virtnet *vi = dev->priv;
+
+	if (virtqueue_enable_cb(&vi->rxq) | virtqueue_enable_cb_delayed(&vi->txq) |
+	    vi->link_changed) {
+		virtqueue_disable_cb(&vi->rxq);
+		virtqueue_disable_cb(&vi->txq);
+		return 1;
+	}
+	return 0;
+}
+
 static int virtnet_poll(struct napi_struct *napi, int budget)
 {
 	struct virtnet *vi = napi->dev->priv;
 	int work = 0;
-	unsigned long flags;
 	void *page;
 	uint32_t len;
 
@@ -212,28 +268,15 @@ static int virtnet_poll(struct napi_struct *napi, int budget)
 	}
 	virtnet_tx_reclaim(vi);
 	while (work < budget && (page = virtqueue_get_buf(&vi->rxq, &len))) {
-		/* The page's descriptors were just freed: reposting cannot fail. */
-		virtnet_post_rx(vi, virtnet_receive(vi, page, len));
+		virtnet_receive(vi, page, len);
 		work++;
 	}
 	if (work)
 		virtqueue_kick(&vi->rxq);
-	if (work == budget)
-		return work; /* more to do: net_rx_action polls us again */
-
-	/*
-	 * Done: leave polling mode, then let the device interrupt again.  A
-	 * completion that slipped in between would raise no interrupt, so
-	 * look once more and reschedule if there is one.
-	 */
-	flags = irq_save();
-	napi_complete(napi);
-	if (virtqueue_enable_cb(&vi->rxq) | virtqueue_enable_cb(&vi->txq)) {
-		virtqueue_disable_cb(&vi->rxq);
-		virtqueue_disable_cb(&vi->txq);
-		napi_schedule(napi);
-	}
-	irq_restore(flags);
+	/* Frames sent while we received (ACKs, replies) or since the last poll. */
+	virtnet_tx_flush(vi);
+	if (work < budget) /* else more to do: net_rx_action polls us again */
+		netdrv_napi_done(napi, virtnet_irq_enable);
 	return work;
 }
 
@@ -261,21 +304,35 @@ static void virtnet_config_changed(void *arg)
 static int virtnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct virtnet *vi = dev->priv;
+	struct virtio_net_hdr *hdr = (struct virtio_net_hdr *)skb->cb;
 	struct vq_buf b[2] = {
-		{.addr = &tx_hdr, .len = vi->hdr_len},
+		{.addr = hdr, .len = vi->hdr_len},
 		{.addr = skb->data, .len = skb->len},
 	};
 	unsigned len = skb->len;
 
+	_Static_assert(sizeof(*hdr) <= sizeof(skb->cb), "virtio_net_hdr must fit in skb->cb");
+	if (virtio_net_hdr_from_skb(skb, hdr)) {
+		dev->stats.tx_errors++; /* the stack sent what the features exclude */
+		kfree_skb(skb);
+		return -EINVAL;
+	}
 	virtnet_tx_reclaim(vi);
 	if (virtqueue_add(&vi->txq, b, 2, 0, skb)) {
 		dev->stats.tx_dropped++;
 		kfree_skb(skb);
+		virtnet_tx_flush(vi);
 		return -ENOBUFS;
 	}
-	virtqueue_kick(&vi->txq);
 	dev->stats.tx_packets++;
 	dev->stats.tx_bytes += len;
+	/* Ring now if another frame would not fit, else at the end of the batch. */
+	if (vi->txq.num_free < 2 * ARRAY_LEN(b)) {
+		vi->tx_pending++;
+		virtnet_tx_flush(vi);
+	} else {
+		netdrv_tx_defer(dev, &vi->tx_pending);
+	}
 	return 0;
 }
 
@@ -305,17 +362,53 @@ static void virtnet_free_queues(struct virtnet *vi)
 	/* The device is reset (virtio_fail): nothing it holds is in use. */
 	if (vi->rxq.mem) {
 		while ((page = virtqueue_detach_unused_buf(&vi->rxq)))
-			page_free(page, RX_PAGE_ORDER);
+			netdrv_rx_page_free(page);
 		virtio_del_vq(&vi->rxq);
 	}
 	virtio_del_vq(&vi->txq);
 }
 
+/* What the stack may hand us, from the negotiated features. */
+static void virtnet_set_offloads(struct virtnet *vi)
+{
+	struct net_device *dev = vi->dev;
+
+	if (virtio_has_feature(&vi->vdev, VIRTIO_NET_F_CSUM))
+		dev->features |= NETIF_F_IP_CSUM;
+	if (virtio_has_feature(&vi->vdev, VIRTIO_NET_F_GUEST_CSUM))
+		dev->features |= NETIF_F_RXCSUM;
+	if (virtio_has_feature(&vi->vdev, VIRTIO_NET_F_HOST_TSO4)) {
+		dev->features |= NETIF_F_TSO;
+		dev->gso_max_size = VIRTNET_GSO_MAX;
+	}
+	vi->mergeable = virtio_has_feature(&vi->vdev, VIRTIO_NET_F_MRG_RXBUF);
+}
+
+static void virtnet_print_features(struct virtnet *vi)
+{
+	static const struct {
+		unsigned bit;
+		const char *name; /* QEMU's property name for it */
+	} names[] = {
+		{VIRTIO_NET_F_CSUM, "csum"},	       {VIRTIO_NET_F_GUEST_CSUM, "guest_csum"},
+		{VIRTIO_NET_F_HOST_TSO4, "host_tso4"}, {VIRTIO_NET_F_GUEST_TSO4, "guest_tso4"},
+		{VIRTIO_NET_F_MRG_RXBUF, "mrg_rxbuf"}, {VIRTIO_RING_F_EVENT_IDX, "event_idx"},
+	};
+	char line[96];
+	size_t n = 0;
+
+	line[0] = 0;
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		if (virtio_has_feature(&vi->vdev, names[i].bit))
+			n += snprintf(line + n, sizeof(line) - n, " %s", names[i].name);
+	printk("%s: offloads:%s\n", vi->dev->name, n ? line : " none");
+}
+
 static int virtnet_probe(struct pci_dev *pdev)
 {
-	struct net_device *dev = alloc_netdev("eth%d", sizeof(struct virtnet));
+	struct net_device *dev = alloc_etherdev(sizeof(struct virtnet));
 	struct virtnet *vi;
-	uint64_t wanted;
+	uint64_t offered, wanted;
 	int err;
 
 	if (!dev)
@@ -326,13 +419,16 @@ static int virtnet_probe(struct pci_dev *pdev)
 	if (err)
 		goto fail_free;
 
+	offered = virtio_device_features(&vi->vdev);
 	wanted = (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) |
-		 (1ULL << VIRTIO_NET_F_MRG_RXBUF);
-	if (vi->vdev.modern)
+		 (1ULL << VIRTIO_RING_F_EVENT_IDX);
+	/* Only a legacy interface has 32 bits; without VERSION_1 the header
+	 * may share the receive buffer only with ANY_LAYOUT. */
+	if (offered & (1ULL << VIRTIO_F_VERSION_1))
 		wanted |= 1ULL << VIRTIO_F_VERSION_1;
 	else
-		wanted |= 1ULL << VIRTIO_F_ANY_LAYOUT; /* header shares the receive buffer */
-	err = virtio_negotiate(&vi->vdev, wanted);
+		wanted |= 1ULL << VIRTIO_F_ANY_LAYOUT;
+	err = virtio_negotiate(&vi->vdev, virtnet_select_features(offered, wanted));
 	if (err)
 		goto fail_dev;
 	/* 5.1.6: the num_buffers field exists with MRG_RXBUF or VERSION_1. */
@@ -341,7 +437,9 @@ static int virtnet_probe(struct pci_dev *pdev)
 		vi->hdr_len = sizeof(struct virtio_net_hdr);
 	else
 		vi->hdr_len = VIRTIO_NET_HDR_LEGACY_LEN;
-	vi->rx_split = !vi->vdev.modern && !virtio_has_feature(&vi->vdev, VIRTIO_F_ANY_LAYOUT);
+	vi->rx_split = !virtio_has_feature(&vi->vdev, VIRTIO_F_VERSION_1) &&
+		       !virtio_has_feature(&vi->vdev, VIRTIO_F_ANY_LAYOUT);
+	virtnet_set_offloads(vi);
 
 	netif_napi_add(dev, &dev->napi, virtnet_poll);
 	/* Before the queues: MSI-X vectors are assigned while setting them up. */
@@ -360,10 +458,6 @@ static int virtnet_probe(struct pci_dev *pdev)
 
 	virtnet_read_mac(vi);
 	vi->dev->carrier = virtnet_link_up(vi);
-	dev->mtu = 1500;
-	dev->type = ARPHRD_ETHER;
-	dev->flags |= IFF_BROADCAST;
-	memset(dev->broadcast, 0xFF, ETH_ALEN);
 	dev->ops = &virtnet_ops;
 	dev->driver = "virtio-net";
 	err = register_netdev(dev);
@@ -371,16 +465,17 @@ static int virtnet_probe(struct pci_dev *pdev)
 		goto fail_irq;
 	pdev->priv = vi;
 
-	/* 3.1.1 step 8; the device may be notified only from now on (2.4.7). */
+	/* 3.1.1 step 8; the device may be notified only from now on (2.7.13.4). */
 	virtio_driver_ok(&vi->vdev);
 	virtqueue_kick(&vi->rxq);
 	printk("%s: virtio-net (%s) at %02x:%02x.%x, mac %02x:%02x:%02x:%02x:%02x:%02x, %s, "
 	       "queues %u/%u, header %u%s, link %s\n",
-	       dev->name, vi->vdev.modern ? "modern" : "legacy", pdev->bus, pdev->dev, pdev->fn,
+	       dev->name, virtio_transport_name(&vi->vdev), pdev->bus, pdev->dev, pdev->fn,
 	       dev->dev_addr[0], dev->dev_addr[1], dev->dev_addr[2], dev->dev_addr[3],
 	       dev->dev_addr[4], dev->dev_addr[5], vi->vdev.msix ? "MSI-X" : "INTx", vi->rxq.num,
 	       vi->txq.num, vi->hdr_len, vi->rx_split ? " split" : "",
 	       vi->dev->carrier ? "up" : "down");
+	virtnet_print_features(vi);
 	return 0;
 
 fail_irq:

@@ -30,11 +30,22 @@ pytestmark = [
 ]
 
 
+# The capture below checks every TCP checksum on the tap.  With virtio-net's
+# checksum offloads (CSUM, GUEST_CSUM) both the guest's and the host's frames
+# cross the tap with partial checksums, completed by nobody because no wire
+# follows, so here virtio-net runs without them and the capture checks the
+# stack's own checksums; tests/qemu/test_offload.py covers the offloads.  The
+# e1000 model inserts offloaded checksums itself, so its capture checks them.
+DEVICES = {'virtio': 'virtio-net-pci,csum=off,guest_csum=off', 'e1000': 'e1000'}
+
+
 @pytest.fixture(scope='module', params=['virtio', 'e1000'])
 def guest(request):
     with NetNS() as ns:
-        with MenuOS(mem=128, nic=request.param, netdev=('tap', ns.tap), netns=ns.name,
-                    append='tcp_msl_ms=2000', timeout=120) as m:
+        extra = ['-netdev', 'tap,id=net0,ifname=%s,script=no,downscript=no' % ns.tap,
+                 '-device', '%s,netdev=net0' % DEVICES[request.param]]
+        with MenuOS(mem=128, extra=extra, netns=ns.name, append='tcp_msl_ms=2000',
+                    timeout=120) as m:
             m.cmd('replyhi')
             yield request.param, ns, m
 
