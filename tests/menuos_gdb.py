@@ -104,7 +104,7 @@ menuos-route     the IPv4 routing table
 menuos-arp       the ARP cache
 
 SK and SKB are expressions: `menuos-skb skb` at a breakpoint in tcp_v4_rcv,
-`menuos-tcp sk` in tcp_rcv_established, or an address from menuos-sockets."""
+`menuos-tcp sk` in tcp_rcv_state_process, or an address from menuos-sockets."""
 
     def __init__(self):
         super().__init__('menuos', gdb.COMMAND_USER)
