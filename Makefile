@@ -252,6 +252,7 @@ bench: all
 	@sh tests/install-deps.sh --bench
 	$(PY) tests/bench.py
 	$(PY) tests/bench/boot_paths.py --out $(B)/bench/boot_paths.txt
+	$(PY) tests/bench/services.py
 
 # The lab's figure: docs/handshake.svg is drawn from docs/handshake.seq (kept
 # in the tree, and checked to be up to date by tests/qemu/test_lab.py).

@@ -9,6 +9,7 @@
  */
 #include <stdint.h>
 #include "libc/sys.h"
+#include "net/gdb_visible.h"
 #include "kernel/console.h"
 #include "kernel/mm.h"
 #include "kernel/sched.h"
@@ -17,7 +18,7 @@
 
 /*
  * SYSCALL_DEFINEn(name, type1, arg1, ...) defines long sys_name(type1 arg1,
- * ...), as Linux's include/linux/syscalls.h does.  noinline keeps each one
+ * ...), as Linux's include/linux/syscalls.h does.  __gdb_visible keeps each one
  * a function of its own, so `break sys_socket` works in gdb.
  */
 #define __SC_DECL(t, a)	     t a
@@ -28,7 +29,7 @@
 #define __MAP5(m, t, a, ...) m(t, a), __MAP4(m, __VA_ARGS__)
 #define __MAP6(m, t, a, ...) m(t, a), __MAP5(m, __VA_ARGS__)
 #define SYSCALL_DEFINEx(x, name, ...) \
-	__attribute__((noinline)) long sys_##name(__MAP##x(__SC_DECL, __VA_ARGS__))
+	__gdb_visible long sys_##name(__MAP##x(__SC_DECL, __VA_ARGS__))
 #define SYSCALL_DEFINE1(name, ...) SYSCALL_DEFINEx(1, name, __VA_ARGS__)
 #define SYSCALL_DEFINE2(name, ...) SYSCALL_DEFINEx(2, name, __VA_ARGS__)
 #define SYSCALL_DEFINE3(name, ...) SYSCALL_DEFINEx(3, name, __VA_ARGS__)

@@ -7,6 +7,7 @@
  * are here too.  Everything runs with net_lock held.
  */
 #include <fcntl.h>
+#include "net/gdb_visible.h"
 #include "net/platform.h"
 #include "net/inet_common.h"
 #include "net/tcp.h"
@@ -71,7 +72,7 @@ static int connect_done(void *arg)
 	return sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV;
 }
 
-__attribute__((noinline)) int inet_stream_connect(struct sock *sk, const struct sockaddr *uaddr,
+__gdb_visible int inet_stream_connect(struct sock *sk, const struct sockaddr *uaddr,
 						  int addr_len, int nonblock)
 {
 	int err;

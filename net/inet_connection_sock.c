@@ -3,6 +3,7 @@
  * queues), accept, the hand-over of a request sock to its child, and the
  * final destruction of a sock.
  */
+#include "net/gdb_visible.h"
 #include "net/platform.h"
 #include "net/tcp_priv.h"
 
@@ -69,7 +70,7 @@ static int accept_ready(void *arg)
 }
 
 /* Sleeps until a connection is ready: 0, -EAGAIN (timeout), -EINTR, -EINVAL. */
-__attribute__((noinline)) int inet_csk_wait_for_connect(struct sock *sk, long timeo)
+__gdb_visible int inet_csk_wait_for_connect(struct sock *sk, long timeo)
 {
 	int ret;
 
@@ -85,7 +86,7 @@ __attribute__((noinline)) int inet_csk_wait_for_connect(struct sock *sk, long ti
 	return ret;
 }
 
-__attribute__((noinline)) struct sock *inet_csk_accept(struct sock *sk, int nonblock, int *err)
+__gdb_visible struct sock *inet_csk_accept(struct sock *sk, int nonblock, int *err)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct tcp_sock *ctp;

@@ -4,6 +4,7 @@
  * addresses, and hands the call to the socket's proto_ops.  Every call runs
  * under net_lock; a blocking one sleeps in net_wait, which drops the lock.
  */
+#include "net/gdb_visible.h"
 #include "net/platform.h"
 #include "net/socket.h"
 #include "net/inet_common.h"
@@ -90,7 +91,7 @@ static int move_addr_to_kernel(const struct sockaddr *uaddr, socklen_t ulen,
 	return ulen > sizeof(*kaddr) ? (int)sizeof(*kaddr) : (int)ulen;
 }
 
-__attribute__((noinline)) int __sys_socket(int family, int type, int protocol)
+__gdb_visible int __sys_socket(int family, int type, int protocol)
 {
 	int flags = type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
 	struct socket *sock;
@@ -116,7 +117,7 @@ __attribute__((noinline)) int __sys_socket(int family, int type, int protocol)
 	return fd;
 }
 
-__attribute__((noinline)) int __sys_bind(int fd, const struct sockaddr *addr, socklen_t addrlen)
+__gdb_visible int __sys_bind(int fd, const struct sockaddr *addr, socklen_t addrlen)
 {
 	struct sockaddr_storage kaddr;
 	struct socket *sock;
@@ -133,7 +134,7 @@ __attribute__((noinline)) int __sys_bind(int fd, const struct sockaddr *addr, so
 	return err;
 }
 
-__attribute__((noinline)) int __sys_listen(int fd, int backlog)
+__gdb_visible int __sys_listen(int fd, int backlog)
 {
 	struct socket *sock;
 	int err;
@@ -146,7 +147,7 @@ __attribute__((noinline)) int __sys_listen(int fd, int backlog)
 	return err;
 }
 
-__attribute__((noinline)) int __sys_accept4(int fd, struct sockaddr *addr, socklen_t *addrlen,
+__gdb_visible int __sys_accept4(int fd, struct sockaddr *addr, socklen_t *addrlen,
 					    int flags)
 {
 	struct socket *sock, *newsock;
@@ -184,7 +185,7 @@ out:
 	return err;
 }
 
-__attribute__((noinline)) int __sys_connect(int fd, const struct sockaddr *addr, socklen_t addrlen)
+__gdb_visible int __sys_connect(int fd, const struct sockaddr *addr, socklen_t addrlen)
 {
 	struct sockaddr_storage kaddr;
 	struct socket *sock;
@@ -201,7 +202,7 @@ __attribute__((noinline)) int __sys_connect(int fd, const struct sockaddr *addr,
 	return err;
 }
 
-__attribute__((noinline)) long __sys_sendto(int fd, const void *buf, size_t len, int flags,
+__gdb_visible long __sys_sendto(int fd, const void *buf, size_t len, int flags,
 					    const struct sockaddr *addr, socklen_t addrlen)
 {
 	struct sockaddr_storage kaddr;
@@ -224,7 +225,7 @@ __attribute__((noinline)) long __sys_sendto(int fd, const void *buf, size_t len,
 	return ret;
 }
 
-__attribute__((noinline)) long __sys_recvfrom(int fd, void *buf, size_t len, int flags,
+__gdb_visible long __sys_recvfrom(int fd, void *buf, size_t len, int flags,
 					      struct sockaddr *addr, socklen_t *addrlen)
 {
 	struct sockaddr_storage kaddr;
@@ -248,7 +249,7 @@ __attribute__((noinline)) long __sys_recvfrom(int fd, void *buf, size_t len, int
 	return ret;
 }
 
-__attribute__((noinline)) int __sys_shutdown(int fd, int how)
+__gdb_visible int __sys_shutdown(int fd, int how)
 {
 	struct socket *sock;
 	int err;
@@ -261,7 +262,7 @@ __attribute__((noinline)) int __sys_shutdown(int fd, int how)
 	return err;
 }
 
-__attribute__((noinline)) int __sys_close(int fd)
+__gdb_visible int __sys_close(int fd)
 {
 	struct socket *sock;
 	int err;
@@ -277,7 +278,7 @@ __attribute__((noinline)) int __sys_close(int fd)
 	return err;
 }
 
-__attribute__((noinline)) int __sys_setsockopt(int fd, int level, int optname, const void *optval,
+__gdb_visible int __sys_setsockopt(int fd, int level, int optname, const void *optval,
 					       socklen_t optlen)
 {
 	struct socket *sock;
@@ -293,7 +294,7 @@ __attribute__((noinline)) int __sys_setsockopt(int fd, int level, int optname, c
 	return err;
 }
 
-__attribute__((noinline)) int __sys_getsockopt(int fd, int level, int optname, void *optval,
+__gdb_visible int __sys_getsockopt(int fd, int level, int optname, void *optval,
 					       socklen_t *optlen)
 {
 	struct socket *sock;
@@ -330,12 +331,12 @@ static int sock_getname(int fd, struct sockaddr *addr, socklen_t *addrlen, int p
 	return err;
 }
 
-__attribute__((noinline)) int __sys_getsockname(int fd, struct sockaddr *addr, socklen_t *addrlen)
+__gdb_visible int __sys_getsockname(int fd, struct sockaddr *addr, socklen_t *addrlen)
 {
 	return sock_getname(fd, addr, addrlen, 0);
 }
 
-__attribute__((noinline)) int __sys_getpeername(int fd, struct sockaddr *addr, socklen_t *addrlen)
+__gdb_visible int __sys_getpeername(int fd, struct sockaddr *addr, socklen_t *addrlen)
 {
 	return sock_getname(fd, addr, addrlen, 1);
 }
@@ -383,7 +384,7 @@ static int poll_scan(void *arg)
  * changed, so poll() sleeps there for its whole timeout and rescans only
  * when woken.
  */
-__attribute__((noinline)) int __sys_poll(struct pollfd *fds, unsigned int nfds, int timeout_ms)
+__gdb_visible int __sys_poll(struct pollfd *fds, unsigned int nfds, int timeout_ms)
 {
 	struct poll_args pa = {fds, nfds, 0};
 	int r = 0;
