@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 
 #include "net/devinet.h"
+#include "net/dhcp.h"
 #include "net/ip.h"
 #include "net/platform.h"
 
@@ -42,11 +43,14 @@ static uint32_t config_addr(const char *key, const char *given, const char *def)
 int net_configure_defaults(struct net_device *eth0, const char *ip, const char *netmask,
 			   const char *gw)
 {
-	uint32_t addr = config_addr("ip", ip, NET_DEFAULT_ADDR);
-	uint32_t mask = config_addr("netmask", netmask, NET_DEFAULT_NETMASK);
-	uint32_t gateway = config_addr("gw", gw, NET_DEFAULT_GATEWAY);
+	uint32_t addr, mask, gateway;
 	int err;
 
+	if (ip && !strcmp(ip, NET_IP_DHCP))
+		return dhcp_start(eth0); /* the lease brings address, mask and gateway */
+	addr = config_addr("ip", ip, NET_DEFAULT_ADDR);
+	mask = config_addr("netmask", netmask, NET_DEFAULT_NETMASK);
+	gateway = config_addr("gw", gw, NET_DEFAULT_GATEWAY);
 	if (net_mask_len(mask) < 0) {
 		printk("net: netmask is not contiguous, using %s\n", NET_DEFAULT_NETMASK);
 		mask = config_addr("netmask", NULL, NET_DEFAULT_NETMASK);

@@ -13,6 +13,8 @@
 #define NET_DEFAULT_NETMASK "255.255.255.0"
 #define NET_DEFAULT_GATEWAY "10.0.2.2"
 
+#define NET_IP_DHCP "dhcp" /* ip=dhcp: the address comes from DHCP (net/dhcp.h) */
+
 #define INET_ADDRSTRLEN_NET 16 /* "255.255.255.255" and its NUL */
 
 /* Parses a strict dotted quad ("10.0.2.15") into *addr (network order): 0 or -EINVAL. */
@@ -25,7 +27,8 @@ int net_mask_len(uint32_t mask);
 /*
  * Gives eth0 its address, netmask and default gateway, brings it up
  * (gratuitous ARP) and adds the default route.  Each string may be NULL
- * (use the NET_DEFAULT_* value); the kernel passes cmdline_get("ip"),
+ * (use the NET_DEFAULT_* value); ip NET_IP_DHCP starts the DHCP client
+ * instead, netmask and gw are then ignored.  The kernel passes cmdline_get("ip"),
  * cmdline_get("netmask"), cmdline_get("gw").  An unparsable value is
  * reported with printk and replaced by the default.  With net_lock held.
  * Returns 0 or a negative errno from the first step that failed.

@@ -22,6 +22,7 @@
 #include "net/sock.h"
 #include "net/skbuff.h"
 #include "net/capture.h"
+#include "net/dhcp.h"
 
 /* The interface's constants are the stack's own, so values pass unconverted. */
 _Static_assert(NETCTL_IFNAMSIZ == IFNAMSIZ, "interface name size");
@@ -130,11 +131,120 @@ int netctl_dev_configure(const char *name, const struct netctl_dev_config *cfg)
 		if (err)
 			goto out;
 	}
-	if (cfg->up == 1)
+	if (cfg->up == 1) {
 		err = dev_open(dev);
-	else if (cfg->up == 0)
+	} else if (cfg->up == 0) {
+		dhcp_release(dev); /* RFC 2131 4.4.6: give a lease back before leaving */
 		err = dev_close(dev);
+	}
 out:
+	net_unlock();
+	return err;
+}
+
+/* ---- DHCP client ---- */
+
+_Static_assert(NETCTL_DHCP_MAX_DNS == DHCP_MAX_DNS, "DNS servers kept");
+
+static long secs_left(uint64_t at, uint64_t now)
+{
+	if (at == UINT64_MAX)
+		return -1;
+	return at > now ? (long)((at - now) / 1000) : 0;
+}
+
+static void dhcp_fill(const struct net_device *dev, const struct dhcp_client *c,
+		      struct netctl_dhcp_info *o)
+{
+	uint64_t now = jiffies_ms();
+
+	memset(o, 0, sizeof(*o));
+	memcpy(o->dev, dev->name, IFNAMSIZ);
+	o->dev[IFNAMSIZ - 1] = '\0';
+	snprintf(o->state, sizeof(o->state), "%s", dhcp_state_name(c->state));
+	o->bound = c->bound;
+	if (!c->bound)
+		return;
+	o->addr = c->lease.addr;
+	o->netmask = c->lease.netmask;
+	o->router = c->lease.router;
+	o->server = c->lease.server;
+	memcpy(o->dns, c->lease.dns, sizeof(o->dns));
+	o->ndns = c->lease.ndns;
+	o->lease_s = c->lease.lease_s;
+	o->lease_left_s = secs_left(c->expiry_ms, now);
+	o->t1_left_s = secs_left(c->t1_ms, now);
+	o->t2_left_s = secs_left(c->t2_ms, now);
+}
+
+int netctl_dhcp_get(struct netctl_dhcp_info *out, int max)
+{
+	struct net_device *dev;
+	int n = 0;
+
+	net_lock();
+	list_for_each_entry (dev, netdev_list(), dev_list) {
+		const struct dhcp_client *c = dhcp_client_get(dev);
+
+		if (!c)
+			continue;
+		if (n < max)
+			dhcp_fill(dev, c, &out[n]);
+		n++;
+	}
+	net_unlock();
+	return n;
+}
+
+int netctl_dhcp_run(const char *name, long timeout_ms, struct netctl_dhcp_info *out)
+{
+	struct net_device *dev;
+	const struct dhcp_client *c;
+	unsigned int outcomes;
+	int err;
+
+	net_lock();
+	dev = dev_get_by_name(name);
+	if (!dev) {
+		err = -ENODEV;
+		goto out;
+	}
+	outcomes = dhcp_outcomes(dev);
+	err = dhcp_start(dev);
+	if (err)
+		goto out;
+	err = dhcp_wait(dev, outcomes, timeout_ms);
+	if (err < 0)
+		goto out;
+	c = dhcp_client_get(dev);
+	if (!c)
+		err = -ENOENT; /* released meanwhile */
+	else if (c->state == DHCP_FAILED)
+		err = -ETIMEDOUT;
+	else if (err == 0 || c->state != DHCP_BOUND)
+		err = -EINPROGRESS;
+	else
+		err = 0;
+	if (c)
+		dhcp_fill(dev, c, out);
+out:
+	net_unlock();
+	return err;
+}
+
+int netctl_dhcp_release(const char *name, int *had_lease)
+{
+	struct net_device *dev;
+	const struct dhcp_client *c;
+	int err = -ENODEV;
+
+	net_lock();
+	dev = dev_get_by_name(name);
+	if (dev) {
+		c = dhcp_client_get(dev);
+		*had_lease = c && c->bound;
+		err = dhcp_release(dev);
+	}
 	net_unlock();
 	return err;
 }

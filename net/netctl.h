@@ -75,6 +75,39 @@ struct netctl_dev_config {
  */
 int netctl_dev_configure(const char *name, const struct netctl_dev_config *cfg);
 
+/* ---- DHCP client (RFC 2131) ---- */
+
+#define NETCTL_DHCP_MAX_DNS 3
+
+struct netctl_dhcp_info {
+	char dev[NETCTL_IFNAMSIZ];
+	char state[12]; /* "SELECTING", "REQUESTING", "BOUND", "RENEWING", "REBINDING", "FAILED" */
+	int bound;	/* the fields below describe a lease in use */
+	uint32_t addr, netmask, router, server;
+	uint32_t dns[NETCTL_DHCP_MAX_DNS];
+	int ndns;
+	uint32_t lease_s; /* as granted; 0xffffffff: infinite (the *_left_s are then -1) */
+	long lease_left_s, t1_left_s, t2_left_s; /* 0 once passed */
+};
+
+/* Copies up to max clients (one per interface that runs one); returns how many exist. */
+int netctl_dhcp_get(struct netctl_dhcp_info *out, int max);
+/*
+ * Starts the DHCP client on the interface `name` (bringing it up), or
+ * renews the lease it holds, then waits up to timeout_ms for the outcome
+ * (the lock is dropped meanwhile; the client goes on after a timeout).
+ * 0 with *out filled (bound), -ENODEV (no such interface), -EOPNOTSUPP
+ * (not Ethernet), -ETIMEDOUT (no offer: the client gave up), -EINPROGRESS
+ * (still trying when the wait ended), -EINTR (Ctrl-C; it goes on),
+ * -ENOSPC, -EADDRINUSE (port 68 in use), -ENOMEM.
+ */
+int netctl_dhcp_run(const char *name, long timeout_ms, struct netctl_dhcp_info *out);
+/*
+ * Stops the client on `name`, releasing its lease (RFC 2131 4.4.6): 0
+ * (*had_lease says whether one was released), -ENODEV, -ENOENT (no client).
+ */
+int netctl_dhcp_release(const char *name, int *had_lease);
+
 /* ---- routes ---- */
 
 struct netctl_route {
