@@ -3,7 +3,7 @@
 
     /usr/bin/python3 tests/fuzz/gen_corpus.py
 
-The input formats are described at the top of fuzz_rx.c and fuzz_tcp.c.
+The input formats are described at the top of each fuzz_*.c.
 Checksums are left zero where the harness recomputes them (fuzz_rx control
 byte 0x03; fuzz_tcp always).  Output is deterministic.
 """
@@ -183,6 +183,43 @@ def arp_ip_seeds():
     }
 
 
+def dhcp_seeds():
+    """Server replies for fuzz_dhcp's client on eth1 (10.0.3.15/24 offered)."""
+    def msg(typ, opts=b"", yiaddr=bytes([10, 0, 3, 15]), overload=None):
+        m = struct.pack("!BBBBIHH", 2, 1, 6, 0, 0, 0, 0) + bytes(4) + yiaddr + bytes(8)
+        m += bytes.fromhex("525400123457") + bytes(10) + bytes(64)
+        m += (overload or bytes(128)) + struct.pack("!I", 0x63825363)
+        return m + bytes([53, 1, typ]) + opts + b"\xff"
+
+    def opt(code, val):
+        return bytes([code, len(val)]) + val
+
+    def reply(m, ctl=0x03):
+        return bytes([ctl]) + struct.pack("!H", len(m)) + m
+
+    def wait_timer():
+        return bytes([0xa0])
+
+    full = (opt(54, PEER_IP) + opt(1, bytes([255, 255, 255, 0])) + opt(3, bytes([10, 0, 3, 1]))
+            + opt(6, bytes([10, 0, 2, 3, 10, 0, 2, 4])) + opt(51, struct.pack("!I", 120)))
+    t1t2 = opt(58, struct.pack("!I", 30)) + opt(59, struct.pack("!I", 60))
+    offer, ack, nak = msg(2, full), msg(5, full), msg(6, opt(54, PEER_IP))
+    file_opts = opt(51, struct.pack("!I", 600)) + b"\xff"
+    overloaded = msg(5, opt(54, PEER_IP) + opt(52, b"\x01"),
+                     overload=file_opts + bytes(128 - len(file_opts)))
+    return {
+        "lease": reply(offer) + reply(ack),
+        "lease_then_timers": reply(offer) + reply(msg(5, full + t1t2)) + wait_timer()
+        + wait_timer() + reply(ack) + wait_timer() + wait_timer() + wait_timer(),
+        "nak_restart": reply(offer) + reply(nak) + reply(offer) + reply(ack),
+        "renew_and_release": reply(offer) + reply(ack) + bytes([0xc1]) + reply(ack, 0x07)
+        + bytes([0xc2]),
+        "no_offer": wait_timer() * 5,
+        "overload": reply(offer) + reply(overloaded),
+        "unpatched": reply(offer, 0x00) + reply(ack, 0x02),
+    }
+
+
 def write(target, seeds):
     out = os.path.join(HERE, "corpus", target)
     os.makedirs(out, exist_ok=True)
@@ -195,6 +232,7 @@ def main():
     write("rx", {k: bytes([c]) + f for k, (c, f) in rx_seeds().items()})
     write("tcp", tcp_seeds())
     write("arp_ip", arp_ip_seeds())
+    write("dhcp", dhcp_seeds())
 
 
 if __name__ == "__main__":
