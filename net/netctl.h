@@ -99,7 +99,8 @@ int netctl_dhcp_get(struct netctl_dhcp_info *out, int max);
  * 0 with *out filled (bound), -ENODEV (no such interface), -EOPNOTSUPP
  * (not Ethernet), -ETIMEDOUT (no offer: the client gave up), -EINPROGRESS
  * (still trying when the wait ended), -EINTR (Ctrl-C; it goes on),
- * -ENOSPC, -EADDRINUSE (port 68 in use), -ENOMEM.
+ * -ENOENT (released meanwhile), -ENOSPC, -EADDRINUSE (port 68 in use),
+ * -ENOMEM.
  */
 int netctl_dhcp_run(const char *name, long timeout_ms, struct netctl_dhcp_info *out);
 /*
