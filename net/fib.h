@@ -140,22 +140,20 @@ static inline unsigned int fib_table_lookup_index(const struct fib_table *t, uin
 	uintptr_t d = t->dir[addr >> 16];
 	const struct fib_chunk *c;
 	const struct fib_range *r;
-	unsigned int key = addr & 0xffff, lo = 0, hi, mid, nh;
+	unsigned int key = addr & 0xffff, n, half, nh;
 
 	if (d & 1) {
 		nh = d >> 1;
 	} else {
+		/* the last range starting at or before key; written so that the
+		 * compiler makes the step a conditional move, not a branch */
 		c = (const struct fib_chunk *)d;
 		r = c->range;
-		hi = c->nrange;
-		while (hi - lo > 1) {
-			mid = (lo + hi) / 2;
-			if (r[mid].start <= key)
-				lo = mid;
-			else
-				hi = mid;
+		for (n = c->nrange; n > 1; n -= half) {
+			half = n / 2;
+			r = r[half].start <= key ? r + half : r;
 		}
-		nh = r[lo].nh;
+		nh = r->nh;
 		if (nh == FIB_NH_COVER)
 			nh = c->cover;
 	}
