@@ -10,6 +10,7 @@
 #include "net/checksum.h"
 #include "net/eth.h"
 #include "net/ip.h"
+#include "net/route.h"
 #include "net/udp.h"
 #include "net/platform.h"
 
@@ -22,6 +23,9 @@ struct dhcp_if {
 	uint8_t server_mac[ETH_ALEN]; /* where the last ack came from: the next hop to the server */
 	uint32_t router;	      /* the default route this client added (gateway), 0: none */
 };
+
+/* Linux's dhclient-script gives its default route metric 0 unless told otherwise. */
+#define DHCP_ROUTE_METRIC 0
 
 static struct dhcp_if clients[DHCP_MAX_CLIENTS];
 static int nclients; /* slots in use: port 68 is bound while there is one */
@@ -87,15 +91,31 @@ static int dhcp_xmit(struct dhcp_if *d, int type, int broadcast)
 	return dev_queue_xmit(skb);
 }
 
-/*
- * Removes the default route this client added.  `route add default` fails
- * while one exists, so a default route is ours until someone deletes it.
- */
+/* Removes the default route this client added, if it is still there. */
 static void dhcp_del_router(struct dhcp_if *d)
 {
 	if (d->router)
-		ip_route_del(0, 0);
+		route_del(0, 0, d->router, d->dev, DHCP_ROUTE_METRIC,
+			  ROUTE_DEL_GW | ROUTE_DEL_DEV | ROUTE_DEL_METRIC);
 	d->router = 0;
+}
+
+/*
+ * The lease's router as the default route; one of the same metric already
+ * there (the boot's gw=, or `route add default`) is replaced, as
+ * dhclient-script does.
+ */
+static int dhcp_add_router(struct dhcp_if *d, uint32_t router)
+{
+	int err = route_add(0, 0, router, d->dev, DHCP_ROUTE_METRIC);
+
+	if (err == -EEXIST) {
+		route_del(0, 0, 0, NULL, DHCP_ROUTE_METRIC, ROUTE_DEL_METRIC);
+		err = route_add(0, 0, router, d->dev, DHCP_ROUTE_METRIC);
+	}
+	if (!err)
+		d->router = router;
+	return err;
 }
 
 /* The lease's address, netmask and router go onto the interface. */
@@ -117,14 +137,10 @@ static void dhcp_configure(struct dhcp_if *d)
 	}
 	if (l->router != d->router) {
 		dhcp_del_router(d);
-		/* the lease's router replaces any default route, as dhclient-script does */
-		ip_route_del(0, 0);
-		err = l->router ? ip_route_add(0, 0, l->router, dev) : 0;
+		err = l->router ? dhcp_add_router(d, l->router) : 0;
 		if (err)
 			printk("dhcp: %s: cannot add the default route via %s: error %d\n",
 			       dev->name, net_ipv4_str(l->router, g), err);
-		else
-			d->router = l->router;
 	}
 	if (renewed)
 		return;

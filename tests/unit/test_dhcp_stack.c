@@ -19,6 +19,7 @@
 #include "net/eth.h"
 #include "net/ip.h"
 #include "net/netctl.h"
+#include "net/route.h"
 #include "net/udp.h"
 #include "net/platform.h"
 #include "tests/unit/support/platform_test.h"
@@ -109,13 +110,19 @@ static uint32_t route_nexthop(uint32_t daddr)
 static void test_stack_lease_and_release(void **state)
 {
 	struct net_device *dev = new_dev();
-	long mem = fake_kmalloc_in_use();
-	uint64_t skbs = skb_in_use();
 	const struct dhcp_client *c;
 	struct dhcp_msg m;
 	uint8_t buf[600];
+	uint64_t skbs;
+	long mem;
 
 	(void)state;
+	/* the routing table keeps the pools it grew (net/fib_dxr.c): grow them first */
+	assert_int_equal(route_add(ip("10.0.2.0"), ip("255.255.255.0"), 0, dev, 0), 0);
+	assert_int_equal(route_add(0, 0, 0, dev, 0), 0);
+	route_flush_dev(dev);
+	mem = fake_kmalloc_in_use();
+	skbs = skb_in_use();
 	assert_int_equal(dhcp_start(dev), 0);
 	assert_true(dev->flags & IFF_UP);
 	/* RFC 2131 4.1: from 0.0.0.0 to the limited broadcast, out of this device */
@@ -223,6 +230,43 @@ static void test_boot_ip_dhcp_and_foreign_replies(void **state)
 	assert_int_equal(fake_timers_pending(), 0);
 }
 
+static void test_lease_router_replaces_default_route(void **state)
+{
+	struct net_device *dev = new_dev();
+	const struct dhcp_client *c;
+	struct route_cursor cur = {0};
+	struct route_entry r[8];
+	struct dhcp_msg m;
+	uint8_t buf[600];
+	int i, n, metric100 = 0;
+
+	(void)state;
+	/* as at boot with the static defaults, plus a user's fallback route */
+	assert_int_equal(net_configure_defaults(dev, NULL, NULL, "10.0.2.1"), 0);
+	assert_int_equal(route_add(0, 0, ip("10.0.2.1"), dev, 100), 0);
+	assert_int_equal(route_nexthop(ip("192.0.2.1")), ip("10.0.2.1"));
+	assert_int_equal(dhcp_start(dev), 0);
+	c = dhcp_client_get(dev);
+	pop_dhcp(dev, fake_bcast_mac, 0, 0xffffffffu, &m);
+	inject_reply(dev, buf, reply(buf, DHCPOFFER, c->xid, O_ALL));
+	inject_reply(dev, buf, reply(buf, DHCPACK, c->xid, O_ALL));
+	/* the lease's router took the place of the metric-0 default */
+	assert_int_equal(route_nexthop(ip("192.0.2.1")), ip("10.0.2.2"));
+	assert_int_equal(dhcp_release(dev), 0);
+	/* the release removed its own route only: the metric-100 one is left */
+	n = route_walk(&cur, r, 8);
+	for (i = 0; i < n; i++) {
+		if (r[i].mask == 0 && r[i].dev == dev) {
+			assert_int_equal(r[i].metric, 100);
+			assert_int_equal(r[i].gateway, ip("10.0.2.1"));
+			metric100++;
+		}
+	}
+	assert_int_equal(metric100, 1);
+	route_flush_dev(dev);
+	fake_eth_purge_tx(dev);
+}
+
 /* The server of the netctl tests: answers what the device sent, while the shell waits. */
 static struct net_device *served_dev;
 static int server_answers; /* 0: silent */
@@ -304,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_stack_lease_and_release),
 		cmocka_unit_test(test_stack_expiry_drops_address),
 		cmocka_unit_test(test_boot_ip_dhcp_and_foreign_replies),
+		cmocka_unit_test(test_lease_router_replaces_default_route),
 		cmocka_unit_test(test_netctl_run_and_no_offer),
 	};
 
