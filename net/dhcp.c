@@ -178,7 +178,7 @@ static void dhcp_do(struct dhcp_if *d, const struct dhcp_action *act)
 		dhcp_configure(d);
 		dhcp_done(d);
 	}
-	if (act->send)
+	if (act->send) /* a message lost for want of memory is retransmitted like one lost on the wire */
 		dhcp_xmit(d, act->send, act->broadcast);
 	if (act->failed) {
 		printk("dhcp: %s: no DHCP offer\n", d->dev->name);
