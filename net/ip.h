@@ -49,6 +49,10 @@ int ip_local_deliver(struct sk_buff *skb); /* to icmp_rcv / udp_rcv / tcp_v4_rcv
  * Consumes skb.  Returns 0 or a negative errno (-ENETUNREACH, ...).
  */
 int ip_queue_xmit(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t protocol);
+/* The same through a socket's cached route (net/route.h; NULL: none). */
+struct sk_dst;
+int ip_queue_xmit_dst(struct sk_buff *skb, struct sk_dst *dst, uint32_t saddr, uint32_t daddr,
+		      uint8_t protocol);
 /* The same for packets sent without a connection (SYN-ACK, RST, ICMP). */
 int ip_build_and_send_pkt(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t protocol);
 /*

@@ -17,6 +17,7 @@
 #include "net/fib.h"
 #include "net/ip.h"
 #include "net/route.h"
+#include "net/netctl.h"
 #include "net/netdevice.h"
 #include "net/platform.h"
 #include "tests/unit/support/platform_test.h"
@@ -401,6 +402,13 @@ static void test_route_api_and_generation(void **state)
 	assert_int_equal(rt_genid_ipv4(), gen);
 	rt_cache_flush();
 	assert_int_not_equal(rt_genid_ipv4(), gen);
+	gen = rt_genid_ipv4();
+	dev_close(eth);
+	assert_int_not_equal(rt_genid_ipv4(), gen);
+	gen = rt_genid_ipv4();
+	dev_open(eth);
+	assert_int_not_equal(rt_genid_ipv4(), gen);
+	fake_eth_purge_tx(eth);
 
 	/* flushing a device's routes */
 	route_flush_dev(eth);
@@ -409,6 +417,40 @@ static void test_route_api_and_generation(void **state)
 	assert_int_not_equal(route_count(), 0); /* lo's own */
 	assert_int_equal(fib_lookup(inet_addr("172.20.9.9"), &res), -ENETUNREACH);
 	assert_int_equal(fib_lookup(peer_ip, &res), -ENETUNREACH);
+}
+
+/* netctl pages through a table larger than a page, each route once. */
+static void test_netctl_route_pages(void **state)
+{
+	struct netctl_route page[NETCTL_MAX_ROUTES];
+	struct netctl_route_cursor cur = {{0}};
+	unsigned int base = netctl_route_count(), seen = 0, mine = 0;
+	uint32_t mask24 = inet_addr("255.255.255.0");
+	int i, n;
+
+	(void)state;
+	for (i = 0; i < 150; i++)
+		assert_int_equal(netctl_route_add_metric(htonl(0xc6336400u + (uint32_t)i * 256 * 3),
+							 mask24, 0, "lo", i % 4),
+				 0);
+	assert_int_equal(netctl_route_count(), base + 150);
+	while ((n = netctl_route_walk(&cur, page, NETCTL_MAX_ROUTES)) > 0) {
+		assert_true(n <= NETCTL_MAX_ROUTES);
+		for (i = 0; i < n; i++, seen++)
+			mine += (ntohl(page[i].dst) >> 24) == 0xc6;
+	}
+	assert_int_equal(seen, base + 150);
+	assert_int_equal(mine, 150);
+	assert_int_equal(netctl_route_delete(htonl(0xc6336400u), mask24, 0, "lo", 1,
+					     NETCTL_ROUTE_DEV | NETCTL_ROUTE_METRIC),
+			 -ESRCH);
+	assert_int_equal(netctl_route_delete(htonl(0xc6336400u), mask24, 0, "nosuch", 0,
+					     NETCTL_ROUTE_DEV),
+			 -ENODEV);
+	for (i = 0; i < 150; i++)
+		assert_int_equal(netctl_route_del(htonl(0xc6336400u + (uint32_t)i * 256 * 3), mask24),
+				 0);
+	assert_int_equal(netctl_route_count(), base);
 }
 
 int main(void)
@@ -420,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_out_of_memory),
 		cmocka_unit_test(test_random_against_reference),
 		cmocka_unit_test(test_route_api_and_generation),
+		cmocka_unit_test(test_netctl_route_pages),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);
