@@ -84,6 +84,7 @@ struct fib_pool {
 	size_t left;	/* bytes left in it */
 	void *slabs;	/* list of slabs, linked through their first word */
 	size_t bytes;	/* held from kmalloc (slabs and large blocks) */
+	size_t free_bytes; /* on the free lists */
 	size_t nslabs;
 };
 

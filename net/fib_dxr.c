@@ -33,6 +33,7 @@ static void pool_free(struct fib_pool *p, void *b, size_t size)
 	}
 	*(void **)b = p->free[size / FIB_UNIT];
 	p->free[size / FIB_UNIT] = b;
+	p->free_bytes += size;
 }
 
 static void *pool_alloc(struct fib_pool *p, size_t size)
@@ -49,6 +50,7 @@ static void *pool_alloc(struct fib_pool *p, size_t size)
 	b = p->free[size / FIB_UNIT];
 	if (b) {
 		p->free[size / FIB_UNIT] = *(void **)b;
+		p->free_bytes -= size;
 		return b;
 	}
 	if (p->left < size) {
@@ -446,6 +448,83 @@ static int alias_delete(struct fib_table *t, uint32_t prefix, int len, const str
 	return 0;
 }
 
+/* ---- compaction ---- */
+
+/* Moves block b (size bytes, in an old slab) into the current pool. */
+static void *pool_move(struct fib_pool *p, void *b, size_t size, int *failed)
+{
+	void *n;
+
+	if (*failed || pool_round(size) > FIB_POOL_MAX)
+		return b;
+	n = pool_alloc(p, size);
+	if (!n) {
+		*failed = 1;
+		return b;
+	}
+	memcpy(n, b, size);
+	return n;
+}
+
+static void alias_list_move(struct fib_table *t, struct fib_alias **pp, int *failed)
+{
+	for (; *pp; pp = &(*pp)->next)
+		*pp = pool_move(&t->pool, *pp, sizeof(**pp), failed);
+}
+
+/*
+ * A load of routes in random order grows every chunk through many size
+ * classes, and the free lists keep the blocks it outgrew, not always of a
+ * size that is asked for again.  When they hold more than an eighth of
+ * the pool, everything is copied into fresh slabs and the old ones go:
+ * the table keeps within 9/8 of what it uses, at the cost of a copy whose
+ * amortised share of each update is small (the pool must grow by a
+ * fraction of itself before the next one).  Out of memory halfway, the
+ * blocks not yet moved stay where they are and the old slabs with them.
+ */
+static void pool_compact(struct fib_table *t)
+{
+	struct fib_pool *p = &t->pool;
+	void *old = p->slabs, **tail;
+	size_t old_bytes = p->nslabs * FIB_SLAB_SIZE;
+	int failed = 0, k;
+	uint32_t ci, i;
+
+	if (p->free_bytes * 8 < p->bytes || p->bytes < 4 * FIB_SLAB_SIZE)
+		return;
+	memset(p->free, 0, FIB_NCLASS * sizeof(void *));
+	p->free_bytes = 0;
+	p->slabs = NULL;
+	p->left = 0;
+	p->nslabs = 0;
+	p->bytes -= old_bytes;
+	for (ci = 0; ci < FIB_DIR_SIZE; ci++) {
+		struct fib_chunk *c = (struct fib_chunk *)t->dir[ci];
+
+		if (dir_is_chunk(t->dir[ci]))
+			t->dir[ci] = (uintptr_t)pool_move(p, c, chunk_size(c->nrange, c->nrib),
+							  &failed);
+	}
+	alias_list_move(t, &t->dflt_list, &failed);
+	for (k = 1; k < 16; k++)
+		for (i = 0; t->short_tab[k] && i < (1u << k); i++)
+			alias_list_move(t, &t->short_tab[k][i], &failed);
+	if (failed) {
+		for (tail = &p->slabs; *tail; tail = (void **)*tail)
+			;
+		*tail = old;
+		p->bytes += old_bytes;
+		p->nslabs += old_bytes / FIB_SLAB_SIZE;
+		return;
+	}
+	while (old) {
+		void *next = *(void **)old;
+
+		kfree(old);
+		old = next;
+	}
+}
+
 /* ---- the table ---- */
 
 struct fib_table *fib_table_new(void)
@@ -522,6 +601,7 @@ int fib_table_insert(struct fib_table *t, uint32_t prefix, int len, uint32_t gw,
 	t->nh[idx].refcnt++;
 	t->nroutes++;
 	t->genid++;
+	pool_compact(t);
 	return 0;
 }
 
@@ -542,6 +622,7 @@ int fib_table_delete(struct fib_table *t, uint32_t prefix, int len, const struct
 	t->nh[nh].refcnt--;
 	t->nroutes--;
 	t->genid++;
+	pool_compact(t);
 	return 0;
 }
 
