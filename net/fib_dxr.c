@@ -144,6 +144,11 @@ static int dir_is_chunk(uintptr_t d)
 	return !(d & 1);
 }
 
+static uintptr_t dir_entry(const struct fib_chunk *c)
+{
+	return (uintptr_t)c | (uintptr_t)c->nrange << FIB_DIR_NRANGE_SHIFT;
+}
+
 static int scratch_reserve(struct fib_table *t, size_t size)
 {
 	void *s;
@@ -221,7 +226,7 @@ static uint32_t chunk_build_ranges(const struct fib_rib *rib, uint32_t n, struct
 
 static uint16_t dir_cover(uintptr_t d)
 {
-	return dir_is_chunk(d) ? ((const struct fib_chunk *)d)->cover : (uint16_t)(d >> 1);
+	return dir_is_chunk(d) ? (fib_dir_chunk(d))->cover : (uint16_t)(d >> 1);
 }
 
 static void chunk_free(struct fib_table *t, struct fib_chunk *c)
@@ -254,9 +259,9 @@ static int chunk_install(struct fib_table *t, uint32_t ci, const struct fib_rib 
 		memcpy(c->range, ranges, nr * sizeof(*ranges));
 		memcpy(chunk_rib(c), rib, n * sizeof(*rib));
 	}
-	t->dir[ci] = c ? (uintptr_t)c : ((uintptr_t)cover << 1) | 1;
+	t->dir[ci] = c ? dir_entry(c) : ((uintptr_t)cover << 1) | 1;
 	if (dir_is_chunk(old))
-		chunk_free(t, (struct fib_chunk *)old);
+		chunk_free(t, fib_dir_chunk(old));
 	return 0;
 }
 
@@ -276,7 +281,7 @@ static int rib_cmp(const struct fib_table *t, uint16_t lo, int len, int metric,
 static int chunk_insert(struct fib_table *t, uint32_t prefix, int len, uint16_t nh)
 {
 	uintptr_t d = t->dir[prefix >> 16];
-	const struct fib_chunk *c = dir_is_chunk(d) ? (const struct fib_chunk *)d : NULL;
+	const struct fib_chunk *c = dir_is_chunk(d) ? fib_dir_chunk(d) : NULL;
 	const struct fib_rib *rib = c ? chunk_rib(c) : NULL;
 	uint32_t n = c ? c->nrib : 0, lo = 0, hi = n, mid;
 	uint16_t key = prefix & 0xffff;
@@ -313,7 +318,7 @@ static int chunk_delete(struct fib_table *t, uint32_t prefix, int len, const str
 			unsigned int match, uint16_t *nh)
 {
 	uintptr_t d = t->dir[prefix >> 16];
-	const struct fib_chunk *c = dir_is_chunk(d) ? (const struct fib_chunk *)d : NULL;
+	const struct fib_chunk *c = dir_is_chunk(d) ? fib_dir_chunk(d) : NULL;
 	const struct fib_rib *rib;
 	uint16_t key = prefix & 0xffff;
 	uint32_t n, i, lo = 0, hi;
@@ -378,7 +383,7 @@ static void covers_update(struct fib_table *t, int k, uint32_t idx)
 		uintptr_t d = t->dir[ci];
 
 		if (dir_is_chunk(d))
-			((struct fib_chunk *)d)->cover = cover;
+			fib_dir_chunk(d)->cover = cover;
 		else
 			t->dir[ci] = ((uintptr_t)cover << 1) | 1;
 	}
@@ -499,11 +504,11 @@ static void pool_compact(struct fib_table *t)
 	p->nslabs = 0;
 	p->bytes -= old_bytes;
 	for (ci = 0; ci < FIB_DIR_SIZE; ci++) {
-		struct fib_chunk *c = (struct fib_chunk *)t->dir[ci];
+		struct fib_chunk *c = fib_dir_chunk(t->dir[ci]);
 
 		if (dir_is_chunk(t->dir[ci]))
-			t->dir[ci] = (uintptr_t)pool_move(p, c, chunk_size(c->nrange, c->nrib),
-							  &failed);
+			t->dir[ci] = dir_entry(
+				pool_move(p, c, chunk_size(c->nrange, c->nrib), &failed));
 	}
 	alias_list_move(t, &t->dflt_list, &failed);
 	for (k = 1; k < 16; k++)
@@ -561,7 +566,7 @@ void fib_table_free(struct fib_table *t)
 	/* chunks too large for the pool's classes are kmalloc'd on their own */
 	for (i = 0; i < FIB_DIR_SIZE; i++)
 		if (dir_is_chunk(t->dir[i]))
-			chunk_free(t, (struct fib_chunk *)t->dir[i]);
+			chunk_free(t, fib_dir_chunk(t->dir[i]));
 	while (t->pool.slabs) {
 		void *next = *(void **)t->pool.slabs;
 
@@ -634,7 +639,7 @@ const struct fib_nh *fib_table_lookup_usable(const struct fib_table *t, uint32_t
 	int k;
 
 	if (dir_is_chunk(d)) {
-		const struct fib_chunk *c = (const struct fib_chunk *)d;
+		const struct fib_chunk *c = fib_dir_chunk(d);
 		const struct fib_rib *rib = chunk_rib(c);
 		uint32_t key = addr & 0xffff, i;
 		int best_len = -1;
@@ -704,7 +709,7 @@ int fib_table_walk(const struct fib_table *t, struct fib_cursor *cur, struct fib
 			cur->k++;
 		} else {
 			uintptr_t d = t->dir[cur->i];
-			const struct fib_chunk *c = (const struct fib_chunk *)d;
+			const struct fib_chunk *c = fib_dir_chunk(d);
 
 			for (; dir_is_chunk(d) && cur->j < c->nrib && n < max; cur->j++, n++) {
 				const struct fib_rib *e = &chunk_rib(c)[cur->j];

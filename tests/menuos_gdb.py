@@ -307,6 +307,7 @@ class Route(gdb.Command):
         for ci, d in enumerate(dirs):
             if d & 1:
                 continue
+            d &= (1 << 47) - 1     # FIB_DIR_NRANGE_SHIFT: the range count is above
             nrange, nrib = struct.unpack('<II', bytes(inf.read_memory(d, 8)))
             rib = bytes(inf.read_memory(d + hdr + 4 * nrange, 6 * nrib))
             for j in range(nrib):

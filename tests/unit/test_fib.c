@@ -326,6 +326,17 @@ static void test_random_against_reference(void **state)
 
 			check_same(t, r, n, a, round == 2);
 		}
+		for (i = 0; i < 1000; i++) {
+			uint32_t a[37];
+			uint16_t b[37];
+			int j;
+
+			for (j = 0; j < 37; j++)
+				a[j] = j & 1 ? rnd() : r[rnd() % n].prefix | (rnd() & 0xff);
+			fib_table_lookup_batch(t, a, b, 37);
+			for (j = 0; j < 37; j++)
+				assert_int_equal(b[j], fib_table_lookup_index(t, a[j]));
+		}
 		for (i = 0; i < n; i++) {
 			uint32_t end = r[i].prefix | ~pmask(r[i].len);
 
