@@ -90,17 +90,17 @@ struct fib_alias {
 };
 
 struct fib_pool {
-	void **free;	/* per size class (8-byte units): freed blocks */
-	char *cur;	/* bump allocation in the newest slab */
-	size_t left;	/* bytes left in it */
-	void *slabs;	/* list of slabs, linked through their first word */
-	size_t bytes;	/* held from kmalloc (slabs and large blocks) */
+	void **free;	   /* per size class (8-byte units): freed blocks */
+	char *cur;	   /* bump allocation in the newest slab */
+	size_t left;	   /* bytes left in it */
+	void *slabs;	   /* list of slabs, linked through their first word */
+	size_t bytes;	   /* held from kmalloc (slabs and large blocks) */
 	size_t free_bytes; /* on the free lists */
 	size_t nslabs;
 };
 
 struct fib_table {
-	uintptr_t *dir;			/* 65536 entries */
+	uintptr_t *dir;			  /* 65536 entries */
 	struct fib_alias **short_tab[16]; /* [len][prefix >> (32 - len)], len 1..15 */
 	struct fib_alias *dflt_list;
 	uint16_t dflt; /* best default route's next hop */
@@ -190,8 +190,9 @@ static inline void fib_table_lookup_batch(const struct fib_table *t, const uint3
 		for (j = 0; j < m; j++) {
 			d[j] = t->dir[addr[i + j] >> 16];
 			if (!(d[j] & 1))
-				__builtin_prefetch(&fib_dir_chunk(d[j])
-							    ->range[(d[j] >> FIB_DIR_NRANGE_SHIFT) / 2]);
+				__builtin_prefetch(
+					&fib_dir_chunk(d[j])
+						 ->range[(d[j] >> FIB_DIR_NRANGE_SHIFT) / 2]);
 		}
 		for (j = 0; j < m; j++)
 			out[i + j] = (uint16_t)fib_table_lookup_index(t, addr[i + j]);

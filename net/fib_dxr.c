@@ -18,10 +18,7 @@
 
 /* ---- the pool ---- */
 
-static size_t pool_round(size_t size)
-{
-	return (size + FIB_UNIT - 1) & ~(size_t)(FIB_UNIT - 1);
-}
+static size_t pool_round(size_t size) { return (size + FIB_UNIT - 1) & ~(size_t)(FIB_UNIT - 1); }
 
 static void pool_free(struct fib_pool *p, void *b, size_t size)
 {
@@ -139,10 +136,7 @@ static size_t chunk_size(uint32_t nrange, uint32_t nrib)
 	       nrib * sizeof(struct fib_rib);
 }
 
-static int dir_is_chunk(uintptr_t d)
-{
-	return !(d & 1);
-}
+static int dir_is_chunk(uintptr_t d) { return !(d & 1); }
 
 static uintptr_t dir_entry(const struct fib_chunk *c)
 {
@@ -350,9 +344,9 @@ static int chunk_delete(struct fib_table *t, uint32_t prefix, int len, const str
 	nrib = t->scratch;
 	memcpy(nrib, rib, i * sizeof(*rib));
 	memcpy(nrib + i, rib + i + 1, (n - i - 1) * sizeof(*rib));
-	return chunk_install(t, prefix >> 16, nrib, n - 1,
-			     (struct fib_range *)(uintptr_t)((char *)t->scratch +
-							     pool_round(n * sizeof(*rib))));
+	return chunk_install(
+		t, prefix >> 16, nrib, n - 1,
+		(struct fib_range *)(uintptr_t)((char *)t->scratch + pool_round(n * sizeof(*rib))));
 }
 
 /* ---- prefixes shorter than /16 and defaults ---- */
@@ -507,8 +501,8 @@ static void pool_compact(struct fib_table *t)
 		struct fib_chunk *c = fib_dir_chunk(t->dir[ci]);
 
 		if (dir_is_chunk(t->dir[ci]))
-			t->dir[ci] = dir_entry(
-				pool_move(p, c, chunk_size(c->nrange, c->nrib), &failed));
+			t->dir[ci] =
+				dir_entry(pool_move(p, c, chunk_size(c->nrange, c->nrib), &failed));
 	}
 	alias_list_move(t, &t->dflt_list, &failed);
 	for (k = 1; k < 16; k++)
@@ -690,7 +684,8 @@ int fib_table_walk(const struct fib_table *t, struct fib_cursor *cur, struct fib
 	int n = 0;
 
 	while (n < max && cur->k <= 16) {
-		if (cur->k == 0 || (cur->k < 16 && t->short_tab[cur->k] && cur->i < (1u << cur->k))) {
+		if (cur->k == 0 ||
+		    (cur->k < 16 && t->short_tab[cur->k] && cur->i < (1u << cur->k))) {
 			const struct fib_alias *a =
 				cur->k ? t->short_tab[cur->k][cur->i] : t->dflt_list;
 			uint32_t prefix = cur->k ? cur->i << (32 - cur->k) : 0;

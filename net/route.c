@@ -28,20 +28,11 @@ void rt_cache_flush(void)
 		rt_genid = 1;
 }
 
-uint32_t rt_genid_ipv4(void)
-{
-	return rt_genid;
-}
+uint32_t rt_genid_ipv4(void) { return rt_genid; }
 
-static int fib_nh_usable(const struct fib_nh *nh)
-{
-	return nh->dev->flags & IFF_UP;
-}
+static int fib_nh_usable(const struct fib_nh *nh) { return nh->dev->flags & IFF_UP; }
 
-static uint32_t len_to_mask(int len)
-{
-	return len ? htonl(0xffffffffu << (32 - len)) : 0;
-}
+static uint32_t len_to_mask(int len) { return len ? htonl(0xffffffffu << (32 - len)) : 0; }
 
 int fib_lookup(uint32_t daddr, struct fib_result *res)
 {
@@ -181,10 +172,7 @@ int ip_route_add(uint32_t dst, uint32_t mask, uint32_t gateway, struct net_devic
 	return route_add(dst, mask, gateway, dev, 0);
 }
 
-int ip_route_del(uint32_t dst, uint32_t mask)
-{
-	return route_del(dst, mask, 0, NULL, 0, 0);
-}
+int ip_route_del(uint32_t dst, uint32_t mask) { return route_del(dst, mask, 0, NULL, 0, 0); }
 
 int route_walk(struct route_cursor *cur, struct route_entry *out, int max)
 {
@@ -212,10 +200,7 @@ int route_walk(struct route_cursor *cur, struct route_entry *out, int max)
 	return n;
 }
 
-unsigned int route_count(void)
-{
-	return fib_main ? fib_main->nroutes : 0;
-}
+unsigned int route_count(void) { return fib_main ? fib_main->nroutes : 0; }
 
 void route_flush_dev(struct net_device *dev)
 {
@@ -233,7 +218,8 @@ void route_flush_dev(struct net_device *dev)
 				victims[found++] = e;
 		for (i = 0; i < found; i++)
 			route_del(victims[i].dst, victims[i].mask, victims[i].gateway, dev,
-				  victims[i].metric, ROUTE_DEL_GW | ROUTE_DEL_DEV | ROUTE_DEL_METRIC);
+				  victims[i].metric,
+				  ROUTE_DEL_GW | ROUTE_DEL_DEV | ROUTE_DEL_METRIC);
 	} while (found == 16);
 }
 

@@ -29,20 +29,11 @@
 #define LINEAR_LOOKUPS 2000
 #define UPDATES	       20000
 
-void *kmalloc(size_t size)
-{
-	return malloc(size);
-}
+void *kmalloc(size_t size) { return malloc(size); }
 
-void *kzalloc(size_t size)
-{
-	return calloc(1, size);
-}
+void *kzalloc(size_t size) { return calloc(1, size); }
 
-void kfree(void *p)
-{
-	free(p);
-}
+void kfree(void *p) { free(p); }
 
 struct route {
 	uint32_t prefix;
@@ -74,10 +65,7 @@ static uint32_t rnd(void)
 	return (uint32_t)(rng >> 16);
 }
 
-static uint32_t pmask(int len)
-{
-	return len ? 0xffffffffu << (32 - len) : 0;
-}
+static uint32_t pmask(int len) { return len ? 0xffffffffu << (32 - len) : 0; }
 
 static int load(const char *path)
 {
@@ -244,8 +232,8 @@ int main(int argc, char **argv)
 	t0 = now();
 	for (i = 0; i < nroutes; i++) {
 		int err = fib_table_insert(t, routes[i].prefix, routes[i].len,
-					   0x0a000001u + routes[i].nh, (struct net_device *)fake_dev,
-					   0);
+					   0x0a000001u + routes[i].nh,
+					   (struct net_device *)fake_dev, 0);
 		if (err) {
 			fprintf(stderr, "insert %ld: %d\n", i, err);
 			return 1;

@@ -34,10 +34,7 @@ static uint32_t rnd(void)
 	return rng_state;
 }
 
-static uint32_t pmask(int len)
-{
-	return len ? 0xffffffffu << (32 - len) : 0;
-}
+static uint32_t pmask(int len) { return len ? 0xffffffffu << (32 - len) : 0; }
 
 /* ---- the brute-force reference ---- */
 
@@ -68,17 +65,14 @@ static const struct ref_route *ref_lookup(const struct ref_route *r, int n, uint
 	return best;
 }
 
-static int nh_up(const struct fib_nh *nh)
-{
-	return (nh->dev->flags & IFF_UP) != 0;
-}
+static int nh_up(const struct fib_nh *nh) { return (nh->dev->flags & IFF_UP) != 0; }
 
 static void check_same(const struct fib_table *t, const struct ref_route *r, int n, uint32_t addr,
 		       int only_up)
 {
 	const struct ref_route *want = ref_lookup(r, n, addr, only_up);
-	const struct fib_nh *got = only_up ? fib_table_lookup_usable(t, addr, nh_up)
-					   : fib_table_lookup(t, addr);
+	const struct fib_nh *got =
+		only_up ? fib_table_lookup_usable(t, addr, nh_up) : fib_table_lookup(t, addr);
 
 	if (!want) {
 		if (got)
@@ -118,8 +112,8 @@ static void test_overlapping_all_lengths(void **state)
 	assert_non_null(t);
 	assert_null(fib_table_lookup(t, base));
 	for (len = 0; len <= 32; len++)
-		assert_int_equal(fib_table_insert(t, base & pmask(len), len, 1000 + len, &devs[0], 0),
-				 0);
+		assert_int_equal(
+			fib_table_insert(t, base & pmask(len), len, 1000 + len, &devs[0], 0), 0);
 	assert_int_equal(t->nroutes, 33);
 	assert_int_equal(fib_table_lookup(t, base)->gw, 1032);
 	for (b = 0; b < 32; b++)
@@ -213,8 +207,8 @@ static void test_walk_pages(void **state)
 	(void)state;
 	/* 100 /24s in one chunk, 100 spread, 100 short, a few defaults */
 	for (i = 0; i < 100; i++) {
-		assert_int_equal(fib_table_insert(t, 0x0a010000u | (uint32_t)i << 8, 24, (uint32_t)i,
-						  &devs[0], 0),
+		assert_int_equal(fib_table_insert(t, 0x0a010000u | (uint32_t)i << 8, 24,
+						  (uint32_t)i, &devs[0], 0),
 				 0);
 		assert_int_equal(fib_table_insert(t, (uint32_t)(i + 1) << 24 | 0x00630000u, 16,
 						  (uint32_t)(100 + i), &devs[1], 0),
@@ -434,13 +428,15 @@ static void test_route_api_and_generation(void **state)
 	assert_int_equal(res.metric, 1);
 
 	/* the cache answers until the generation moves */
-	assert_int_equal(ip_route_output_cached(&cache, inet_addr("172.20.9.9"), &dev, &nh, &sa), 0);
+	assert_int_equal(ip_route_output_cached(&cache, inet_addr("172.20.9.9"), &dev, &nh, &sa),
+			 0);
 	assert_int_equal(nh, gw2);
 	assert_int_equal(cache.genid, rt_genid_ipv4());
 	gen = rt_genid_ipv4();
 	assert_int_equal(route_del(net, mask16, 0, NULL, 1, ROUTE_DEL_METRIC), 0);
 	assert_int_not_equal(rt_genid_ipv4(), gen);
-	assert_int_equal(ip_route_output_cached(&cache, inet_addr("172.20.9.9"), &dev, &nh, &sa), 0);
+	assert_int_equal(ip_route_output_cached(&cache, inet_addr("172.20.9.9"), &dev, &nh, &sa),
+			 0);
 	assert_int_equal(nh, peer_ip);
 	gen = rt_genid_ipv4();
 	assert_int_equal(route_del(net, mask16, 0, NULL, 1, ROUTE_DEL_METRIC), -ESRCH);
@@ -489,12 +485,12 @@ static void test_netctl_route_pages(void **state)
 	assert_int_equal(netctl_route_delete(htonl(0xc6336400u), mask24, 0, "lo", 1,
 					     NETCTL_ROUTE_DEV | NETCTL_ROUTE_METRIC),
 			 -ESRCH);
-	assert_int_equal(netctl_route_delete(htonl(0xc6336400u), mask24, 0, "nosuch", 0,
-					     NETCTL_ROUTE_DEV),
-			 -ENODEV);
+	assert_int_equal(
+		netctl_route_delete(htonl(0xc6336400u), mask24, 0, "nosuch", 0, NETCTL_ROUTE_DEV),
+		-ENODEV);
 	for (i = 0; i < 150; i++)
-		assert_int_equal(netctl_route_del(htonl(0xc6336400u + (uint32_t)i * 256 * 3), mask24),
-				 0);
+		assert_int_equal(
+			netctl_route_del(htonl(0xc6336400u + (uint32_t)i * 256 * 3), mask24), 0);
 	assert_int_equal(netctl_route_count(), base);
 }
 
