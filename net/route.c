@@ -237,23 +237,6 @@ void ip_route_show(void)
 	}
 }
 
-int ip_route_dump(struct rtable *out, int max)
-{
-	struct route_cursor cur = {0};
-	struct route_entry e;
-	int n = 0;
-
-	while (n < max && route_walk(&cur, &e, 1) == 1) {
-		out[n].dst = e.dst;
-		out[n].mask = e.mask;
-		out[n].gateway = e.gateway;
-		out[n].dev = e.dev;
-		out[n].metric = e.metric;
-		n++;
-	}
-	return n;
-}
-
 /* Removes the connected route of dev's current address, if any. */
 static void ip_route_del_connected(struct net_device *dev)
 {
