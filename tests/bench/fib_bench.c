@@ -7,7 +7,9 @@
  *  - lookups per second on one core (per second of this thread's CPU
  *    time: the machine may be shared), on uniformly random addresses and
  *    on skewed ones (traffic-like: 90% of lookups go to 1% of the
- *    prefixes), one at a time and in bursts (fib_table_lookup_batch);
+ *    prefixes) and on 1000 hot prefixes (a working set in cache: the
+ *    lookup's own cost), one at a time and in bursts
+ *    (fib_table_lookup_batch);
  *  - add and delete latency of single routes, mean and worst, for /16 and
  *    longer and for shorter prefixes;
  *  - the same lookups through the linear table route.c had before (a scan
@@ -260,6 +262,20 @@ int main(int argc, char **argv)
 	       rate(t, rand_addrs, LOOKUPS, &sum) / 1e6);
 	printf("  lookups, skewed addresses: %.1f million/s\n",
 	       rate(t, skew_addrs, LOOKUPS, &sum) / 1e6);
+	/* a working set that stays in cache: what a lookup costs the CPU itself */
+	for (i = 0; i < LOOKUPS; i++) {
+		const struct route *r = &routes[(rnd() % 1000) * 7919 % nroutes];
+
+		skew_addrs[i] = r->prefix | (rnd() & ~pmask(r->len));
+	}
+	printf("  lookups, 1000 hot prefixes (in cache): %.1f million/s\n",
+	       rate(t, skew_addrs, LOOKUPS, &sum) / 1e6);
+	for (i = 0; i < LOOKUPS; i++) {
+		const struct route *r =
+			&routes[rnd() % 10 ? (rnd() % hot) * 97 % nroutes : rnd() % nroutes];
+
+		skew_addrs[i] = r->prefix | (rnd() & ~pmask(r->len));
+	}
 	printf("  lookups in bursts of 256 (fib_table_lookup_batch), random: %.1f million/s\n",
 	       rate_batch(t, rand_addrs, LOOKUPS, &sum) / 1e6);
 	printf("  lookups in bursts of 256 (fib_table_lookup_batch), skewed: %.1f million/s\n",
