@@ -32,7 +32,7 @@
 #define SEND_CHUNK  8192
 /* send's writes: 64 KiB, so each call fills whole GSO-sized skbs (the
  * stream is still SEND_CHUNK's pattern over and over) */
-#define SEND_WRITE (8 * SEND_CHUNK)
+#define SEND_WRITE  (8 * SEND_CHUNK)
 #define MIB	    (1024 * 1024)
 
 /* "a.b.c.d:port" of a sockaddr_in, in buf. */
