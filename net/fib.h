@@ -17,7 +17,9 @@
  *
  * Layout:
  *  - dir[addr >> 16]: either a next hop index, tagged (bit 0 set), for a
- *    /16 with no prefix of /16 or longer, or a pointer to its chunk;
+ *    /16 with no prefix of /16 or longer, or a pointer to its chunk with
+ *    the chunk's range count in the top bits (FIB_DIR_NRANGE_SHIFT), so
+ *    the search's first probe does not wait for the chunk's header;
  *  - a chunk: its sorted ranges (start, next hop), then its prefixes
  *    (/16 to /32, sorted by address, length, metric) from which the
  *    ranges are rebuilt on every change;
@@ -73,22 +75,32 @@ struct fib_chunk {
 	struct fib_range range[]; /* nrange ranges, then nrib struct fib_rib */
 };
 
+/* A chunk's pointer takes the low 47 bits of a dir entry (x86-64's lower
+ * half; the kernel is identity-mapped low), its range count the rest. */
+#define FIB_DIR_NRANGE_SHIFT 47
+
+static inline struct fib_chunk *fib_dir_chunk(uintptr_t d)
+{
+	return (struct fib_chunk *)(d & (((uintptr_t)1 << FIB_DIR_NRANGE_SHIFT) - 1));
+}
+
 struct fib_alias {
 	struct fib_alias *next; /* worse metric */
 	uint16_t nh;
 };
 
 struct fib_pool {
-	void **free;	/* per size class (8-byte units): freed blocks */
-	char *cur;	/* bump allocation in the newest slab */
-	size_t left;	/* bytes left in it */
-	void *slabs;	/* list of slabs, linked through their first word */
-	size_t bytes;	/* held from kmalloc (slabs and large blocks) */
+	void **free;	   /* per size class (8-byte units): freed blocks */
+	char *cur;	   /* bump allocation in the newest slab */
+	size_t left;	   /* bytes left in it */
+	void *slabs;	   /* list of slabs, linked through their first word */
+	size_t bytes;	   /* held from kmalloc (slabs and large blocks) */
+	size_t free_bytes; /* on the free lists */
 	size_t nslabs;
 };
 
 struct fib_table {
-	uintptr_t *dir;			/* 65536 entries */
+	uintptr_t *dir;			  /* 65536 entries */
 	struct fib_alias **short_tab[16]; /* [len][prefix >> (32 - len)], len 1..15 */
 	struct fib_alias *dflt_list;
 	uint16_t dflt; /* best default route's next hop */
@@ -147,9 +159,9 @@ static inline unsigned int fib_table_lookup_index(const struct fib_table *t, uin
 	} else {
 		/* the last range starting at or before key; written so that the
 		 * compiler makes the step a conditional move, not a branch */
-		c = (const struct fib_chunk *)d;
+		c = fib_dir_chunk(d);
 		r = c->range;
-		for (n = c->nrange; n > 1; n -= half) {
+		for (n = (unsigned int)(d >> FIB_DIR_NRANGE_SHIFT); n > 1; n -= half) {
 			half = n / 2;
 			r = r[half].start <= key ? r + half : r;
 		}
@@ -158,6 +170,33 @@ static inline unsigned int fib_table_lookup_index(const struct fib_table *t, uin
 			nh = c->cover;
 	}
 	return nh ? nh : t->dflt;
+}
+
+/*
+ * fib_table_lookup_index for n addresses at once, as a forwarding path
+ * takes a burst of packets: each step runs over a group of them, issuing
+ * the next memory access of every lookup before waiting on any, so the
+ * cache misses of a group overlap instead of queueing.
+ */
+#define FIB_BATCH 16
+static inline void fib_table_lookup_batch(const struct fib_table *t, const uint32_t *addr,
+					  uint16_t *out, unsigned int n)
+{
+	uintptr_t d[FIB_BATCH];
+	unsigned int i, j, m;
+
+	for (i = 0; i < n; i += m) {
+		m = n - i < FIB_BATCH ? n - i : FIB_BATCH;
+		for (j = 0; j < m; j++) {
+			d[j] = t->dir[addr[i + j] >> 16];
+			if (!(d[j] & 1))
+				__builtin_prefetch(
+					&fib_dir_chunk(d[j])
+						 ->range[(d[j] >> FIB_DIR_NRANGE_SHIFT) / 2]);
+		}
+		for (j = 0; j < m; j++)
+			out[i + j] = (uint16_t)fib_table_lookup_index(t, addr[i + j]);
+	}
 }
 
 /* The next hop for addr (NULL: no route), whatever the state of devices. */

@@ -18,10 +18,7 @@
 
 /* ---- the pool ---- */
 
-static size_t pool_round(size_t size)
-{
-	return (size + FIB_UNIT - 1) & ~(size_t)(FIB_UNIT - 1);
-}
+static size_t pool_round(size_t size) { return (size + FIB_UNIT - 1) & ~(size_t)(FIB_UNIT - 1); }
 
 static void pool_free(struct fib_pool *p, void *b, size_t size)
 {
@@ -33,6 +30,7 @@ static void pool_free(struct fib_pool *p, void *b, size_t size)
 	}
 	*(void **)b = p->free[size / FIB_UNIT];
 	p->free[size / FIB_UNIT] = b;
+	p->free_bytes += size;
 }
 
 static void *pool_alloc(struct fib_pool *p, size_t size)
@@ -49,6 +47,7 @@ static void *pool_alloc(struct fib_pool *p, size_t size)
 	b = p->free[size / FIB_UNIT];
 	if (b) {
 		p->free[size / FIB_UNIT] = *(void **)b;
+		p->free_bytes -= size;
 		return b;
 	}
 	if (p->left < size) {
@@ -137,9 +136,11 @@ static size_t chunk_size(uint32_t nrange, uint32_t nrib)
 	       nrib * sizeof(struct fib_rib);
 }
 
-static int dir_is_chunk(uintptr_t d)
+static int dir_is_chunk(uintptr_t d) { return !(d & 1); }
+
+static uintptr_t dir_entry(const struct fib_chunk *c)
 {
-	return !(d & 1);
+	return (uintptr_t)c | (uintptr_t)c->nrange << FIB_DIR_NRANGE_SHIFT;
 }
 
 static int scratch_reserve(struct fib_table *t, size_t size)
@@ -219,7 +220,7 @@ static uint32_t chunk_build_ranges(const struct fib_rib *rib, uint32_t n, struct
 
 static uint16_t dir_cover(uintptr_t d)
 {
-	return dir_is_chunk(d) ? ((const struct fib_chunk *)d)->cover : (uint16_t)(d >> 1);
+	return dir_is_chunk(d) ? (fib_dir_chunk(d))->cover : (uint16_t)(d >> 1);
 }
 
 static void chunk_free(struct fib_table *t, struct fib_chunk *c)
@@ -252,9 +253,9 @@ static int chunk_install(struct fib_table *t, uint32_t ci, const struct fib_rib 
 		memcpy(c->range, ranges, nr * sizeof(*ranges));
 		memcpy(chunk_rib(c), rib, n * sizeof(*rib));
 	}
-	t->dir[ci] = c ? (uintptr_t)c : ((uintptr_t)cover << 1) | 1;
+	t->dir[ci] = c ? dir_entry(c) : ((uintptr_t)cover << 1) | 1;
 	if (dir_is_chunk(old))
-		chunk_free(t, (struct fib_chunk *)old);
+		chunk_free(t, fib_dir_chunk(old));
 	return 0;
 }
 
@@ -274,7 +275,7 @@ static int rib_cmp(const struct fib_table *t, uint16_t lo, int len, int metric,
 static int chunk_insert(struct fib_table *t, uint32_t prefix, int len, uint16_t nh)
 {
 	uintptr_t d = t->dir[prefix >> 16];
-	const struct fib_chunk *c = dir_is_chunk(d) ? (const struct fib_chunk *)d : NULL;
+	const struct fib_chunk *c = dir_is_chunk(d) ? fib_dir_chunk(d) : NULL;
 	const struct fib_rib *rib = c ? chunk_rib(c) : NULL;
 	uint32_t n = c ? c->nrib : 0, lo = 0, hi = n, mid;
 	uint16_t key = prefix & 0xffff;
@@ -311,7 +312,7 @@ static int chunk_delete(struct fib_table *t, uint32_t prefix, int len, const str
 			unsigned int match, uint16_t *nh)
 {
 	uintptr_t d = t->dir[prefix >> 16];
-	const struct fib_chunk *c = dir_is_chunk(d) ? (const struct fib_chunk *)d : NULL;
+	const struct fib_chunk *c = dir_is_chunk(d) ? fib_dir_chunk(d) : NULL;
 	const struct fib_rib *rib;
 	uint16_t key = prefix & 0xffff;
 	uint32_t n, i, lo = 0, hi;
@@ -343,9 +344,9 @@ static int chunk_delete(struct fib_table *t, uint32_t prefix, int len, const str
 	nrib = t->scratch;
 	memcpy(nrib, rib, i * sizeof(*rib));
 	memcpy(nrib + i, rib + i + 1, (n - i - 1) * sizeof(*rib));
-	return chunk_install(t, prefix >> 16, nrib, n - 1,
-			     (struct fib_range *)(uintptr_t)((char *)t->scratch +
-							     pool_round(n * sizeof(*rib))));
+	return chunk_install(
+		t, prefix >> 16, nrib, n - 1,
+		(struct fib_range *)(uintptr_t)((char *)t->scratch + pool_round(n * sizeof(*rib))));
 }
 
 /* ---- prefixes shorter than /16 and defaults ---- */
@@ -376,7 +377,7 @@ static void covers_update(struct fib_table *t, int k, uint32_t idx)
 		uintptr_t d = t->dir[ci];
 
 		if (dir_is_chunk(d))
-			((struct fib_chunk *)d)->cover = cover;
+			fib_dir_chunk(d)->cover = cover;
 		else
 			t->dir[ci] = ((uintptr_t)cover << 1) | 1;
 	}
@@ -446,6 +447,83 @@ static int alias_delete(struct fib_table *t, uint32_t prefix, int len, const str
 	return 0;
 }
 
+/* ---- compaction ---- */
+
+/* Moves block b (size bytes, in an old slab) into the current pool. */
+static void *pool_move(struct fib_pool *p, void *b, size_t size, int *failed)
+{
+	void *n;
+
+	if (*failed || pool_round(size) > FIB_POOL_MAX)
+		return b;
+	n = pool_alloc(p, size);
+	if (!n) {
+		*failed = 1;
+		return b;
+	}
+	memcpy(n, b, size);
+	return n;
+}
+
+static void alias_list_move(struct fib_table *t, struct fib_alias **pp, int *failed)
+{
+	for (; *pp; pp = &(*pp)->next)
+		*pp = pool_move(&t->pool, *pp, sizeof(**pp), failed);
+}
+
+/*
+ * A load of routes in random order grows every chunk through many size
+ * classes, and the free lists keep the blocks it outgrew, not always of a
+ * size that is asked for again.  When they hold more than an eighth of
+ * the pool, everything is copied into fresh slabs and the old ones go:
+ * the table keeps within 9/8 of what it uses, at the cost of a copy whose
+ * amortised share of each update is small (the pool must grow by a
+ * fraction of itself before the next one).  Out of memory halfway, the
+ * blocks not yet moved stay where they are and the old slabs with them.
+ */
+static void pool_compact(struct fib_table *t)
+{
+	struct fib_pool *p = &t->pool;
+	void *old = p->slabs, **tail;
+	size_t old_bytes = p->nslabs * FIB_SLAB_SIZE;
+	int failed = 0, k;
+	uint32_t ci, i;
+
+	if (p->free_bytes * 8 < p->bytes || p->bytes < 4 * FIB_SLAB_SIZE)
+		return;
+	memset(p->free, 0, FIB_NCLASS * sizeof(void *));
+	p->free_bytes = 0;
+	p->slabs = NULL;
+	p->left = 0;
+	p->nslabs = 0;
+	p->bytes -= old_bytes;
+	for (ci = 0; ci < FIB_DIR_SIZE; ci++) {
+		struct fib_chunk *c = fib_dir_chunk(t->dir[ci]);
+
+		if (dir_is_chunk(t->dir[ci]))
+			t->dir[ci] =
+				dir_entry(pool_move(p, c, chunk_size(c->nrange, c->nrib), &failed));
+	}
+	alias_list_move(t, &t->dflt_list, &failed);
+	for (k = 1; k < 16; k++)
+		for (i = 0; t->short_tab[k] && i < (1u << k); i++)
+			alias_list_move(t, &t->short_tab[k][i], &failed);
+	if (failed) {
+		for (tail = &p->slabs; *tail; tail = (void **)*tail)
+			;
+		*tail = old;
+		p->bytes += old_bytes;
+		p->nslabs += old_bytes / FIB_SLAB_SIZE;
+		return;
+	}
+	while (old) {
+		void *next = *(void **)old;
+
+		kfree(old);
+		old = next;
+	}
+}
+
 /* ---- the table ---- */
 
 struct fib_table *fib_table_new(void)
@@ -482,7 +560,7 @@ void fib_table_free(struct fib_table *t)
 	/* chunks too large for the pool's classes are kmalloc'd on their own */
 	for (i = 0; i < FIB_DIR_SIZE; i++)
 		if (dir_is_chunk(t->dir[i]))
-			chunk_free(t, (struct fib_chunk *)t->dir[i]);
+			chunk_free(t, fib_dir_chunk(t->dir[i]));
 	while (t->pool.slabs) {
 		void *next = *(void **)t->pool.slabs;
 
@@ -522,6 +600,7 @@ int fib_table_insert(struct fib_table *t, uint32_t prefix, int len, uint32_t gw,
 	t->nh[idx].refcnt++;
 	t->nroutes++;
 	t->genid++;
+	pool_compact(t);
 	return 0;
 }
 
@@ -542,6 +621,7 @@ int fib_table_delete(struct fib_table *t, uint32_t prefix, int len, const struct
 	t->nh[nh].refcnt--;
 	t->nroutes--;
 	t->genid++;
+	pool_compact(t);
 	return 0;
 }
 
@@ -553,7 +633,7 @@ const struct fib_nh *fib_table_lookup_usable(const struct fib_table *t, uint32_t
 	int k;
 
 	if (dir_is_chunk(d)) {
-		const struct fib_chunk *c = (const struct fib_chunk *)d;
+		const struct fib_chunk *c = fib_dir_chunk(d);
 		const struct fib_rib *rib = chunk_rib(c);
 		uint32_t key = addr & 0xffff, i;
 		int best_len = -1;
@@ -604,7 +684,8 @@ int fib_table_walk(const struct fib_table *t, struct fib_cursor *cur, struct fib
 	int n = 0;
 
 	while (n < max && cur->k <= 16) {
-		if (cur->k == 0 || (cur->k < 16 && t->short_tab[cur->k] && cur->i < (1u << cur->k))) {
+		if (cur->k == 0 ||
+		    (cur->k < 16 && t->short_tab[cur->k] && cur->i < (1u << cur->k))) {
 			const struct fib_alias *a =
 				cur->k ? t->short_tab[cur->k][cur->i] : t->dflt_list;
 			uint32_t prefix = cur->k ? cur->i << (32 - cur->k) : 0;
@@ -623,7 +704,7 @@ int fib_table_walk(const struct fib_table *t, struct fib_cursor *cur, struct fib
 			cur->k++;
 		} else {
 			uintptr_t d = t->dir[cur->i];
-			const struct fib_chunk *c = (const struct fib_chunk *)d;
+			const struct fib_chunk *c = fib_dir_chunk(d);
 
 			for (; dir_is_chunk(d) && cur->j < c->nrib && n < max; cur->j++, n++) {
 				const struct fib_rib *e = &chunk_rib(c)[cur->j];

@@ -49,6 +49,10 @@ int ip_local_deliver(struct sk_buff *skb); /* to icmp_rcv / udp_rcv / tcp_v4_rcv
  * Consumes skb.  Returns 0 or a negative errno (-ENETUNREACH, ...).
  */
 int ip_queue_xmit(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t protocol);
+/* The same through a socket's cached route (net/route.h; NULL: none). */
+struct sk_dst;
+int ip_queue_xmit_dst(struct sk_buff *skb, struct sk_dst *dst, uint32_t saddr, uint32_t daddr,
+		      uint8_t protocol);
 /* The same for packets sent without a connection (SYN-ACK, RST, ICMP). */
 int ip_build_and_send_pkt(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t protocol);
 /*
@@ -65,19 +69,17 @@ int ip_finish_output(struct sk_buff *skb, uint32_t nexthop);
  * segs empty.  skb stays the caller's. */
 int inet_gso_segment(struct sk_buff *skb, struct sk_buff_head *segs);
 
-/* Routing: longest prefix match over the table. */
-struct rtable {
-	uint32_t dst, mask, gateway; /* gateway 0: directly connected */
-	struct net_device *dev;
-	int metric;
-};
-/* Looks up daddr: fills the outgoing device, the next hop and our source address. */
+/*
+ * Routing (net/route.h has the rest).  ip_route_output looks up daddr
+ * (longest prefix match): fills the outgoing device, the next hop and our
+ * source address.  ip_route_add/del are route_add/del with metric 0, any
+ * next hop.
+ */
 int ip_route_output(uint32_t daddr, struct net_device **dev, uint32_t *nexthop, uint32_t *saddr);
 int ip_route_add(uint32_t dst, uint32_t mask, uint32_t gateway, struct net_device *dev);
 int ip_route_del(uint32_t dst, uint32_t mask);
+/* printk's the table, one route a line (for a debugger's `call`). */
 void ip_route_show(void);
-/* Copies up to max routes into out (for the `route` command); returns how many. */
-int ip_route_dump(struct rtable *out, int max);
 /*
  * A loopback source address must not leave this host (RFC 1122 3.2.1.3:
  * 127/8 is "internal host loopback"): -EINVAL for saddr on a route through

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 
 #include "net/ip.h"
+#include "net/route.h"
 #include "net/arp.h"
 #include "net/eth.h"
 #include "net/checksum.h"
@@ -81,8 +82,10 @@ int ip_local_out(struct sk_buff *skb, uint32_t nexthop)
 	return ip_output(skb, nexthop);
 }
 
-/* Routes and pushes the header onto skb, whose data is at the transport header. */
-static int ip_send(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t protocol)
+/* Routes (through dst, a socket's cached route, when there is one) and
+ * pushes the header onto skb, whose data is at the transport header. */
+static int ip_send(struct sk_buff *skb, struct sk_dst *dst, uint32_t saddr, uint32_t daddr,
+		   uint8_t protocol)
 {
 	struct net_device *dev;
 	uint32_t nexthop, rt_saddr;
@@ -90,7 +93,10 @@ static int ip_send(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t 
 	int err;
 
 	ip_statistics.out_requests++;
-	err = ip_route_output(daddr, &dev, &nexthop, &rt_saddr);
+	if (dst)
+		err = ip_route_output_cached(dst, daddr, &dev, &nexthop, &rt_saddr);
+	else
+		err = ip_route_output(daddr, &dev, &nexthop, &rt_saddr);
 	if (err) {
 		kfree_skb(skb);
 		return err;
@@ -116,12 +122,18 @@ static int ip_send(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t 
 
 int ip_queue_xmit(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t protocol)
 {
-	return ip_send(skb, saddr, daddr, protocol);
+	return ip_send(skb, NULL, saddr, daddr, protocol);
+}
+
+int ip_queue_xmit_dst(struct sk_buff *skb, struct sk_dst *dst, uint32_t saddr, uint32_t daddr,
+		      uint8_t protocol)
+{
+	return ip_send(skb, dst, saddr, daddr, protocol);
 }
 
 int ip_build_and_send_pkt(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t protocol)
 {
-	return ip_send(skb, saddr, daddr, protocol);
+	return ip_send(skb, NULL, saddr, daddr, protocol);
 }
 
 /*

@@ -28,20 +28,11 @@ void rt_cache_flush(void)
 		rt_genid = 1;
 }
 
-uint32_t rt_genid_ipv4(void)
-{
-	return rt_genid;
-}
+uint32_t rt_genid_ipv4(void) { return rt_genid; }
 
-static int fib_nh_usable(const struct fib_nh *nh)
-{
-	return nh->dev->flags & IFF_UP;
-}
+static int fib_nh_usable(const struct fib_nh *nh) { return nh->dev->flags & IFF_UP; }
 
-static uint32_t len_to_mask(int len)
-{
-	return len ? htonl(0xffffffffu << (32 - len)) : 0;
-}
+static uint32_t len_to_mask(int len) { return len ? htonl(0xffffffffu << (32 - len)) : 0; }
 
 int fib_lookup(uint32_t daddr, struct fib_result *res)
 {
@@ -181,10 +172,7 @@ int ip_route_add(uint32_t dst, uint32_t mask, uint32_t gateway, struct net_devic
 	return route_add(dst, mask, gateway, dev, 0);
 }
 
-int ip_route_del(uint32_t dst, uint32_t mask)
-{
-	return route_del(dst, mask, 0, NULL, 0, 0);
-}
+int ip_route_del(uint32_t dst, uint32_t mask) { return route_del(dst, mask, 0, NULL, 0, 0); }
 
 int route_walk(struct route_cursor *cur, struct route_entry *out, int max)
 {
@@ -212,10 +200,7 @@ int route_walk(struct route_cursor *cur, struct route_entry *out, int max)
 	return n;
 }
 
-unsigned int route_count(void)
-{
-	return fib_main ? fib_main->nroutes : 0;
-}
+unsigned int route_count(void) { return fib_main ? fib_main->nroutes : 0; }
 
 void route_flush_dev(struct net_device *dev)
 {
@@ -233,7 +218,8 @@ void route_flush_dev(struct net_device *dev)
 				victims[found++] = e;
 		for (i = 0; i < found; i++)
 			route_del(victims[i].dst, victims[i].mask, victims[i].gateway, dev,
-				  victims[i].metric, ROUTE_DEL_GW | ROUTE_DEL_DEV | ROUTE_DEL_METRIC);
+				  victims[i].metric,
+				  ROUTE_DEL_GW | ROUTE_DEL_DEV | ROUTE_DEL_METRIC);
 	} while (found == 16);
 }
 
@@ -249,23 +235,6 @@ void ip_route_show(void)
 		       (d >> 16) & 0xff, (d >> 8) & 0xff, d & 0xff, net_mask_len(e.mask), g >> 24,
 		       (g >> 16) & 0xff, (g >> 8) & 0xff, g & 0xff, e.dev->name, e.metric);
 	}
-}
-
-int ip_route_dump(struct rtable *out, int max)
-{
-	struct route_cursor cur = {0};
-	struct route_entry e;
-	int n = 0;
-
-	while (n < max && route_walk(&cur, &e, 1) == 1) {
-		out[n].dst = e.dst;
-		out[n].mask = e.mask;
-		out[n].gateway = e.gateway;
-		out[n].dev = e.dev;
-		out[n].metric = e.metric;
-		n++;
-	}
-	return n;
 }
 
 /* Removes the connected route of dev's current address, if any. */

@@ -17,6 +17,7 @@
 #include "net/fib.h"
 #include "net/ip.h"
 #include "net/route.h"
+#include "net/netctl.h"
 #include "net/netdevice.h"
 #include "net/platform.h"
 #include "tests/unit/support/platform_test.h"
@@ -33,10 +34,7 @@ static uint32_t rnd(void)
 	return rng_state;
 }
 
-static uint32_t pmask(int len)
-{
-	return len ? 0xffffffffu << (32 - len) : 0;
-}
+static uint32_t pmask(int len) { return len ? 0xffffffffu << (32 - len) : 0; }
 
 /* ---- the brute-force reference ---- */
 
@@ -67,17 +65,14 @@ static const struct ref_route *ref_lookup(const struct ref_route *r, int n, uint
 	return best;
 }
 
-static int nh_up(const struct fib_nh *nh)
-{
-	return (nh->dev->flags & IFF_UP) != 0;
-}
+static int nh_up(const struct fib_nh *nh) { return (nh->dev->flags & IFF_UP) != 0; }
 
 static void check_same(const struct fib_table *t, const struct ref_route *r, int n, uint32_t addr,
 		       int only_up)
 {
 	const struct ref_route *want = ref_lookup(r, n, addr, only_up);
-	const struct fib_nh *got = only_up ? fib_table_lookup_usable(t, addr, nh_up)
-					   : fib_table_lookup(t, addr);
+	const struct fib_nh *got =
+		only_up ? fib_table_lookup_usable(t, addr, nh_up) : fib_table_lookup(t, addr);
 
 	if (!want) {
 		if (got)
@@ -117,8 +112,8 @@ static void test_overlapping_all_lengths(void **state)
 	assert_non_null(t);
 	assert_null(fib_table_lookup(t, base));
 	for (len = 0; len <= 32; len++)
-		assert_int_equal(fib_table_insert(t, base & pmask(len), len, 1000 + len, &devs[0], 0),
-				 0);
+		assert_int_equal(
+			fib_table_insert(t, base & pmask(len), len, 1000 + len, &devs[0], 0), 0);
 	assert_int_equal(t->nroutes, 33);
 	assert_int_equal(fib_table_lookup(t, base)->gw, 1032);
 	for (b = 0; b < 32; b++)
@@ -212,8 +207,8 @@ static void test_walk_pages(void **state)
 	(void)state;
 	/* 100 /24s in one chunk, 100 spread, 100 short, a few defaults */
 	for (i = 0; i < 100; i++) {
-		assert_int_equal(fib_table_insert(t, 0x0a010000u | (uint32_t)i << 8, 24, (uint32_t)i,
-						  &devs[0], 0),
+		assert_int_equal(fib_table_insert(t, 0x0a010000u | (uint32_t)i << 8, 24,
+						  (uint32_t)i, &devs[0], 0),
 				 0);
 		assert_int_equal(fib_table_insert(t, (uint32_t)(i + 1) << 24 | 0x00630000u, 16,
 						  (uint32_t)(100 + i), &devs[1], 0),
@@ -325,6 +320,17 @@ static void test_random_against_reference(void **state)
 
 			check_same(t, r, n, a, round == 2);
 		}
+		for (i = 0; i < 1000; i++) {
+			uint32_t a[37];
+			uint16_t b[37];
+			int j;
+
+			for (j = 0; j < 37; j++)
+				a[j] = j & 1 ? rnd() : r[rnd() % n].prefix | (rnd() & 0xff);
+			fib_table_lookup_batch(t, a, b, 37);
+			for (j = 0; j < 37; j++)
+				assert_int_equal(b[j], fib_table_lookup_index(t, a[j]));
+		}
 		for (i = 0; i < n; i++) {
 			uint32_t end = r[i].prefix | ~pmask(r[i].len);
 
@@ -359,6 +365,40 @@ static void test_random_against_reference(void **state)
 	fib_table_free(t);
 }
 
+/* Many /24s in random order make the pool compact itself: every route
+ * still answers, and the table stays near what it uses. */
+static void test_pool_compaction(void **state)
+{
+	enum { N = 40000 };
+	struct fib_table *t = fib_table_new();
+	uint32_t *p = malloc(N * sizeof(*p));
+	int i, n = 0;
+
+	(void)state;
+	assert_non_null(p);
+	while (n < N) {
+		uint32_t a = (0x40000000u + (rnd() % 1000) * 0x10000u) | (rnd() & 0xff00u);
+
+		if (fib_table_insert(t, a, 24, a >> 8, &devs[0], 0) == 0)
+			p[n++] = a;
+	}
+	for (i = 0; i < N; i++)
+		assert_int_equal(fib_table_lookup(t, p[i] | 0x55)->gw, p[i] >> 8);
+	/* what it uses: 6 bytes a prefix, 4 a range (at most 2 a prefix), a
+	 * header per /16, the direct table; more than 9/8 of that means the
+	 * outgrown blocks were kept */
+	assert_true(t->pool.bytes <= (N * 14 + 1000 * 16) * 9 / 8 + 2 * 65536);
+	for (i = 0; i < N; i += 2)
+		assert_int_equal(fib_table_delete(t, p[i], 24, NULL, 0), 0);
+	for (i = 0; i < N; i++)
+		if (i & 1)
+			assert_int_equal(fib_table_lookup(t, p[i] | 0x55)->gw, p[i] >> 8);
+		else
+			assert_null(fib_table_lookup(t, p[i] | 0x55));
+	free(p);
+	fib_table_free(t);
+}
+
 /* route.c: the checks on a new route, and the generation that every
  * change (and rt_cache_flush) moves, which empties a socket's cache. */
 static void test_route_api_and_generation(void **state)
@@ -388,19 +428,28 @@ static void test_route_api_and_generation(void **state)
 	assert_int_equal(res.metric, 1);
 
 	/* the cache answers until the generation moves */
-	assert_int_equal(ip_route_output_cached(&cache, inet_addr("172.20.9.9"), &dev, &nh, &sa), 0);
+	assert_int_equal(ip_route_output_cached(&cache, inet_addr("172.20.9.9"), &dev, &nh, &sa),
+			 0);
 	assert_int_equal(nh, gw2);
 	assert_int_equal(cache.genid, rt_genid_ipv4());
 	gen = rt_genid_ipv4();
 	assert_int_equal(route_del(net, mask16, 0, NULL, 1, ROUTE_DEL_METRIC), 0);
 	assert_int_not_equal(rt_genid_ipv4(), gen);
-	assert_int_equal(ip_route_output_cached(&cache, inet_addr("172.20.9.9"), &dev, &nh, &sa), 0);
+	assert_int_equal(ip_route_output_cached(&cache, inet_addr("172.20.9.9"), &dev, &nh, &sa),
+			 0);
 	assert_int_equal(nh, peer_ip);
 	gen = rt_genid_ipv4();
 	assert_int_equal(route_del(net, mask16, 0, NULL, 1, ROUTE_DEL_METRIC), -ESRCH);
 	assert_int_equal(rt_genid_ipv4(), gen);
 	rt_cache_flush();
 	assert_int_not_equal(rt_genid_ipv4(), gen);
+	gen = rt_genid_ipv4();
+	dev_close(eth);
+	assert_int_not_equal(rt_genid_ipv4(), gen);
+	gen = rt_genid_ipv4();
+	dev_open(eth);
+	assert_int_not_equal(rt_genid_ipv4(), gen);
+	fake_eth_purge_tx(eth);
 
 	/* flushing a device's routes */
 	route_flush_dev(eth);
@@ -411,6 +460,40 @@ static void test_route_api_and_generation(void **state)
 	assert_int_equal(fib_lookup(peer_ip, &res), -ENETUNREACH);
 }
 
+/* netctl pages through a table larger than a page, each route once. */
+static void test_netctl_route_pages(void **state)
+{
+	struct netctl_route page[NETCTL_MAX_ROUTES];
+	struct netctl_route_cursor cur = {{0}};
+	unsigned int base = netctl_route_count(), seen = 0, mine = 0;
+	uint32_t mask24 = inet_addr("255.255.255.0");
+	int i, n;
+
+	(void)state;
+	for (i = 0; i < 150; i++)
+		assert_int_equal(netctl_route_add_metric(htonl(0xc6336400u + (uint32_t)i * 256 * 3),
+							 mask24, 0, "lo", i % 4),
+				 0);
+	assert_int_equal(netctl_route_count(), base + 150);
+	while ((n = netctl_route_walk(&cur, page, NETCTL_MAX_ROUTES)) > 0) {
+		assert_true(n <= NETCTL_MAX_ROUTES);
+		for (i = 0; i < n; i++, seen++)
+			mine += (ntohl(page[i].dst) >> 24) == 0xc6;
+	}
+	assert_int_equal(seen, base + 150);
+	assert_int_equal(mine, 150);
+	assert_int_equal(netctl_route_delete(htonl(0xc6336400u), mask24, 0, "lo", 1,
+					     NETCTL_ROUTE_DEV | NETCTL_ROUTE_METRIC),
+			 -ESRCH);
+	assert_int_equal(
+		netctl_route_delete(htonl(0xc6336400u), mask24, 0, "nosuch", 0, NETCTL_ROUTE_DEV),
+		-ENODEV);
+	for (i = 0; i < 150; i++)
+		assert_int_equal(
+			netctl_route_del(htonl(0xc6336400u + (uint32_t)i * 256 * 3), mask24), 0);
+	assert_int_equal(netctl_route_count(), base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -419,7 +502,9 @@ int main(void)
 		cmocka_unit_test(test_walk_pages),
 		cmocka_unit_test(test_out_of_memory),
 		cmocka_unit_test(test_random_against_reference),
+		cmocka_unit_test(test_pool_compaction),
 		cmocka_unit_test(test_route_api_and_generation),
+		cmocka_unit_test(test_netctl_route_pages),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);
