@@ -548,6 +548,8 @@ static const struct tcp_tunable {
 	{"tcp_msl_ms", &tcp_msl_ms, 1, 600000},
 	{"tcp_fin_timeout_ms", &tcp_fin_timeout_ms, 1, 600000},
 	{"tcp_rto_min_ms", &tcp_rto_min_ms, 1, 60000},
+	{"tcp_syncookies", &tcp_syncookies, 0, 2},
+	{"tcp_synack_retries", &tcp_synack_retries, 0, 255},
 };
 
 static const struct tcp_tunable *tcp_tunable_find(const char *name)

@@ -248,7 +248,9 @@ const char *netctl_tcp_state_name(int state);
 	X(active_opens) X(passive_opens) X(attempt_fails) X(estab_resets) \
 	X(in_segs) X(out_segs) X(retrans_segs) X(in_errs) X(out_rsts) \
 	X(challenge_acks) X(syn_drops) X(listen_overflows) X(out_of_window_icmps) \
-	X(timeouts) X(sack_recoveries) X(lost_retransmits) X(loss_probes)
+	X(timeouts) X(sack_recoveries) X(lost_retransmits) X(loss_probes) \
+	X(syncookies_sent) X(syncookies_recv) X(syncookies_failed) X(abort_on_close) \
+	X(abort_on_data)
 /* clang-format on */
 
 #define NETCTL_MIB_FIELD(name) uint64_t name;

@@ -438,6 +438,7 @@ void tcp_close(struct sock *sk)
 		tcp_set_state(sk, TCP_CLOSE);
 	} else if (unread && sk->sk_state != TCP_CLOSE) {
 		/* RFC 9293 3.10.4 / RFC 2525 2.17: data would be lost: reset */
+		tcp_statistics.abort_on_close++;
 		tcp_disconnect_reset(sk, 0);
 	} else if (tcp_close_state(sk)) {
 		tcp_send_fin(sk);

@@ -85,6 +85,9 @@ extern unsigned int tcp_challenge_ack_limit; /* per second, RFC 5961 7 */
 extern unsigned int tcp_keepalive_time_ms;   /* default 7200000 (RFC 1122 4.2.3.6, Linux) */
 extern unsigned int tcp_keepalive_intvl_ms;  /* default 75000 (Linux) */
 extern unsigned int tcp_keepalive_probes;    /* default 9 (Linux) */
+/* SYN cookies (RFC 4987): 0 never, 1 when the SYN queue is full (default),
+ * 2 for every SYN (Linux's net.ipv4.tcp_syncookies) */
+extern unsigned int tcp_syncookies;
 
 #define TCP_MSS_DEFAULT	   536U	 /* RFC 9293 3.7.1 (no MSS option) */
 #define TCP_IW_MSS_REF	   1460U /* RFC 6928 2: the MSS its 14600-byte bound is made of */
@@ -104,6 +107,11 @@ struct tcp_mib {
 	uint64_t lost_retransmits;    /* retransmissions found lost (not by an RTO) */
 	uint64_t loss_probes;	      /* tail loss probes sent (Linux TCPLossProbes) */
 	uint64_t paws_rejected;	      /* old duplicates PAWS dropped (Linux PAWSEstabRejected) */
+	uint64_t syncookies_sent;     /* SYN-ACKs with a cookie (Linux SyncookiesSent) */
+	uint64_t syncookies_recv;     /* ACKs with a valid cookie (SyncookiesRecv) */
+	uint64_t syncookies_failed;   /* ACKs with an invalid one (SyncookiesFailed) */
+	uint64_t abort_on_close;      /* RST for close() with unread data (TCPAbortOnClose) */
+	uint64_t abort_on_data;	      /* RST for data after close() (TCPAbortOnData) */
 };
 extern struct tcp_mib tcp_statistics;
 

@@ -313,6 +313,19 @@ static void tcp_ofo_queue(struct sock *sk)
 	}
 }
 
+/*
+ * RFC 2883 4: the next ACK reports [seq, end_seq), data received twice, in
+ * a D-SACK block (the latest duplicate, as Linux's tcp_dsack_set).
+ */
+static void tcp_dsack_set(struct tcp_sock *tp, uint32_t seq, uint32_t end_seq)
+{
+	if (!tp->sack_ok || !after(end_seq, seq))
+		return;
+	tp->dsack = 1;
+	tp->dsack_seq = seq;
+	tp->dsack_end_seq = end_seq;
+}
+
 /* Inserts an out-of-order segment, keeping the queue sorted and free of overlaps. */
 static void tcp_data_queue_ofo(struct sock *sk, struct sk_buff *skb)
 {
@@ -334,10 +347,12 @@ static void tcp_data_queue_ofo(struct sock *sk, struct sk_buff *skb)
 		struct tcp_skb_cb *pcb = TCP_SKB_CB(list_entry(ins->prev, struct sk_buff, list));
 
 		if (!before(pcb->end_seq, cb->end_seq)) {
+			tcp_dsack_set(tp, cb->seq, cb->end_seq);
 			kfree_skb(skb); /* nothing new */
 			return;
 		}
 		if (after(pcb->end_seq, cb->seq)) {
+			tcp_dsack_set(tp, cb->seq, pcb->end_seq);
 			skb_pull(skb, pcb->end_seq - cb->seq);
 			cb->seq = pcb->end_seq;
 		}
@@ -351,11 +366,13 @@ static void tcp_data_queue_ofo(struct sock *sk, struct sk_buff *skb)
 		if (!after(cb->end_seq, ncb->seq))
 			break;
 		if (!before(cb->end_seq, ncb->end_seq)) {
+			tcp_dsack_set(tp, ncb->seq, ncb->end_seq);
 			ins = n;
 			skb_unlink(next, q);
 			kfree_skb(next);
 			continue;
 		}
+		tcp_dsack_set(tp, ncb->seq, cb->end_seq);
 		skb_trim(skb, ncb->seq - cb->seq);
 		cb->end_seq = ncb->seq;
 		cb->tcp_flags &= ~TCPHDR_FIN;
@@ -405,6 +422,7 @@ static void tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	if (before(cb->seq, tp->rcv_nxt)) {
 		uint32_t n = tp->rcv_nxt - cb->seq;
 
+		tcp_dsack_set(tp, cb->seq, cb->seq + (n < skb->len ? n : skb->len));
 		if (n >= skb->len && !(cb->tcp_flags & TCPHDR_FIN && n == skb->len)) {
 			tcp_send_ack(sk); /* a duplicate: tell the peer again */
 			goto drop;
@@ -478,16 +496,20 @@ __gdb_visible int tcp_conn_request(struct sock *listener, struct sk_buff *skb)
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 	struct tcp_options_received opt;
-	struct request_sock *req;
+	struct request_sock *req, cookie_req;
+	int want_cookie;
 
 	if (sk_acceptq_is_full(listener)) {
 		tcp_statistics.listen_overflows++;
 		tcp_statistics.syn_drops++;
 		goto drop;
 	}
-	/* SYN queue full: the oldest request makes room (a flood cannot
+	/* RFC 4987 3.6: SYN queue full, answer with a cookie and keep nothing */
+	want_cookie =
+		tcp_syncookies == 2 || (tcp_syncookies && inet_csk_reqsk_queue_is_full(listener));
+	/* without cookies, the oldest request makes room (a flood cannot
 	 * lock out a client that completes its handshake in time) */
-	if (inet_csk_reqsk_queue_is_full(listener)) {
+	if (!want_cookie && inet_csk_reqsk_queue_is_full(listener)) {
 		struct request_sock_queue *q = &tcp_sk(listener)->accept_queue;
 		struct request_sock *old =
 			list_first_entry(&q->syn_queue, struct request_sock, node);
@@ -495,9 +517,15 @@ __gdb_visible int tcp_conn_request(struct sock *listener, struct sk_buff *skb)
 		tcp_statistics.syn_drops++;
 		inet_csk_reqsk_queue_drop(listener, old);
 	}
-	req = reqsk_alloc(listener);
-	if (!req)
-		goto drop;
+	if (want_cookie) {
+		memset(&cookie_req, 0, sizeof(cookie_req));
+		cookie_req.listener = listener;
+		req = &cookie_req;
+	} else {
+		req = reqsk_alloc(listener);
+		if (!req)
+			goto drop;
+	}
 	tcp_parse_options(skb, &opt);
 	req->loc_addr = iph->daddr;
 	req->rmt_addr = iph->saddr;
@@ -513,6 +541,11 @@ __gdb_visible int tcp_conn_request(struct sock *listener, struct sk_buff *skb)
 	req->tstamp_ok = opt.saw_tstamp; /* RFC 7323 3.2: answered only if offered */
 	req->ts_recent = opt.rcv_tsval;
 	req->snd_wnd = cb->window;
+	if (want_cookie) {
+		cookie_v4_init_sequence(listener, req);
+		tcp_v4_send_synack(listener, req);
+		goto drop;
+	}
 	list_add_tail(&req->node, &tcp_sk(listener)->accept_queue.syn_queue);
 	tcp_sk(listener)->accept_queue.syn_qlen++;
 	tcp_statistics.passive_opens++;
@@ -621,6 +654,10 @@ static int tcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	if (!tcp_sequence(tp, cb->seq, cb->end_seq)) {
 		if (flags & TCPHDR_RST)
 			goto drop; /* RFC 5961 3.2: outside the window: silently */
+		if (payload && before(cb->seq, tp->rcv_nxt))
+			tcp_dsack_set(tp, cb->seq,
+				      before(cb->seq + payload, tp->rcv_nxt) ? cb->seq + payload
+									     : tp->rcv_nxt);
 		/* RFC 9293: with a zero window, still take a valid ACK */
 		if ((flags & TCPHDR_ACK) && cb->seq == tp->rcv_nxt && sk->sk_state != TCP_SYN_RECV)
 			if (tcp_ack(sk, skb, payload) == 0)
@@ -686,6 +723,15 @@ static int tcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		break;
 	default:
 		break;
+	}
+	/* RFC 9293 3.10.7.4, RFC 1122 4.2.2.13: new data for a socket the
+	 * application has closed can reach no one: reset (Linux TCPAbortOnData) */
+	if ((sk->sk_state == TCP_FIN_WAIT1 || sk->sk_state == TCP_FIN_WAIT2) &&
+	    sock_flag(sk, SOCK_DEAD) && payload && after(cb->seq + payload, tp->rcv_nxt)) {
+		tcp_statistics.abort_on_data++;
+		tcp_v4_send_reset(sk, skb);
+		tcp_done(sk);
+		goto drop;
 	}
 	/* sixth: URG -- not implemented (RFC 6093: urgent data is ordinary data) */
 	/* seventh and eighth: text and FIN */

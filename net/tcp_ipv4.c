@@ -417,6 +417,12 @@ int tcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
 				return 0;
 			return tcp_child_process(sk, nsk, skb);
 		}
+		/* the ACK of a cookie SYN-ACK (RFC 4987 3.6) */
+		nsk = cookie_v4_check(sk, skb);
+		if (!nsk)
+			return 0;
+		if (nsk != sk)
+			return tcp_child_process(sk, nsk, skb);
 	}
 	return tcp_rcv_state_process(sk, skb);
 }

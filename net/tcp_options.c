@@ -127,13 +127,16 @@ unsigned int tcp_syn_options(uint8_t *p, const struct tcp_syn_opts *o)
 
 /*
  * RFC 2018 4: SACK blocks describe the out-of-order data; the first block
- * holds the most recently received segment.  At most `max` blocks.
+ * holds the most recently received segment, after a D-SACK block when a
+ * duplicate arrived (RFC 2883).  At most `max` blocks.
  */
 static unsigned int tcp_sack_options(struct tcp_sock *tp, uint8_t *p, unsigned int max)
 {
 	uint32_t blk[TCP_MAX_SACKS][2];
-	unsigned int nblk = 0, i, first = 0, n = 0;
+	unsigned int nblk = 0, i, first = 0, n = 0, dsack = tp->dsack;
 	struct list_head *pos;
+
+	max -= dsack;
 
 	list_for_each (pos, &tp->out_of_order_queue.list) {
 		struct tcp_skb_cb *cb = TCP_SKB_CB(list_entry(pos, struct sk_buff, list));
@@ -148,7 +151,7 @@ static unsigned int tcp_sack_options(struct tcp_sock *tp, uint8_t *p, unsigned i
 		blk[nblk][1] = cb->end_seq;
 		nblk++;
 	}
-	if (!nblk)
+	if (!nblk && !dsack)
 		return 0;
 	for (i = 0; i < nblk; i++)
 		if (between(tp->sack_recent, blk[i][0], blk[i][1] - 1))
@@ -156,7 +159,14 @@ static unsigned int tcp_sack_options(struct tcp_sock *tp, uint8_t *p, unsigned i
 	p[n++] = TCPOPT_NOP;
 	p[n++] = TCPOPT_NOP;
 	p[n++] = TCPOPT_SACK;
-	p[n++] = 2 + 8 * nblk;
+	p[n++] = 2 + 8 * (nblk + dsack);
+	if (dsack) {
+		/* RFC 2883 4: the duplicate first, reported once */
+		put_be32(p + n, tp->dsack_seq);
+		put_be32(p + n + 4, tp->dsack_end_seq);
+		n += 8;
+		tp->dsack = 0;
+	}
 	for (i = 0; i < nblk; i++) {
 		unsigned int b = i == 0 ? first : (i <= first ? i - 1 : i);
 

@@ -286,8 +286,9 @@ struct sk_buff *tcp_make_synack(const struct sock *listener, struct request_sock
 		.wscale_ok = req->wscale_ok,
 		.wscale = req->rcv_wscale,
 		.tstamp = req->tstamp_ok,
-		/* the clock tcp_time_stamp gives the child, whose ISN is snt_isn */
-		.tsval = (uint32_t)jiffies_ms() + req->snt_isn,
+		/* the clock tcp_time_stamp gives the child, whose ISN is snt_isn;
+		 * a cookie's TSval carries options in its low bits */
+		.tsval = req->syncookie ? req->ts_cookie : (uint32_t)jiffies_ms() + req->snt_isn,
 		.tsecr = req->ts_recent,
 	};
 

@@ -98,6 +98,8 @@ struct request_sock_queue {
 	int syn_qlen;
 	struct list_head accept_queue; /* established children not yet accepted */
 	int accept_qlen;
+	uint8_t syncookie_sent; /* a SYN cookie was sent, at syncookie_ms (jiffies_ms) */
+	uint64_t syncookie_ms;
 };
 
 struct tcp_sock {
@@ -138,6 +140,8 @@ struct tcp_sock {
 	uint32_t rcvbuf_auto; /* sk_rcvbuf as autotuning left it; another value: set by SO_RCVBUF */
 	uint32_t sndbuf_auto; /* sk_sndbuf as autotuning left it; another value: set by SO_SNDBUF */
 	uint32_t sack_recent; /* seq of the most recent out-of-order segment */
+	uint8_t dsack;	      /* RFC 2883: the next ACK reports a duplicate ... */
+	uint32_t dsack_seq, dsack_end_seq; /* ... this range, in its first SACK block */
 
 	/* segment size */
 	uint16_t mss_cache;  /* effective send MSS */
@@ -240,6 +244,8 @@ struct request_sock {
 	uint32_t snd_wnd;   /* window of the SYN (never scaled) */
 	uint8_t num_retrans;
 	struct timer_list rsk_timer; /* SYN-ACK retransmission */
+	uint8_t syncookie;	     /* snt_isn is a SYN cookie (syncookies.c) */
+	uint32_t ts_cookie;	     /* with tstamp_ok: the cookie SYN-ACK's TSval */
 };
 
 /* ---- tcp.c ---- */
@@ -354,6 +360,20 @@ int tcp_child_process(struct sock *parent, struct sock *child, struct sk_buff *s
 void tcp_time_wait(struct sock *sk);
 /* Returns 1 if a SYN may open a new connection over this TIME-WAIT sock. */
 int tcp_timewait_state_process(struct sock *sk, struct sk_buff *skb);
+
+/* ---- syncookies.c (RFC 4987 3.6) ---- */
+/* The cookie ISN for a SYN from saddr:sport (its ISN sseq) to daddr:dport,
+ * carrying mssind (an index into the MSS table). */
+uint32_t __cookie_v4_init_sequence(uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t dport,
+				   uint32_t sseq, uint32_t mssind);
+/* The MSS a cookie made within the last two minutes says, 0 if invalid. */
+uint16_t __cookie_v4_check(uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t dport,
+			   uint32_t sseq, uint32_t cookie);
+/* Turns req (filled from a SYN, not queued) into a cookie SYN-ACK's request. */
+void cookie_v4_init_sequence(struct sock *listener, struct request_sock *req);
+/* An ACK on a listener without request sock: the child if its cookie is
+ * valid, the listener if it is no cookie, NULL if dropped (skb consumed). */
+struct sock *cookie_v4_check(struct sock *listener, struct sk_buff *skb);
 
 /* ---- tcp_timer.c ---- */
 void tcp_init_xmit_timers(struct sock *sk);

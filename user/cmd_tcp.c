@@ -220,6 +220,11 @@ static void show_tcp_counters(const struct netctl_mib *mib)
 	printf("Tcp: timeouts %llu sack_recoveries %llu lost_retransmits %llu loss_probes %llu\n",
 	       (unsigned long long)m->timeouts, (unsigned long long)m->sack_recoveries,
 	       (unsigned long long)m->lost_retransmits, (unsigned long long)m->loss_probes);
+	printf("Tcp: syncookies_sent %llu syncookies_recv %llu syncookies_failed %llu\n",
+	       (unsigned long long)m->syncookies_sent, (unsigned long long)m->syncookies_recv,
+	       (unsigned long long)m->syncookies_failed);
+	printf("Tcp: abort_on_close %llu abort_on_data %llu\n",
+	       (unsigned long long)m->abort_on_close, (unsigned long long)m->abort_on_data);
 }
 
 /* netstat -e: a socket's TCP state below its line (what Linux's ss -ti shows). */

@@ -107,10 +107,13 @@ static void test_out_of_order_reassembly_with_sack(void **state)
 	tcp_peer_data(&c, r, "hello", 5, WIN);
 	expect_seg(&s, ACK, c.snd_nxt, r + 10);
 	assert_int_equal(s.nsacks, 1);
-	/* overlapping both sides of the last hole */
+	/* overlapping both sides of the last hole: no SACK block is left but
+	 * the D-SACK one for the bytes below rcv_nxt it repeated (RFC 2883) */
 	tcp_peer_data(&c, r + 8, "ldXXXXXXXXXXta", 14, WIN);
 	expect_seg(&s, ACK, c.snd_nxt, r + 24);
-	assert_int_equal(s.nsacks, 0);
+	assert_int_equal(s.nsacks, 1);
+	assert_int_equal(s.sacks[0][0], r + 8);
+	assert_int_equal(s.sacks[0][1], r + 10);
 	assert_int_equal(__sys_recvfrom(c.fd, buf, sizeof(buf), 0, NULL, NULL), 24);
 	assert_memory_equal(buf, "helloworldXXXXXXXXXXtail", 24);
 	c.rcv_nxt += 24;
