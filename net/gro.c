@@ -26,6 +26,7 @@
 #include "net/tcp.h"
 #include "net/checksum.h"
 #include "net/platform.h"
+#include "net/pktstat.h"
 
 int net_gro_enabled = 1;
 static struct gro_stats stats;
@@ -224,7 +225,7 @@ static void gro_hold(struct napi_struct *napi, struct sk_buff *skb, const struct
 	stats.held++;
 }
 
-int napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb)
+static int gro_receive(struct napi_struct *napi, struct sk_buff *skb)
 {
 	struct gro_seg g, h;
 	struct sk_buff *p;
@@ -254,6 +255,16 @@ int napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb)
 bypass:
 	stats.bypassed++;
 	return netif_receive_skb(skb);
+}
+
+int napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb)
+{
+	unsigned int len = skb->len;
+	uint64_t t0 = pktstat_start();
+	int ret = gro_receive(napi, skb);
+
+	pktstat_end(NETCTL_PKTSTAT_gro_receive, t0, len);
+	return ret;
 }
 
 void napi_gro_flush(struct napi_struct *napi)

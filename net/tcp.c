@@ -5,6 +5,7 @@
  */
 #include "net/platform.h"
 #include "net/tcp_priv.h"
+#include "net/pktstat.h"
 #include <poll.h>
 
 #ifndef POLLRDHUP
@@ -270,6 +271,8 @@ long tcp_recvmsg(struct sock *sk, void *buf, size_t len, int nonblock, int peek)
 	sock_hold(sk);
 	for (;;) {
 		struct sk_buff *skb;
+		uint64_t t0 = pktstat_start();
+		size_t before = copied;
 		int r;
 
 		while (copied < len && (skb = skb_peek(&sk->sk_receive_queue))) {
@@ -286,6 +289,8 @@ long tcp_recvmsg(struct sock *sk, void *buf, size_t len, int nonblock, int peek)
 				kfree_skb(skb);
 			}
 		}
+		if (copied != before)
+			pktstat_end(NETCTL_PKTSTAT_recvmsg_copy, t0, copied - before);
 		if (copied || len == 0)
 			break;
 		if (sk->sk_err) {

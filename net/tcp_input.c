@@ -13,6 +13,7 @@
 #include "net/platform.h"
 #include "net/tcp_priv.h"
 #include "net/ip.h"
+#include "net/pktstat.h"
 
 unsigned int tcp_challenge_ack_limit = 1000;
 
@@ -691,11 +692,16 @@ static int tcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	switch (sk->sk_state) {
 	case TCP_ESTABLISHED:
 	case TCP_FIN_WAIT1:
-	case TCP_FIN_WAIT2:
+	case TCP_FIN_WAIT2: {
+		uint64_t t0 = pktstat_start();
+
 		skb_pull(skb, hdrlen);
+		payload = skb->len;
 		tcp_data_queue(sk, skb);
+		pktstat_end(NETCTL_PKTSTAT_tcp_data_queue, t0, payload);
 		skb = NULL;
 		break;
+	}
 	default:
 		/* CLOSE-WAIT, CLOSING, LAST-ACK: the peer's FIN is in; ignore text */
 		break;
