@@ -508,7 +508,7 @@ __gdb_visible int tcp_conn_request(struct sock *listener, struct sk_buff *skb)
 	req->mss = opt.mss_clamp;
 	req->wscale_ok = opt.wscale_ok;
 	req->snd_wscale = opt.wscale_ok ? opt.snd_wscale : 0;
-	req->rcv_wscale = opt.wscale_ok ? tcp_select_rcv_wscale(listener->sk_rcvbuf) : 0;
+	req->rcv_wscale = opt.wscale_ok ? tcp_rcv_wscale(listener) : 0;
 	req->sack_ok = opt.sack_ok;
 	req->tstamp_ok = opt.saw_tstamp; /* RFC 7323 3.2: answered only if offered */
 	req->ts_recent = opt.rcv_tsval;

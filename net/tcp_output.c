@@ -252,7 +252,7 @@ __gdb_visible int tcp_connect(struct sock *sk)
 	tp->write_seq = tp->iss + 1;
 	tp->snd_wnd = 0;
 	tp->rcv_nxt = 0;
-	tp->rcv_wscale = tcp_select_rcv_wscale(sk->sk_rcvbuf);
+	tp->rcv_wscale = tcp_rcv_wscale(sk);
 	tp->rcv_wnd = 0;
 	tp->rcv_wup = 0;
 	tp->rx_opt_mss = 0;

@@ -30,6 +30,7 @@
 
 #define NETSTAT_MAX 256
 #define SEND_CHUNK  8192
+#define SINK_CHUNK  65536 /* reads as large as the Linux peer's */
 #define MIB	    (1024 * 1024)
 
 /* "a.b.c.d:port" of a sockaddr_in, in buf. */
@@ -323,7 +324,7 @@ static uint32_t fnv1a32(uint32_t h, const char *p, size_t n)
 static void sink_task(void *arg)
 {
 	int sockfd = (int)(long)arg;
-	static char buf[SEND_CHUNK];
+	static char buf[SINK_CHUNK];
 	struct sockaddr_in peer;
 	socklen_t len;
 	char ps[32];
