@@ -124,9 +124,9 @@ static void gro_deliver(struct napi_struct *napi, struct sk_buff *p)
 			struct gro_seg h;
 
 			gro_parse(p, &h);
-			h.th->check = ~csum_tcpudp_magic(h.iph->saddr, h.iph->daddr,
-							 (uint16_t)(h.ip_len - sizeof(struct iphdr)),
-							 IPPROTO_TCP, 0);
+			h.th->check = ~csum_tcpudp_magic(
+				h.iph->saddr, h.iph->daddr,
+				(uint16_t)(h.ip_len - sizeof(struct iphdr)), IPPROTO_TCP, 0);
 			p->csum_start = (uint16_t)((unsigned char *)h.th - p->head);
 			p->csum_offset = offsetof(struct tcphdr, check);
 		}

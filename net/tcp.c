@@ -263,7 +263,8 @@ static void tcp_cleanup_rbuf(struct sock *sk)
 		return;
 	if (space > max)
 		space = max;
-	if ((space >= cur + 2u * tp->advmss || space >= cur + sk->sk_rcvbuf / 2) && space / 2 >= cur)
+	if ((space >= cur + 2u * tp->advmss || space >= cur + sk->sk_rcvbuf / 2) &&
+	    space / 2 >= cur)
 		tcp_send_ack(sk);
 }
 

@@ -93,6 +93,7 @@ static int cmd_pktstat(int argc, char *argv[])
 
 void menu_register_pktstat(void)
 {
-	MenuConfig("pktstat", "pktstat [on|off|reset] | bench [BYTES [ROUNDS]]: receive path counters",
+	MenuConfig("pktstat",
+		   "pktstat [on|off|reset] | bench [BYTES [ROUNDS]]: receive path counters",
 		   cmd_pktstat);
 }
