@@ -1,9 +1,15 @@
 /*
- * String and memory functions.  memcpy and memset use the x86 string
- * instructions: on CPUs with ERMSB (Intel SDM vol. 1, 7.3.9.3 "Fast-String
- * Operation") rep movsb/stosb are as fast as any hand-unrolled loop, and
- * being asm they cannot be turned back into calls to themselves by the
- * compiler's loop-idiom recognition.
+ * String and memory functions.  memcpy, memmove and memset move 8-byte
+ * words, 64 bytes per loop iteration, rather than using rep movsb/stosb:
+ * MenuOS runs under QEMU's TCG, which executes a rep string instruction
+ * one element per pass through its translated block (an exit to the
+ * block lookup for every byte), so that the word loop is several times
+ * faster there (pktstat bench measures both), and about as fast as ERMSB
+ * string instructions on hardware for the sizes a packet has.  x86
+ * allows unaligned word accesses (Intel SDM vol. 1, 4.1.1), so no
+ * alignment is done.  The loops must never be turned back into calls to
+ * these functions by the compiler's loop-idiom recognition: hence
+ * MEM_NO_IDIOM.
  */
 #include <string.h>
 #include <strings.h>
@@ -11,12 +17,94 @@
 #include <stdlib.h>
 #include <ctype.h>
 
+#define MEM_NO_IDIOM __attribute__((optimize("no-tree-loop-distribute-patterns")))
+
+typedef uint64_t __attribute__((may_alias, aligned(1))) word_t;
+typedef uint32_t __attribute__((may_alias, aligned(1))) word32_t;
+
+static inline uint64_t ld64(const unsigned char *p) { return *(const word_t *)p; }
+static inline void st64(unsigned char *p, uint64_t v) { *(word_t *)p = v; }
+
+/* Copies n < 8 bytes forwards. */
+static inline void copy_small(unsigned char *d, const unsigned char *s, size_t n)
+{
+	if (n & 4) {
+		*(word32_t *)d = *(const word32_t *)s;
+		d += 4;
+		s += 4;
+	}
+	if (n & 2) {
+		d[0] = s[0];
+		d[1] = s[1];
+		d += 2;
+		s += 2;
+	}
+	if (n & 1)
+		*d = *s;
+}
+
+/* Forward word copy: also right for memmove when d is below s. */
+MEM_NO_IDIOM static void copy_fwd(unsigned char *d, const unsigned char *s, size_t n)
+{
+	for (; n >= 64; n -= 64, d += 64, s += 64) {
+		uint64_t a = ld64(s), b = ld64(s + 8), c = ld64(s + 16), e = ld64(s + 24);
+		uint64_t f = ld64(s + 32), g = ld64(s + 40), h = ld64(s + 48), i = ld64(s + 56);
+
+		st64(d, a);
+		st64(d + 8, b);
+		st64(d + 16, c);
+		st64(d + 24, e);
+		st64(d + 32, f);
+		st64(d + 40, g);
+		st64(d + 48, h);
+		st64(d + 56, i);
+	}
+	for (; n >= 8; n -= 8, d += 8, s += 8)
+		st64(d, ld64(s));
+	copy_small(d, s, n);
+}
+
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
-	void *ret = dst;
+	copy_fwd(dst, src, n);
+	return dst;
+}
 
-	asm volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
-	return ret;
+/* Backward word copy, for memmove with d above s: each word is read
+ * before any store that could overwrite it. */
+MEM_NO_IDIOM static void copy_bwd(unsigned char *d, const unsigned char *s, size_t n)
+{
+	d += n;
+	s += n;
+	for (; n >= 64; n -= 64) {
+		uint64_t a, b, c, e, f, g, h, i;
+
+		d -= 64;
+		s -= 64;
+		a = ld64(s + 56);
+		b = ld64(s + 48);
+		c = ld64(s + 40);
+		e = ld64(s + 32);
+		f = ld64(s + 24);
+		g = ld64(s + 16);
+		h = ld64(s + 8);
+		i = ld64(s);
+		st64(d + 56, a);
+		st64(d + 48, b);
+		st64(d + 40, c);
+		st64(d + 32, e);
+		st64(d + 24, f);
+		st64(d + 16, g);
+		st64(d + 8, h);
+		st64(d, i);
+	}
+	for (; n >= 8; n -= 8) {
+		d -= 8;
+		s -= 8;
+		st64(d, ld64(s));
+	}
+	while (n--)
+		*--d = *--s;
 }
 
 void *memmove(void *dst, const void *src, size_t n)
@@ -27,24 +115,32 @@ void *memmove(void *dst, const void *src, size_t n)
 	if (d == s || n == 0)
 		return dst;
 	if ((uintptr_t)d - (uintptr_t)s >= n)
-		return memcpy(dst, src, n); /* dst not inside [src, src+n) */
-	/*
-	 * Overlap with dst above src: copy backwards (DF=1), then clear DF
-	 * again as the ABI requires.  An interrupt in between is harmless:
-	 * the trap entry (kernel/entry.S) clears DF itself and iretq restores it.
-	 */
-	d += n - 1;
-	s += n - 1;
-	asm volatile("std\n\trep movsb\n\tcld" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+		copy_fwd(d, s, n); /* dst not inside (src, src+n) */
+	else
+		copy_bwd(d, s, n);
 	return dst;
 }
 
-void *memset(void *s, int c, size_t n)
+MEM_NO_IDIOM void *memset(void *s, int c, size_t n)
 {
-	void *ret = s;
+	unsigned char *d = s;
+	uint64_t v = 0x0101010101010101ull * (unsigned char)c;
 
-	asm volatile("rep stosb" : "+D"(s), "+c"(n) : "a"(c) : "memory");
-	return ret;
+	for (; n >= 64; n -= 64, d += 64) {
+		st64(d, v);
+		st64(d + 8, v);
+		st64(d + 16, v);
+		st64(d + 24, v);
+		st64(d + 32, v);
+		st64(d + 40, v);
+		st64(d + 48, v);
+		st64(d + 56, v);
+	}
+	for (; n >= 8; n -= 8, d += 8)
+		st64(d, v);
+	while (n--)
+		*d++ = (unsigned char)c;
+	return s;
 }
 
 void bzero(void *s, size_t n) { memset(s, 0, n); }

@@ -17,6 +17,7 @@
 #include "net/netctl.h"
 #include "net/capture.h"
 #include "net/gro.h"
+#include "net/pktstat.h"
 
 #define NAPI_POLL_WEIGHT   64	/* frames one poll call may hand up (Linux's default) */
 #define NETDEV_BUDGET	   300	/* frames one softirq run may handle, over all devices */
@@ -245,8 +246,14 @@ int netif_receive_skb(struct sk_buff *skb)
 	if (!proto)
 		goto error;
 	switch (ntohs(proto)) {
-	case ETH_P_IP:
-		return ip_rcv(skb);
+	case ETH_P_IP: {
+		unsigned int len = skb->len;
+		uint64_t t0 = pktstat_start();
+		int ret = ip_rcv(skb);
+
+		pktstat_end(NETCTL_PKTSTAT_ip_rcv, t0, len);
+		return ret;
+	}
 	case ETH_P_ARP:
 		return arp_rcv(skb);
 	default:
@@ -343,6 +350,7 @@ void net_rx_action(void)
 	for (;;) {
 		unsigned long flags = net_irq_save();
 		struct napi_struct *napi;
+		uint64_t t0;
 		int work;
 
 		if (list_empty(&poll_list)) {
@@ -359,8 +367,10 @@ void net_rx_action(void)
 		list_del(&napi->poll_list);
 		net_irq_restore(flags);
 
+		t0 = pktstat_start();
 		work = napi->poll(napi, NAPI_POLL_WEIGHT);
 		napi_gro_flush(napi); /* nothing waits past its poll */
+		pktstat_end(NETCTL_PKTSTAT_napi_poll, t0, (uint64_t)work);
 		budget -= work;
 
 		flags = net_irq_save();

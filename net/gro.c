@@ -13,7 +13,10 @@
  *  - the next sequence number exactly, no segment larger than the first
  *    (gso_size), a smaller one ends the merge; at most GRO_MAX_SIZE bytes;
  *  - the TCP checksum verified first (by the NIC: CHECKSUM_UNNECESSARY, or
- *    here in software, which then spares tcp_v4_rcv the work).
+ *    here in software, which then spares tcp_v4_rcv the work); a local
+ *    sender's packet (CHECKSUM_PARTIAL, virtio's NEEDS_CSUM) has nothing to
+ *    verify, and a merge of such packets gets the pseudo-header sum of its
+ *    own length in its checksum field, as Linux's tcp4_gro_complete does.
  * A segment of a held flow that cannot merge delivers the held skb first,
  * so the flow's order is kept.
  */
@@ -26,6 +29,7 @@
 #include "net/tcp.h"
 #include "net/checksum.h"
 #include "net/platform.h"
+#include "net/pktstat.h"
 
 int net_gro_enabled = 1;
 static struct gro_stats stats;
@@ -76,7 +80,7 @@ static int gro_mergeable(struct sk_buff *skb, const struct gro_seg *g)
 
 	if (!g->payload || (g->th->flags & ~TCPHDR_PSH) != TCPHDR_ACK)
 		return 0;
-	if (skb->ip_summed == CHECKSUM_UNNECESSARY)
+	if (skb_csum_unnecessary(skb))
 		return 1;
 	if (csum_tcpudp_magic(g->iph->saddr, g->iph->daddr, l4, IPPROTO_TCP,
 			      csum_partial(g->th, (int)l4, 0)))
@@ -116,6 +120,16 @@ static void gro_deliver(struct napi_struct *napi, struct sk_buff *p)
 		p->gso_segs = 0;
 	} else {
 		p->gso_type = SKB_GSO_TCPV4;
+		if (p->ip_summed == CHECKSUM_PARTIAL) {
+			struct gro_seg h;
+
+			gro_parse(p, &h);
+			h.th->check = ~csum_tcpudp_magic(
+				h.iph->saddr, h.iph->daddr,
+				(uint16_t)(h.ip_len - sizeof(struct iphdr)), IPPROTO_TCP, 0);
+			p->csum_start = (uint16_t)((unsigned char *)h.th - p->head);
+			p->csum_offset = offsetof(struct tcphdr, check);
+		}
 	}
 	stats.flushed++;
 	netif_receive_skb(p);
@@ -224,7 +238,7 @@ static void gro_hold(struct napi_struct *napi, struct sk_buff *skb, const struct
 	stats.held++;
 }
 
-int napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb)
+static int gro_receive(struct napi_struct *napi, struct sk_buff *skb)
 {
 	struct gro_seg g, h;
 	struct sk_buff *p;
@@ -254,6 +268,16 @@ int napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb)
 bypass:
 	stats.bypassed++;
 	return netif_receive_skb(skb);
+}
+
+int napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb)
+{
+	unsigned int len = skb->len;
+	uint64_t t0 = pktstat_start();
+	int ret = gro_receive(napi, skb);
+
+	pktstat_end(NETCTL_PKTSTAT_gro_receive, t0, len);
+	return ret;
 }
 
 void napi_gro_flush(struct napi_struct *napi)

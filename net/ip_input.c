@@ -9,6 +9,7 @@
 #include "net/checksum.h"
 #include "net/loopback.h"
 #include "net/platform.h"
+#include "net/pktstat.h"
 
 struct ip_mib ip_statistics;
 
@@ -107,9 +108,16 @@ int ip_local_deliver(struct sk_buff *skb)
 	case IPPROTO_UDP:
 		ip_statistics.in_delivers++;
 		return udp_rcv(skb);
-	case IPPROTO_TCP:
+	case IPPROTO_TCP: {
+		unsigned int len = skb->len;
+		uint64_t t0 = pktstat_start();
+		int ret;
+
 		ip_statistics.in_delivers++;
-		return tcp_v4_rcv(skb);
+		ret = tcp_v4_rcv(skb);
+		pktstat_end(NETCTL_PKTSTAT_tcp_v4_rcv, t0, len);
+		return ret;
+	}
 	default:
 		/* RFC 1122 3.2.2.1: protocol unreachable for an unknown transport. */
 		ip_statistics.in_unknown_protos++;

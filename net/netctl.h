@@ -355,4 +355,52 @@ int netctl_capture_start(const char *ifname, uint64_t max_frames);
 void netctl_capture_stop(void);
 void netctl_capture_get_stats(struct netctl_capture_stats *out);
 
+/* ---- receive path stage counters (pktstat) ---- */
+
+/*
+ * The stages of the receive path that net/pktstat.c times, in path order.
+ * Each counts its calls and the nanoseconds (TSC resolution) spent inside,
+ * inclusive: a NAPI poll contains the GRO, IP and TCP work of its frames.
+ */
+/* clang-format off */
+#define NETCTL_PKTSTAT_STAGES(X) \
+	X(napi_poll)      /* one driver poll and its GRO flush */ \
+	X(gro_receive)    /* napi_gro_receive: merge, hold or pass one frame on */ \
+	X(ip_rcv)         /* one IPv4 packet, its protocol's work included */ \
+	X(tcp_v4_rcv)     /* one TCP segment, lookup to socket queue */ \
+	X(tcp_data_queue) /* queueing a segment's text, the ACK decision included */ \
+	X(recvmsg_copy)   /* tcp_recvmsg copying queued bytes to the user */ \
+	X(ack_xmit)       /* tcp_send_ack: one pure ACK down to the driver */
+/* clang-format on */
+
+#define NETCTL_PKTSTAT_ENUM(name) NETCTL_PKTSTAT_##name,
+enum netctl_pktstat_stage { NETCTL_PKTSTAT_STAGES(NETCTL_PKTSTAT_ENUM) NETCTL_PKTSTAT_NR };
+#undef NETCTL_PKTSTAT_ENUM
+
+struct netctl_pktstat {
+	uint64_t count; /* calls */
+	uint64_t ns;	/* time inside, inclusive */
+	uint64_t bytes; /* payload bytes handled (frames, segments, copies) */
+};
+
+/* The stage's name (as in NETCTL_PKTSTAT_STAGES), or "?". */
+const char *netctl_pktstat_name(int stage);
+/* Counting is off at boot (it costs two TSC reads per stage). */
+void netctl_pktstat_enable(int on);
+int netctl_pktstat_enabled(void);
+/* Copies every stage's counters into out[NETCTL_PKTSTAT_NR]. */
+void netctl_pktstat_get(struct netctl_pktstat *out);
+void netctl_pktstat_reset(void);
+
+/*
+ * The per-byte primitives of the data path timed in place: nanoseconds
+ * for `rounds` memcpy, memset and checksum passes over a len-byte buffer.
+ * 0, -EINVAL (len 0 or above NETCTL_MEMBENCH_MAX) or -ENOMEM.
+ */
+#define NETCTL_MEMBENCH_MAX (1u << 20)
+struct netctl_membench {
+	uint64_t memcpy_ns, memset_ns, csum_ns;
+};
+int netctl_membench(size_t len, unsigned int rounds, struct netctl_membench *out);
+
 #endif

@@ -5,6 +5,7 @@
  */
 #include "net/platform.h"
 #include "net/tcp_priv.h"
+#include "net/pktstat.h"
 #include <poll.h>
 
 #ifndef POLLRDHUP
@@ -256,19 +257,26 @@ static int recv_ready(void *arg)
 
 /*
  * After the user read data: if the window we could offer has grown by at
- * least two segments or half the buffer past what the peer knows, tell it
- * now (a window update), so a peer stopped by a small window resumes.
+ * least two segments or half the buffer past what the peer knows, and to
+ * at least twice that (Linux's tcp_cleanup_rbuf), tell the peer now (a
+ * window update), so a peer stopped by a small window resumes.  A reader
+ * that keeps up, whose window stays wide open, sends no update per read:
+ * the ACKs of the data carry the window.
  */
 static void tcp_cleanup_rbuf(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	uint32_t cur = tcp_receive_window(tp);
 	uint32_t space = tcp_receive_space(sk);
+	uint32_t max = 65535U << tp->rcv_wscale;
 
 	if (sk->sk_state != TCP_ESTABLISHED && sk->sk_state != TCP_FIN_WAIT1 &&
 	    sk->sk_state != TCP_FIN_WAIT2)
 		return;
-	if (space >= cur + 2u * tp->advmss || space >= cur + sk->sk_rcvbuf / 2)
+	if (space > max)
+		space = max;
+	if ((space >= cur + 2u * tp->advmss || space >= cur + sk->sk_rcvbuf / 2) &&
+	    space / 2 >= cur)
 		tcp_send_ack(sk);
 }
 
@@ -282,6 +290,8 @@ long tcp_recvmsg(struct sock *sk, void *buf, size_t len, int nonblock, int peek)
 	sock_hold(sk);
 	for (;;) {
 		struct sk_buff *skb;
+		uint64_t t0 = pktstat_start();
+		size_t before = copied;
 		int r;
 
 		while (copied < len && (skb = skb_peek(&sk->sk_receive_queue))) {
@@ -298,6 +308,8 @@ long tcp_recvmsg(struct sock *sk, void *buf, size_t len, int nonblock, int peek)
 				kfree_skb(skb);
 			}
 		}
+		if (copied != before)
+			pktstat_end(NETCTL_PKTSTAT_recvmsg_copy, t0, copied - before);
 		if (copied || len == 0)
 			break;
 		if (sk->sk_err) {
@@ -404,6 +416,22 @@ void tcp_rcv_space_adjust(struct sock *sk, uint32_t copied)
 	}
 	tp->rcvq_copied = 0;
 	tp->rcvq_time = now;
+}
+
+/*
+ * The window scale to offer in our SYN (RFC 7323 2.2): one that lets the
+ * window follow the buffer as far as autotuning may grow it (tcp_rmem_max,
+ * as Linux takes tcp_rmem[2]), so that a fast sender is never held to the
+ * initial buffer by the shift fixed at the handshake; a buffer set with
+ * SO_RCVBUF does not grow and gets the shift of its size.
+ */
+uint8_t tcp_rcv_wscale(const struct sock *sk)
+{
+	uint32_t space = sk->sk_rcvbuf;
+
+	if (sk->sk_rcvbuf == tcp_sk(sk)->rcvbuf_auto && tcp_rmem_max > space)
+		space = tcp_rmem_max;
+	return tcp_select_rcv_wscale(space);
 }
 
 /* The state a CLOSE (or SHUT_WR) moves to; 1 if a FIN must be sent (RFC 9293 3.10.4). */

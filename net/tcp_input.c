@@ -13,6 +13,7 @@
 #include "net/platform.h"
 #include "net/tcp_priv.h"
 #include "net/ip.h"
+#include "net/pktstat.h"
 
 unsigned int tcp_challenge_ack_limit = 1000;
 
@@ -536,7 +537,7 @@ __gdb_visible int tcp_conn_request(struct sock *listener, struct sk_buff *skb)
 	req->mss = opt.mss_clamp;
 	req->wscale_ok = opt.wscale_ok;
 	req->snd_wscale = opt.wscale_ok ? opt.snd_wscale : 0;
-	req->rcv_wscale = opt.wscale_ok ? tcp_select_rcv_wscale(listener->sk_rcvbuf) : 0;
+	req->rcv_wscale = opt.wscale_ok ? tcp_rcv_wscale(listener) : 0;
 	req->sack_ok = opt.sack_ok;
 	req->tstamp_ok = opt.saw_tstamp; /* RFC 7323 3.2: answered only if offered */
 	req->ts_recent = opt.rcv_tsval;
@@ -738,11 +739,16 @@ static int tcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	switch (sk->sk_state) {
 	case TCP_ESTABLISHED:
 	case TCP_FIN_WAIT1:
-	case TCP_FIN_WAIT2:
+	case TCP_FIN_WAIT2: {
+		uint64_t t0 = pktstat_start();
+
 		skb_pull(skb, hdrlen);
+		payload = skb->len;
 		tcp_data_queue(sk, skb);
+		pktstat_end(NETCTL_PKTSTAT_tcp_data_queue, t0, payload);
 		skb = NULL;
 		break;
+	}
 	default:
 		/* CLOSE-WAIT, CLOSING, LAST-ACK: the peer's FIN is in; ignore text */
 		break;

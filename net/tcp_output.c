@@ -7,6 +7,7 @@
 #include "net/platform.h"
 #include "net/tcp_priv.h"
 #include "net/ip.h"
+#include "net/pktstat.h"
 
 unsigned int tcp_bytes_in_flight(const struct tcp_sock *tp) { return tp->snd_nxt - tp->snd_una; }
 
@@ -252,7 +253,7 @@ __gdb_visible int tcp_connect(struct sock *sk)
 	tp->write_seq = tp->iss + 1;
 	tp->snd_wnd = 0;
 	tp->rcv_nxt = 0;
-	tp->rcv_wscale = tcp_select_rcv_wscale(sk->sk_rcvbuf);
+	tp->rcv_wscale = tcp_rcv_wscale(sk);
 	tp->rcv_wnd = 0;
 	tp->rcv_wup = 0;
 	tp->rx_opt_mss = 0;
@@ -316,9 +317,13 @@ struct sk_buff *tcp_make_synack(const struct sock *listener, struct request_sock
 
 void tcp_send_ack(struct sock *sk)
 {
+	uint64_t t0;
+
 	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
 		return;
+	t0 = pktstat_start();
 	tcp_transmit_skb(sk, NULL, tcp_sk(sk)->snd_nxt, TCPHDR_ACK);
+	pktstat_end(NETCTL_PKTSTAT_ack_xmit, t0, 0);
 }
 
 /* RFC 1122 4.2.3.2 / RFC 5681 4.2: an ACK may wait, but not long (< 500 ms). */

@@ -300,6 +300,7 @@ void tcp_clear_recovery_marks(struct sock *sk);
 /* Sends one segment: seq, flags and the payload of `data` (NULL: none). */
 int tcp_transmit_skb(struct sock *sk, struct sk_buff *data, uint32_t seq, uint8_t flags);
 uint8_t tcp_select_rcv_wscale(uint32_t space);
+uint8_t tcp_rcv_wscale(const struct sock *sk);
 int tcp_connect(struct sock *sk);
 struct sk_buff *tcp_make_synack(const struct sock *listener, struct request_sock *req);
 void tcp_send_ack(struct sock *sk);

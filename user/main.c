@@ -11,6 +11,7 @@ void menuos_main(void *arg)
 	menu_register_net();
 	menu_register_tcp();
 	menu_register_capture();
+	menu_register_pktstat();
 	menu_register_iperf();
 	menu_register_httpd();
 	menu_register_dhcp();

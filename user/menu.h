@@ -30,6 +30,7 @@ int ExecuteMenu(void);
 void menu_register_builtin(void); /* version quit uptime mem ps reboot clear cmdline ... */
 void menu_register_net(void);	  /* ifconfig arp ping route netstat -i skb lspci */
 void menu_register_capture(void); /* capture */
+void menu_register_pktstat(void); /* pktstat */
 void menu_register_tcp(void);	  /* replyhi hello netstat tcptrace sink send */
 void menu_register_iperf(void);	  /* iperf3 */
 void menu_register_httpd(void);	  /* httpd */

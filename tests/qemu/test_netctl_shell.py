@@ -49,3 +49,36 @@ def test_lspci_records(shell):
                             r'class [0-9a-f]{2}:[0-9a-f]{2} driver \S+', line), line
     # QEMU's i440FX host bridge is always at 00:00.0, without a driver
     assert lines[0].startswith('00:00.0 8086:1237 class 06:00 driver -'), lines
+
+
+def pktstat_rows(out):
+    rows = dict((m.group(1), (int(m.group(2)), int(m.group(3)), int(m.group(5))))
+                for m in re.finditer(r'^(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$', out, re.M))
+    assert set(rows) == {'napi_poll', 'gro_receive', 'ip_rcv', 'tcp_v4_rcv', 'tcp_data_queue',
+                         'recvmsg_copy', 'ack_xmit'}, out
+    return rows
+
+
+def test_pktstat_counts_traffic_and_resets(shell):
+    out = shell.cmd('pktstat on')
+    assert 'pktstat is on' in out, out
+    shell.cmd('pktstat reset')
+    shell.cmd('replyhi')
+    out = shell.cmd('hello')
+    assert 'recv "hi" from 127.0.0.1:5001' in out, out
+    rows = pktstat_rows(shell.cmd('pktstat'))
+    # loopback frames go through the backlog's NAPI poll into IP and TCP
+    for stage in ('napi_poll', 'ip_rcv', 'tcp_v4_rcv', 'tcp_data_queue', 'recvmsg_copy'):
+        calls, ns, nbytes = rows[stage]
+        assert calls > 0 and ns > 0, (stage, rows)
+    assert rows['recvmsg_copy'][2] >= len('hello') + len('hi'), rows
+    out = shell.cmd('pktstat reset')
+    assert all(v == (0, 0, 0) for v in pktstat_rows(out).values()), out
+    out = shell.cmd('pktstat off')
+    assert 'pktstat is off' in out, out
+    shell.cmd('hello')
+    assert all(v == (0, 0, 0) for v in pktstat_rows(shell.cmd('pktstat')).values())
+    out = shell.cmd('pktstat bench 4096 4')
+    assert re.search(r'memcpy\s+\d+\.\d ns/KiB\n.*memset.*\n.*csum\s+\d+\.\d ns/KiB', out), out
+    assert 'pktstat bench: Invalid argument' in shell.cmd('pktstat bench 0')
+    assert 'usage: pktstat' in shell.cmd('pktstat frob')

@@ -53,6 +53,7 @@ struct seg {
 	int ip_options;	 /* an IPv4 header with 4 bytes of options (NOPs + EOL) */
 	int bad_csum;	 /* a wrong TCP checksum */
 	int nic_checked; /* CHECKSUM_UNNECESSARY from the NIC (the checksum field is left 0) */
+	int partial;	 /* CHECKSUM_PARTIAL from a local sender: the pseudo-header sum only */
 };
 
 static struct seg data(uint32_t seq, unsigned int len)
@@ -124,6 +125,12 @@ static struct sk_buff *seg(struct seg s)
 		p[i] = payload_byte(s.seq + i);
 	if (s.nic_checked) {
 		skb->ip_summed = CHECKSUM_UNNECESSARY;
+	} else if (s.partial) {
+		th->check = ~csum_tcpudp_magic(iph->saddr, iph->daddr, (uint16_t)(thl + s.len),
+					       IPPROTO_TCP, 0);
+		skb->ip_summed = CHECKSUM_PARTIAL;
+		skb->csum_start = (uint16_t)((uint8_t *)th - skb->head);
+		skb->csum_offset = offsetof(struct tcphdr, check);
 	} else {
 		th->check = csum_tcpudp_magic(iph->saddr, iph->daddr, (uint16_t)(thl + s.len),
 					      IPPROTO_TCP, csum_partial(th, (int)(thl + s.len), 0));
@@ -245,6 +252,38 @@ static void test_nic_checked_segments_merge(void **state)
 	deliver_all();
 	assert_int_equal(nout, 1);
 	assert_out(0, 1000, 2 * MSS, 2);
+}
+
+/*
+ * A local sender's segments (virtio NEEDS_CSUM) have nothing to verify and
+ * merge; the merge's checksum field is the pseudo-header sum of its own
+ * length, so that completing it from csum_start gives a valid checksum.
+ */
+static void test_partial_checksum_segments_merge(void **state)
+{
+	struct seg a = data(1000, MSS), b = data(1000 + MSS, MSS), c = data(1000 + 2 * MSS, MSS);
+	struct tcphdr *th;
+	unsigned int l4;
+	uint8_t *start;
+
+	(void)state;
+	a.partial = b.partial = c.partial = 1;
+	rx(a);
+	rx(b);
+	rx(c);
+	deliver_all();
+	assert_int_equal(nout, 1);
+	assert_out(0, 1000, 3 * MSS, 3);
+	assert_int_equal(out[0]->ip_summed, CHECKSUM_PARTIAL);
+	th = out_tcp(0);
+	l4 = ntohs(out_ip(0)->tot_len) - 20;
+	start = out[0]->head + out[0]->csum_start;
+	assert_ptr_equal(start, (uint8_t *)th);
+	assert_int_equal(out[0]->csum_offset, offsetof(struct tcphdr, check));
+	th->check = csum_fold(csum_partial(start, (int)l4, 0)); /* what the NIC would do */
+	assert_int_equal(csum_tcpudp_magic(out_ip(0)->saddr, out_ip(0)->daddr, (uint16_t)l4,
+					   IPPROTO_TCP, csum_partial(th, (int)l4, 0)),
+			 0);
 }
 
 static void test_single_segment_is_an_ordinary_packet(void **state)
@@ -624,6 +663,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ip_ids_need_not_be_consecutive, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_nic_checked_segments_merge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_partial_checksum_segments_merge, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_single_segment_is_an_ordinary_packet, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_smaller_segment_merges_and_ends_the_merge,

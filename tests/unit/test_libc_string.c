@@ -237,16 +237,16 @@ static int sign(int x) { return (x > 0) - (x < 0); }
 
 static void test_mem(void **state)
 {
-	unsigned char src[300], a[300], b[300];
+	unsigned char src[600], a[600], b[600];
 	size_t n, off, i;
 
 	(void)state;
 	for (i = 0; i < sizeof(src); i++)
 		src[i] = (unsigned char)(i * 7 + 3);
 
-	/* memcpy/memset at every small size and alignment. */
+	/* memcpy/memset at every size to past four 64-byte blocks, every alignment. */
 	for (off = 0; off < 8; off++) {
-		for (n = 0; n < 70; n++) {
+		for (n = 0; n < 300; n++) {
 			memset(a, 0, sizeof(a));
 			memset(b, 0, sizeof(b));
 			assert_ptr_equal(k_memcpy(a + off, src + 3, n), a + off);
@@ -261,9 +261,9 @@ static void test_mem(void **state)
 	memset(b + 5, 0, 100);
 	assert_memory_equal(a, b, sizeof(a));
 
-	/* memmove with every overlap in both directions. */
-	for (off = 0; off < 40; off++) {
-		for (n = 0; n < 64; n++) {
+	/* memmove with every overlap in both directions, past the 64-byte blocks. */
+	for (off = 0; off < 80; off++) {
+		for (n = 0; n < 200; n++) {
 			memcpy(a, src, sizeof(a));
 			memcpy(b, src, sizeof(b));
 			assert_ptr_equal(k_memmove(a + 50 + off, a + 50, n), a + 50 + off);

@@ -173,6 +173,37 @@ static void test_receive_window_and_update(void **state)
 	tcp_test_abort(&c);
 }
 
+/*
+ * A reader that keeps up: its window stays wide open, and reading sends no
+ * window update (the data's ACKs carry the window); only a window that at
+ * least doubles is announced at once (Linux's tcp_cleanup_rbuf).
+ */
+static void test_reader_keeping_up_sends_no_window_update(void **state)
+{
+	struct tconn c;
+	struct tseg s;
+	char data[1460], buf[4 * 1460];
+	uint32_t off;
+
+	(void)state;
+	memset(data, 'r', sizeof(data));
+	assert_int_equal(tcp_test_passive_open(&c, next_lport, next_port, PEER_ISN, WIN, NULL), 0);
+	for (off = 0; off < 8 * 1460; off += 1460)
+		tcp_peer_data(&c, c.rcv_nxt + off, data, 1460, WIN);
+	tcp_peer_flush();
+	assert_int_equal(__sys_recvfrom(c.fd, buf, sizeof(buf), 0, NULL, NULL), 4 * 1460);
+	expect_nothing();
+	assert_int_equal(__sys_recvfrom(c.fd, buf, sizeof(buf), 0, NULL, NULL), 4 * 1460);
+	expect_nothing();
+	/* the pair of segments that follows is acked at once, with the window reopened */
+	tcp_peer_data(&c, c.rcv_nxt + off, data, 1460, WIN);
+	tcp_peer_data(&c, c.rcv_nxt + off + 1460, data, 1460, WIN);
+	expect_seg(&s, ACK, c.snd_nxt, c.rcv_nxt + off + 2 * 1460);
+	assert_int_equal(s.win, 65535); /* no window scale offered: the largest window */
+	c.rcv_nxt += off + 2 * 1460;
+	tcp_test_abort(&c);
+}
+
 static void test_persist_timer_zero_window(void **state)
 {
 	struct tconn c;
@@ -347,6 +378,7 @@ int main(void)
 		TCP_TEST(test_delayed_ack),
 		TCP_TEST(test_out_of_order_reassembly_with_sack),
 		TCP_TEST(test_receive_window_and_update),
+		TCP_TEST(test_reader_keeping_up_sends_no_window_update),
 		TCP_TEST(test_persist_timer_zero_window),
 		TCP_TEST(test_small_window_persist_sends_what_fits),
 		TCP_TEST(test_mss_and_nagle),
