@@ -185,7 +185,8 @@ const char *netctl_tcp_state_name(int state);
 	X(active_opens) X(passive_opens) X(attempt_fails) X(estab_resets) \
 	X(in_segs) X(out_segs) X(retrans_segs) X(in_errs) X(out_rsts) \
 	X(challenge_acks) X(syn_drops) X(listen_overflows) X(out_of_window_icmps) \
-	X(timeouts) X(sack_recoveries) X(lost_retransmits) X(loss_probes)
+	X(timeouts) X(sack_recoveries) X(lost_retransmits) X(loss_probes) \
+	X(mem_refusals) X(rcvq_drops)
 /* clang-format on */
 
 #define NETCTL_MIB_FIELD(name) uint64_t name;
@@ -213,6 +214,7 @@ void netctl_get_mib(struct netctl_mib *out);
 
 struct netctl_skb_stats {
 	uint64_t allocs, frees;
+	uint64_t alloc_fails; /* no memory for the buffer or the struct */
 };
 void netctl_get_skb_stats(struct netctl_skb_stats *out);
 

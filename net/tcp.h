@@ -103,6 +103,8 @@ struct tcp_mib {
 	uint64_t lost_retransmits;    /* retransmissions found lost (not by an RTO) */
 	uint64_t loss_probes;	      /* tail loss probes sent (Linux TCPLossProbes) */
 	uint64_t paws_rejected;	      /* old duplicates PAWS dropped (Linux PAWSEstabRejected) */
+	uint64_t mem_refusals;	      /* connections refused for memory */
+	uint64_t rcvq_drops;	      /* data dropped, memory short (TCPRcvQDrop) */
 };
 extern struct tcp_mib tcp_statistics;
 

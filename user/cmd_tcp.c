@@ -217,6 +217,8 @@ static void show_tcp_counters(const struct netctl_mib *mib)
 	printf("Tcp: timeouts %llu sack_recoveries %llu lost_retransmits %llu loss_probes %llu\n",
 	       (unsigned long long)m->timeouts, (unsigned long long)m->sack_recoveries,
 	       (unsigned long long)m->lost_retransmits, (unsigned long long)m->loss_probes);
+	printf("Tcp: mem_refusals %llu rcvq_drops %llu\n", (unsigned long long)m->mem_refusals,
+	       (unsigned long long)m->rcvq_drops);
 }
 
 /* netstat -e: a socket's TCP state below its line (what Linux's ss -ti shows). */
