@@ -1,12 +1,12 @@
 """Out of memory: MenuOS booted with 4 MiB (-m 4, the least it boots with)
-on a tap in a namespace this test creates, and more connections and data
-from the host than it has memory for.  Below the page allocator's low
+on a tap in a namespace this test creates: 1 MiB transfers, then more connections and data from the host than it has memory for.  Below the page allocator's low
 watermark TCP refuses connections and drops new data (mem_refusals and
 rcvq_drops in `netstat -s`), so the memory left keeps the receive ring
 filled and the host's RSTs get in; nothing panics, the shell answers, and
 every page, kmalloc byte, sk_buff and socket comes back once the load has
 gone and TIME-WAIT has drained.  (Allocation failures themselves are
 counted in `mem` and `skb`; tests/unit/test_oom.c makes each one fail.)"""
+import itertools
 import re
 import time
 
@@ -42,11 +42,42 @@ print(up)
 '''
 
 
+# Three 1 MiB transfers into sink, one after the other.
+BULK = r'''
+import socket
+done = []
+def push():
+    s = socket.create_connection(("10.0.2.15", 6000), timeout=60)
+    s.sendall(b"\0" * (1 << 20)); s.shutdown(socket.SHUT_WR)
+    while s.recv(65536):
+        pass
+    s.close(); done.append(1)
+for _ in range(3):
+    push()
+print(len(done))
+'''
+
+
+_tags = itertools.count()
+
+
+def run(m, cmd):
+    """What the console printed for cmd, up to an echo typed after it.  (The
+    shell redraws its prompt after each of replyhi's and sink's lines, so
+    waiting for the prompt could end early.)"""
+    start = len(m.transcript)
+    tag = 'oom-mark-%d' % next(_tags)
+    m.cmd(cmd, timeout=30)
+    m.sendline('echo ' + tag)
+    m.expect(r'\n%s\r*\n' % tag, timeout=30)
+    return m.transcript[start:]
+
+
 def read(m, cmd, *patterns):
     """The numbers the patterns find in cmd's output; again if replyhi's lines
     (it reports every client) broke into one of them."""
     for _ in range(10):
-        out = m.cmd(cmd, timeout=30)
+        out = run(m, cmd)
         hits = [re.search(p, out) for p in patterns]
         if all(hits):
             return [int(h.group(1)) for h in hits]
@@ -73,10 +104,13 @@ def test_out_of_memory_drops_and_refuses_counted_then_recovers():
     with NetNS() as ns, MenuOS(mem=4, nic='virtio', netdev=('tap', ns.tap), netns=ns.name,
                                 append='tcp_msl_ms=500', timeout=60) as m:
         assert 'Please input hello...' in m.cmd('replyhi')
+        assert 'discarding' in m.cmd('sink 6000')
         assert ns.run(['/usr/bin/python3', '-c', HELLO], timeout=30).stdout == 'hi'
         time.sleep(2)  # TIME-WAIT (2 MSL) drains
         base = numbers(m)
 
+        r = ns.run(['/usr/bin/python3', '-c', BULK], timeout=120)
+        assert r.stdout.strip() == '3', r.stderr
         r = ns.run(['/usr/bin/python3', '-c', LOAD, str(CONNS)], timeout=120)
         assert r.returncode == 0, r.stderr
         under = numbers(m)
@@ -101,5 +135,6 @@ def test_out_of_memory_drops_and_refuses_counted_then_recovers():
         # still serving, from the host and from its own shell
         assert ns.run(['ping', '-c', '1', '-W', '2', GUEST]).returncode == 0
         assert ns.run(['/usr/bin/python3', '-c', HELLO], timeout=30).stdout == 'hi'
-        assert 'recv "hi"' in m.cmd('hello 127.0.0.1', timeout=30)
+        out = run(m, 'hello 127.0.0.1')
+        assert 'recv "hi" from 127.0.0.1' in out, out
         assert 'PANIC' not in m.transcript
