@@ -127,6 +127,9 @@ void kmain(uint32_t magic, uint32_t info)
 	drivers_net_init();
 	configure_eth0();
 
-	kthread_create(menuos_main, NULL, "shell");
+	/* With too little memory (the NIC's receive ring took the rest) say so
+	 * rather than idle forever without a prompt. */
+	if (!kthread_create(menuos_main, NULL, "shell"))
+		panic("no memory left for the shell task: boot with more memory (-m)");
 	idle_loop();
 }

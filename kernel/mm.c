@@ -20,6 +20,15 @@
 
 static uint64_t page_bitmap[MAX_PAGES / 64]; /* bit set = page used */
 static uint64_t total_pages, free_pages, max_pfn, search_hint;
+static uint64_t page_alloc_fails;
+
+/*
+ * Below this many free pages memory is short (mem_pressure): the network
+ * stack stops taking new connections and new receive data, so that what
+ * is left keeps the receive rings refilled and lets the RSTs, FINs and
+ * ACKs in that free memory again.  An eighth of memory, at least 16 pages.
+ */
+#define PRESSURE_MIN_PAGES 16
 
 extern char _kernel_start[], _kernel_end[];
 
@@ -86,6 +95,7 @@ static void *pages_take(unsigned order)
 			return (void *)(uintptr_t)(pfn * PAGE_SIZE);
 		}
 	}
+	page_alloc_fails++;
 	irq_restore(flags);
 	return NULL;
 }
@@ -97,6 +107,13 @@ void *page_alloc(unsigned order)
 	if (p)
 		memset(p, 0, PAGE_SIZE << order);
 	return p;
+}
+
+int mem_pressure(void)
+{
+	uint64_t low = total_pages / 8;
+
+	return free_pages < (low > PRESSURE_MIN_PAGES ? low : PRESSURE_MIN_PAGES);
 }
 
 void page_free(void *p, unsigned order)
@@ -141,7 +158,8 @@ struct page_hdr {
 };
 
 static struct page_hdr *partial[NCLASSES]; /* slabs with a free object, per class */
-static uint64_t kmalloc_bytes, kmalloc_allocs, kmalloc_frees;
+static uint64_t kmalloc_bytes, kmalloc_allocs, kmalloc_frees, kmalloc_fails;
+static uint64_t empty_slabs; /* kept for reuse, each its class's only slab with room */
 
 static int size_class(size_t size)
 {
@@ -205,7 +223,7 @@ void *kmalloc(size_t size)
 	struct page_hdr *h;
 	struct free_obj *o;
 	unsigned long flags;
-	int c;
+	int c, fresh;
 
 	if (size == 0)
 		size = 1;
@@ -215,8 +233,12 @@ void *kmalloc(size_t size)
 		 * large block is mostly a packet buffer about to be written,
 		 * where clearing 64 KiB first costs as much as the copy */
 		h = pages_take(order);
-		if (!h)
+		if (!h) {
+			flags = irq_save();
+			kmalloc_fails++;
+			irq_restore(flags);
 			return NULL;
+		}
 		h->magic = LARGE_MAGIC;
 		h->info = (uint16_t)order;
 		flags = irq_save();
@@ -228,10 +250,12 @@ void *kmalloc(size_t size)
 	c = size_class(size);
 	flags = irq_save();
 	h = partial[c];
+	fresh = !h;
 	if (!h) {
 		/* page_alloc takes its own lock (interrupts off): fine to nest */
 		h = slab_new(c);
 		if (!h) {
+			kmalloc_fails++;
 			irq_restore(flags);
 			return NULL;
 		}
@@ -239,7 +263,8 @@ void *kmalloc(size_t size)
 	}
 	o = h->free;
 	h->free = o->next;
-	h->inuse++;
+	if (h->inuse++ == 0 && !fresh)
+		empty_slabs--; /* a kept empty slab is in use again */
 	if (!h->free)
 		partial_del(h); /* full */
 	kmalloc_bytes += (size_t)1 << (c + MIN_SHIFT);
@@ -281,6 +306,8 @@ void kfree(void *p)
 		if (release) {
 			partial_del(h);
 			h->magic = 0;
+		} else if (h->inuse == 0) {
+			empty_slabs++;
 		}
 		irq_restore(flags);
 		if (release)
@@ -306,5 +333,8 @@ void mem_get_stats(struct mem_stats *s)
 	s->kmalloc_bytes = kmalloc_bytes;
 	s->kmalloc_allocs = kmalloc_allocs;
 	s->kmalloc_frees = kmalloc_frees;
+	s->kmalloc_fails = kmalloc_fails;
+	s->empty_slabs = empty_slabs;
+	s->page_alloc_fails = page_alloc_fails;
 	irq_restore(flags);
 }

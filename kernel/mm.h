@@ -23,7 +23,12 @@ static inline void *phys_to_virt(uint64_t pa) { return (void *)(uintptr_t)pa; }
 struct mem_stats {
 	uint64_t total_pages, free_pages;
 	uint64_t kmalloc_bytes, kmalloc_allocs, kmalloc_frees;
+	uint64_t kmalloc_fails;	   /* requests answered NULL */
+	uint64_t empty_slabs;	   /* empty slab pages kept for reuse (counted as used) */
+	uint64_t page_alloc_fails; /* page_alloc requests answered NULL (kmalloc's included) */
 };
 void mem_get_stats(struct mem_stats *s);
+/* Free memory is below its low watermark (see kernel/mm.c). */
+int mem_pressure(void);
 
 #endif

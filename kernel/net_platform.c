@@ -8,6 +8,7 @@
 #include "kernel/irq.h"
 #include "drivers/serial_capture.h"
 #include "kernel/random.h"
+#include "kernel/mm.h"
 
 void net_lock(void) { local_bh_disable(); }
 void net_unlock(void) { local_bh_enable(); }
@@ -21,6 +22,8 @@ int net_wait(wait_queue_head_t *wq, int (*cond)(void *), void *arg, long timeout
 	net_lock();
 	return r;
 }
+
+int net_mem_pressure(void) { return mem_pressure(); }
 
 void net_raise_rx_softirq(void) { raise_softirq(NET_RX_SOFTIRQ); }
 

@@ -39,4 +39,7 @@ void meminfo_get(struct meminfo *out)
 	out->kmalloc_bytes = st.kmalloc_bytes;
 	out->kmalloc_allocs = st.kmalloc_allocs;
 	out->kmalloc_frees = st.kmalloc_frees;
+	out->kmalloc_fails = st.kmalloc_fails;
+	out->empty_slabs = st.empty_slabs;
+	out->page_alloc_fails = st.page_alloc_fails;
 }

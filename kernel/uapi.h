@@ -68,6 +68,7 @@ struct meminfo {
 	uint64_t page_size;
 	uint64_t total_pages, free_pages;
 	uint64_t kmalloc_bytes, kmalloc_allocs, kmalloc_frees;
+	uint64_t kmalloc_fails, empty_slabs, page_alloc_fails; /* see kernel/mm.h */
 };
 void meminfo_get(struct meminfo *out);
 /* Prints the interrupt vectors and their counts (irq). */

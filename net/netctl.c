@@ -501,6 +501,7 @@ void netctl_get_skb_stats(struct netctl_skb_stats *out)
 	net_unlock();
 	out->allocs = s.allocs;
 	out->frees = s.frees;
+	out->alloc_fails = s.alloc_fails;
 }
 
 /* ---- ping ---- */

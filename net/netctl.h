@@ -250,7 +250,7 @@ const char *netctl_tcp_state_name(int state);
 	X(challenge_acks) X(syn_drops) X(listen_overflows) X(out_of_window_icmps) \
 	X(timeouts) X(sack_recoveries) X(lost_retransmits) X(loss_probes) \
 	X(syncookies_sent) X(syncookies_recv) X(syncookies_failed) X(abort_on_close) \
-	X(abort_on_data)
+	X(abort_on_data) X(mem_refusals) X(rcvq_drops)
 /* clang-format on */
 
 #define NETCTL_MIB_FIELD(name) uint64_t name;
@@ -278,6 +278,7 @@ void netctl_get_mib(struct netctl_mib *out);
 
 struct netctl_skb_stats {
 	uint64_t allocs, frees;
+	uint64_t alloc_fails; /* no memory for the buffer or the struct */
 };
 void netctl_get_skb_stats(struct netctl_skb_stats *out);
 

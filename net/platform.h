@@ -27,6 +27,12 @@
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);
 void kfree(void *p);
+/*
+ * Memory is short (Linux's tcp_memory_pressure, from the page allocator's
+ * low watermark): TCP refuses new connections and new receive data, so
+ * that the memory left serves the segments that free memory.
+ */
+int net_mem_pressure(void);
 
 void net_lock(void);
 void net_unlock(void);

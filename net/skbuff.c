@@ -19,8 +19,10 @@ static struct sk_buff *skb_wrap(void *buf, unsigned int size)
 {
 	struct sk_buff *skb = kzalloc(sizeof(*skb));
 
-	if (!skb)
+	if (!skb) {
+		skb_stats.alloc_fails++;
 		return NULL;
+	}
 	INIT_LIST_HEAD(&skb->list);
 	skb->head = skb->data = skb->tail = buf;
 	skb->end = skb->head + size;
@@ -55,8 +57,10 @@ struct sk_buff *alloc_skb(unsigned int size)
 	void *buf = skb_alloc_head(size);
 	struct sk_buff *skb;
 
-	if (!buf)
+	if (!buf) {
+		skb_stats.alloc_fails++;
 		return NULL;
+	}
 	skb = skb_wrap(buf, size);
 	if (!skb)
 		kfree(buf);
@@ -148,8 +152,10 @@ int pskb_expand_head(struct sk_buff *skb, unsigned int nhead, unsigned int ntail
 	unsigned int size = skb->end - skb->head;
 	unsigned char *buf = skb_alloc_head(nhead + size + ntail);
 
-	if (!buf)
+	if (!buf) {
+		skb_stats.alloc_fails++;
 		return -ENOMEM;
+	}
 	memcpy(buf + nhead, skb->head, size);
 	skb_release_data(skb);
 	skb->destructor = NULL;

@@ -158,6 +158,7 @@ static inline unsigned int skb_queue_len(const struct sk_buff_head *q) { return 
 
 struct skb_stats {
 	uint64_t allocs, frees;
+	uint64_t alloc_fails; /* allocations that found no memory (buffer or struct) */
 };
 void skb_get_stats(struct skb_stats *st);
 static inline uint64_t skb_in_use(void)

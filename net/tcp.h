@@ -112,6 +112,8 @@ struct tcp_mib {
 	uint64_t syncookies_failed;   /* ACKs with an invalid one (SyncookiesFailed) */
 	uint64_t abort_on_close;      /* RST for close() with unread data (TCPAbortOnClose) */
 	uint64_t abort_on_data;	      /* RST for data after close() (TCPAbortOnData) */
+	uint64_t mem_refusals;	      /* connections refused for memory */
+	uint64_t rcvq_drops;	      /* data dropped, memory short (TCPRcvQDrop) */
 };
 extern struct tcp_mib tcp_statistics;
 

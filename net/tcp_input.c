@@ -448,6 +448,18 @@ static void tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	}
 
+	/*
+	 * Memory short: new data is not queued (in order or not); the peer
+	 * sends it again, and meanwhile what memory is left lets in the
+	 * segments that free memory (RST, FIN, ACK).  A receiver may drop a
+	 * segment it has no room for (RFC 9293 3.10.7.4); it was not
+	 * acknowledged.
+	 */
+	if (net_mem_pressure() && skb->len) {
+		tcp_statistics.rcvq_drops++;
+		goto drop;
+	}
+
 	if (cb->seq == tp->rcv_nxt) {
 		int fin = cb->tcp_flags & TCPHDR_FIN;
 		int had_ofo = skb_queue_len(&tp->out_of_order_queue) != 0;
@@ -518,6 +530,10 @@ __gdb_visible int tcp_conn_request(struct sock *listener, struct sk_buff *skb)
 		tcp_statistics.syn_drops++;
 		inet_csk_reqsk_queue_drop(listener, old);
 	}
+	/* memory short: refused as if the queue were full, the client's SYN
+	 * retransmission tries again (Linux's tcp_conn_request drops too) */
+	if (net_mem_pressure())
+		goto nomem;
 	if (want_cookie) {
 		memset(&cookie_req, 0, sizeof(cookie_req));
 		cookie_req.listener = listener;
@@ -525,7 +541,7 @@ __gdb_visible int tcp_conn_request(struct sock *listener, struct sk_buff *skb)
 	} else {
 		req = reqsk_alloc(listener);
 		if (!req)
-			goto drop;
+			goto nomem;
 	}
 	tcp_parse_options(skb, &opt);
 	req->loc_addr = iph->daddr;
@@ -552,6 +568,10 @@ __gdb_visible int tcp_conn_request(struct sock *listener, struct sk_buff *skb)
 	tcp_statistics.passive_opens++;
 	tcp_v4_send_synack(listener, req);
 	tcp_reqsk_timer_arm(req);
+	goto drop;
+nomem:
+	tcp_statistics.mem_refusals++;
+	tcp_statistics.syn_drops++;
 drop:
 	kfree_skb(skb);
 	return 0;

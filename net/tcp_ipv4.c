@@ -355,9 +355,12 @@ struct sock *tcp_v4_syn_recv_sock(struct sock *listener, struct sk_buff *skb,
 		tcp_statistics.listen_overflows++;
 		return NULL;
 	}
-	newsk = tcp_create_sock();
-	if (!newsk)
+	/* memory short: the handshake is not completed, the SYN-ACK timer retries */
+	newsk = net_mem_pressure() ? NULL : tcp_create_sock();
+	if (!newsk) {
+		tcp_statistics.mem_refusals++;
 		return NULL;
+	}
 	newtp = tcp_sk(newsk);
 	newsk->sk_rcv_saddr = req->loc_addr;
 	newsk->sk_daddr = req->rmt_addr;

@@ -64,7 +64,10 @@ def snapshot(m):
             tcp.update({k: int(v) for k, v in zip(w[0::2], w[1::2])})
     return {
         'kmalloc': int(re.search(r'kmalloc: (\d+) bytes in use', mem).group(1)),
-        'pages': int(re.search(r'(\d+) used', mem).group(1)),
+        # an empty slab page kmalloc keeps for reuse (one per size class at
+        # most) is free memory, though the page allocator counts it used
+        'pages': int(re.search(r'(\d+) used', mem).group(1)) -
+        int(re.search(r'(\d+) empty slab pages kept', mem).group(1)),
         'skb': int(re.search(r'(\d+) in use', m.cmd('skb')).group(1)),
         'sockets': int(re.search(r'sockets in use: (\d+)', m.cmd('netstat')).group(1)),
         'tcp': tcp,

@@ -68,9 +68,11 @@ static int cmd_mem(int argc, char *argv[])
 	printf("memory:  %llu KiB total, %llu KiB free\n",
 	       (unsigned long long)(st.total_pages * kib_per_page),
 	       (unsigned long long)(st.free_pages * kib_per_page));
-	printf("kmalloc: %llu bytes in use, %llu allocations, %llu frees\n",
+	printf("kmalloc: %llu bytes in use, %llu allocations, %llu frees, %llu failed\n",
 	       (unsigned long long)st.kmalloc_bytes, (unsigned long long)st.kmalloc_allocs,
-	       (unsigned long long)st.kmalloc_frees);
+	       (unsigned long long)st.kmalloc_frees, (unsigned long long)st.kmalloc_fails);
+	printf("out of memory: %llu page requests failed; %llu empty slab pages kept for reuse\n",
+	       (unsigned long long)st.page_alloc_fails, (unsigned long long)st.empty_slabs);
 	return 0;
 }
 

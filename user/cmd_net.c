@@ -643,8 +643,9 @@ static int cmd_skb(int argc, char *argv[])
 		return 1;
 	}
 	netctl_get_skb_stats(&s);
-	printf("sk_buff: %llu allocated, %llu freed, %llu in use\n", (unsigned long long)s.allocs,
-	       (unsigned long long)s.frees, (unsigned long long)(s.allocs - s.frees));
+	printf("sk_buff: %llu allocated, %llu freed, %llu in use, %llu allocations failed\n",
+	       (unsigned long long)s.allocs, (unsigned long long)s.frees,
+	       (unsigned long long)(s.allocs - s.frees), (unsigned long long)s.alloc_fails);
 	return 0;
 }
 

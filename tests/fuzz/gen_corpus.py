@@ -220,6 +220,29 @@ def dhcp_seeds():
     }
 
 
+def icmp_seeds():
+    """fuzz_icmp: a control byte (0x01 checksum computed, 0x02/0x04 the
+    harness quotes our TCP SYN / UDP datagram, 0x08 time passes) and the
+    ICMP message; with a quote, the bytes after the first 8 are XORed over it."""
+    quote = bytes(28)  # XOR mask: the quote as the harness built it
+    return {
+        "echo_request": b"\x01" + icmp(8, 0, b"\x12\x34\x00\x01", b"ping payload"),
+        "echo_reply_stray": b"\x01" + icmp(0, 0, b"\x43\x21\x00\x07", b"x" * 8),
+        "timestamp": b"\x01" + icmp(13, 0, b"\x00\x01\x00\x01", bytes(12)),
+        "bad_checksum": b"\x00" + icmp(8, 0, b"\x00\x01\x00\x01", b"abcd")[:2] + b"\xde\xad" +
+        b"\x00\x01\x00\x01abcd",
+        "port_unreach_udp": b"\x05" + icmp(3, 3, bytes(4), quote),
+        "host_unreach_tcp": b"\x0b" + icmp(3, 1, bytes(4), quote),
+        "frag_needed_tcp": b"\x03" + icmp(3, 4, b"\x00\x00\x02\x40", quote),
+        "prot_unreach_tcp": b"\x03" + icmp(3, 2, bytes(4), quote),
+        "time_exceeded_udp": b"\x05" + icmp(11, 0, bytes(4), quote),
+        "param_problem_tcp": b"\x03" + icmp(12, 0, b"\x14\x00\x00\x00", quote),
+        "redirect_tcp": b"\x03" + icmp(5, 1, b"\x0a\x00\x02\x03", quote),
+        "source_quench_tcp": b"\x03" + icmp(4, 0, bytes(4), quote),
+        "truncated_quote": b"\x01" + icmp(3, 3, bytes(4), bytes(10)),
+    }
+
+
 def write(target, seeds):
     out = os.path.join(HERE, "corpus", target)
     os.makedirs(out, exist_ok=True)
@@ -233,6 +256,7 @@ def main():
     write("tcp", tcp_seeds())
     write("arp_ip", arp_ip_seeds())
     write("dhcp", dhcp_seeds())
+    write("icmp", icmp_seeds())
 
 
 if __name__ == "__main__":

@@ -38,6 +38,12 @@ void *kzalloc(size_t size)
 	return p;
 }
 
+static int mem_pressure;
+
+void fake_mem_pressure_set(int on) { mem_pressure = on; }
+
+int net_mem_pressure(void) { return mem_pressure; }
+
 void kfree(void *p)
 {
 	if (!p)

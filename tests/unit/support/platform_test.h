@@ -4,7 +4,8 @@
  * kernel/wait.h and kernel/printk.h functions that net/ calls:
  *
  * - Memory: kmalloc/kzalloc/kfree over malloc, counted
- *   (fake_kmalloc_in_use), with optional failure injection.
+ *   (fake_kmalloc_in_use), with optional failure injection; net_mem_pressure
+ *   answers what the test set.
  * - Time: a fake millisecond clock starting at FAKE_CLOCK_START_MS.
  *   Nothing moves it but fake_clock_set/fake_clock_advance (and net_wait,
  *   see below); they run every timer that falls due, in order of expiry,
@@ -50,6 +51,8 @@
 long fake_kmalloc_in_use(void);
 /* The n-th allocation from now (1 = the next) returns NULL; 0 disables. */
 void fake_kmalloc_fail_nth(long n);
+/* What net_mem_pressure answers from now (0 at start). */
+void fake_mem_pressure_set(int on);
 
 /* Clock and timers */
 uint64_t fake_clock_ms(void);
