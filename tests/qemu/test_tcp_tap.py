@@ -89,11 +89,18 @@ def counters(m):
 
 
 def quiet(m, seconds=30):
-    """The counters once only the listening replyhi socket is left."""
+    """The counters once only the listening replyhi socket is left.  An
+    sk_buff can be in flight at any one reading (an ARP refresh on its way
+    out, a transmit the NIC has not yet reported done), so the baseline is
+    the lowest of a few readings; settle() must then come back to it."""
     deadline = time.time() + seconds
     while counters(m)[0] != 1 and time.time() < deadline:
         time.sleep(0.5)
-    return counters(m)
+    readings = []
+    for _ in range(3):
+        readings.append(counters(m))
+        time.sleep(0.2)
+    return min(readings, key=lambda c: c[1])
 
 
 def settle(m, want, seconds=30):
