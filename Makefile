@@ -253,6 +253,8 @@ bench: all
 	$(PY) tests/bench.py
 	$(PY) tests/bench/boot_paths.py --out $(B)/bench/boot_paths.txt
 	$(PY) tests/bench/services.py
+	$(PY) tests/bench/flood.py --guest menuos --out $(B)/bench/flood-menuos.txt
+	$(PY) tests/bench/flood.py --guest linux --out $(B)/bench/flood-linux.txt
 	$(MAKE) fib-bench
 
 # The routing table on the host (issue 10): gen_routes makes a full-table-like
