@@ -200,7 +200,7 @@ struct sock *cookie_v4_check(struct sock *listener, struct sk_buff *skb)
 	req->mss = mss;
 	req->wscale_ok = opt.wscale_ok;
 	req->snd_wscale = opt.snd_wscale;
-	req->rcv_wscale = opt.wscale_ok ? tcp_select_rcv_wscale(listener->sk_rcvbuf) : 0;
+	req->rcv_wscale = opt.wscale_ok ? tcp_rcv_wscale(listener) : 0; /* as the SYN-ACK chose */
 	req->sack_ok = opt.sack_ok;
 	req->tstamp_ok = opt.saw_tstamp;
 	req->ts_recent = opt.rcv_tsval;
