@@ -44,15 +44,16 @@ static void ping_fill_pattern(uint8_t *p, size_t len)
 		p[i] = (uint8_t)(0x10 + i); /* Linux ping's pattern after the timestamp */
 }
 
-/* Takes ownership of skb (data at the ICMP header) and sends it. */
-static int icmp_push_send(struct sk_buff *skb, uint32_t saddr, uint32_t daddr)
+/* Takes ownership of skb (data at the ICMP header) and sends it, with
+ * frag_off's DF or without (then fragmented as needed). */
+static int icmp_push_send(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint16_t frag_off)
 {
 	struct icmphdr *icmph = (struct icmphdr *)skb->data;
 
 	icmph->checksum = 0;
 	icmph->checksum = ip_compute_csum(skb->data, skb->len);
 	icmp_statistics.out_msgs++;
-	return ip_build_and_send_pkt(skb, saddr, daddr, IPPROTO_ICMP);
+	return ip_send_datagram(skb, saddr, daddr, IPPROTO_ICMP, frag_off, 0);
 }
 
 static struct sk_buff *icmp_alloc(size_t len)
@@ -83,7 +84,7 @@ static void icmp_echo(struct sk_buff *skb)
 	rh->type = ICMP_ECHOREPLY;
 	rh->code = 0;
 	icmp_statistics.out_echo_reps++;
-	icmp_push_send(r, iph->daddr, iph->saddr);
+	icmp_push_send(r, iph->daddr, iph->saddr, 0); /* a reply to a fragmented echo is cut too */
 }
 
 static void ping_complete(struct ping_waiter *w, int err, const struct sk_buff *skb,
@@ -213,6 +214,7 @@ int icmp_rcv(struct sk_buff *skb)
 		icmp_unreach(skb);
 		break;
 	case ICMP_TIME_EXCEEDED:
+		icmp_statistics.in_time_excds++;
 		icmp_unreach(skb);
 		break;
 	default:
@@ -250,7 +252,7 @@ static int icmp_err_allowed(void)
 	return 1;
 }
 
-void icmp_send(struct sk_buff *skb_in, int type, int code)
+void __icmp_send(struct sk_buff *skb_in, int type, int code, uint32_t info)
 {
 	const struct iphdr *iph = ip_hdr(skb_in);
 	unsigned int ihl = (iph->ihl_version & 0x0f) * 4;
@@ -288,13 +290,22 @@ void icmp_send(struct sk_buff *skb_in, int type, int code)
 	icmph = (struct icmphdr *)skb_put(skb, sizeof(*icmph));
 	icmph->type = type;
 	icmph->code = code;
-	icmph->un.unused = 0;
+	icmph->un.unused = htonl(info);
 	memcpy(skb_put(skb, quote), iph, quote);
 	if (type == ICMP_DEST_UNREACH)
 		icmp_statistics.out_dest_unreachs++;
-	/* From the address the datagram was sent to when that is ours (RFC 1122 3.2.2). */
-	icmp_push_send(skb, ip_is_local_addr(iph->daddr) ? iph->daddr : 0, iph->saddr);
+	else if (type == ICMP_TIME_EXCEEDED)
+		icmp_statistics.out_time_excds++;
+	/*
+	 * From the address the datagram was sent to when that is ours (RFC
+	 * 1122 3.2.2); about a datagram we forward, from the interface the
+	 * route back to its source leaves by (RFC 1812 4.3.2.4).  Errors are
+	 * not sent with DF: a reply that does not fit is fragmented.
+	 */
+	icmp_push_send(skb, ip_is_local_addr(iph->daddr) ? iph->daddr : 0, iph->saddr, 0);
 }
+
+void icmp_send(struct sk_buff *skb_in, int type, int code) { __icmp_send(skb_in, type, code, 0); }
 
 static int ping_done(void *arg) { return ((struct ping_waiter *)arg)->done; }
 
@@ -327,7 +338,8 @@ int icmp_ping(uint32_t daddr, uint16_t id, uint16_t seq, size_t payload_len, lon
 	list_add_tail(&w.node, &ping_waiters);
 	w.sent_ns = ktime_ns();
 	icmp_statistics.out_echos++;
-	err = icmp_push_send(skb, 0, daddr);
+	/* as Linux's ping -M do: a request larger than the path is refused, not cut */
+	err = icmp_push_send(skb, 0, daddr, IP_DF);
 	if (err == 0) {
 		err = net_wait(&ping_wq, ping_done, &w, timeout_ms);
 		if (w.done)

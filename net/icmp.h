@@ -19,7 +19,11 @@ struct icmphdr {
 			uint16_t id;	   /* echo identifier, network order */
 			uint16_t sequence; /* echo sequence number, network order */
 		} echo;
-		uint32_t unused; /* errors: zero (RFC 792) */
+		struct {
+			uint16_t unused;
+			uint16_t mtu; /* fragmentation needed: next-hop MTU (RFC 1191 4) */
+		} frag;
+		uint32_t unused; /* other errors: zero (RFC 792) */
 	} un;
 } __attribute__((packed));
 
@@ -42,6 +46,7 @@ extern const int icmp_err_convert[NR_ICMP_UNREACH + 1];
 struct icmp_mib {
 	uint64_t in_msgs, in_errors, in_echos, in_echo_reps, in_dest_unreachs;
 	uint64_t out_msgs, out_echos, out_echo_reps, out_dest_unreachs, out_rate_limited;
+	uint64_t in_time_excds, out_time_excds;
 };
 extern struct icmp_mib icmp_statistics;
 

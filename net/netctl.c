@@ -76,6 +76,9 @@ static void dev_fill(const struct net_device *dev, struct netctl_dev_info *o)
 	o->stats.rx_dropped = s->rx_dropped;
 	o->stats.tx_dropped = s->tx_dropped;
 	o->stats.interrupts = s->interrupts;
+	o->stats.forw_in = s->forw_in;
+	o->stats.forw_out = s->forw_out;
+	o->stats.forw_errors = s->forw_errors;
 }
 
 int netctl_get_devs(struct netctl_dev_info *out, int max)

@@ -38,6 +38,7 @@ struct netctl_dev_stats {
 	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes;
 	uint64_t rx_errors, tx_errors, rx_dropped, tx_dropped;
 	uint64_t interrupts;
+	uint64_t forw_in, forw_out, forw_errors; /* forwarding: in here, out here, refused */
 };
 
 struct netctl_dev_info {
@@ -171,10 +172,13 @@ const char *netctl_tcp_state_name(int state);
 #define NETCTL_IP_MIB(X) \
 	X(in_receives) X(in_hdr_errors) X(in_csum_errors) X(in_truncated_pkts) \
 	X(in_addr_errors) X(in_unknown_protos) X(in_discards) X(in_delivers) \
-	X(frag_drops) X(out_requests) X(out_no_routes) X(out_discards)
+	X(frag_drops) X(out_requests) X(out_no_routes) X(out_discards) \
+	X(forw_datagrams) X(in_martians) X(reasm_reqds) X(reasm_oks) X(reasm_fails) \
+	X(reasm_timeout) X(reasm_overlaps) X(frag_oks) X(frag_fails) X(frag_creates)
 #define NETCTL_ICMP_MIB(X) \
 	X(in_msgs) X(in_errors) X(in_echos) X(in_echo_reps) X(in_dest_unreachs) \
-	X(out_msgs) X(out_echos) X(out_echo_reps) X(out_dest_unreachs) X(out_rate_limited)
+	X(out_msgs) X(out_echos) X(out_echo_reps) X(out_dest_unreachs) X(out_rate_limited) \
+	X(in_time_excds) X(out_time_excds)
 #define NETCTL_UDP_MIB(X) \
 	X(in_datagrams) X(no_ports) X(in_errors) X(in_csum_errors) X(rcvbuf_errors) \
 	X(out_datagrams)

@@ -43,6 +43,7 @@ struct udphdr {
 #define UDP_RCVQ_MAX	 64		       /* datagrams a udp_sock queues before dropping */
 #define UDP_RCVBUF_DEF	 (UDP_RCVQ_MAX * 2048) /* default SO_RCVBUF: payload bytes queued */
 #define UDP_SNDBUF_DEF	 65536
+#define IP_MAX_UDP_PAYLOAD (65535 - 20 - 8) /* one IPv4 datagram, fragmented as needed */
 
 struct udp_mib {
 	uint64_t in_datagrams, no_ports, in_errors, in_csum_errors, out_datagrams, rcvbuf_errors;

@@ -131,7 +131,10 @@ static void print_device(const struct netctl_dev_info *d)
 	       (unsigned long long)s->tx_bytes);
 	printf("        TX errors %llu  dropped %llu\n", (unsigned long long)s->tx_errors,
 	       (unsigned long long)s->tx_dropped);
-	printf("        interrupts %llu\n\n", (unsigned long long)s->interrupts);
+	printf("        interrupts %llu\n", (unsigned long long)s->interrupts);
+	printf("        forwarded in %llu  out %llu  refused %llu\n\n",
+	       (unsigned long long)s->forw_in, (unsigned long long)s->forw_out,
+	       (unsigned long long)s->forw_errors);
 }
 
 static int ifconfig_usage(void)
