@@ -11,6 +11,7 @@
 #include "net/platform.h"
 #include "net/eth.h"
 #include "net/arp.h"
+#include "net/devinet.h"
 #include "net/ip.h"
 #include "net/loopback.h"
 #include "net/netctl.h"
@@ -132,6 +133,7 @@ int dev_open(struct net_device *dev)
 		dev->flags |= IFF_RUNNING;
 	if (dev->type == ARPHRD_ETHER && dev->ip_addr)
 		arp_announce(dev);
+	inetdev_event(dev, NETDEV_UP);
 	return 0;
 }
 
@@ -143,6 +145,7 @@ int dev_close(struct net_device *dev)
 		dev->ops->ndo_stop(dev);
 	dev->flags &= ~(IFF_UP | IFF_RUNNING);
 	arp_flush(dev);
+	inetdev_event(dev, NETDEV_DOWN);
 	return 0;
 }
 

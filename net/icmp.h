@@ -71,4 +71,16 @@ struct icmp_ping_reply {
 int icmp_ping(uint32_t daddr, uint16_t id, uint16_t seq, size_t payload_len, long timeout_ms,
 	      struct icmp_ping_reply *reply);
 
+/*
+ * traceroute's probe (as Linux's traceroute sends it): one UDP datagram of
+ * payload_len bytes from sport to dport with the given TTL, then a wait
+ * of up to timeout_ms for the ICMP error it draws (time exceeded from a
+ * router on the way, port unreachable from the destination), matched by
+ * the quoted addresses and ports.  Called with net_lock held.  0 with
+ * *reply filled (type, code, from whom), -ETIMEDOUT, -EINTR, -ENETUNREACH,
+ * -EINVAL (ttl 0, too long), -ENOMEM.
+ */
+int icmp_udp_probe(uint32_t daddr, uint8_t ttl, uint16_t sport, uint16_t dport, size_t payload_len,
+		   long timeout_ms, struct icmp_ping_reply *reply);
+
 #endif

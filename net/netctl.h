@@ -294,4 +294,28 @@ int netctl_capture_start(const char *ifname, uint64_t max_frames);
 void netctl_capture_stop(void);
 void netctl_capture_get_stats(struct netctl_capture_stats *out);
 
+/* ---- sysctl (the net.ipv4 settings that are not TCP tunables) ---- */
+
+/*
+ * Linux's names: net.ipv4.ip_forward (0 or 1).  The kernel command line
+ * sets them at boot as Linux 5.8 does, sysctl.NAME=VALUE
+ * (netctl_apply_boot_params).  Get: 0 with *value, or -ENOENT.  Set: 0,
+ * -ENOENT or -ERANGE.  netctl_sysctl_name(i) lists them (NULL past the end).
+ */
+int netctl_sysctl_get(const char *name, long *value);
+int netctl_sysctl_set(const char *name, long value);
+const char *netctl_sysctl_name(int i);
+
+/* ---- traceroute's probe ---- */
+
+/*
+ * Sends one UDP datagram of payload_len bytes to daddr:dport from sport
+ * with the given TTL and waits up to timeout_ms for the ICMP error it
+ * draws; the lock is dropped while it waits.  0 with *reply filled (type
+ * 11 time exceeded from a router, type 3 unreachable from the end; from,
+ * rtt), -ETIMEDOUT, -EINTR, -ENETUNREACH, -EINVAL, -ENOMEM.
+ */
+int netctl_udp_probe(uint32_t daddr, uint8_t ttl, uint16_t sport, uint16_t dport,
+		     size_t payload_len, long timeout_ms, struct netctl_ping_reply *reply);
+
 #endif

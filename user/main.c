@@ -13,5 +13,6 @@ void menuos_main(void *arg)
 	menu_register_capture();
 	menu_register_iperf();
 	menu_register_httpd();
+	menu_register_ipfwd();
 	ExecuteMenu();
 }

@@ -33,5 +33,6 @@ void menu_register_capture(void); /* capture */
 void menu_register_tcp(void);	  /* replyhi hello netstat tcptrace sink send */
 void menu_register_iperf(void);	  /* iperf3 */
 void menu_register_httpd(void);	  /* httpd */
+void menu_register_ipfwd(void);	  /* sysctl traceroute */
 
 #endif
