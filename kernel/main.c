@@ -70,17 +70,26 @@ static void configure_interfaces(void)
 {
 	struct net_device *eth0 = dev_get_by_name("eth0");
 	const char *legacy_ip = NULL, *key, *v;
-	int i;
+	int i, eth0_given = 0;
 
 	if (!eth0) {
 		printk("net: no network card found; only lo is up\n");
 		return;
 	}
-	for (i = 0; (key = cmdline_word(i, &v)); i++)
-		if (!strcmp(key, "ip") && !strchr(v, ':') && strcmp(v, "dhcp"))
+	for (i = 0; (key = cmdline_word(i, &v)); i++) {
+		struct ipconfig c;
+
+		if (strcmp(key, "ip"))
+			continue;
+		if (!strchr(v, ':') && strcmp(v, "dhcp"))
 			legacy_ip = v;
+		else if (!ipconfig_parse(v, &c) && (!c.dev[0] || !strcmp(c.dev, "eth0")))
+			eth0_given = 1; /* then eth0 has no default address nor gateway */
+	}
 	net_lock();
-	net_configure_defaults(eth0, legacy_ip, cmdline_get("netmask"), cmdline_get("gw"));
+	if (!eth0_given)
+		net_configure_defaults(eth0, legacy_ip, cmdline_get("netmask"),
+				       cmdline_get("gw"));
 	for (i = 0; (key = cmdline_word(i, &v)); i++) {
 		struct ipconfig c;
 		int err;

@@ -123,6 +123,15 @@ int netctl_dev_configure(const char *name, const struct netctl_dev_config *cfg)
 		err = -ENODEV;
 		goto out;
 	}
+	if (cfg->mtu) {
+		if (!dev->max_mtu)
+			dev->max_mtu = dev->mtu;
+		if (cfg->mtu < NETCTL_MIN_MTU || cfg->mtu > dev->max_mtu) {
+			err = -EINVAL;
+			goto out;
+		}
+		dev->mtu = cfg->mtu;
+	}
 	if (cfg->set_addr || cfg->set_mask) {
 		addr = cfg->set_addr ? cfg->addr : dev->ip_addr;
 		if (cfg->set_mask)

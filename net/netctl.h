@@ -65,13 +65,16 @@ struct netctl_dev_config {
 	uint32_t addr;	  /* with set_addr; 0 removes the address */
 	uint32_t netmask; /* with set_mask; else the current one, or /24 when there is none */
 	int up;		  /* 1 up, 0 down, -1 unchanged; applied after the address */
+	unsigned int mtu; /* 0 unchanged; else NETCTL_MIN_MTU up to the device's own */
 };
+#define NETCTL_MIN_MTU 68 /* RFC 791: every host must take 68-byte datagrams */
 
 /*
  * Configures the interface named `name` under one lock: address and mask
  * (the connected route follows, the ARP entries on it are flushed, the new
  * address is announced), then the link state.  0, -ENODEV (no such
- * interface), -EINVAL (a non-contiguous mask, or an address without one),
+ * interface), -EINVAL (a non-contiguous mask, or an address without one,
+ * or an MTU below NETCTL_MIN_MTU or above the one the device started with),
  * -EEXIST or -ENOSPC (the connected route), or the driver's error.
  */
 int netctl_dev_configure(const char *name, const struct netctl_dev_config *cfg);

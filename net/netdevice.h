@@ -72,6 +72,7 @@ struct net_device {
 	unsigned int flags;
 	int carrier; /* link detected (netif_carrier_on/off) */
 	unsigned int mtu;
+	unsigned int max_mtu; /* the driver's MTU, the most `ifconfig mtu` may set; 0: mtu */
 	netdev_features_t features;
 	unsigned int gso_max_size; /* largest GSO packet, IP header on (NETIF_F_TSO) */
 	uint8_t dev_addr[ETH_ALEN];
