@@ -95,13 +95,18 @@ static void ipq_destroy(struct ipq *q)
 	kfree(q);
 }
 
-/* The datagram cannot be completed: its pieces are counted as dropped. */
-static void ipq_fail(struct ipq *q)
+static void ipq_count_drops(struct ipq *q)
 {
 	struct ipfrag *f;
 
 	list_for_each_entry (f, &q->frags, list)
 		ip_statistics.frag_drops++;
+}
+
+/* The datagram cannot be completed: its pieces are counted as dropped. */
+static void ipq_fail(struct ipq *q)
+{
+	ipq_count_drops(q);
 	ip_statistics.reasm_fails++;
 	ipq_destroy(q);
 }
@@ -288,6 +293,7 @@ struct sk_buff *ip_defrag(struct sk_buff *skb)
 	if (err == -1) {
 		ip_statistics.reasm_overlaps++;
 		ip_statistics.reasm_fails++;
+		ipq_count_drops(q);
 		ipq_free_frags(q);
 		q->flags |= IPQ_DEAD;
 		goto drop;
