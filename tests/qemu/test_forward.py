@@ -9,6 +9,7 @@ transfer over a 1000-byte link (fragmentation needed, then PMTU discovery),
 4000-byte pings to the guest (reassembly, fragmented reply) and through it.
 From the guest's shell: traceroute, sysctl, ifconfig.  One boot for the
 module.  Needs root and iproute2."""
+import hashlib
 import os
 import re
 import subprocess
@@ -210,3 +211,39 @@ def test_traceroute_from_the_guest(net):
     assert len(lines) == 2, out
     assert 'Network is unreachable' in net.m.cmd('traceroute 192.0.2.1')
     assert 'not an IPv4 address' in net.m.cmd('traceroute nowhere')
+
+
+def test_guest_tcp_learns_the_path_mtu(net):
+    """The guest's own TCP (RFC 1191): B routes on to a namespace C over a
+    1000-byte link and answers the guest's 1500-byte DF segments with
+    fragmentation needed; the guest's send to C then completes, intact."""
+    tag = '%d' % os.getpid()
+    c = NetNS(name='fwdC' + tag, tap=None)
+    vb, vc = 'fwdvB' + tag, 'fwdvC' + tag
+    with c:
+        _ip('-n', net.b.name, 'link', 'add', vb, 'type', 'veth', 'peer', 'name', vc,
+            'netns', c.name)
+        _ip('-n', net.b.name, 'link', 'set', vb, 'mtu', '1000', 'up')
+        _ip('-n', net.b.name, 'addr', 'add', '10.3.0.1/24', 'dev', vb)
+        _ip('-n', c.name, 'link', 'set', vc, 'mtu', '1000', 'up')
+        _ip('-n', c.name, 'addr', 'add', '10.3.0.2/24', 'dev', vc)
+        # C offers a 1460-byte MSS, so the guest's first segments are too big for B's link
+        _ip('-n', c.name, 'route', 'add', 'default', 'via', '10.3.0.1', 'advmss', '1460')
+        net.b.run(['sysctl', '-qw', 'net.ipv4.ip_forward=1'], check=True)
+        assert net.m.cmd('route add 10.3.0.0/24 gw %s' % HOST_B) == ''
+        sink = c.popen([sys.executable, '-c', SINK, str(PORT + 2)], stdout=subprocess.PIPE,
+                       text=True)
+        unreach0 = int(re.search(r'in_dest_unreachs\s+(\d+)', net.m.cmd('netstat -s')).group(1))
+        try:
+            assert sink.stdout.readline().strip() == 'ready'
+            out = net.m.cmd('send 10.3.0.2 %d 1' % (PORT + 2), timeout=120)
+            assert re.match(r'send: 1048576 bytes to 10\.3\.0\.2:%d in' % (PORT + 2), out), out
+            chunk = bytes(ord('a') + i % 26 for i in range(8192))
+            want = hashlib.sha256(chunk * 128).hexdigest()
+            assert sink.stdout.readline().split() == ['1048576', want]
+            stats = net.m.cmd('netstat -s')
+            assert int(re.search(r'in_dest_unreachs\s+(\d+)', stats).group(1)) > unreach0, stats
+        finally:
+            sink.kill()
+            sink.wait()
+            net.m.cmd('route del 10.3.0.0/24')
