@@ -88,8 +88,7 @@ static void configure_interfaces(void)
 	}
 	net_lock();
 	if (!eth0_given)
-		net_configure_defaults(eth0, legacy_ip, cmdline_get("netmask"),
-				       cmdline_get("gw"));
+		net_configure_defaults(eth0, legacy_ip, cmdline_get("netmask"), cmdline_get("gw"));
 	for (i = 0; (key = cmdline_word(i, &v)); i++) {
 		struct ipconfig c;
 		int err;

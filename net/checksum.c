@@ -60,7 +60,7 @@ uint16_t csum_tcpudp_magic(uint32_t saddr, uint32_t daddr, uint16_t len, uint8_t
 
 void csum_replace2(uint16_t *sum, uint16_t old, uint16_t new)
 {
-	uint32_t s = (uint16_t)~*sum + (uint16_t)~old + (uint32_t) new;
+	uint32_t s = (uint16_t) ~*sum + (uint16_t)~old + (uint32_t) new;
 
 	*sum = csum_fold(s);
 }

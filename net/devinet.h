@@ -48,7 +48,7 @@ enum ipconfig_mode {
 
 struct ipconfig {
 	enum ipconfig_mode mode;
-	char dev[IFNAMSIZ]; /* "" : eth0 */
+	char dev[IFNAMSIZ];		 /* "" : eth0 */
 	uint32_t addr, gateway, netmask; /* network order; 0 when not given */
 };
 

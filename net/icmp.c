@@ -214,7 +214,8 @@ static void icmp_unreach(struct sk_buff *skb)
 		return;
 	}
 	if (inner->protocol == IPPROTO_UDP) {
-		icmp_probe_answer(skb, inner, (const struct udphdr *)((const uint8_t *)inner + ihl));
+		icmp_probe_answer(skb, inner,
+				  (const struct udphdr *)((const uint8_t *)inner + ihl));
 		return;
 	}
 	if (inner->protocol != IPPROTO_ICMP || icmph->type != ICMP_DEST_UNREACH)

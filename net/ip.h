@@ -169,11 +169,11 @@ struct ip_mib {
 	uint64_t in_truncated_pkts; /* tot_len beyond the frame */
 	uint64_t out_discards;	    /* no memory, too big for the MTU, device down */
 	/* RFC 4293 ipSystemStatsTable names, as Linux's netstat -s */
-	uint64_t forw_datagrams;			  /* forwarded (sent on) */
-	uint64_t reasm_reqds, reasm_oks, reasm_fails;	  /* fragments in; datagrams built; failures */
-	uint64_t reasm_timeout, reasm_overlaps;		  /* of the failures */
-	uint64_t frag_oks, frag_fails, frag_creates;	  /* datagrams cut; refused; fragments made */
-	uint64_t in_martians;				  /* not forwarded: RFC 1812 5.3.7 */
+	uint64_t forw_datagrams;		      /* forwarded (sent on) */
+	uint64_t reasm_reqds, reasm_oks, reasm_fails; /* fragments in; datagrams built; failures */
+	uint64_t reasm_timeout, reasm_overlaps;	      /* of the failures */
+	uint64_t frag_oks, frag_fails, frag_creates;  /* datagrams cut; refused; fragments made */
+	uint64_t in_martians;			      /* not forwarded: RFC 1812 5.3.7 */
 };
 extern struct ip_mib ip_statistics;
 

@@ -29,7 +29,7 @@
 #include "net/eth.h"
 #include "net/platform.h"
 
-#define IPQ_TIMEOUT_MS	   30000      /* Linux's ipfrag_time; RFC 1122 3.3.2: 60 s to 120 s */
+#define IPQ_TIMEOUT_MS	   30000	/* Linux's ipfrag_time; RFC 1122 3.3.2: 60 s to 120 s */
 #define IPFRAG_HIGH_THRESH (512 * 1024) /* every queue together */
 #define IPFRAG_SRC_THRESH  (160 * 1024) /* one source: two datagrams of 64 KiB and change */
 #define IPQ_MAX		   64
@@ -52,11 +52,11 @@ struct ipq {
 	uint32_t saddr, daddr; /* network order */
 	uint16_t id;	       /* network order */
 	uint8_t protocol;
-	uint8_t flags;	    /* IPQ_* */
-	uint8_t pkt_type;   /* of the fragments */
-	unsigned int len;   /* payload length, known once the last fragment is in */
-	unsigned int meat;  /* payload bytes held */
-	size_t mem;	    /* bytes this queue accounts for */
+	uint8_t flags;		/* IPQ_* */
+	uint8_t pkt_type;	/* of the fragments */
+	unsigned int len;	/* payload length, known once the last fragment is in */
+	unsigned int meat;	/* payload bytes held */
+	size_t mem;		/* bytes this queue accounts for */
 	struct list_head frags; /* struct ipfrag, by offset */
 	struct timer_list timer;
 	struct net_device *dev;
@@ -285,7 +285,8 @@ struct sk_buff *ip_defrag(struct sk_buff *skb)
 	} else if ((q->flags & IPQ_LAST_IN) && end > q->len) {
 		goto fail;
 	}
-	if (ipfrag_mem + need > IPFRAG_HIGH_THRESH || ip_frag_src_mem(q->saddr) + need > IPFRAG_SRC_THRESH)
+	if (ipfrag_mem + need > IPFRAG_HIGH_THRESH ||
+	    ip_frag_src_mem(q->saddr) + need > IPFRAG_SRC_THRESH)
 		goto fail;
 	err = ip_frag_insert(q, off, len, (const uint8_t *)iph + ihl);
 	if (err == 1)

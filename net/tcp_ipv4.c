@@ -219,8 +219,8 @@ static void tcp_v4_mtu_reduced(struct sock *sk, unsigned int mtu, unsigned int s
 		return; /* an older report, or one above what we send */
 	tp->mss_cache = (uint16_t)mss;
 	if (!list_empty(&sk->sk_write_queue.list) && before(tp->snd_una, tp->snd_nxt))
-		tcp_retransmit_skb(sk, list_first_entry(&sk->sk_write_queue.list, struct sk_buff,
-							 list));
+		tcp_retransmit_skb(
+			sk, list_first_entry(&sk->sk_write_queue.list, struct sk_buff, list));
 }
 
 /*

@@ -83,15 +83,15 @@ static int cmd_sysctl(int argc, char *argv[])
 
 /* ---- traceroute ---- */
 
-#define TRACEROUTE_PORT	     33434 /* Linux's traceroute: the first probe's port */
-#define TRACEROUTE_HOPS	     30
-#define TRACEROUTE_QUERIES   3
-#define TRACEROUTE_WAIT_MS   5000
-#define TRACEROUTE_PKT_LEN   60 /* IP + UDP + payload, Linux's default */
-#define TRACEROUTE_HDR_LEN   28 /* IP and UDP headers */
-#define ICMP_TYPE_UNREACH    3
+#define TRACEROUTE_PORT		33434 /* Linux's traceroute: the first probe's port */
+#define TRACEROUTE_HOPS		30
+#define TRACEROUTE_QUERIES	3
+#define TRACEROUTE_WAIT_MS	5000
+#define TRACEROUTE_PKT_LEN	60 /* IP + UDP + payload, Linux's default */
+#define TRACEROUTE_HDR_LEN	28 /* IP and UDP headers */
+#define ICMP_TYPE_UNREACH	3
 #define ICMP_TYPE_TIME_EXCEEDED 11
-#define ICMP_CODE_PORT	     3
+#define ICMP_CODE_PORT		3
 
 struct traceroute_opts {
 	const char *host;

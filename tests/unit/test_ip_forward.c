@@ -284,8 +284,8 @@ static void test_without_df_fragmented(void **state)
 static void test_martians_not_forwarded(void **state)
 {
 	static const char *const src[] = {"0.1.2.3", "240.0.0.1", "169.254.1.1"};
-	static const char *const dst[] = {"0.0.0.1", "240.1.2.3", "169.254.9.9", "255.255.255.255",
-					  "224.0.0.9", "127.0.0.1"};
+	static const char *const dst[] = {"0.0.0.1",	     "240.1.2.3", "169.254.9.9",
+					  "255.255.255.255", "224.0.0.9", "127.0.0.1"};
 	size_t i, n;
 
 	(void)state;

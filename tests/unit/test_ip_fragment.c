@@ -20,10 +20,10 @@
 #include "net/platform.h"
 #include "tests/unit/support/platform_test.h"
 
-#define PORT	    7777
-#define MAX_DGRAM   65535
-#define FRAG_UNIT   1480 /* payload of a full fragment on a 1500-byte link */
-#define REASM_WAIT  30000
+#define PORT	   7777
+#define MAX_DGRAM  65535
+#define FRAG_UNIT  1480 /* payload of a full fragment on a 1500-byte link */
+#define REASM_WAIT 30000
 
 static struct net_device *eth;
 static uint32_t our_ip, peer_ip;
@@ -78,7 +78,8 @@ static void make_dgram(unsigned int len)
 	uh->dest = htons(PORT);
 	uh->len = htons(len);
 	uh->check = 0;
-	uh->check = csum_tcpudp_magic(peer_ip, our_ip, len, IPPROTO_UDP, csum_partial(dgram, len, 0));
+	uh->check =
+		csum_tcpudp_magic(peer_ip, our_ip, len, IPPROTO_UDP, csum_partial(dgram, len, 0));
 }
 
 /* Injects bytes [off, off + len) of dgram as a fragment with identification id. */
@@ -227,7 +228,8 @@ static void test_timeout_sends_time_exceeded(void **state)
 	assert_int_equal(ip_statistics.reasm_timeout, 2);
 	assert_int_equal(ip_frag_mem(), 0);
 	/* 30 s also aged the peer's ARP entry: its refresh request may come first */
-	while ((skb = fake_eth_pop_tx(eth)) && ((struct ethhdr *)skb->data)->h_proto != htons(ETH_P_IP))
+	while ((skb = fake_eth_pop_tx(eth)) &&
+	       ((struct ethhdr *)skb->data)->h_proto != htons(ETH_P_IP))
 		kfree_skb(skb);
 	assert_non_null(skb);
 	iph = (const struct iphdr *)(skb->data + ETH_HLEN);
@@ -310,9 +312,9 @@ static void test_fragmentation_around_the_mtu(void **state)
 	for (m = 0; m < sizeof(mtus) / sizeof(mtus[0]); m++) {
 		eth->mtu = mtus[m];
 		for (ulen = mtus[m] - 40; ulen <= mtus[m] + 40; ulen++) {
-			assert_int_equal(udp_sendmsg(0, htons(1234), peer_ip, htons(9), dgram + 8,
-						     ulen - 8),
-					 ulen - 8);
+			assert_int_equal(
+				udp_sendmsg(0, htons(1234), peer_ip, htons(9), dgram + 8, ulen - 8),
+				ulen - 8);
 			check_fragments(ulen, mtus[m]);
 		}
 	}

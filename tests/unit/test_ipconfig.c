@@ -33,8 +33,8 @@ static int group_setup(void **state)
 static void test_parse(void **state)
 {
 	static const char *const bad[] = {
-		"10.1.0.1",		       /* the older eth0 word, not this form */
-		"::::::",		       /* static without an address */
+		"10.1.0.1",			    /* the older eth0 word, not this form */
+		"::::::",			    /* static without an address */
 		"10.1.0.1:::255.0.255.0::eth1:off", /* non-contiguous mask */
 		"10.1.0.x:::::eth1:off",
 		"10.1.0.1:::::eth1:bootp", /* not implemented */
@@ -56,7 +56,8 @@ static void test_parse(void **state)
 	assert_int_equal(c.gateway, 0);
 	assert_int_equal(c.netmask, 0);
 	assert_string_equal(c.dev, "");
-	assert_int_equal(ipconfig_parse("10.1.0.1:10.1.0.9::255.255.255.0:myhost:eth0:none", &c), 0);
+	assert_int_equal(ipconfig_parse("10.1.0.1:10.1.0.9::255.255.255.0:myhost:eth0:none", &c),
+			 0);
 	assert_string_equal(c.dev, "eth0");
 	assert_int_equal(ipconfig_parse("dhcp", &c), 0);
 	assert_int_equal(c.mode, IPCONFIG_DHCP);
