@@ -397,6 +397,7 @@ static const struct tcp_tunable {
 	long min, max;
 } tcp_tunables[] = {
 	{"tcp_msl_ms", &tcp_msl_ms, 1, 600000},
+	{"tcp_fin_timeout_ms", &tcp_fin_timeout_ms, 1, 600000},
 	{"tcp_rto_min_ms", &tcp_rto_min_ms, 1, 60000},
 };
 

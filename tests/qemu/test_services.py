@@ -119,9 +119,10 @@ pytestmark = [
 @pytest.fixture(scope='module')
 def guest():
     with NetNS() as ns:
-        # a short MSL, so that the connections the server closes leave TIME_WAIT soon
+        # a short MSL and FIN-WAIT-2 timeout, so that the connections the
+        # server closes leave TIME_WAIT and FIN-WAIT-2 soon
         with MenuOS(mem=128, nic='virtio', netdev=('tap', ns.tap), netns=ns.name,
-                    append='tcp_msl_ms=2000', timeout=120) as m:
+                    append='tcp_msl_ms=2000 tcp_fin_timeout_ms=5000', timeout=120) as m:
             assert 'Server listening on 5201' in m.cmd('iperf3 -s')
             assert 'httpd: serving on port 80' in m.cmd('httpd')
             yield ns, m
@@ -450,7 +451,7 @@ def test_idle_flood(guest):
     assert rc == 0 and re.search(r'connected (\d+) failed (\d+)', text), text
     out = curl(m, ns, ['-w', '%{http_code}', 'http://%s/bytes/10' % GUEST])
     assert out == b'200' + pattern(10)
-    # orphans end within the stack's FIN-WAIT-2 timeout (60 s) and TIME_WAIT
+    # orphans end within the FIN-WAIT-2 timeout (5 s here) and TIME_WAIT
     deadline = time.time() + 120
     while time.time() < deadline:
         socks = int(re.search(r'sockets in use: (\d+)', m.cmd('netstat')).group(1))

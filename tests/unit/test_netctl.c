@@ -318,6 +318,10 @@ static void test_tunables_and_boot_params(void **state)
 	assert_int_equal(netctl_tcp_tunable_set("tcp_rto_min_ms", 150), 0);
 	assert_int_equal(tcp_rto_min_ms, 150);
 	assert_int_equal(netctl_tcp_tunable_get("tcp_rto_min_ms"), 150);
+	assert_int_equal(netctl_tcp_tunable_set("tcp_fin_timeout_ms", 0), -ERANGE);
+	assert_int_equal(netctl_tcp_tunable_set("tcp_fin_timeout_ms", 5000), 0);
+	assert_int_equal(tcp_fin_timeout_ms, 5000);
+	tcp_fin_timeout_ms = 60000;
 
 	/* boot parameters: good values applied, bad ones reported and ignored */
 	fake_boot_param_set("tcp_rto_min_ms", "250");
