@@ -31,8 +31,8 @@ LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 KSRCS := $(wildcard boot/*.S kernel/*.c kernel/*.S drivers/*.c net/*.c libc/*.c user/*.c)
 KOBJS := $(patsubst %,$(B)/k/%.o,$(KSRCS))
 
-.PHONY: all run debug debug-elf gdb soak test unit qemu-test bench clean deps docs fmt fuzz \
-	fuzz-regress check-layers check-layers-test
+.PHONY: all run debug debug-elf gdb soak test unit qemu-test bench fib-bench clean deps docs fmt \
+	fuzz fuzz-regress check-layers check-layers-test
 # keep intermediate objects (host net objects would otherwise be rebuilt every run)
 .SECONDARY:
 all: $(B)/menuos.elf $(B)/menuos.iso $(B)/esp.img
@@ -253,6 +253,26 @@ bench: all
 	$(PY) tests/bench.py
 	$(PY) tests/bench/boot_paths.py --out $(B)/bench/boot_paths.txt
 	$(PY) tests/bench/services.py
+	$(MAKE) fib-bench
+
+# The routing table on the host (issue 10): gen_routes makes a full-table-like
+# set of FIB_ROUTES prefixes, fib_bench loads it into net/fib_dxr.c built as
+# the kernel builds it and measures load, memory, lookups/s, add/delete, and
+# checks FIB_VERIFY lookups against a reference (exit status 1 on a mismatch).
+FIB_ROUTES := 1000000
+FIB_VERIFY := 10000000
+$(B)/bench/gen_routes: tests/bench/gen_routes.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror $< -o $@
+
+$(B)/bench/fib_bench: tests/bench/fib_bench.c net/fib_dxr.c net/fib.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -I. -DHOST_TEST \
+	  tests/bench/fib_bench.c net/fib_dxr.c -o $@
+
+fib-bench: $(B)/bench/gen_routes $(B)/bench/fib_bench
+	$(B)/bench/gen_routes $(FIB_ROUTES) 1 > $(B)/bench/routes.txt
+	$(B)/bench/fib_bench $(B)/bench/routes.txt $(FIB_VERIFY) | tee $(B)/bench/fib_bench.txt
 
 # The lab's figure: docs/handshake.svg is drawn from docs/handshake.seq (kept
 # in the tree, and checked to be up to date by tests/qemu/test_lab.py).

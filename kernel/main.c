@@ -81,8 +81,8 @@ static void configure_interfaces(void)
 
 		if (strcmp(key, "ip"))
 			continue;
-		if (!strchr(v, ':') && strcmp(v, "dhcp"))
-			legacy_ip = v;
+		if (!strchr(v, ':'))
+			legacy_ip = v; /* eth0's older word: an address, or dhcp */
 		else if (!ipconfig_parse(v, &c) && (!c.dev[0] || !strcmp(c.dev, "eth0")))
 			eth0_given = 1; /* then eth0 has no default address nor gateway */
 	}

@@ -13,6 +13,7 @@
 #include "net/arp.h"
 #include "net/devinet.h"
 #include "net/ip.h"
+#include "net/route.h"
 #include "net/loopback.h"
 #include "net/netctl.h"
 #include "net/capture.h"
@@ -131,6 +132,7 @@ int dev_open(struct net_device *dev)
 	dev->flags |= IFF_UP;
 	if (dev->carrier)
 		dev->flags |= IFF_RUNNING;
+	rt_cache_flush(); /* routes through dev count again */
 	if (dev->type == ARPHRD_ETHER && dev->ip_addr)
 		arp_announce(dev);
 	inetdev_event(dev, NETDEV_UP);
@@ -144,6 +146,7 @@ int dev_close(struct net_device *dev)
 	if (dev->ops && dev->ops->ndo_stop)
 		dev->ops->ndo_stop(dev);
 	dev->flags &= ~(IFF_UP | IFF_RUNNING);
+	rt_cache_flush(); /* routes through dev no longer count */
 	arp_flush(dev);
 	inetdev_event(dev, NETDEV_DOWN);
 	return 0;

@@ -4,6 +4,7 @@
 
 #include "net/devinet.h"
 #include "net/ip.h"
+#include "net/route.h"
 #include "net/platform.h"
 
 #define IPCONFIG_FIELDS 7 /* client, server, gateway, netmask, hostname, device, autoconf */
@@ -139,7 +140,8 @@ int ipconfig_apply(const struct ipconfig *c)
 	err = inet_set_addr(dev, c->addr, mask);
 	if (err || !c->gateway)
 		return err;
-	ip_route_del(0, 0); /* this interface's gateway replaces the default one */
+	/* this interface's gateway replaces the metric-0 default, as the eth0 words do */
+	route_del(0, 0, 0, NULL, 0, ROUTE_DEL_METRIC);
 	return ip_route_add(0, 0, c->gateway, dev);
 }
 
@@ -151,6 +153,6 @@ void inetdev_event(struct net_device *dev, int event)
 		return;
 	if (event == NETDEV_UP)
 		ip_route_add(net, dev->netmask, 0, dev); /* -EEXIST: it is there already */
-	else if (event == NETDEV_DOWN)
-		ip_route_del(net, dev->netmask);
+	else if (event == NETDEV_DOWN) /* the connected route only, not a user's to the same net */
+		route_del(net, dev->netmask, 0, dev, 0, ROUTE_DEL_GW | ROUTE_DEL_DEV);
 }

@@ -57,7 +57,8 @@ int ipconfig_parse(const char *s, struct ipconfig *c);
 /*
  * Applies a static configuration: brings the device up, gives it the
  * address (the netmask defaults to /24) and, with a gateway, the default
- * route through it.  With net_lock held.  0, -ENODEV, -EINVAL, or the
+ * route through it (replacing a metric-0 default).  With net_lock held.
+ * 0, -ENODEV, -EINVAL (IPCONFIG_DHCP: the DHCP client's to start), or the
  * route's error.
  */
 int ipconfig_apply(const struct ipconfig *c);

@@ -66,7 +66,7 @@ static int icmp_push_send(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, u
 	icmph->checksum = 0;
 	icmph->checksum = ip_compute_csum(skb->data, skb->len);
 	icmp_statistics.out_msgs++;
-	return ip_send_datagram(skb, saddr, daddr, IPPROTO_ICMP, frag_off, 0);
+	return ip_send_datagram(skb, NULL, saddr, daddr, IPPROTO_ICMP, frag_off, 0);
 }
 
 static struct sk_buff *icmp_alloc(size_t len)
@@ -430,7 +430,7 @@ int icmp_udp_probe(uint32_t daddr, uint8_t ttl, uint16_t sport, uint16_t dport, 
 		uh->check = 0xffff; /* RFC 768 */
 	list_add_tail(&w.node, &probe_waiters);
 	w.sent_ns = ktime_ns();
-	err = ip_send_datagram(skb, saddr, daddr, IPPROTO_UDP, 0, ttl);
+	err = ip_send_datagram(skb, NULL, saddr, daddr, IPPROTO_UDP, 0, ttl);
 	if (err == 0) {
 		err = net_wait(&ping_wq, probe_done, &w, timeout_ms);
 		if (w.done)

@@ -51,16 +51,21 @@ int ip_is_broadcast(uint32_t daddr, const struct net_device *dev);
  * Consumes skb.  Returns 0 or a negative errno (-ENETUNREACH, ...).
  */
 int ip_queue_xmit(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t protocol);
+/* The same through a socket's cached route (net/route.h; NULL: none). */
+struct sk_dst;
+int ip_queue_xmit_dst(struct sk_buff *skb, struct sk_dst *dst, uint32_t saddr, uint32_t daddr,
+		      uint8_t protocol);
 /* The same for packets sent without a connection (SYN-ACK, RST, ICMP). */
 int ip_build_and_send_pkt(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t protocol);
 /*
- * The same with the header's DF bit and TTL chosen by the caller: a
- * datagram sent without IP_DF is fragmented to the outgoing MTU (UDP,
- * ICMP replies and errors, traceroute's probes); ttl 0 means
- * IP_DEFAULT_TTL.
+ * Any of the above with the header's DF bit and TTL chosen by the caller
+ * (dst: a socket's cached route, or NULL): a datagram sent without IP_DF
+ * is fragmented to the outgoing MTU (UDP, ICMP replies and errors,
+ * traceroute's probes); ttl 0 means IP_DEFAULT_TTL.
  */
-int ip_send_datagram(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t protocol,
-		     uint16_t frag_off, uint8_t ttl);
+int ip_send_datagram(struct sk_buff *skb, struct sk_dst *dst, uint32_t saddr, uint32_t daddr,
+		     uint8_t protocol, uint16_t frag_off, uint8_t ttl);
+
 /*
  * The steps below them, each consuming skb (data at the IP header, skb->dev
  * set): ip_local_out fills tot_len and the checksum, ip_output marks the

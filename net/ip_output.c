@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 
 #include "net/ip.h"
+#include "net/route.h"
 #include "net/arp.h"
 #include "net/eth.h"
 #include "net/checksum.h"
@@ -94,8 +95,8 @@ int ip_local_out(struct sk_buff *skb, uint32_t nexthop)
 	return ip_output(skb, nexthop);
 }
 
-int ip_send_datagram(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t protocol,
-		     uint16_t frag_off, uint8_t ttl)
+int ip_send_datagram(struct sk_buff *skb, struct sk_dst *dst, uint32_t saddr, uint32_t daddr,
+		     uint8_t protocol, uint16_t frag_off, uint8_t ttl)
 {
 	struct net_device *dev;
 	uint32_t nexthop, rt_saddr;
@@ -103,7 +104,10 @@ int ip_send_datagram(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_
 	int err;
 
 	ip_statistics.out_requests++;
-	err = ip_route_output(daddr, &dev, &nexthop, &rt_saddr);
+	if (dst)
+		err = ip_route_output_cached(dst, daddr, &dev, &nexthop, &rt_saddr);
+	else
+		err = ip_route_output(daddr, &dev, &nexthop, &rt_saddr);
 	if (err) {
 		kfree_skb(skb);
 		return err;
@@ -129,12 +133,18 @@ int ip_send_datagram(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_
 
 int ip_queue_xmit(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t protocol)
 {
-	return ip_send_datagram(skb, saddr, daddr, protocol, IP_DF, 0);
+	return ip_send_datagram(skb, NULL, saddr, daddr, protocol, IP_DF, 0);
+}
+
+int ip_queue_xmit_dst(struct sk_buff *skb, struct sk_dst *dst, uint32_t saddr, uint32_t daddr,
+		      uint8_t protocol)
+{
+	return ip_send_datagram(skb, dst, saddr, daddr, protocol, IP_DF, 0);
 }
 
 int ip_build_and_send_pkt(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t protocol)
 {
-	return ip_send_datagram(skb, saddr, daddr, protocol, IP_DF, 0);
+	return ip_send_datagram(skb, NULL, saddr, daddr, protocol, IP_DF, 0);
 }
 
 /*

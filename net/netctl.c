@@ -14,6 +14,7 @@
 #include "net/netdevice.h"
 #include "net/arp.h"
 #include "net/ip.h"
+#include "net/route.h"
 #include "net/icmp.h"
 #include "net/udp.h"
 #include "net/devinet.h"
@@ -153,28 +154,56 @@ out:
 
 /* ---- routes ---- */
 
-int netctl_get_routes(struct netctl_route *out, int max)
+static void route_copy(struct netctl_route *out, const struct route_entry *e)
 {
-	struct rtable r[NETCTL_MAX_ROUTES];
+	out->dst = e->dst;
+	out->mask = e->mask;
+	out->gateway = e->gateway;
+	out->metric = e->metric;
+	memcpy(out->dev, e->dev->name, IFNAMSIZ);
+	out->dev[IFNAMSIZ - 1] = '\0';
+}
+
+int netctl_route_walk(struct netctl_route_cursor *cur, struct netctl_route *out, int max)
+{
+	struct route_entry e[NETCTL_MAX_ROUTES];
+	struct route_cursor rc = {cur->pos[0], cur->pos[1], cur->pos[2]};
 	int i, n;
 
 	if (max > NETCTL_MAX_ROUTES)
 		max = NETCTL_MAX_ROUTES;
+	if (max <= 0)
+		return 0;
 	net_lock();
-	n = ip_route_dump(r, max);
-	for (i = 0; i < n; i++) {
-		out[i].dst = r[i].dst;
-		out[i].mask = r[i].mask;
-		out[i].gateway = r[i].gateway;
-		out[i].metric = r[i].metric;
-		memcpy(out[i].dev, r[i].dev->name, IFNAMSIZ);
-		out[i].dev[IFNAMSIZ - 1] = '\0';
-	}
+	n = route_walk(&rc, e, max);
+	for (i = 0; i < n; i++)
+		route_copy(&out[i], &e[i]);
+	net_unlock();
+	cur->pos[0] = rc.k;
+	cur->pos[1] = rc.i;
+	cur->pos[2] = rc.j;
+	return n;
+}
+
+int netctl_get_routes(struct netctl_route *out, int max)
+{
+	struct netctl_route_cursor cur = {{0}};
+
+	return netctl_route_walk(&cur, out, max);
+}
+
+unsigned int netctl_route_count(void)
+{
+	unsigned int n;
+
+	net_lock();
+	n = route_count();
 	net_unlock();
 	return n;
 }
 
-int netctl_route_add(uint32_t dst, uint32_t mask, uint32_t gateway, const char *devname)
+int netctl_route_add_metric(uint32_t dst, uint32_t mask, uint32_t gateway, const char *devname,
+			    int metric)
 {
 	struct net_device *dev = NULL;
 	int err;
@@ -183,19 +212,41 @@ int netctl_route_add(uint32_t dst, uint32_t mask, uint32_t gateway, const char *
 	if (devname && !(dev = dev_get_by_name(devname)))
 		err = -ENODEV;
 	else
-		err = ip_route_add(dst, mask, gateway, dev);
+		err = route_add(dst, mask, gateway, dev, metric);
+	net_unlock();
+	return err;
+}
+
+int netctl_route_add(uint32_t dst, uint32_t mask, uint32_t gateway, const char *devname)
+{
+	return netctl_route_add_metric(dst, mask, gateway, devname, 0);
+}
+
+int netctl_route_delete(uint32_t dst, uint32_t mask, uint32_t gateway, const char *devname,
+			int metric, unsigned int match)
+{
+	struct net_device *dev = NULL;
+	unsigned int m = 0;
+	int err;
+
+	if (match & NETCTL_ROUTE_GW)
+		m |= ROUTE_DEL_GW;
+	if (match & NETCTL_ROUTE_DEV)
+		m |= ROUTE_DEL_DEV;
+	if (match & NETCTL_ROUTE_METRIC)
+		m |= ROUTE_DEL_METRIC;
+	net_lock();
+	if ((match & NETCTL_ROUTE_DEV) && (!devname || !(dev = dev_get_by_name(devname))))
+		err = -ENODEV;
+	else
+		err = route_del(dst, mask, gateway, dev, metric, m);
 	net_unlock();
 	return err;
 }
 
 int netctl_route_del(uint32_t dst, uint32_t mask)
 {
-	int err;
-
-	net_lock();
-	err = ip_route_del(dst, mask);
-	net_unlock();
-	return err;
+	return netctl_route_delete(dst, mask, 0, NULL, 0, 0);
 }
 
 /* ---- ARP ---- */

@@ -19,7 +19,7 @@
 #define NETCTL_IFNAMSIZ	  16
 #define NETCTL_DRVNAMSIZ  16
 #define NETCTL_ETH_ALEN	  6
-#define NETCTL_MAX_ROUTES 32 /* the routing table's size: a dump never holds more */
+#define NETCTL_MAX_ROUTES 32 /* routes per page: netctl_route_walk pages through the rest */
 #define NETCTL_MAX_ARP	  32 /* the ARP cache's size */
 
 /* Interface flags: Linux's IFF_* values. */
@@ -87,8 +87,23 @@ struct netctl_route {
 	char dev[NETCTL_IFNAMSIZ];
 };
 
-/* Copies up to max routes in table order; returns how many were copied. */
+/* Copies up to max (at most NETCTL_MAX_ROUTES) routes in table order, the
+ * first ones; returns how many were copied. */
 int netctl_get_routes(struct netctl_route *out, int max);
+
+/* Where a walk over the table stands: zero it to start. */
+struct netctl_route_cursor {
+	uint32_t pos[3];
+};
+/*
+ * Copies the next routes, up to max (at most NETCTL_MAX_ROUTES), from *cur
+ * on, and advances it: defaults first, then shorter prefixes, then by
+ * address.  Returns how many; 0 at the end.  A table changed between
+ * calls may make the walk skip or repeat a route.
+ */
+int netctl_route_walk(struct netctl_route_cursor *cur, struct netctl_route *out, int max);
+/* How many routes the table holds. */
+unsigned int netctl_route_count(void);
 /*
  * Adds dst/mask via gateway (0: none) on the interface named `dev` (NULL:
  * the one the gateway is reached through).  0, -ENODEV (no such
@@ -97,8 +112,22 @@ int netctl_get_routes(struct netctl_route *out, int max);
  * directly connected network), -EEXIST, -ENOSPC.
  */
 int netctl_route_add(uint32_t dst, uint32_t mask, uint32_t gateway, const char *dev);
+/* The same with a metric (>= 0; a route to the same destination with
+ * another metric is not a duplicate); also -EINVAL for a negative metric,
+ * -ENOMEM. */
+int netctl_route_add_metric(uint32_t dst, uint32_t mask, uint32_t gateway, const char *dev,
+			    int metric);
 /* Deletes the route to dst/mask: 0 or -ESRCH. */
 int netctl_route_del(uint32_t dst, uint32_t mask);
+/* What netctl_route_delete matches besides the destination. */
+#define NETCTL_ROUTE_GW	    0x1
+#define NETCTL_ROUTE_DEV    0x2
+#define NETCTL_ROUTE_METRIC 0x4
+/* Deletes the lowest-metric route to dst/mask whose gateway, interface and
+ * metric match those that `match` names: 0, -ESRCH, -ENODEV (no such
+ * interface), -EINVAL. */
+int netctl_route_delete(uint32_t dst, uint32_t mask, uint32_t gateway, const char *dev, int metric,
+			unsigned int match);
 
 /* ---- ARP (the neighbour cache) ---- */
 

@@ -21,6 +21,7 @@
 #include "net/platform.h" /* wait_queue_head_t */
 #include "net/skbuff.h"
 #include "net/tcp_states.h"
+#include "net/route.h" /* struct sk_dst */
 
 /* sk_shutdown bits (Linux's values) */
 #define RCV_SHUTDOWN  1
@@ -70,6 +71,8 @@ struct sock {
 	unsigned int sk_rcvbuf, sk_sndbuf;
 
 	int sk_max_ack_backlog; /* listen(): accept queue bound */
+
+	struct sk_dst sk_dst_cache; /* the route to sk_daddr while rt_genid_ipv4 holds */
 };
 
 /* Allocates a zeroed sock of `size` bytes (>= sizeof(struct sock)), counted. */

@@ -184,7 +184,8 @@ __gdb_visible int tcp_transmit_skb(struct sock *sk, struct sk_buff *data, uint32
 		tcp_statistics.out_rsts++;
 	tcp_statistics.out_segs++;
 	tcp_trace_segment(sk, skb, sk->sk_rcv_saddr, sk->sk_daddr, 1);
-	return ip_queue_xmit(skb, sk->sk_rcv_saddr, sk->sk_daddr, IPPROTO_TCP);
+	return ip_queue_xmit_dst(skb, &sk->sk_dst_cache, sk->sk_rcv_saddr, sk->sk_daddr,
+				 IPPROTO_TCP);
 }
 
 static uint8_t tcp_skb_flags(const struct sock *sk, const struct sk_buff *skb)

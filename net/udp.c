@@ -190,8 +190,9 @@ error:
 	return -EINVAL;
 }
 
-long udp_sendmsg(uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport, const void *buf,
-		 size_t len)
+/* udp_sendmsg through a socket's cached route (NULL: none). */
+static long udp_sendmsg_dst(struct sk_dst *dst, uint32_t saddr, uint16_t sport, uint32_t daddr,
+			    uint16_t dport, const void *buf, size_t len)
 {
 	struct net_device *dev;
 	uint32_t nexthop, rt_saddr;
@@ -202,7 +203,10 @@ long udp_sendmsg(uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport,
 
 	if (!sport || !dport || !daddr)
 		return -EINVAL;
-	err = ip_route_output(daddr, &dev, &nexthop, &rt_saddr);
+	if (dst)
+		err = ip_route_output_cached(dst, daddr, &dev, &nexthop, &rt_saddr);
+	else
+		err = ip_route_output(daddr, &dev, &nexthop, &rt_saddr);
 	if (err)
 		return err;
 	if (len > IP_MAX_UDP_PAYLOAD)
@@ -227,8 +231,14 @@ long udp_sendmsg(uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport,
 	if (uh->check == 0)
 		uh->check = 0xffff; /* RFC 768: computed zero is sent as all ones */
 	udp_statistics.out_datagrams++;
-	err = ip_send_datagram(skb, saddr, daddr, IPPROTO_UDP, 0, 0);
+	err = ip_send_datagram(skb, dst, saddr, daddr, IPPROTO_UDP, 0, 0);
 	return err ? err : (long)len;
+}
+
+long udp_sendmsg(uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport, const void *buf,
+		 size_t len)
+{
+	return udp_sendmsg_dst(NULL, saddr, sport, daddr, dport, buf, len);
 }
 
 /* ---- the socket calls ---- */
@@ -310,7 +320,8 @@ long udp_sock_send(struct sock *sk, const void *buf, size_t len, const struct so
 		if (err)
 			return err;
 	}
-	return udp_sendmsg(sk->sk_rcv_saddr, htons(sk->sk_num), daddr, dport, buf, len);
+	return udp_sendmsg_dst(&sk->sk_dst_cache, sk->sk_rcv_saddr, htons(sk->sk_num), daddr, dport,
+			       buf, len);
 }
 
 static int udp_readable(void *arg)

@@ -270,15 +270,48 @@ class Route(gdb.Command):
         super().__init__('menuos-route', gdb.COMMAND_USER)
 
     def invoke(self, arg, from_tty):
-        routes = lookup('routes')
+        # net/fib.h: defaults on dflt_list, prefixes shorter than /16 in
+        # short_tab[len][top bits], the rest in the chunks dir[] points to
+        # (an odd dir entry is a tagged next hop, not a chunk).
         print('%-18s %-15s %-6s %s' % ('destination', 'gateway', 'dev', 'metric'))
-        for i in range(int(lookup('nroutes'))):
-            r = routes[i]
-            mask = struct.unpack('>I', struct.pack('<I', int(r['mask']) & 0xffffffff))[0]
-            prefix = bin(mask).count('1')
-            gw = ip_str(r['gateway']) if int(r['gateway']) else '*'
-            print('%-18s %-15s %-6s %d' % ('%s/%d' % (ip_str(r['dst']), prefix), gw,
-                                           r['dev']['name'].string(), int(r['metric'])))
+        t = lookup('fib_main')
+        if int(t) == 0:
+            return
+        inf = gdb.selected_inferior()
+        nhs = t['nh']
+        alias_t = gdb.lookup_type('struct fib_alias').pointer()
+
+        def show(prefix, plen, nh):
+            n = nhs[nh]
+            gw = ip_str(n['gw']) if int(n['gw']) else '*'
+            dst = socket.inet_ntoa(struct.pack('>I', prefix))
+            print('%-18s %-15s %-6s %d' % ('%s/%d' % (dst, plen), gw,
+                                           n['dev']['name'].string(), int(n['metric'])))
+
+        def show_list(a, prefix, plen):
+            while int(a):
+                show(prefix, plen, int(a['nh']))
+                a = a['next']
+
+        show_list(t['dflt_list'], 0, 0)
+        for k in range(1, 16):
+            tab = int(t['short_tab'][k])
+            if not tab:
+                continue
+            slots = struct.unpack('<%dQ' % (1 << k), bytes(inf.read_memory(tab, 8 << k)))
+            for i, p in enumerate(slots):
+                if p:
+                    show_list(gdb.Value(p).cast(alias_t), i << (32 - k), k)
+        hdr = gdb.lookup_type('struct fib_chunk').sizeof
+        dirs = struct.unpack('<65536Q', bytes(inf.read_memory(int(t['dir']), 8 * 65536)))
+        for ci, d in enumerate(dirs):
+            if d & 1:
+                continue
+            nrange, nrib = struct.unpack('<II', bytes(inf.read_memory(d, 8)))
+            rib = bytes(inf.read_memory(d + hdr + 4 * nrange, 6 * nrib))
+            for j in range(nrib):
+                lo, plen, nh = struct.unpack_from('<HBxH', rib, 6 * j)
+                show(ci << 16 | lo, plen, nh)
 
 
 class Arp(gdb.Command):

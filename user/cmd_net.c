@@ -301,36 +301,65 @@ static int cmd_arp(int argc, char *argv[])
 
 static int route_usage(void)
 {
-	printf("usage: route\n"
-	       "       route add default gw GW [dev IFACE]\n"
-	       "       route add NET/LEN [gw GW] [dev IFACE]\n"
-	       "       route add NET netmask MASK [gw GW] [dev IFACE]\n"
-	       "       route del default | NET/LEN | NET netmask MASK\n");
+	printf("usage: route [-n | -i]\n"
+	       "       route add default via|gw GW [dev IFACE] [metric N]\n"
+	       "       route add NET/LEN [via|gw GW] [dev IFACE] [metric N]\n"
+	       "       route add NET netmask MASK [via|gw GW] [dev IFACE] [metric N]\n"
+	       "       route del default | NET/LEN | NET netmask MASK [via|gw GW] [dev IFACE]"
+	       " [metric N]\n");
 	return 1;
 }
 
-static void route_show(void)
+/* "dev eth0 proto kernel scope link src A" for the route an address made. */
+static void route_print_ip(const struct netctl_route *r)
 {
-	struct netctl_route r[NETCTL_MAX_ROUTES], t;
-	char d[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], m[INET_ADDRSTRLEN];
-	int i, j, n;
+	char d[INET_ADDRSTRLEN], a[INET_ADDRSTRLEN];
+	struct netctl_dev_info dev;
 
-	n = netctl_get_routes(r, NETCTL_MAX_ROUTES);
-	/* Most specific first, the order the lookup prefers them. */
-	for (i = 1; i < n; i++) {
-		for (j = i; j > 0 && mask_len(r[j].mask) > mask_len(r[j - 1].mask); j--) {
-			t = r[j];
-			r[j] = r[j - 1];
-			r[j - 1] = t;
+	if (!r->mask)
+		printf("default");
+	else
+		printf("%s/%d", ip_str(r->dst, d), mask_len(r->mask));
+	if (r->gateway)
+		printf(" via %s", ip_str(r->gateway, a));
+	printf(" dev %s", r->dev);
+	if (!r->gateway && netctl_get_dev(r->dev, &dev) == 0 && dev.addr &&
+	    dev.netmask == r->mask && (dev.addr & dev.netmask) == r->dst && !r->metric)
+		printf(" proto kernel scope link src %s", ip_str(dev.addr, a));
+	else if (!r->gateway)
+		printf(" scope link");
+	if (r->metric)
+		printf(" metric %d", r->metric);
+	printf("\n");
+}
+
+/* The table a page at a time (it may hold a million routes): `route -n`'s
+ * columns, or `ip route`'s lines with -i. */
+static void route_show(int ip_style)
+{
+	struct netctl_route r[NETCTL_MAX_ROUTES];
+	struct netctl_route_cursor cur = {{0}};
+	char d[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], m[INET_ADDRSTRLEN], flags[4];
+	int i, n;
+
+	if (!ip_style) {
+		printf("Kernel IP routing table\n");
+		printf("%-16s %-16s %-16s %-5s %-6s %s\n", "Destination", "Gateway", "Genmask",
+		       "Flags", "Metric", "Iface");
+	}
+	while ((n = netctl_route_walk(&cur, r, NETCTL_MAX_ROUTES)) > 0) {
+		for (i = 0; i < n; i++) {
+			if (ip_style) {
+				route_print_ip(&r[i]);
+				continue;
+			}
+			snprintf(flags, sizeof(flags), "U%s%s", r[i].gateway ? "G" : "",
+				 r[i].mask == 0xffffffffu ? "H" : "");
+			printf("%-16s %-16s %-16s %-5s %-6d %s\n", ip_str(r[i].dst, d),
+			       ip_str(r[i].gateway, g), ip_str(r[i].mask, m), flags, r[i].metric,
+			       r[i].dev);
 		}
 	}
-	printf("Kernel IP routing table\n");
-	printf("%-16s %-16s %-16s %-5s %-6s %s\n", "Destination", "Gateway", "Genmask", "Flags",
-	       "Metric", "Iface");
-	for (i = 0; i < n; i++)
-		printf("%-16s %-16s %-16s %-5s %-6d %s\n", ip_str(r[i].dst, d),
-		       ip_str(r[i].gateway, g), ip_str(r[i].mask, m), r[i].gateway ? "UG" : "U",
-		       r[i].metric, r[i].dev);
 }
 
 /* Parses the destination at argv[*i]: "default", "NET/LEN", or "NET [netmask MASK]". */
@@ -346,6 +375,8 @@ static int route_parse_target(int argc, char *argv[], int *i, uint32_t *dst, uin
 		(*i)++;
 		return 0;
 	}
+	if (strlen(argv[*i]) >= sizeof(buf))
+		return -EINVAL;
 	snprintf(buf, sizeof(buf), "%s", argv[*i]);
 	slash = strchr(buf, '/');
 	if (slash)
@@ -367,14 +398,37 @@ static int route_parse_target(int argc, char *argv[], int *i, uint32_t *dst, uin
 	return 0;
 }
 
+static int route_error(int err, const char *devname)
+{
+	if (err == -ENODEV && devname)
+		printf("route: %s: no such interface\n", devname);
+	else if (err == -ENETUNREACH)
+		printf("route: the gateway is not on a directly connected network\n");
+	else if (err == -EEXIST)
+		printf("route: that route exists already\n");
+	else if (err == -ESRCH)
+		printf("route: no such route\n");
+	else if (err == -ENOSPC)
+		printf("route: too many distinct gateways\n");
+	else
+		return err;
+	return 1;
+}
+
 static int cmd_route(int argc, char *argv[])
 {
 	uint32_t dst, mask, gw = 0;
 	const char *devname = NULL;
-	int i = 2, add, err;
+	unsigned int match = 0;
+	int i = 2, add, err, target;
+	long metric = 0;
 
-	if (argc == 1) {
-		route_show();
+	if (argc == 1 || (argc == 2 && strcmp(argv[1], "-n") == 0)) {
+		route_show(0);
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "-i") == 0) {
+		route_show(1);
 		return 0;
 	}
 	add = strcmp(argv[1], "add") == 0;
@@ -382,18 +436,28 @@ static int cmd_route(int argc, char *argv[])
 		return route_usage();
 	if (i < argc && strcmp(argv[i], "-net") == 0)
 		i++;
+	target = i;
 	if (route_parse_target(argc, argv, &i, &dst, &mask)) {
-		printf("route: bad destination\n");
-		return route_usage();
+		printf("route: bad destination '%s' (NET/LEN, NET netmask MASK or default)\n",
+		       target < argc ? argv[target] : "");
+		return 1;
 	}
 	while (i < argc) {
-		if (strcmp(argv[i], "gw") == 0 && i + 1 < argc && add) {
+		if ((strcmp(argv[i], "gw") == 0 || strcmp(argv[i], "via") == 0) && i + 1 < argc) {
 			if (parse_ip(argv[i + 1], &gw)) {
 				printf("route: bad gateway '%s'\n", argv[i + 1]);
 				return 1;
 			}
-		} else if (strcmp(argv[i], "dev") == 0 && i + 1 < argc && add) {
+			match |= NETCTL_ROUTE_GW;
+		} else if (strcmp(argv[i], "dev") == 0 && i + 1 < argc) {
 			devname = argv[i + 1];
+			match |= NETCTL_ROUTE_DEV;
+		} else if (strcmp(argv[i], "metric") == 0 && i + 1 < argc) {
+			if (parse_long(argv[i + 1], 0, 0x7fffffff, &metric)) {
+				printf("route: bad metric '%s'\n", argv[i + 1]);
+				return 1;
+			}
+			match |= NETCTL_ROUTE_METRIC;
 		} else {
 			printf("route: unexpected '%s'\n", argv[i]);
 			return route_usage();
@@ -405,21 +469,14 @@ static int cmd_route(int argc, char *argv[])
 		return 1;
 	}
 	if (add && !gw && !devname) {
-		printf("route: a route needs a gateway (gw) or an interface (dev)\n");
+		printf("route: a route needs a gateway (via) or an interface (dev)\n");
 		return 1;
 	}
-	err = add ? netctl_route_add(dst, mask, gw, devname) : netctl_route_del(dst, mask);
-	if (err == -ENODEV && devname)
-		printf("route: %s: no such interface\n", devname);
-	else if (err == -ENETUNREACH)
-		printf("route: the gateway is not on a directly connected network\n");
-	else if (err == -EEXIST)
-		printf("route: that route exists already\n");
-	else if (err == -ESRCH)
-		printf("route: no such route\n");
+	if (add)
+		err = netctl_route_add_metric(dst, mask, gw, devname, (int)metric);
 	else
-		return err;
-	return 1;
+		err = netctl_route_delete(dst, mask, gw, devname, (int)metric, match);
+	return err ? route_error(err, devname) : 0;
 }
 
 /* ---- ping ---- */

@@ -145,6 +145,53 @@ def test_route_show_add_del(m):
     assert 'usage: route' in m.cmd('route flush')
 
 
+def test_route_via_metric_errors_and_ip_style(m):
+    out = m.cmd('route -i')
+    assert re.search(r'^default via 10\.0\.2\.2 dev eth0$', out, re.M), out
+    assert re.search(r'^10\.0\.2\.0/24 dev eth0 proto kernel scope link src 10\.0\.2\.15$',
+                     out, re.M), out
+    # two routes to one network, told apart by their metric; the lower wins
+    assert m.cmd('route add 192.168.60.0/24 via 10.0.2.3 metric 20') == ''
+    assert m.cmd('route add 192.168.60.0/24 via 10.0.2.4 dev eth0 metric 10') == ''
+    out = m.cmd('route')
+    assert re.search(r'^192\.168\.60\.0\s+10\.0\.2\.4\s+255\.255\.255\.0\s+UG\s+10\s+eth0$',
+                     out, re.M), out
+    assert re.search(r'^192\.168\.60\.0\s+10\.0\.2\.3\s+255\.255\.255\.0\s+UG\s+20\s+eth0$',
+                     out, re.M), out
+    assert re.search(r'^192\.168\.60\.0/24 via 10\.0\.2\.4 dev eth0 metric 10$',
+                     m.cmd('route -i'), re.M)
+    assert 'exists already' in m.cmd('route add 192.168.60.0/24 via 10.0.2.9 metric 10')
+    assert 'exists already' in m.cmd('route add default via 10.0.2.3')
+    assert 'no such interface' in m.cmd('route add 192.168.61.0/24 via 10.0.2.3 dev eth7')
+    assert 'not on a directly connected network' in m.cmd('route add 192.168.61.0/24 via 8.8.8.8')
+    for bad in ('192.168.61.0/33', '300.1.2.0/24', '192.168.61/24', '192.168.61.0/x'):
+        assert "bad destination '%s'" % bad in m.cmd('route add %s via 10.0.2.3' % bad)
+    assert "bad metric 'x'" in m.cmd('route add 192.168.61.0/24 via 10.0.2.3 metric x')
+    assert m.cmd('route del 192.168.60.0/24 metric 10') == ''
+    assert 'no such route' in m.cmd('route del 192.168.60.0/24 metric 10')
+    assert 'no such route' in m.cmd('route del 192.168.60.0/24 via 10.0.2.9')
+    assert m.cmd('route del 192.168.60.0/24 via 10.0.2.3') == ''
+    assert '192.168.60.0' not in m.cmd('route')
+    # a second default with a higher metric, and its removal by gateway
+    assert m.cmd('route add default via 10.0.2.3 metric 5') == ''
+    assert m.cmd('route del default via 10.0.2.3') == ''
+    assert re.search(r'^default via 10\.0\.2\.2 dev eth0$', m.cmd('route -i'), re.M)
+    assert 'via 10.0.2.3' not in m.cmd('route -i')
+
+
+def test_route_lists_more_than_a_page(m):
+    nets = ['198.51.%d.0/24' % i for i in range(40)]
+    for n in nets:
+        assert m.cmd('route add %s via 10.0.2.3' % n) == ''
+    out = m.cmd('route -i')
+    for n in nets:
+        assert '%s via 10.0.2.3 dev eth0' % n in out, out
+    assert len(out.splitlines()) == 40 + 3, out  # each once: default, lo's, eth0's
+    for n in nets:
+        assert m.cmd('route del %s' % n) == ''
+    assert '198.51.' not in m.cmd('route')
+
+
 def test_ifconfig_address_and_up_down(m):
     assert m.cmd('ifconfig eth0 10.0.2.20 netmask 255.255.255.0') == ''
     assert 'inet 10.0.2.20  netmask 255.255.255.0' in m.cmd('ifconfig eth0')

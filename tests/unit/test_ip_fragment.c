@@ -337,7 +337,7 @@ static void test_df_is_not_fragmented(void **state)
 	(void)state;
 	skb_reserve(skb, MAX_HEADER_LEN);
 	skb_put(skb, 1600);
-	assert_int_equal(ip_send_datagram(skb, 0, peer_ip, 253, IP_DF, 0), -EMSGSIZE);
+	assert_int_equal(ip_send_datagram(skb, NULL, 0, peer_ip, 253, IP_DF, 0), -EMSGSIZE);
 	assert_null(fake_eth_pop_tx(eth));
 }
 

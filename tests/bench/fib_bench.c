@@ -1,0 +1,286 @@
+/*
+ * fib_bench ROUTES [VERIFY]: the routing table's figures on the host, for
+ * `make fib-bench` (and `make bench`).  ROUTES is gen_routes' output.
+ * Builds net/fib_dxr.c as the kernel does (-O2), with malloc under
+ * kmalloc, and prints:
+ *  - load time and memory (bytes per prefix, everything the table holds);
+ *  - lookups per second on one core, on uniformly random addresses and on
+ *    skewed ones (traffic-like: 90% of lookups go to 1% of the prefixes);
+ *  - add and delete latency of single routes, mean and worst, for /16 and
+ *    longer and for shorter prefixes;
+ *  - the same lookups through the linear table route.c had before (a scan
+ *    of every route): with 1M prefixes it is too slow to run 10M lookups,
+ *    so it runs LINEAR_LOOKUPS and says so;
+ *  - a check of VERIFY (default 10M) random lookups against a reference
+ *    that probes a hash table per prefix length from /32 down: any
+ *    difference is printed and makes the exit status 1.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "net/fib.h"
+
+#define LOOKUPS	       10000000
+#define LINEAR_LOOKUPS 2000
+#define UPDATES	       20000
+
+void *kmalloc(size_t size)
+{
+	return malloc(size);
+}
+
+void *kzalloc(size_t size)
+{
+	return calloc(1, size);
+}
+
+void kfree(void *p)
+{
+	free(p);
+}
+
+struct route {
+	uint32_t prefix;
+	int len;
+	uint32_t nh;
+};
+
+static struct route *routes;
+static long nroutes;
+/* next hops: gw = 10.0.0.1 + nh, all on one fake device, metric 0 */
+static char fake_dev[1];
+
+/* CPU time of this thread: on a shared machine, time spent descheduled
+ * is not the table's (the figures are per second of one core). */
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static uint64_t rng = 88172645463325252ull;
+static uint32_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng >> 16);
+}
+
+static uint32_t pmask(int len)
+{
+	return len ? 0xffffffffu << (32 - len) : 0;
+}
+
+static int load(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	unsigned a, b, c, d, nh;
+	long cap = 1 << 20;
+	int len;
+
+	if (!f)
+		return -1;
+	routes = malloc(cap * sizeof(*routes));
+	while (fscanf(f, "%u.%u.%u.%u/%d %u", &a, &b, &c, &d, &len, &nh) == 6) {
+		if (nroutes == cap)
+			routes = realloc(routes, (cap *= 2) * sizeof(*routes));
+		routes[nroutes].prefix = a << 24 | b << 16 | c << 8 | d;
+		routes[nroutes].len = len;
+		routes[nroutes].nh = nh;
+		nroutes++;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* ---- the reference: one hash table per length ---- */
+
+static uint64_t *ref_tab;
+static size_t ref_size;
+static uint32_t ref_lens; /* bit l: some /l exists (bit 32 in ref_has32) */
+static int ref_has32;
+
+static size_t ref_hash(uint64_t key)
+{
+	return (size_t)((key * 0x9e3779b97f4a7c15ull) >> 17) & (ref_size - 1);
+}
+
+static void ref_add(uint32_t prefix, int len, uint32_t nh)
+{
+	uint64_t key = (uint64_t)prefix << 6 | (uint64_t)len;
+	size_t h = ref_hash(key);
+
+	while (ref_tab[h * 2])
+		h = (h + 1) & (ref_size - 1);
+	ref_tab[h * 2] = key + 1;
+	ref_tab[h * 2 + 1] = nh;
+	if (len == 32)
+		ref_has32 = 1;
+	else
+		ref_lens |= 1u << len;
+}
+
+static long ref_lookup(uint32_t addr)
+{
+	int len;
+
+	for (len = 32; len >= 0; len--) {
+		uint64_t key;
+		size_t h;
+
+		if (len == 32 ? !ref_has32 : !(ref_lens & (1u << len)))
+			continue;
+		key = ((uint64_t)(addr & pmask(len)) << 6 | (uint64_t)len) + 1;
+		for (h = ref_hash(key - 1); ref_tab[h * 2]; h = (h + 1) & (ref_size - 1))
+			if (ref_tab[h * 2] == key)
+				return (long)ref_tab[h * 2 + 1];
+	}
+	return -1;
+}
+
+/* ---- the linear table (route.c before DXR) ---- */
+
+static long linear_lookup(uint32_t addr)
+{
+	long i, best = -1;
+
+	for (i = 0; i < nroutes; i++)
+		if ((addr & pmask(routes[i].len)) == routes[i].prefix &&
+		    (best < 0 || routes[i].len > routes[best].len))
+			best = i;
+	return best < 0 ? -1 : (long)routes[best].nh;
+}
+
+static long fib_nh_of(const struct fib_table *t, uint32_t addr)
+{
+	const struct fib_nh *nh = fib_table_lookup(t, addr);
+
+	return nh ? (long)(nh->gw - 0x0a000001u) : -1;
+}
+
+static double rate(const struct fib_table *t, const uint32_t *addrs, long n, unsigned long *sum)
+{
+	double t0 = now();
+	unsigned long s = 0;
+	long i;
+
+	for (i = 0; i < n; i++)
+		s += fib_table_lookup_index(t, addrs[i]);
+	*sum += s;
+	return n / (now() - t0);
+}
+
+static void updates(struct fib_table *t, int shortp)
+{
+	double add = 0, del = 0, add_max = 0, del_max = 0, t0, dt;
+	long done = 0, tries;
+
+	for (tries = 0; done < UPDATES && tries < UPDATES * 200L; tries++) {
+		struct route *r = &routes[rnd() % nroutes];
+
+		if ((r->len < 16) != shortp)
+			continue;
+		t0 = now();
+		if (fib_table_delete(t, r->prefix, r->len, NULL, 0))
+			continue; /* deleted already this round */
+		dt = now() - t0;
+		del += dt;
+		del_max = dt > del_max ? dt : del_max;
+		t0 = now();
+		if (fib_table_insert(t, r->prefix, r->len, 0x0a000001u + r->nh,
+				     (struct net_device *)fake_dev, 0)) {
+			fprintf(stderr, "re-adding a route failed\n");
+			exit(1);
+		}
+		dt = now() - t0;
+		add += dt;
+		add_max = dt > add_max ? dt : add_max;
+		done++;
+	}
+	printf("  %s: %ld adds, mean %.2f us (worst %.1f); deletes mean %.2f us (worst %.1f)\n",
+	       shortp ? "prefixes /8-/15" : "prefixes /16-/32", done, add / done * 1e6,
+	       add_max * 1e6, del / done * 1e6, del_max * 1e6);
+}
+
+int main(int argc, char **argv)
+{
+	long verify = argc > 2 ? atol(argv[2]) : LOOKUPS, i, bad = 0;
+	uint32_t *rand_addrs, *skew_addrs, hot;
+	struct fib_table *t;
+	unsigned long sum = 0;
+	double t0, lin;
+
+	if (argc < 2 || load(argv[1]) || !nroutes) {
+		fprintf(stderr, "usage: fib_bench ROUTES [VERIFY]  (ROUTES from gen_routes)\n");
+		return 2;
+	}
+	t = fib_table_new();
+	t0 = now();
+	for (i = 0; i < nroutes; i++) {
+		int err = fib_table_insert(t, routes[i].prefix, routes[i].len,
+					   0x0a000001u + routes[i].nh, (struct net_device *)fake_dev,
+					   0);
+		if (err) {
+			fprintf(stderr, "insert %ld: %d\n", i, err);
+			return 1;
+		}
+	}
+	printf("fib (DXR D16R), %ld prefixes\n", nroutes);
+	printf("  load: %.2f s (%.2f us per prefix)\n", now() - t0, (now() - t0) / nroutes * 1e6);
+	printf("  memory: %zu bytes, %.2f bytes per prefix (prefixes and next hops included)\n",
+	       fib_table_mem(t), (double)fib_table_mem(t) / nroutes);
+
+	rand_addrs = malloc(LOOKUPS * sizeof(*rand_addrs));
+	skew_addrs = malloc(LOOKUPS * sizeof(*skew_addrs));
+	for (i = 0; i < LOOKUPS; i++)
+		rand_addrs[i] = rnd() << 8 ^ rnd();
+	/* skewed: 90% to a "hot" 1% of the prefixes, the rest anywhere in a prefix */
+	hot = (uint32_t)(nroutes / 100 + 1);
+	for (i = 0; i < LOOKUPS; i++) {
+		const struct route *r =
+			&routes[rnd() % 10 ? (rnd() % hot) * 97 % nroutes : rnd() % nroutes];
+
+		skew_addrs[i] = r->prefix | (rnd() & ~pmask(r->len));
+	}
+	printf("  lookups, random addresses: %.1f million/s\n",
+	       rate(t, rand_addrs, LOOKUPS, &sum) / 1e6);
+	printf("  lookups, skewed addresses: %.1f million/s\n",
+	       rate(t, skew_addrs, LOOKUPS, &sum) / 1e6);
+	updates(t, 0);
+	updates(t, 1);
+
+	t0 = now();
+	for (i = 0; i < LINEAR_LOOKUPS; i++)
+		sum += (unsigned long)linear_lookup(rand_addrs[i]);
+	lin = LINEAR_LOOKUPS / (now() - t0);
+	printf("linear table (a scan of every route), %ld prefixes, only %d lookups: "
+	       "%.4f million/s\n",
+	       nroutes, LINEAR_LOOKUPS, lin / 1e6);
+
+	for (ref_size = 1; ref_size < (size_t)nroutes * 2; ref_size <<= 1)
+		;
+	ref_tab = calloc(ref_size * 2, sizeof(*ref_tab));
+	for (i = 0; i < nroutes; i++)
+		ref_add(routes[i].prefix, routes[i].len, routes[i].nh);
+	for (i = 0; i < LINEAR_LOOKUPS; i++)
+		if (linear_lookup(rand_addrs[i]) != ref_lookup(rand_addrs[i]))
+			bad++;
+	for (i = 0; i < verify; i++) {
+		uint32_t a = i < LOOKUPS ? rand_addrs[i] : rnd() << 8 ^ rnd();
+		long want = ref_lookup(a), got = fib_nh_of(t, a);
+
+		if (want != got && bad++ < 10)
+			printf("  MISMATCH %08x: fib %ld, reference %ld\n", a, got, want);
+	}
+	printf("check: %ld random lookups against the per-length hash reference "
+	       "(and %d against the linear table): %s (checksum %lu)\n",
+	       verify, LINEAR_LOOKUPS, bad ? "MISMATCHES" : "identical", sum & 0xffff);
+	fib_table_free(t);
+	return bad ? 1 : 0;
+}
