@@ -64,7 +64,8 @@ void mm_init(const struct boot_info *bi)
 	       (unsigned long long)kstart);
 }
 
-void *page_alloc(unsigned order)
+/* 2^order free pages, not cleared. */
+static void *pages_take(unsigned order)
 {
 	uint64_t n = 1ULL << order;
 	unsigned long flags = irq_save();
@@ -82,13 +83,20 @@ void *page_alloc(unsigned order)
 			free_pages -= n;
 			search_hint = pfn + n;
 			irq_restore(flags);
-			void *p = (void *)(uintptr_t)(pfn * PAGE_SIZE);
-			memset(p, 0, n * PAGE_SIZE);
-			return p;
+			return (void *)(uintptr_t)(pfn * PAGE_SIZE);
 		}
 	}
 	irq_restore(flags);
 	return NULL;
+}
+
+void *page_alloc(unsigned order)
+{
+	void *p = pages_take(order);
+
+	if (p)
+		memset(p, 0, PAGE_SIZE << order);
+	return p;
 }
 
 void page_free(void *p, unsigned order)
@@ -203,7 +211,10 @@ void *kmalloc(size_t size)
 		size = 1;
 	if (size > (1UL << (NCLASSES - 1 + MIN_SHIFT))) {
 		unsigned order = order_for(size + sizeof(struct page_hdr));
-		h = page_alloc(order);
+		/* not cleared: kmalloc promises no zeroes (kzalloc does), and a
+		 * large block is mostly a packet buffer about to be written,
+		 * where clearing 64 KiB first costs as much as the copy */
+		h = pages_take(order);
 		if (!h)
 			return NULL;
 		h->magic = LARGE_MAGIC;

@@ -40,6 +40,7 @@ void tcp_init_sock(struct sock *sk)
 	sk->sk_rcvbuf = TCP_RCVBUF_DEFAULT;
 	tp->rcvbuf_auto = TCP_RCVBUF_DEFAULT;
 	sk->sk_sndbuf = TCP_SNDBUF_DEFAULT;
+	tp->sndbuf_auto = TCP_SNDBUF_DEFAULT;
 	skb_queue_head_init(&tp->out_of_order_queue);
 	INIT_LIST_HEAD(&tp->accept_queue.syn_queue);
 	INIT_LIST_HEAD(&tp->accept_queue.accept_queue);
@@ -123,13 +124,24 @@ static int tcp_connecting(const struct sock *sk)
 	return sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV;
 }
 
+/*
+ * Linux's sk_stream_is_writeable: a writer that found the send buffer
+ * full goes on once a third of it is free again (free >= queued / 2), so
+ * that it copies, and the stack sends, large pieces rather than what one
+ * ACK freed.
+ */
+static int tcp_stream_writeable(const struct sock *sk)
+{
+	return sk->sk_wmem_queued < sk->sk_sndbuf &&
+	       sk->sk_sndbuf - sk->sk_wmem_queued >= sk->sk_wmem_queued / 2;
+}
+
 static int send_ready(void *arg)
 {
 	struct sock *sk = arg;
 
 	return sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN) ||
-	       (!tcp_connecting(sk) && sk->sk_wmem_queued < sk->sk_sndbuf) ||
-	       sk->sk_state == TCP_CLOSE;
+	       (!tcp_connecting(sk) && tcp_stream_writeable(sk)) || sk->sk_state == TCP_CLOSE;
 }
 
 /* Appends len bytes to the write queue in skbs of at most the size goal

@@ -76,6 +76,7 @@ extern unsigned int tcp_orphan_retries; /* after close(), default 8 */
 extern unsigned int tcp_fin_timeout_ms; /* orphan FIN-WAIT-2, default 60000 */
 extern unsigned int tcp_delack_ms;	/* default 40 */
 extern unsigned int tcp_rmem_max;	/* autotuning's receive buffer bound, bytes */
+extern unsigned int tcp_wmem_max;	/* autotuning's send buffer bound, bytes */
 /* Our SYNs offer RFC 7323 timestamps: default 0 (a peer's offer is answered
  * either way; Linux offers them, net.ipv4.tcp_timestamps = 1) */
 extern unsigned int tcp_timestamps_offer;

@@ -51,8 +51,17 @@ void tcp_cong_on_ack(struct sock *sk, uint32_t acked, uint32_t prior_in_flight)
 	if (prior_in_flight + mss < tp->snd_cwnd && tp->snd_cwnd >= tp->snd_ssthresh)
 		return;
 	if (tp->snd_cwnd < tp->snd_ssthresh) {
-		/* slow start: cwnd += min(N, SMSS) (RFC 5681 (2)) */
-		tp->snd_cwnd += acked < mss ? acked : mss;
+		/*
+		 * Slow start counts every segment the ACK covers, up to
+		 * ssthresh (Linux's tcp_slow_start), not RFC 5681 (2)'s
+		 * min(N, SMSS): a receiver that coalesces (GRO, LRO) sends
+		 * one stretch ACK per 64 KiB GSO packet, for some 45
+		 * segments, and one SMSS per ACK would open the window by
+		 * a few percent per RTT instead of doubling it.
+		 */
+		uint32_t room = tp->snd_ssthresh - tp->snd_cwnd;
+
+		tp->snd_cwnd += acked < room ? acked : room;
 		return;
 	}
 	/* congestion avoidance: about one SMSS per RTT (RFC 5681 3.1, byte counting) */
@@ -61,6 +70,29 @@ void tcp_cong_on_ack(struct sock *sk, uint32_t acked, uint32_t prior_in_flight)
 		tp->bytes_acked -= tp->snd_cwnd;
 		tp->snd_cwnd += mss;
 	}
+}
+
+/*
+ * Send buffer autotuning (Linux's tcp_sndbuf_expand): room for twice the
+ * congestion window (at least the initial window), so that one window
+ * can be in flight while the application fills the next; sk_wmem_queued
+ * counts payload, so this does too.  Only when the buffer, not cwnd,
+ * limits the sender (Linux's tcp_should_expand_sndbuf); bounded by
+ * tcp_wmem_max; a buffer set with SO_SNDBUF stays as set (Linux's
+ * SOCK_SNDBUF_LOCK).  It never shrinks.
+ */
+void tcp_sndbuf_expand(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t iw = tcp_init_cwnd * (uint32_t)tp->mss_cache;
+	uint64_t want = 2ULL * (tp->snd_cwnd > iw ? tp->snd_cwnd : iw);
+
+	if (sk->sk_sndbuf != tp->sndbuf_auto || tcp_bytes_in_flight(tp) >= tp->snd_cwnd)
+		return;
+	if (want > tcp_wmem_max)
+		want = tcp_wmem_max;
+	if (want > sk->sk_sndbuf)
+		sk->sk_sndbuf = tp->sndbuf_auto = (unsigned int)want;
 }
 
 /*

@@ -231,6 +231,7 @@ static int tcp_ack(struct sock *sk, struct sk_buff *skb, unsigned int payload)
 	} else {
 		tcp_cong_on_ack(sk, acked, prior_in_flight);
 	}
+	tcp_sndbuf_expand(sk);
 	tp->tlp_out = 0; /* progress: a new stall may be probed */
 	/* RFC 6298 5.2-5.3 */
 	if (tp->snd_una == tp->snd_max) {

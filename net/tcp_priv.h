@@ -136,6 +136,7 @@ struct tcp_sock {
 	uint32_t rcvq_copied;  /* bytes it read in the current RTT */
 	uint64_t rcvq_time;    /* when the current RTT began (0: not yet) */
 	uint32_t rcvbuf_auto; /* sk_rcvbuf as autotuning left it; another value: set by SO_RCVBUF */
+	uint32_t sndbuf_auto; /* sk_sndbuf as autotuning left it; another value: set by SO_SNDBUF */
 	uint32_t sack_recent; /* seq of the most recent out-of-order segment */
 
 	/* segment size */
@@ -367,6 +368,7 @@ void tcp_reset_keepalive_timer(struct sock *sk);
 /* ---- tcp_cong.c (NewReno) ---- */
 void tcp_cong_init(struct sock *sk);
 void tcp_cong_on_ack(struct sock *sk, uint32_t acked, uint32_t prior_in_flight);
+void tcp_sndbuf_expand(struct sock *sk);
 /* Called with the ACK of a duplicate; returns 1 if the head must be retransmitted. */
 int tcp_cong_dupack(struct sock *sk);
 /* SACK connections: loss detected, enter recovery (RFC 6675 5 step 4.2). */

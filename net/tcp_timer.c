@@ -22,6 +22,7 @@ unsigned int tcp_delack_ms = 40;
 unsigned int tcp_init_cwnd = 10;
 unsigned int tcp_timestamps_offer;
 unsigned int tcp_rmem_max = 4U << 20; /* Linux's tcp_rmem[2] is 6 MiB; guests here are small */
+unsigned int tcp_wmem_max = 4U << 20; /* Linux's tcp_wmem[2] */
 unsigned int tcp_keepalive_time_ms = 7200000;
 unsigned int tcp_keepalive_intvl_ms = 75000;
 unsigned int tcp_keepalive_probes = 9;

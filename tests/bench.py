@@ -25,7 +25,9 @@ Results: BUILD/bench/results.json, results.md and ratios.png.  Knobs (as
 environment variables or options): BENCH_ROUNDS=N (default 5),
 BENCH_QUICK=1 (one round, small counts; for a look, not for figures),
 BENCH_GUESTS=menuos,linux, BENCH_NICS=virtio,e1000,
-BENCH_ONLY=size,boot,mem,net.  Needs root (network namespace, tap).
+BENCH_ONLY=size,boot,mem,net, BENCH_TESTS=ping,rr,rr16,bulk_in,bulk_out
+(which of the network figures a session measures, e.g. --tests bulk_out
+for the guest -> host transfer alone).  Needs root (network namespace, tap).
 """
 import argparse
 import os
@@ -136,6 +138,8 @@ def bench_mem(run, gs, ns):
 
 # ---------------------------------------------------------------- network
 
+NET_TESTS = ('ping', 'rr', 'rr16', 'bulk_in', 'bulk_out')
+
 def session(run, g, nic, ns, client):
     """One boot of guest g with NIC model nic: every network figure once."""
     a = run.args
@@ -157,9 +161,11 @@ def session(run, g, nic, ns, client):
         except measure.MeasureFailed as e:
             run.fail('%s [%s] %s: %s' % (who, nic, name, e))
 
+    t = a.tests
     try:
         measure.wait_link(ns)
-        step('ping', lambda: measure.ping(ns, a.ping_count))
+        if 'ping' in t:
+            step('ping', lambda: measure.ping(ns, a.ping_count))
         con.cmd('replyhi')
         if linux:
             con.cmd('replyhi -q %d' % measure.SILENT_PORT)
@@ -167,12 +173,16 @@ def session(run, g, nic, ns, client):
         for who, port in servers:
             # the same warm-up for every server (ARP, first connections)
             measure.rr(ns, client, port, 20, 1, 'warmup')
-        for who, port in servers:
-            step('rr', lambda: measure.rr(ns, client, port, a.rr_n, 1, 'rr'), who)
-        for who, port in servers:
-            step('rr16', lambda: measure.rr(ns, client, port, a.rr16_n, 16, 'rr16'), who)
-        step('bulk in', lambda: measure.push(ns, client, con, a.mbytes * 1048576))
-        step('bulk out', lambda: measure.pull(ns, client, con, a.mbytes))
+        if 'rr' in t:
+            for who, port in servers:
+                step('rr', lambda: measure.rr(ns, client, port, a.rr_n, 1, 'rr'), who)
+        if 'rr16' in t:
+            for who, port in servers:
+                step('rr16', lambda: measure.rr(ns, client, port, a.rr16_n, 16, 'rr16'), who)
+        if 'bulk_in' in t:
+            step('bulk in', lambda: measure.push(ns, client, con, a.mbytes * 1048576))
+        if 'bulk_out' in t:
+            step('bulk out', lambda: measure.pull(ns, client, con, a.mbytes))
     except (guests.GuestFailed, measure.MeasureFailed) as e:
         run.fail('%s [%s] session: %s' % (g.name, nic, e))
     finally:
@@ -209,6 +219,7 @@ def parse_args():
     ap.add_argument('--guests', default=env_default('BENCH_GUESTS', 'menuos,linux'))
     ap.add_argument('--nics', default=env_default('BENCH_NICS', 'virtio,e1000'))
     ap.add_argument('--only', default=env_default('BENCH_ONLY', 'size,boot,mem,net'))
+    ap.add_argument('--tests', default=env_default('BENCH_TESTS', ','.join(NET_TESTS)))
     ap.add_argument('--boot-timeout', type=int, default=180)
     ap.add_argument('--mem-timeout', type=int, default=60)
     a = ap.parse_args()
@@ -221,6 +232,10 @@ def parse_args():
     a.guests = [g for g in a.guests.split(',') if g]
     a.nics = [n for n in a.nics.split(',') if n]
     a.only = a.only.split(',')
+    a.tests = [t for t in a.tests.split(',') if t]
+    for t in a.tests:
+        if t not in NET_TESTS:
+            ap.error('--tests: %s is none of %s' % (t, ','.join(NET_TESTS)))
     return a
 
 
@@ -264,7 +279,8 @@ def main():
         % (guests.MEM_MB, ' '.join(guests.COMMON), ' '.join(guests.nic_args('virtio')).replace(
             guests.NIC_DEVICES['virtio'], 'MODEL'), ' or '.join(guests.NIC_DEVICES.values())),
         'counts': 'rounds %d; ping %d at 10 ms; rr %d sequential, rr16 %d over 16 clients; '
-        'bulk %d MiB per direction' % (a.rounds, a.ping_count, a.rr_n, a.rr16_n, a.mbytes),
+        'bulk %d MiB per direction; network figures: %s'
+        % (a.rounds, a.ping_count, a.rr_n, a.rr16_n, a.mbytes, ','.join(a.tests)),
     }
     gs = []
     if 'menuos' in a.guests:

@@ -30,6 +30,9 @@
 
 #define NETSTAT_MAX 256
 #define SEND_CHUNK  8192
+/* send's writes: 64 KiB, so each call fills whole GSO-sized skbs (the
+ * stream is still SEND_CHUNK's pattern over and over) */
+#define SEND_WRITE  (8 * SEND_CHUNK)
 #define MIB	    (1024 * 1024)
 
 /* "a.b.c.d:port" of a sockaddr_in, in buf. */
@@ -397,7 +400,7 @@ static int cmd_sink(int argc, char *argv[])
 
 static int cmd_send(int argc, char *argv[])
 {
-	static char buf[SEND_CHUNK];
+	static char buf[SEND_WRITE];
 	struct sockaddr_in sin;
 	uint64_t total, done = 0, t0, ms, kbps;
 	char dst[32];
@@ -417,7 +420,7 @@ static int cmd_send(int argc, char *argv[])
 	total = (uint64_t)mb * MIB;
 	addr_str(&sin, dst, sizeof(dst));
 	for (size_t i = 0; i < sizeof(buf); i++)
-		buf[i] = (char)('a' + i % 26);
+		buf[i] = (char)('a' + i % SEND_CHUNK % 26);
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (fd == -1)
 		return -errno;
