@@ -61,17 +61,47 @@ static void screen_init(const struct framebuffer *fb)
 	console_set_screen(fbcon_write, fbcon_clear, NULL); /* no scrollback on the framebuffer yet */
 }
 
-/* eth0 gets the defaults of docs/design.md unless ip=, netmask=, gw= say otherwise. */
-static void configure_eth0(void)
+/*
+ * eth0 gets the defaults of docs/design.md unless the older ip=, netmask=,
+ * gw= words say otherwise; then each ip= in Linux's form
+ * (ip=ADDR::GW:MASK::IFACE:off, net/devinet.h) configures its interface.
+ */
+static void configure_interfaces(void)
 {
 	struct net_device *eth0 = dev_get_by_name("eth0");
+	const char *legacy_ip = NULL, *key, *v;
+	int i, eth0_given = 0;
 
 	if (!eth0) {
 		printk("net: no network card found; only lo is up\n");
 		return;
 	}
+	for (i = 0; (key = cmdline_word(i, &v)); i++) {
+		struct ipconfig c;
+
+		if (strcmp(key, "ip"))
+			continue;
+		if (!strchr(v, ':'))
+			legacy_ip = v; /* eth0's older word: an address, or dhcp */
+		else if (!ipconfig_parse(v, &c) && (!c.dev[0] || !strcmp(c.dev, "eth0")))
+			eth0_given = 1; /* then eth0 has no default address nor gateway */
+	}
 	net_lock();
-	net_configure_defaults(eth0, cmdline_get("ip"), cmdline_get("netmask"), cmdline_get("gw"));
+	if (!eth0_given)
+		net_configure_defaults(eth0, legacy_ip, cmdline_get("netmask"), cmdline_get("gw"));
+	for (i = 0; (key = cmdline_word(i, &v)); i++) {
+		struct ipconfig c;
+		int err;
+
+		if (strcmp(key, "ip") || v == legacy_ip)
+			continue;
+		err = ipconfig_parse(v, &c);
+		if (!err)
+			err = ipconfig_apply(&c);
+		if (err)
+			printk("net: ip=%s: %s\n", v,
+			       err == -ENODEV ? "no such interface" : "not applied");
+	}
 	net_unlock();
 }
 
@@ -125,7 +155,7 @@ void kmain(uint32_t magic, uint32_t info)
 	configure_gro();
 	pci_init();
 	drivers_net_init();
-	configure_eth0();
+	configure_interfaces();
 
 	/* With too little memory (the NIC's receive ring took the rest) say so
 	 * rather than idle forever without a prompt. */

@@ -98,3 +98,10 @@ uint16_t csum_tcpudp_magic(uint32_t saddr, uint32_t daddr, uint16_t len, uint8_t
 		acc = (acc & 0xffffffffu) + (acc >> 32);
 	return csum_fold((uint32_t)acc);
 }
+
+void csum_replace2(uint16_t *sum, uint16_t old, uint16_t new)
+{
+	uint32_t s = (uint16_t) ~*sum + (uint16_t)~old + (uint32_t) new;
+
+	*sum = csum_fold(s);
+}

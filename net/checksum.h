@@ -14,5 +14,11 @@ uint16_t ip_compute_csum(const void *buf, int len);
  * saddr/daddr in network order, len (L4 header + payload) and proto in host order. */
 uint16_t csum_tcpudp_magic(uint32_t saddr, uint32_t daddr, uint16_t len, uint8_t proto,
 			   uint32_t sum);
+/*
+ * Incremental update (RFC 1624 eqn. 3, HC' = ~(~HC + ~m + m')): the
+ * checksum *sum after one 16-bit word of what it covers changed from old
+ * to new.  All three in network order.
+ */
+void csum_replace2(uint16_t *sum, uint16_t old, uint16_t new);
 
 #endif

@@ -11,6 +11,7 @@
 #include "net/platform.h"
 #include "net/eth.h"
 #include "net/arp.h"
+#include "net/devinet.h"
 #include "net/ip.h"
 #include "net/route.h"
 #include "net/loopback.h"
@@ -135,6 +136,7 @@ int dev_open(struct net_device *dev)
 	rt_cache_flush(); /* routes through dev count again */
 	if (dev->type == ARPHRD_ETHER && dev->ip_addr)
 		arp_announce(dev);
+	inetdev_event(dev, NETDEV_UP);
 	return 0;
 }
 
@@ -147,6 +149,7 @@ int dev_close(struct net_device *dev)
 	dev->flags &= ~(IFF_UP | IFF_RUNNING);
 	rt_cache_flush(); /* routes through dev no longer count */
 	arp_flush(dev);
+	inetdev_event(dev, NETDEV_DOWN);
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "net/checksum.h"
 #include "net/platform.h"
 #include "net/tcp.h"
+#include "net/udp.h"
 
 /* RFC 1812 4.3.2.3: an error quotes as much of the datagram as fits in 576 bytes. */
 #define ICMP_ERR_MAX_LEN 576
@@ -29,6 +30,18 @@ struct ping_waiter {
 };
 
 static LIST_HEAD(ping_waiters);
+
+/* One task waiting in icmp_udp_probe for the error its datagram draws. */
+struct probe_waiter {
+	struct list_head node;
+	uint32_t daddr;
+	uint16_t sport, dport; /* network order */
+	uint64_t sent_ns;
+	int done;
+	struct icmp_ping_reply reply;
+};
+
+static LIST_HEAD(probe_waiters);
 static wait_queue_head_t ping_wq;
 static int ping_wq_ready;
 
@@ -44,15 +57,16 @@ static void ping_fill_pattern(uint8_t *p, size_t len)
 		p[i] = (uint8_t)(0x10 + i); /* Linux ping's pattern after the timestamp */
 }
 
-/* Takes ownership of skb (data at the ICMP header) and sends it. */
-static int icmp_push_send(struct sk_buff *skb, uint32_t saddr, uint32_t daddr)
+/* Takes ownership of skb (data at the ICMP header) and sends it, with
+ * frag_off's DF or without (then fragmented as needed). */
+static int icmp_push_send(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint16_t frag_off)
 {
 	struct icmphdr *icmph = (struct icmphdr *)skb->data;
 
 	icmph->checksum = 0;
 	icmph->checksum = ip_compute_csum(skb->data, skb->len);
 	icmp_statistics.out_msgs++;
-	return ip_build_and_send_pkt(skb, saddr, daddr, IPPROTO_ICMP);
+	return ip_send_datagram(skb, NULL, saddr, daddr, IPPROTO_ICMP, frag_off, 0);
 }
 
 static struct sk_buff *icmp_alloc(size_t len)
@@ -83,7 +97,7 @@ static void icmp_echo(struct sk_buff *skb)
 	rh->type = ICMP_ECHOREPLY;
 	rh->code = 0;
 	icmp_statistics.out_echo_reps++;
-	icmp_push_send(r, iph->daddr, iph->saddr);
+	icmp_push_send(r, iph->daddr, iph->saddr, 0); /* a reply to a fragmented echo is cut too */
 }
 
 static void ping_complete(struct ping_waiter *w, int err, const struct sk_buff *skb,
@@ -153,6 +167,29 @@ const int icmp_err_convert[NR_ICMP_UNREACH + 1] = {
 	EHOSTUNREACH, /* 15 precedence cutoff in effect */
 };
 
+/* An error quoting a UDP datagram: the answer to a waiting probe, if any. */
+static void icmp_probe_answer(struct sk_buff *skb, const struct iphdr *inner,
+			      const struct udphdr *uh)
+{
+	const struct icmphdr *icmph = (const struct icmphdr *)skb->data;
+	struct probe_waiter *w;
+
+	list_for_each_entry (w, &probe_waiters, node) {
+		if (w->done || w->daddr != inner->daddr || w->sport != uh->source ||
+		    w->dport != uh->dest)
+			continue;
+		w->reply.from = ip_hdr(skb)->saddr;
+		w->reply.rtt_us = (ktime_ns() - w->sent_ns) / 1000;
+		w->reply.ttl = ip_hdr(skb)->ttl;
+		w->reply.len = skb->len;
+		w->reply.type = icmph->type;
+		w->reply.code = icmph->code;
+		w->done = 1;
+		wake_up(&ping_wq);
+		return;
+	}
+}
+
 /*
  * A destination unreachable or time exceeded about one of our datagrams
  * (RFC 1122 3.2.2.1/3.2.2.4): the quote (its IP header and at least 8 bytes
@@ -174,6 +211,11 @@ static void icmp_unreach(struct sk_buff *skb)
 		return; /* RFC 792: 64 bits of the datagram's data */
 	if (inner->protocol == IPPROTO_TCP) {
 		tcp_v4_err(skb);
+		return;
+	}
+	if (inner->protocol == IPPROTO_UDP) {
+		icmp_probe_answer(skb, inner,
+				  (const struct udphdr *)((const uint8_t *)inner + ihl));
 		return;
 	}
 	if (inner->protocol != IPPROTO_ICMP || icmph->type != ICMP_DEST_UNREACH)
@@ -213,6 +255,7 @@ int icmp_rcv(struct sk_buff *skb)
 		icmp_unreach(skb);
 		break;
 	case ICMP_TIME_EXCEEDED:
+		icmp_statistics.in_time_excds++;
 		icmp_unreach(skb);
 		break;
 	default:
@@ -250,7 +293,7 @@ static int icmp_err_allowed(void)
 	return 1;
 }
 
-void icmp_send(struct sk_buff *skb_in, int type, int code)
+void __icmp_send(struct sk_buff *skb_in, int type, int code, uint32_t info)
 {
 	const struct iphdr *iph = ip_hdr(skb_in);
 	unsigned int ihl = (iph->ihl_version & 0x0f) * 4;
@@ -288,13 +331,22 @@ void icmp_send(struct sk_buff *skb_in, int type, int code)
 	icmph = (struct icmphdr *)skb_put(skb, sizeof(*icmph));
 	icmph->type = type;
 	icmph->code = code;
-	icmph->un.unused = 0;
+	icmph->un.unused = htonl(info);
 	memcpy(skb_put(skb, quote), iph, quote);
 	if (type == ICMP_DEST_UNREACH)
 		icmp_statistics.out_dest_unreachs++;
-	/* From the address the datagram was sent to when that is ours (RFC 1122 3.2.2). */
-	icmp_push_send(skb, ip_is_local_addr(iph->daddr) ? iph->daddr : 0, iph->saddr);
+	else if (type == ICMP_TIME_EXCEEDED)
+		icmp_statistics.out_time_excds++;
+	/*
+	 * From the address the datagram was sent to when that is ours (RFC
+	 * 1122 3.2.2); about a datagram we forward, from the interface the
+	 * route back to its source leaves by (RFC 1812 4.3.2.4).  Errors are
+	 * not sent with DF: a reply that does not fit is fragmented.
+	 */
+	icmp_push_send(skb, ip_is_local_addr(iph->daddr) ? iph->daddr : 0, iph->saddr, 0);
 }
+
+void icmp_send(struct sk_buff *skb_in, int type, int code) { __icmp_send(skb_in, type, code, 0); }
 
 static int ping_done(void *arg) { return ((struct ping_waiter *)arg)->done; }
 
@@ -327,11 +379,62 @@ int icmp_ping(uint32_t daddr, uint16_t id, uint16_t seq, size_t payload_len, lon
 	list_add_tail(&w.node, &ping_waiters);
 	w.sent_ns = ktime_ns();
 	icmp_statistics.out_echos++;
-	err = icmp_push_send(skb, 0, daddr);
+	/* as Linux's ping -M do: a request larger than the path is refused, not cut */
+	err = icmp_push_send(skb, 0, daddr, IP_DF);
 	if (err == 0) {
 		err = net_wait(&ping_wq, ping_done, &w, timeout_ms);
 		if (w.done)
 			err = w.err;
+		else if (err == 0)
+			err = -ETIMEDOUT;
+	}
+	list_del(&w.node);
+	if (w.done && reply)
+		*reply = w.reply;
+	return err;
+}
+
+static int probe_done(void *arg) { return ((struct probe_waiter *)arg)->done; }
+
+int icmp_udp_probe(uint32_t daddr, uint8_t ttl, uint16_t sport, uint16_t dport, size_t payload_len,
+		   long timeout_ms, struct icmp_ping_reply *reply)
+{
+	struct probe_waiter w = {.daddr = daddr, .sport = htons(sport), .dport = htons(dport)};
+	struct net_device *dev;
+	uint32_t nexthop, saddr;
+	struct udphdr *uh;
+	struct sk_buff *skb;
+	unsigned int ulen = sizeof(*uh) + payload_len;
+	int err;
+
+	if (payload_len > IP_MAX_UDP_PAYLOAD || !ttl)
+		return -EINVAL;
+	err = ip_route_output(daddr, &dev, &nexthop, &saddr);
+	if (err)
+		return err;
+	if (!ping_wq_ready) {
+		init_waitqueue_head(&ping_wq);
+		ping_wq_ready = 1;
+	}
+	skb = icmp_alloc(ulen);
+	if (!skb)
+		return -ENOMEM;
+	uh = (struct udphdr *)skb_put(skb, sizeof(*uh));
+	ping_fill_pattern(skb_put(skb, payload_len), payload_len);
+	uh->source = w.sport;
+	uh->dest = w.dport;
+	uh->len = htons(ulen);
+	uh->check = 0;
+	uh->check = csum_tcpudp_magic(saddr, daddr, ulen, IPPROTO_UDP, csum_partial(uh, ulen, 0));
+	if (uh->check == 0)
+		uh->check = 0xffff; /* RFC 768 */
+	list_add_tail(&w.node, &probe_waiters);
+	w.sent_ns = ktime_ns();
+	err = ip_send_datagram(skb, NULL, saddr, daddr, IPPROTO_UDP, 0, ttl);
+	if (err == 0) {
+		err = net_wait(&ping_wq, probe_done, &w, timeout_ms);
+		if (w.done)
+			err = 0;
 		else if (err == 0)
 			err = -ETIMEDOUT;
 	}

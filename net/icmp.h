@@ -19,7 +19,11 @@ struct icmphdr {
 			uint16_t id;	   /* echo identifier, network order */
 			uint16_t sequence; /* echo sequence number, network order */
 		} echo;
-		uint32_t unused; /* errors: zero (RFC 792) */
+		struct {
+			uint16_t unused;
+			uint16_t mtu; /* fragmentation needed: next-hop MTU (RFC 1191 4) */
+		} frag;
+		uint32_t unused; /* other errors: zero (RFC 792) */
 	} un;
 } __attribute__((packed));
 
@@ -42,6 +46,7 @@ extern const int icmp_err_convert[NR_ICMP_UNREACH + 1];
 struct icmp_mib {
 	uint64_t in_msgs, in_errors, in_echos, in_echo_reps, in_dest_unreachs;
 	uint64_t out_msgs, out_echos, out_echo_reps, out_dest_unreachs, out_rate_limited;
+	uint64_t in_time_excds, out_time_excds;
 };
 extern struct icmp_mib icmp_statistics;
 
@@ -65,5 +70,17 @@ struct icmp_ping_reply {
  */
 int icmp_ping(uint32_t daddr, uint16_t id, uint16_t seq, size_t payload_len, long timeout_ms,
 	      struct icmp_ping_reply *reply);
+
+/*
+ * traceroute's probe (as Linux's traceroute sends it): one UDP datagram of
+ * payload_len bytes from sport to dport with the given TTL, then a wait
+ * of up to timeout_ms for the ICMP error it draws (time exceeded from a
+ * router on the way, port unreachable from the destination), matched by
+ * the quoted addresses and ports.  Called with net_lock held.  0 with
+ * *reply filled (type, code, from whom), -ETIMEDOUT, -EINTR, -ENETUNREACH,
+ * -EINVAL (ttl 0, too long), -ENOMEM.
+ */
+int icmp_udp_probe(uint32_t daddr, uint8_t ttl, uint16_t sport, uint16_t dport, size_t payload_len,
+		   long timeout_ms, struct icmp_ping_reply *reply);
 
 #endif

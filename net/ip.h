@@ -42,6 +42,8 @@ static inline struct iphdr *ip_hdr(const struct sk_buff *skb)
 
 int ip_rcv(struct sk_buff *skb);	   /* from netif_receive_skb, data at the IP header */
 int ip_local_deliver(struct sk_buff *skb); /* to icmp_rcv / udp_rcv / tcp_v4_rcv, data at L4 */
+/* Is daddr a broadcast address for dev: limited, or dev's directed broadcast? */
+int ip_is_broadcast(uint32_t daddr, const struct net_device *dev);
 
 /*
  * Sends skb (data at the transport header, MAX_HEADER_LEN headroom) from
@@ -56,6 +58,15 @@ int ip_queue_xmit_dst(struct sk_buff *skb, struct sk_dst *dst, uint32_t saddr, u
 /* The same for packets sent without a connection (SYN-ACK, RST, ICMP). */
 int ip_build_and_send_pkt(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t protocol);
 /*
+ * Any of the above with the header's DF bit and TTL chosen by the caller
+ * (dst: a socket's cached route, or NULL): a datagram sent without IP_DF
+ * is fragmented to the outgoing MTU (UDP, ICMP replies and errors,
+ * traceroute's probes); ttl 0 means IP_DEFAULT_TTL.
+ */
+int ip_send_datagram(struct sk_buff *skb, struct sk_dst *dst, uint32_t saddr, uint32_t daddr,
+		     uint8_t protocol, uint16_t frag_off, uint8_t ttl);
+
+/*
  * The steps below them, each consuming skb (data at the IP header, skb->dev
  * set): ip_local_out fills tot_len and the checksum, ip_output marks the
  * frame IPv4, ip_finish_output checks the MTU and resolves `nexthop`
@@ -64,6 +75,46 @@ int ip_build_and_send_pkt(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, u
 int ip_local_out(struct sk_buff *skb, uint32_t nexthop);
 int ip_output(struct sk_buff *skb, uint32_t nexthop);
 int ip_finish_output(struct sk_buff *skb, uint32_t nexthop);
+/*
+ * Fragmentation (RFC 791 3.2, "Fragmentation"; Linux's ip_do_fragment):
+ * cuts skb (data at the IP header, no DF) into fragments of at most mtu
+ * bytes, each sent with output(frag, nexthop).  Consumes skb.  0, or the
+ * first error (-ENOMEM; an output's error).
+ */
+int ip_do_fragment(struct sk_buff *skb, unsigned int mtu, uint32_t nexthop,
+		   int (*output)(struct sk_buff *skb, uint32_t nexthop));
+/*
+ * Reassembly (RFC 791 3.2, RFC 815; net/ip_fragment.c): skb is a fragment
+ * addressed to us (data at the IP header).  Returns the whole datagram
+ * (data at its IP header) once every piece is in, else NULL: skb was queued
+ * or dropped (counted).  Consumes skb either way.
+ */
+struct sk_buff *ip_defrag(struct sk_buff *skb);
+/* Frees every reassembly queue (tests, and a device's address change). */
+void ip_frag_flush(void);
+/* Bytes the reassembly queues hold, for the budget and for tests. */
+size_t ip_frag_mem(void);
+/*
+ * Forwarding (RFC 1812 5.2, net/ip_forward.c): a datagram from dev not
+ * addressed to us.  Consumes skb.  sysctl_ip_forward (net.ipv4.ip_forward,
+ * 0 by default, RFC 1122 3.3.4.2: "a host MUST NOT forward unless
+ * configured to") turns it on.
+ */
+int ip_forward(struct sk_buff *skb);
+extern int sysctl_ip_forward;
+/*
+ * RFC 1812 5.3.7 and 4.2.2.11, RFC 3927 7 (link-local), RFC 1122
+ * 3.2.1.3: 1 if a datagram from saddr to daddr must never be forwarded
+ * (0/8, 127/8, 224/4 and 240/4 sources, limited broadcast, 169.254/16 on
+ * either side, 0/8, 127/8 and class E destinations; multicast is not
+ * routed here).
+ */
+int ip_forward_martian(uint32_t saddr, uint32_t daddr);
+/*
+ * Decrements the TTL and updates the header checksum incrementally (RFC
+ * 1624 eqn. 3), as Linux's ip_decrease_ttl.
+ */
+void ip_decrease_ttl(struct iphdr *iph);
 /* Software GSO for IPv4 (dev_queue_xmit, for a device without NETIF_F_TSO):
  * cuts skb (data at the MAC header) into segs; 0, or -EINVAL/-ENOMEM with
  * segs empty.  skb stays the caller's. */
@@ -101,11 +152,16 @@ int udp_rcv(struct sk_buff *skb);
 int tcp_v4_rcv(struct sk_buff *skb);
 /* Sends an ICMP error about skb_in (RFC 792 / RFC 1122 3.2.2). */
 void icmp_send(struct sk_buff *skb_in, int type, int code);
+/* The same with the header's second word: info is the next-hop MTU of a
+ * fragmentation needed (RFC 1191 4), in host order. */
+void __icmp_send(struct sk_buff *skb_in, int type, int code, uint32_t info);
 
 #define ICMP_ECHOREPLY	   0
 #define ICMP_DEST_UNREACH  3
 #define ICMP_ECHO	   8
 #define ICMP_TIME_EXCEEDED 11
+#define ICMP_EXC_TTL	   0 /* time exceeded in transit (RFC 792) */
+#define ICMP_EXC_FRAGTIME  1 /* fragment reassembly time exceeded */
 #define ICMP_PROT_UNREACH  2
 #define ICMP_PORT_UNREACH  3
 
@@ -115,6 +171,12 @@ struct ip_mib {
 	uint64_t in_csum_errors;    /* also counted in in_hdr_errors */
 	uint64_t in_truncated_pkts; /* tot_len beyond the frame */
 	uint64_t out_discards;	    /* no memory, too big for the MTU, device down */
+	/* RFC 4293 ipSystemStatsTable names, as Linux's netstat -s */
+	uint64_t forw_datagrams;		      /* forwarded (sent on) */
+	uint64_t reasm_reqds, reasm_oks, reasm_fails; /* fragments in; datagrams built; failures */
+	uint64_t reasm_timeout, reasm_overlaps;	      /* of the failures */
+	uint64_t frag_oks, frag_fails, frag_creates;  /* datagrams cut; refused; fragments made */
+	uint64_t in_martians;			      /* not forwarded: RFC 1812 5.3.7 */
 };
 extern struct ip_mib ip_statistics;
 

@@ -1,7 +1,9 @@
 /*
  * IPv4 input (RFC 791, RFC 1122 3.2.1): validate the header, keep what is
- * addressed to us, hand it to the transport protocol.  This host does not
- * forward and does not reassemble: fragments are dropped and counted.
+ * addressed to us, reassemble it when it came in fragments
+ * (net/ip_fragment.c), hand it to the transport protocol.  What is not
+ * ours goes to ip_forward (net/ip_forward.c), which drops it unless
+ * forwarding is on.
  */
 #include <arpa/inet.h>
 
@@ -13,8 +15,7 @@
 
 struct ip_mib ip_statistics;
 
-/* Is daddr a broadcast address for dev: limited, or dev's directed broadcast? */
-static int ip_is_broadcast(uint32_t daddr, const struct net_device *dev)
+int ip_is_broadcast(uint32_t daddr, const struct net_device *dev)
 {
 	if (daddr == htonl(0xffffffffu))
 		return 1;
@@ -66,7 +67,7 @@ int ip_rcv(struct sk_buff *skb)
 					     (ntohl(iph->daddr) & LOOPBACK_MASK) == LOOPBACK_NET))
 		goto addr_error;
 	if (!ip_is_local_addr(iph->daddr) && !ip_is_broadcast(iph->daddr, dev))
-		goto addr_error; /* not ours; we do not forward */
+		return ip_forward(skb); /* not ours */
 	/*
 	 * RFC 1122 3.2.1.3 (a): 0.0.0.0 is a source only while a host learns
 	 * its address, which it does by broadcast (as Linux's martian check).
@@ -92,13 +93,15 @@ drop:
 int ip_local_deliver(struct sk_buff *skb)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	unsigned int ihl = (iph->ihl_version & 0x0f) * 4;
+	unsigned int ihl;
 
 	if (ntohs(iph->frag_off) & (IP_MF | IP_OFFSET)) {
-		ip_statistics.frag_drops++; /* no reassembly (RFC 791 3.2) here */
-		kfree_skb(skb);
-		return -EOPNOTSUPP;
+		skb = ip_defrag(skb);
+		if (!skb)
+			return -EINPROGRESS; /* queued, or dropped and counted */
+		iph = ip_hdr(skb);
 	}
+	ihl = (iph->ihl_version & 0x0f) * 4;
 	skb_pull(skb, ihl);
 	skb_reset_transport_header(skb);
 	switch (iph->protocol) {

@@ -1,8 +1,10 @@
 /*
  * IPv4 output: route, build the header (RFC 791 3.1), resolve the next
- * hop's link address, hand the frame to the device.  Datagrams larger than
- * the MTU are refused with -EMSGSIZE: this host never fragments, and sets
- * DF so that path MTU discovery (RFC 1191) works for its peers.
+ * hop's link address, hand the frame to the device.  A datagram larger
+ * than the MTU is fragmented when its DF bit is clear (UDP, ICMP replies
+ * and errors, forwarded datagrams without DF: net/ip_fragment.c) and
+ * refused with -EMSGSIZE when it is set: TCP and ping set DF, for path MTU
+ * discovery (RFC 1191).
  */
 #include <arpa/inet.h>
 
@@ -37,13 +39,12 @@ static unsigned int ip_wire_len(const struct sk_buff *skb)
 	return skb->transport_header - skb->network_header + tcp_hdrlen(th) + skb->gso_size;
 }
 
-int ip_finish_output(struct sk_buff *skb, uint32_t nexthop)
+/* The link layer: the frame's destination address, then the device. */
+static int ip_finish_output2(struct sk_buff *skb, uint32_t nexthop)
 {
 	struct net_device *dev = skb->dev;
 	uint32_t nh = ntohl(nexthop);
 
-	if (ip_wire_len(skb) > dev->mtu)
-		return ip_discard(skb, -EMSGSIZE);
 	if (dev->flags & IFF_LOOPBACK) {
 		eth_header(skb, dev, ETH_P_IP, dev->dev_addr);
 		return dev_queue_xmit(skb);
@@ -64,6 +65,18 @@ int ip_finish_output(struct sk_buff *skb, uint32_t nexthop)
 	return arp_output(skb, dev, nexthop);
 }
 
+int ip_finish_output(struct sk_buff *skb, uint32_t nexthop)
+{
+	struct net_device *dev = skb->dev;
+
+	if (ip_wire_len(skb) > dev->mtu) {
+		if (skb_is_gso(skb) || (ip_hdr(skb)->frag_off & htons(IP_DF)))
+			return ip_discard(skb, -EMSGSIZE);
+		return ip_do_fragment(skb, dev->mtu, nexthop, ip_finish_output2);
+	}
+	return ip_finish_output2(skb, nexthop);
+}
+
 int ip_output(struct sk_buff *skb, uint32_t nexthop)
 {
 	skb->protocol = htons(ETH_P_IP);
@@ -82,10 +95,8 @@ int ip_local_out(struct sk_buff *skb, uint32_t nexthop)
 	return ip_output(skb, nexthop);
 }
 
-/* Routes (through dst, a socket's cached route, when there is one) and
- * pushes the header onto skb, whose data is at the transport header. */
-static int ip_send(struct sk_buff *skb, struct sk_dst *dst, uint32_t saddr, uint32_t daddr,
-		   uint8_t protocol)
+int ip_send_datagram(struct sk_buff *skb, struct sk_dst *dst, uint32_t saddr, uint32_t daddr,
+		     uint8_t protocol, uint16_t frag_off, uint8_t ttl)
 {
 	struct net_device *dev;
 	uint32_t nexthop, rt_saddr;
@@ -111,8 +122,8 @@ static int ip_send(struct sk_buff *skb, struct sk_dst *dst, uint32_t saddr, uint
 	iph->id = htons(ip_ident);
 	/* a GSO packet's segments take consecutive ids (inet_gso_segment) */
 	ip_ident += skb_is_gso(skb) ? skb->gso_segs : 1;
-	iph->frag_off = htons(IP_DF);
-	iph->ttl = IP_DEFAULT_TTL;
+	iph->frag_off = htons(frag_off);
+	iph->ttl = ttl ? ttl : IP_DEFAULT_TTL;
 	iph->protocol = protocol;
 	iph->saddr = saddr ? saddr : rt_saddr;
 	iph->daddr = daddr;
@@ -122,18 +133,18 @@ static int ip_send(struct sk_buff *skb, struct sk_dst *dst, uint32_t saddr, uint
 
 int ip_queue_xmit(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t protocol)
 {
-	return ip_send(skb, NULL, saddr, daddr, protocol);
+	return ip_send_datagram(skb, NULL, saddr, daddr, protocol, IP_DF, 0);
 }
 
 int ip_queue_xmit_dst(struct sk_buff *skb, struct sk_dst *dst, uint32_t saddr, uint32_t daddr,
 		      uint8_t protocol)
 {
-	return ip_send(skb, dst, saddr, daddr, protocol);
+	return ip_send_datagram(skb, dst, saddr, daddr, protocol, IP_DF, 0);
 }
 
 int ip_build_and_send_pkt(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t protocol)
 {
-	return ip_send(skb, NULL, saddr, daddr, protocol);
+	return ip_send_datagram(skb, NULL, saddr, daddr, protocol, IP_DF, 0);
 }
 
 /*

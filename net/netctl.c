@@ -78,6 +78,9 @@ static void dev_fill(const struct net_device *dev, struct netctl_dev_info *o)
 	o->stats.rx_dropped = s->rx_dropped;
 	o->stats.tx_dropped = s->tx_dropped;
 	o->stats.interrupts = s->interrupts;
+	o->stats.forw_in = s->forw_in;
+	o->stats.forw_out = s->forw_out;
+	o->stats.forw_errors = s->forw_errors;
 }
 
 int netctl_get_devs(struct netctl_dev_info *out, int max)
@@ -121,6 +124,15 @@ int netctl_dev_configure(const char *name, const struct netctl_dev_config *cfg)
 	if (!dev) {
 		err = -ENODEV;
 		goto out;
+	}
+	if (cfg->mtu) {
+		if (!dev->max_mtu)
+			dev->max_mtu = dev->mtu;
+		if (cfg->mtu < NETCTL_MIN_MTU || cfg->mtu > dev->max_mtu) {
+			err = -EINVAL;
+			goto out;
+		}
+		dev->mtu = cfg->mtu;
 	}
 	if (cfg->set_addr || cfg->set_mask) {
 		addr = cfg->set_addr ? cfg->addr : dev->ip_addr;
@@ -588,8 +600,102 @@ long netctl_tcp_tunable_get(const char *name)
 	return v;
 }
 
+/* ---- sysctl ---- */
+
+static const struct sysctl_entry {
+	const char *name;
+	int *value;
+	long min, max;
+} sysctl_table[] = {
+	{"net.ipv4.ip_forward", &sysctl_ip_forward, 0, 1},
+};
+
+#define SYSCTL_BOOT_PREFIX "sysctl."
+
+static const struct sysctl_entry *sysctl_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(sysctl_table) / sizeof(sysctl_table[0]); i++)
+		if (strcmp(sysctl_table[i].name, name) == 0)
+			return &sysctl_table[i];
+	return NULL;
+}
+
+const char *netctl_sysctl_name(int i)
+{
+	if (i < 0 || (size_t)i >= sizeof(sysctl_table) / sizeof(sysctl_table[0]))
+		return NULL;
+	return sysctl_table[i].name;
+}
+
+int netctl_sysctl_get(const char *name, long *value)
+{
+	const struct sysctl_entry *e = sysctl_find(name);
+
+	if (!e)
+		return -ENOENT;
+	net_lock();
+	*value = *e->value;
+	net_unlock();
+	return 0;
+}
+
+int netctl_sysctl_set(const char *name, long value)
+{
+	const struct sysctl_entry *e = sysctl_find(name);
+
+	if (!e)
+		return -ENOENT;
+	if (value < e->min || value > e->max)
+		return -ERANGE;
+	net_lock();
+	*e->value = (int)value;
+	net_unlock();
+	return 0;
+}
+
+/* sysctl.NAME=VALUE words of the kernel command line. */
+static void sysctl_apply_boot_params(void)
+{
+	for (size_t i = 0; i < sizeof(sysctl_table) / sizeof(sysctl_table[0]); i++) {
+		char key[64];
+		const char *v;
+		char *end;
+		long n;
+
+		snprintf(key, sizeof(key), SYSCTL_BOOT_PREFIX "%s", sysctl_table[i].name);
+		v = net_boot_param(key);
+		if (!v)
+			continue;
+		n = strtol(v, &end, 10);
+		if (!*v || *end || n < sysctl_table[i].min || n > sysctl_table[i].max)
+			printk("net: bad %s=%s, keeping %d\n", key, v, *sysctl_table[i].value);
+		else
+			*sysctl_table[i].value = (int)n;
+	}
+}
+
+int netctl_udp_probe(uint32_t daddr, uint8_t ttl, uint16_t sport, uint16_t dport,
+		     size_t payload_len, long timeout_ms, struct netctl_ping_reply *reply)
+{
+	struct icmp_ping_reply r;
+	int err;
+
+	memset(&r, 0, sizeof(r));
+	net_lock();
+	err = icmp_udp_probe(daddr, ttl, sport, dport, payload_len, timeout_ms, &r);
+	net_unlock();
+	reply->from = r.from;
+	reply->rtt_us = r.rtt_us;
+	reply->ttl = r.ttl;
+	reply->len = r.len;
+	reply->type = r.type;
+	reply->code = r.code;
+	return err;
+}
+
 void netctl_apply_boot_params(void)
 {
+	sysctl_apply_boot_params();
 	for (size_t i = 0; i < sizeof(tcp_tunables) / sizeof(tcp_tunables[0]); i++) {
 		const char *v = net_boot_param(tcp_tunables[i].name);
 		char *end;

@@ -38,6 +38,7 @@ struct netctl_dev_stats {
 	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes;
 	uint64_t rx_errors, tx_errors, rx_dropped, tx_dropped;
 	uint64_t interrupts;
+	uint64_t forw_in, forw_out, forw_errors; /* forwarding: in here, out here, refused */
 };
 
 struct netctl_dev_info {
@@ -64,13 +65,16 @@ struct netctl_dev_config {
 	uint32_t addr;	  /* with set_addr; 0 removes the address */
 	uint32_t netmask; /* with set_mask; else the current one, or /24 when there is none */
 	int up;		  /* 1 up, 0 down, -1 unchanged; applied after the address */
+	unsigned int mtu; /* 0 unchanged; else NETCTL_MIN_MTU up to the device's own */
 };
+#define NETCTL_MIN_MTU 68 /* RFC 791: every host must take 68-byte datagrams */
 
 /*
  * Configures the interface named `name` under one lock: address and mask
  * (the connected route follows, the ARP entries on it are flushed, the new
  * address is announced), then the link state.  0, -ENODEV (no such
- * interface), -EINVAL (a non-contiguous mask, or an address without one),
+ * interface), -EINVAL (a non-contiguous mask, or an address without one,
+ * or an MTU below NETCTL_MIN_MTU or above the one the device started with),
  * -EEXIST or -ENOSPC (the connected route), or the driver's error.
  */
 int netctl_dev_configure(const char *name, const struct netctl_dev_config *cfg);
@@ -234,10 +238,13 @@ const char *netctl_tcp_state_name(int state);
 #define NETCTL_IP_MIB(X) \
 	X(in_receives) X(in_hdr_errors) X(in_csum_errors) X(in_truncated_pkts) \
 	X(in_addr_errors) X(in_unknown_protos) X(in_discards) X(in_delivers) \
-	X(frag_drops) X(out_requests) X(out_no_routes) X(out_discards)
+	X(frag_drops) X(out_requests) X(out_no_routes) X(out_discards) \
+	X(forw_datagrams) X(in_martians) X(reasm_reqds) X(reasm_oks) X(reasm_fails) \
+	X(reasm_timeout) X(reasm_overlaps) X(frag_oks) X(frag_fails) X(frag_creates)
 #define NETCTL_ICMP_MIB(X) \
 	X(in_msgs) X(in_errors) X(in_echos) X(in_echo_reps) X(in_dest_unreachs) \
-	X(out_msgs) X(out_echos) X(out_echo_reps) X(out_dest_unreachs) X(out_rate_limited)
+	X(out_msgs) X(out_echos) X(out_echo_reps) X(out_dest_unreachs) X(out_rate_limited) \
+	X(in_time_excds) X(out_time_excds)
 #define NETCTL_UDP_MIB(X) \
 	X(in_datagrams) X(no_ports) X(in_errors) X(in_csum_errors) X(rcvbuf_errors) \
 	X(out_datagrams)
@@ -403,5 +410,28 @@ struct netctl_membench {
 	uint64_t memcpy_ns, memset_ns, csum_ns;
 };
 int netctl_membench(size_t len, unsigned int rounds, struct netctl_membench *out);
+/* ---- sysctl (the net.ipv4 settings that are not TCP tunables) ---- */
+
+/*
+ * Linux's names: net.ipv4.ip_forward (0 or 1).  The kernel command line
+ * sets them at boot as Linux 5.8 does, sysctl.NAME=VALUE
+ * (netctl_apply_boot_params).  Get: 0 with *value, or -ENOENT.  Set: 0,
+ * -ENOENT or -ERANGE.  netctl_sysctl_name(i) lists them (NULL past the end).
+ */
+int netctl_sysctl_get(const char *name, long *value);
+int netctl_sysctl_set(const char *name, long value);
+const char *netctl_sysctl_name(int i);
+
+/* ---- traceroute's probe ---- */
+
+/*
+ * Sends one UDP datagram of payload_len bytes to daddr:dport from sport
+ * with the given TTL and waits up to timeout_ms for the ICMP error it
+ * draws; the lock is dropped while it waits.  0 with *reply filled (type
+ * 11 time exceeded from a router, type 3 unreachable from the end; from,
+ * rtt), -ETIMEDOUT, -EINTR, -ENETUNREACH, -EINVAL, -ENOMEM.
+ */
+int netctl_udp_probe(uint32_t daddr, uint8_t ttl, uint16_t sport, uint16_t dport,
+		     size_t payload_len, long timeout_ms, struct netctl_ping_reply *reply);
 
 #endif

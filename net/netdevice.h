@@ -23,12 +23,16 @@
  * interrupts.  Counted by the stack: rx_dropped for frames nobody handles
  * (down device, unknown ethertype, full backlog), rx_errors for frames too
  * short or malformed for Ethernet/ARP, tx_dropped for frames refused before
- * the driver (device down, larger than the MTU).
+ * the driver (device down, larger than the MTU).  Counted by ip_forward:
+ * forw_in for datagrams received here and forwarded, forw_out for
+ * datagrams forwarded out of here, forw_errors for datagrams received here
+ * and refused (no route, TTL, too big with DF, martian).
  */
 struct net_device_stats {
 	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes;
 	uint64_t rx_errors, tx_errors, rx_dropped, tx_dropped;
 	uint64_t interrupts;
+	uint64_t forw_in, forw_out, forw_errors;
 };
 
 /*
@@ -68,6 +72,7 @@ struct net_device {
 	unsigned int flags;
 	int carrier; /* link detected (netif_carrier_on/off) */
 	unsigned int mtu;
+	unsigned int max_mtu; /* the driver's MTU, the most `ifconfig mtu` may set; 0: mtu */
 	netdev_features_t features;
 	unsigned int gso_max_size; /* largest GSO packet, IP header on (NETIF_F_TSO) */
 	uint8_t dev_addr[ETH_ALEN];

@@ -259,5 +259,7 @@ int inet_set_addr(struct net_device *dev, uint32_t addr, uint32_t netmask)
 		return 0;
 	if (dev->flags & IFF_UP && dev->type == ARPHRD_ETHER)
 		arp_announce(dev);
+	if (!(dev->flags & IFF_UP))
+		return 0; /* the connected route comes with dev_open (inetdev_event) */
 	return ip_route_add(addr & netmask, netmask, 0, dev);
 }

@@ -184,6 +184,45 @@ static int tcp_req_err(const struct iphdr *iph, const struct tcphdr *th)
 	return 0;
 }
 
+/* RFC 1191 7: the plateaus to guess from when a router sends no next-hop MTU. */
+static const uint16_t mtu_plateaus[] = {32000, 17914, 8166, 4352, 2002, 1492, 1006, 508, 296, 68};
+#define TCP_MIN_PMTU 552 /* Linux's net.ipv4.route.min_pmtu */
+
+/*
+ * Path MTU discovery (RFC 1191 6.3; Linux's tcp_v4_mtu_reduced): a
+ * fragmentation needed about one of our segments lowers the connection's
+ * MSS to what the next-hop MTU carries, and the segment it concerns is
+ * sent again at that size (tcp_retransmit_skb cuts it), as Linux's
+ * tcp_simple_retransmit does.
+ */
+static void tcp_v4_mtu_reduced(struct sock *sk, unsigned int mtu, unsigned int sent_len)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	unsigned int mss, i;
+
+	if (mtu < 68 || mtu >= sent_len) {
+		for (i = 0; i < sizeof(mtu_plateaus) / sizeof(mtu_plateaus[0]); i++)
+			if (mtu_plateaus[i] < sent_len)
+				break;
+		mtu = i < sizeof(mtu_plateaus) / sizeof(mtu_plateaus[0]) ? mtu_plateaus[i] : 68;
+	}
+	/* Linux's min_pmtu: a forged report cannot shrink segments to a
+	 * trickle (RFC 5927 7.2) */
+	if (mtu < TCP_MIN_PMTU)
+		mtu = TCP_MIN_PMTU;
+	if (sent_len <= mtu)
+		return; /* the datagram it quotes fits: nothing to learn */
+	mss = mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
+	if (tp->tstamp_ok)
+		mss -= TCPOLEN_TSTAMP_ALIGNED;
+	if (mss >= tp->mss_cache)
+		return; /* an older report, or one above what we send */
+	tp->mss_cache = (uint16_t)mss;
+	if (!list_empty(&sk->sk_write_queue.list) && before(tp->snd_una, tp->snd_nxt))
+		tcp_retransmit_skb(
+			sk, list_first_entry(&sk->sk_write_queue.list, struct sk_buff, list));
+}
+
 /*
  * RFC 1122 4.2.3.9: an ICMP error about one of our segments.  RFC 5927 4.1:
  * it is believed only if the quoted sequence number is one still in flight,
@@ -205,14 +244,16 @@ int tcp_v4_err(struct sk_buff *skb)
 
 	if (icmph->type == ICMP_TIME_EXCEEDED)
 		err = EHOSTUNREACH;
-	else if (icmph->code <= NR_ICMP_UNREACH && icmph->code != ICMP_FRAG_NEEDED)
+	else if (icmph->code <= NR_ICMP_UNREACH)
 		err = icmp_err_convert[icmph->code];
 	else
-		return 0; /* unknown code (RFC 1122 3.2.2: ignore); no path MTU discovery */
+		return 0; /* unknown code (RFC 1122 3.2.2: ignore) */
 	/* the quoted datagram is one we sent: its source is our end */
 	sk = inet_lookup_established(iph->daddr, th->dest, iph->saddr, th->source);
-	if (!sk)
-		return tcp_req_err(iph, th);
+	if (!sk) /* a SYN-ACK too big: the peer's SYN is resent and answered again */
+		return icmph->code == ICMP_FRAG_NEEDED && icmph->type == ICMP_DEST_UNREACH
+			       ? 0
+			       : tcp_req_err(iph, th);
 	if (sk->sk_state == TCP_TIME_WAIT)
 		return -ENOENT;
 	tp = tcp_sk(sk);
@@ -222,6 +263,10 @@ int tcp_v4_err(struct sk_buff *skb)
 	if (before(seq, tp->snd_una) || !before(seq, tp->snd_max)) {
 		tcp_statistics.out_of_window_icmps++;
 		return -EINVAL;
+	}
+	if (icmph->type == ICMP_DEST_UNREACH && icmph->code == ICMP_FRAG_NEEDED) {
+		tcp_v4_mtu_reduced(sk, ntohs(icmph->un.frag.mtu), ntohs(iph->tot_len));
+		return 0; /* not an error: the path is narrower (RFC 1191 6.3) */
 	}
 
 	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV) {

@@ -209,8 +209,8 @@ static long udp_sendmsg_dst(struct sk_dst *dst, uint32_t saddr, uint16_t sport, 
 		err = ip_route_output(daddr, &dev, &nexthop, &rt_saddr);
 	if (err)
 		return err;
-	if (len > dev->mtu - sizeof(struct iphdr) - sizeof(*uh))
-		return -EMSGSIZE; /* we do not fragment */
+	if (len > IP_MAX_UDP_PAYLOAD)
+		return -EMSGSIZE; /* larger than one IPv4 datagram; smaller ones are fragmented */
 	if (!saddr)
 		saddr = rt_saddr;
 	err = ip_route_check_source(saddr, dev);
@@ -231,7 +231,7 @@ static long udp_sendmsg_dst(struct sk_dst *dst, uint32_t saddr, uint16_t sport, 
 	if (uh->check == 0)
 		uh->check = 0xffff; /* RFC 768: computed zero is sent as all ones */
 	udp_statistics.out_datagrams++;
-	err = ip_queue_xmit_dst(skb, dst, saddr, daddr, IPPROTO_UDP);
+	err = ip_send_datagram(skb, dst, saddr, daddr, IPPROTO_UDP, 0, 0);
 	return err ? err : (long)len;
 }
 

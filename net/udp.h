@@ -38,11 +38,12 @@ struct udphdr {
 	uint16_t check;	 /* RFC 768 checksum with pseudo-header; 0 = none */
 } __attribute__((packed));
 
-#define UDP_EPHEMERAL_LO 49152 /* IANA dynamic range (RFC 6335 6) */
-#define UDP_EPHEMERAL_HI 65535
-#define UDP_RCVQ_MAX	 64		       /* datagrams a udp_sock queues before dropping */
-#define UDP_RCVBUF_DEF	 (UDP_RCVQ_MAX * 2048) /* default SO_RCVBUF: payload bytes queued */
-#define UDP_SNDBUF_DEF	 65536
+#define UDP_EPHEMERAL_LO   49152 /* IANA dynamic range (RFC 6335 6) */
+#define UDP_EPHEMERAL_HI   65535
+#define UDP_RCVQ_MAX	   64			 /* datagrams a udp_sock queues before dropping */
+#define UDP_RCVBUF_DEF	   (UDP_RCVQ_MAX * 2048) /* default SO_RCVBUF: payload bytes queued */
+#define UDP_SNDBUF_DEF	   65536
+#define IP_MAX_UDP_PAYLOAD (65535 - 20 - 8) /* one IPv4 datagram, fragmented as needed */
 
 struct udp_mib {
 	uint64_t in_datagrams, no_ports, in_errors, in_csum_errors, out_datagrams, rcvbuf_errors;

@@ -131,7 +131,10 @@ static void print_device(const struct netctl_dev_info *d)
 	       (unsigned long long)s->tx_bytes);
 	printf("        TX errors %llu  dropped %llu\n", (unsigned long long)s->tx_errors,
 	       (unsigned long long)s->tx_dropped);
-	printf("        interrupts %llu\n\n", (unsigned long long)s->interrupts);
+	printf("        interrupts %llu\n", (unsigned long long)s->interrupts);
+	printf("        forwarded in %llu  out %llu  refused %llu\n\n",
+	       (unsigned long long)s->forw_in, (unsigned long long)s->forw_out,
+	       (unsigned long long)s->forw_errors);
 }
 
 static int ifconfig_usage(void)
@@ -139,7 +142,8 @@ static int ifconfig_usage(void)
 	printf("usage: ifconfig                      show every interface\n"
 	       "       ifconfig IFACE                show one\n"
 	       "       ifconfig IFACE ADDR [netmask MASK]\n"
-	       "       ifconfig IFACE up|down\n");
+	       "       ifconfig IFACE up|down\n"
+	       "       ifconfig IFACE mtu N\n");
 	return 1;
 }
 
@@ -154,6 +158,15 @@ static int ifconfig_set(int argc, char *argv[])
 			cfg.up = 1;
 		} else if (strcmp(argv[i], "down") == 0) {
 			cfg.up = 0;
+		} else if (strcmp(argv[i], "mtu") == 0 && i + 1 < argc) {
+			char *end;
+			long v = strtol(argv[++i], &end, 10);
+
+			if (*end || v < NETCTL_MIN_MTU || v > 65535) {
+				printf("ifconfig: bad mtu '%s'\n", argv[i]);
+				return 1;
+			}
+			cfg.mtu = (unsigned int)v;
 		} else if (strcmp(argv[i], "netmask") == 0 && i + 1 < argc) {
 			if (parse_ip(argv[++i], &cfg.netmask) || mask_len(cfg.netmask) < 0) {
 				printf("ifconfig: bad netmask '%s'\n", argv[i]);
@@ -170,6 +183,10 @@ static int ifconfig_set(int argc, char *argv[])
 	err = netctl_dev_configure(argv[1], &cfg);
 	if (err == -ENODEV) {
 		printf("ifconfig: %s: no such interface\n", argv[1]);
+		return 1;
+	}
+	if (err == -EINVAL && cfg.mtu) {
+		printf("ifconfig: %s: mtu %u: %s\n", argv[1], cfg.mtu, strerror(-err));
 		return 1;
 	}
 	return err;

@@ -15,5 +15,6 @@ void menuos_main(void *arg)
 	menu_register_iperf();
 	menu_register_httpd();
 	menu_register_dhcp();
+	menu_register_ipfwd();
 	ExecuteMenu();
 }

@@ -35,5 +35,6 @@ void menu_register_tcp(void);	  /* replyhi hello netstat tcptrace sink send */
 void menu_register_iperf(void);	  /* iperf3 */
 void menu_register_httpd(void);	  /* httpd */
 void menu_register_dhcp(void);	  /* dhcp */
+void menu_register_ipfwd(void);	  /* sysctl traceroute */
 
 #endif

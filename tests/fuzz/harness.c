@@ -102,7 +102,7 @@ static void check_ip(const uint8_t *f, size_t len)
 {
 	const struct iphdr *iph = (const struct iphdr *)(f + ETH_HLEN);
 	const uint8_t *l4 = (const uint8_t *)(iph + 1);
-	unsigned int tot, l4len;
+	unsigned int tot, l4len, fo;
 	uint32_t d;
 
 	if (len < ETH_HLEN + sizeof(*iph))
@@ -116,14 +116,24 @@ static void check_ip(const uint8_t *f, size_t len)
 		fail("IP total length", f, len);
 	if (ETH_HLEN + tot < len && len > ETH_ZLEN)
 		fail("bytes after the IP datagram in a frame longer than the minimum", f, len);
-	if (ntohs(iph->frag_off) & (IP_MF | IP_OFFSET))
-		fail("we never fragment", f, len);
+	fo = ntohs(iph->frag_off);
+	if (fo & (IP_MF | IP_OFFSET)) {
+		/* RFC 791 3.2: only a datagram without DF is cut, in 8-byte units */
+		if (fo & IP_DF)
+			fail("a fragment with DF", f, len);
+		if ((fo & IP_MF) && ((tot - sizeof(*iph)) & 7))
+			fail("a fragment before the last not in 8-byte units", f, len);
+		if ((fo & IP_OFFSET) * 8 + tot > 65535)
+			fail("a fragment beyond 65535 bytes", f, len);
+	}
 	/* RFC 1122 3.2.1.3: the source is one of ours, never a loopback or special address */
 	if (iph->saddr != fuzz_our_ip)
 		fail("source address on eth0 is not eth0's", f, len);
 	d = ntohl(iph->daddr);
 	if ((d >> 24) == 127 || d == 0 || iph->daddr == fuzz_our_ip)
 		fail("destination address on eth0 is ours or loopback", f, len);
+	if (fo & (IP_MF | IP_OFFSET))
+		return; /* the transport header and checksum cover the whole datagram */
 	l4len = tot - sizeof(*iph);
 	switch (iph->protocol) {
 	case IPPROTO_TCP: {

@@ -209,8 +209,17 @@ static void test_malformed_dropped_and_counted(void **state)
 					 before.in_truncated_pkts + 1);
 			break;
 		case FRAG_MF:
-		case FRAG_OFFSET:
+			/* RFC 791: a fragment with more to come carries 8-octet units */
 			assert_int_equal(ip_statistics.frag_drops, before.frag_drops + 1);
+			break;
+		case FRAG_OFFSET:
+			/* a valid last fragment: held for reassembly until its queue expires */
+			assert_int_equal(ip_statistics.reasm_reqds, before.reasm_reqds + 1);
+			assert_true(ip_frag_mem() > 0);
+			fake_clock_advance(30001);
+			assert_int_equal(ip_statistics.frag_drops, before.frag_drops + 1);
+			assert_int_equal(ip_statistics.reasm_timeout, before.reasm_timeout + 1);
+			assert_int_equal(ip_frag_mem(), 0);
 			break;
 		case NOT_OURS:
 		case MCAST_SOURCE:

@@ -16,7 +16,9 @@
  * modules listed in /lib/modules/order (finit_module(2)), and configures lo
  * and eth0 with ioctls (netdevice(7): SIOCSIFADDR, SIOCSIFNETMASK,
  * SIOCSIFFLAGS; a default route with SIOCADDRT), taking ip=, netmask= and
- * gw= from the kernel command line as MenuOS does.  Run as any other
+ * gw= from the kernel command line as MenuOS does; ip1= and netmask1= give
+ * eth1 an address (the forwarding benchmark's second network), and
+ * ip_forward=1 writes /proc/sys/net/ipv4/ip_forward.  Run as any other
  * process (the host loopback test) it only reads commands from stdin.
  * Servers are forked children; no shell and no other program is involved.
  */
@@ -499,6 +501,19 @@ static int add_default_route(int fd, const char *gw)
 	return ioctl(fd, SIOCADDRT, &rt);
 }
 
+/* net.ipv4.ip_forward=1, as sysctl(8) writes it. */
+static void set_ip_forward(void)
+{
+	int fd = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY);
+
+	if (fd < 0 || write(fd, "1\n", 2) != 2)
+		printf("init: ip_forward: %s\n", strerror(errno));
+	else
+		printf("init: ip_forward 1\n");
+	if (fd >= 0)
+		close(fd);
+}
+
 static void configure_network(void)
 {
 	char ip[32], mask[32], gw[32];
@@ -526,7 +541,19 @@ static void configure_network(void)
 		printf("init: eth0: %s\n", strerror(errno));
 	else
 		printf("init: eth0 %s netmask %s gw %s\n", ip, mask, gw);
+	cmdline_get("ip1", ip, sizeof(ip), "");
+	cmdline_get("netmask1", mask, sizeof(mask), "255.255.255.0");
+	if (ip[0]) {
+		if (set_addr(fd, "eth1", SIOCSIFADDR, ip) < 0 ||
+		    set_addr(fd, "eth1", SIOCSIFNETMASK, mask) < 0 || set_up(fd, "eth1") < 0)
+			printf("init: eth1: %s\n", strerror(errno));
+		else
+			printf("init: eth1 %s netmask %s\n", ip, mask);
+	}
 	close(fd);
+	cmdline_get("ip_forward", ip, sizeof(ip), "0");
+	if (strcmp(ip, "1") == 0)
+		set_ip_forward();
 }
 
 static void init_system(void)
