@@ -255,6 +255,7 @@ bench: all
 	$(PY) tests/bench/services.py
 	$(PY) tests/bench/flood.py --guest menuos --out $(B)/bench/flood-menuos.txt
 	$(PY) tests/bench/flood.py --guest linux --out $(B)/bench/flood-linux.txt
+	$(PY) tests/bench/forward_bench.py
 	$(MAKE) fib-bench
 
 # The routing table on the host (issue 10): gen_routes makes a full-table-like
