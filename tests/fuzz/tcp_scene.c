@@ -207,6 +207,28 @@ int scene_fd_ports(int fd, uint16_t *our, uint16_t *peer)
 	return 0;
 }
 
+/*
+ * A sock reset before anyone looked at it (a child reset in the accept
+ * queue, then accepted) is out of the hash but alive, and its queued data
+ * is still readable, as on Linux: found by its ports among all socks, when
+ * exactly one that got past SYN-SENT has them.
+ */
+static struct sock *scene_unhashed_sock(uint16_t our, uint16_t peer)
+{
+	struct sock *sk, *found = NULL;
+
+	list_for_each_entry (sk, &sock_all_list, sk_all_node) {
+		if (sk->sk_protocol != IPPROTO_TCP || sk->sk_num != our ||
+		    sk->sk_dport != htons(peer) || sk->sk_state == TCP_LISTEN ||
+		    sk->sk_state == TCP_SYN_SENT)
+			continue;
+		if (found)
+			return NULL;
+		found = sk;
+	}
+	return found;
+}
+
 void scene_learn_irs(struct conn_fd *c)
 {
 	uint16_t our, peer;
@@ -215,6 +237,8 @@ void scene_learn_irs(struct conn_fd *c)
 	if (c->fd < 0 || c->irs_known || scene_fd_ports(c->fd, &our, &peer) < 0)
 		return;
 	sk = scene_conn_sock(our, peer);
+	if (!sk)
+		sk = scene_unhashed_sock(our, peer);
 	if (sk && sk->sk_state != TCP_SYN_SENT) {
 		c->irs = tcp_sk(sk)->irs;
 		c->irs_known = 1;
