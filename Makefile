@@ -240,12 +240,14 @@ check-layers:
 check-layers-test:
 	sh tests/check-layers-test.sh
 
+# The builds behind each step use both cores; the tests themselves run one
+# after the other (fuzz-regress runs two targets at a time itself).
 test: deps
 	$(MAKE) check-layers
 	$(MAKE) check-layers-test
-	$(MAKE) unit
-	$(MAKE) fuzz-regress
-	$(MAKE) qemu-test
+	$(MAKE) -j2 unit
+	$(MAKE) -j2 fuzz-regress
+	$(MAKE) -j2 qemu-test
 
 # The long runs of issue 12: SOAK_CONNS and SOAK_BULK shorten them.
 soak: all
