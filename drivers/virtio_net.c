@@ -127,11 +127,21 @@ static int virtnet_rx_fill(struct virtnet *vi)
 static void *big_pool[VIRTNET_BIG_POOL];
 static int big_free, big_count;
 
-/* The destructor runs wherever the skb is freed: the pool is guarded. */
+/*
+ * The destructor runs wherever the skb is freed: the pool is guarded.  With
+ * memory short the block goes back to the allocator instead: the pool must
+ * not keep what TCP needs to make progress.
+ */
 static void virtnet_big_put(struct sk_buff *skb)
 {
 	unsigned long flags = net_irq_save();
 
+	if (net_mem_pressure()) {
+		big_count--;
+		net_irq_restore(flags);
+		kfree(skb->head);
+		return;
+	}
 	big_pool[big_free++] = skb->head;
 	net_irq_restore(flags);
 }
@@ -143,7 +153,7 @@ static struct sk_buff *virtnet_big_get(uint32_t size)
 	void *buf = big_free ? big_pool[--big_free] : NULL;
 	struct sk_buff *skb;
 
-	if (!buf && big_count < VIRTNET_BIG_POOL) {
+	if (!buf && big_count < VIRTNET_BIG_POOL && !net_mem_pressure()) {
 		big_count++; /* a slot of the pool, taken before the allocation */
 		net_irq_restore(flags);
 		buf = kmalloc(VIRTNET_BIG_SIZE);
