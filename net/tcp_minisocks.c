@@ -144,3 +144,78 @@ int tcp_timewait_state_process(struct sock *sk, struct sk_buff *skb)
 		tcp_send_ack(sk);
 	return 0;
 }
+
+/* LISTEN, a SYN (RFC 9293 3.10.7.2 third check): make a request sock, send SYN-ACK. */
+__gdb_visible int tcp_conn_request(struct sock *listener, struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	struct tcp_options_received opt;
+	struct request_sock *req, cookie_req;
+	int want_cookie;
+
+	if (sk_acceptq_is_full(listener)) {
+		tcp_statistics.listen_overflows++;
+		tcp_statistics.syn_drops++;
+		goto drop;
+	}
+	/* RFC 4987 3.6: SYN queue full, answer with a cookie and keep nothing */
+	want_cookie =
+		tcp_syncookies == 2 || (tcp_syncookies && inet_csk_reqsk_queue_is_full(listener));
+	/* without cookies, the oldest request makes room (a flood cannot
+	 * lock out a client that completes its handshake in time) */
+	if (!want_cookie && inet_csk_reqsk_queue_is_full(listener)) {
+		struct request_sock_queue *q = &tcp_sk(listener)->accept_queue;
+		struct request_sock *old =
+			list_first_entry(&q->syn_queue, struct request_sock, node);
+
+		tcp_statistics.syn_drops++;
+		inet_csk_reqsk_queue_drop(listener, old);
+	}
+	/* memory short: refused as if the queue were full, the client's SYN
+	 * retransmission tries again (Linux's tcp_conn_request drops too) */
+	if (net_mem_pressure())
+		goto nomem;
+	if (want_cookie) {
+		memset(&cookie_req, 0, sizeof(cookie_req));
+		cookie_req.listener = listener;
+		req = &cookie_req;
+	} else {
+		req = reqsk_alloc(listener);
+		if (!req)
+			goto nomem;
+	}
+	tcp_parse_options(skb, &opt);
+	req->loc_addr = iph->daddr;
+	req->rmt_addr = iph->saddr;
+	req->loc_port = th->dest;
+	req->rmt_port = th->source;
+	req->rcv_isn = cb->seq;
+	req->snt_isn = tcp_v4_init_sequence(iph->daddr, iph->saddr, th->dest, th->source);
+	req->mss = opt.mss_clamp;
+	req->wscale_ok = opt.wscale_ok;
+	req->snd_wscale = opt.wscale_ok ? opt.snd_wscale : 0;
+	req->rcv_wscale = opt.wscale_ok ? tcp_rcv_wscale(listener) : 0;
+	req->sack_ok = opt.sack_ok;
+	req->tstamp_ok = opt.saw_tstamp; /* RFC 7323 3.2: answered only if offered */
+	req->ts_recent = opt.rcv_tsval;
+	req->snd_wnd = cb->window;
+	if (want_cookie) {
+		cookie_v4_init_sequence(listener, req);
+		tcp_v4_send_synack(listener, req);
+		goto drop;
+	}
+	list_add_tail(&req->node, &tcp_sk(listener)->accept_queue.syn_queue);
+	tcp_sk(listener)->accept_queue.syn_qlen++;
+	tcp_statistics.passive_opens++;
+	tcp_v4_send_synack(listener, req);
+	tcp_reqsk_timer_arm(req);
+	goto drop;
+nomem:
+	tcp_statistics.mem_refusals++;
+	tcp_statistics.syn_drops++;
+drop:
+	kfree_skb(skb);
+	return 0;
+}
