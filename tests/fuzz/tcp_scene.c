@@ -210,8 +210,10 @@ int scene_fd_ports(int fd, uint16_t *our, uint16_t *peer)
 /*
  * A sock reset before anyone looked at it (a child reset in the accept
  * queue, then accepted) is out of the hash but alive, and its queued data
- * is still readable, as on Linux: found by its ports among all socks, when
- * exactly one that got past SYN-SENT has them.
+ * is still readable, as on Linux: found by its ports among all socks that
+ * got past SYN-SENT.  The peer may have used the 4-tuple again after a reset
+ * (both children then wait, reset, to be accepted): any one will do when
+ * they all learnt the same ISN, which is all the caller wants of it.
  */
 static struct sock *scene_unhashed_sock(uint16_t our, uint16_t peer)
 {
@@ -222,7 +224,7 @@ static struct sock *scene_unhashed_sock(uint16_t our, uint16_t peer)
 		    sk->sk_dport != htons(peer) || sk->sk_state == TCP_LISTEN ||
 		    sk->sk_state == TCP_SYN_SENT)
 			continue;
-		if (found)
+		if (found && tcp_sk(found)->irs != tcp_sk(sk)->irs)
 			return NULL;
 		found = sk;
 	}
