@@ -126,14 +126,37 @@ unsigned int tcp_syn_options(uint8_t *p, const struct tcp_syn_opts *o)
 }
 
 /*
+ * One island of out-of-order data, [seq, end), into the blocks: blk[0] is
+ * the island of the most recent segment, blk[1..] the others, lowest first
+ * (at most max).  True when nothing more is needed.
+ */
+static int tcp_sack_island(const struct tcp_sock *tp, uint32_t blk[][2], int *recent,
+			   unsigned int *nrest, unsigned int max, uint32_t seq, uint32_t end)
+{
+	if (!*recent && between(tp->sack_recent, seq, end - 1)) {
+		blk[0][0] = seq;
+		blk[0][1] = end;
+		*recent = 1;
+	} else if (*nrest < max) {
+		blk[1 + *nrest][0] = seq;
+		blk[1 + *nrest][1] = end;
+		++*nrest;
+	}
+	return *recent && *nrest + 1 >= max;
+}
+
+/*
  * RFC 2018 4: SACK blocks describe the out-of-order data; the first block
- * holds the most recently received segment, after a D-SACK block when a
- * duplicate arrived (RFC 2883).  At most `max` blocks.
+ * MUST hold the segment that triggered the ACK (wherever it lies in the
+ * queue), after a D-SACK block when a duplicate arrived (RFC 2883); then as
+ * many other islands as fit, the lowest first, as they are the holes the
+ * sender repairs first.  At most `max` blocks.
  */
 static unsigned int tcp_sack_options(struct tcp_sock *tp, uint8_t *p, unsigned int max)
 {
-	uint32_t blk[TCP_MAX_SACKS][2];
-	unsigned int nblk = 0, i, first = 0, n = 0, dsack = tp->dsack;
+	uint32_t blk[TCP_MAX_SACKS + 1][2], seq = 0, end = 0;
+	unsigned int nrest = 0, nblk, i, n = 0, dsack = tp->dsack;
+	int recent = 0, open = 0;
 	struct list_head *pos;
 
 	max -= dsack;
@@ -141,21 +164,23 @@ static unsigned int tcp_sack_options(struct tcp_sock *tp, uint8_t *p, unsigned i
 	list_for_each (pos, &tp->out_of_order_queue.list) {
 		struct tcp_skb_cb *cb = TCP_SKB_CB(list_entry(pos, struct sk_buff, list));
 
-		if (nblk && !after(cb->seq, blk[nblk - 1][1])) {
-			blk[nblk - 1][1] = seq_max(blk[nblk - 1][1], cb->end_seq);
+		if (open && !after(cb->seq, end)) {
+			end = seq_max(end, cb->end_seq);
 			continue;
 		}
-		if (nblk == max)
+		if (open && tcp_sack_island(tp, blk, &recent, &nrest, max, seq, end)) {
+			open = 0;
 			break;
-		blk[nblk][0] = cb->seq;
-		blk[nblk][1] = cb->end_seq;
-		nblk++;
+		}
+		seq = cb->seq;
+		end = cb->end_seq;
+		open = 1;
 	}
+	if (open)
+		tcp_sack_island(tp, blk, &recent, &nrest, max, seq, end);
+	nblk = (unsigned int)recent + (nrest < max - recent ? nrest : max - recent);
 	if (!nblk && !dsack)
 		return 0;
-	for (i = 0; i < nblk; i++)
-		if (between(tp->sack_recent, blk[i][0], blk[i][1] - 1))
-			first = i;
 	p[n++] = TCPOPT_NOP;
 	p[n++] = TCPOPT_NOP;
 	p[n++] = TCPOPT_SACK;
@@ -167,11 +192,9 @@ static unsigned int tcp_sack_options(struct tcp_sock *tp, uint8_t *p, unsigned i
 		n += 8;
 		tp->dsack = 0;
 	}
-	for (i = 0; i < nblk; i++) {
-		unsigned int b = i == 0 ? first : (i <= first ? i - 1 : i);
-
-		put_be32(p + n, blk[b][0]);
-		put_be32(p + n + 4, blk[b][1]);
+	for (i = recent ? 0 : 1; i < 1 + nblk - recent; i++) {
+		put_be32(p + n, blk[i][0]);
+		put_be32(p + n + 4, blk[i][1]);
 		n += 8;
 	}
 	return n;

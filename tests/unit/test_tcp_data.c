@@ -120,6 +120,40 @@ static void test_out_of_order_reassembly_with_sack(void **state)
 	tcp_test_abort(&c);
 }
 
+/* More islands than blocks fit: the newest segment's island is still the
+ * first block (RFC 2018 4 MUST), whichever place it has in the queue, and
+ * the rest are the lowest islands. */
+static void test_sack_first_block_beyond_the_lowest_four(void **state)
+{
+	struct tconn c;
+	struct tseg s;
+	const struct topts sack = {.mss = 1460, .wscale = -1, .sack_perm = 1};
+	uint32_t r;
+	int i;
+
+	(void)state;
+	assert_int_equal(tcp_test_passive_open(&c, next_lport, next_port, PEER_ISN, WIN, &sack), 0);
+	r = c.rcv_nxt;
+	for (i = 1; i <= 5; i++) {
+		tcp_peer_data(&c, r + 10 * (uint32_t)i, "xx", 2, WIN);
+		expect_seg(&s, ACK, c.snd_nxt, r);
+		assert_int_equal(s.nsacks, i < TCP_MAX_SACKS ? i : TCP_MAX_SACKS);
+		assert_int_equal(s.sacks[0][0], r + 10 * (uint32_t)i);
+		assert_int_equal(s.sacks[0][1], r + 10 * (uint32_t)i + 2);
+	}
+	/* the fifth island, above four others, is reported; so is one in the middle */
+	tcp_peer_data(&c, r + 35, "yy", 2, WIN);
+	expect_seg(&s, ACK, c.snd_nxt, r);
+	assert_int_equal(s.nsacks, TCP_MAX_SACKS);
+	assert_int_equal(s.sacks[0][0], r + 35);
+	assert_int_equal(s.sacks[0][1], r + 37);
+	for (i = 1; i < TCP_MAX_SACKS; i++) {
+		assert_int_equal(s.sacks[i][0], r + 10 * (uint32_t)i);
+		assert_int_equal(s.sacks[i][1], r + 10 * (uint32_t)i + 2);
+	}
+	tcp_test_abort(&c);
+}
+
 static void test_receive_window_and_update(void **state)
 {
 	struct sockaddr_in sin = {.sin_family = AF_INET,
@@ -377,6 +411,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		TCP_TEST(test_delayed_ack),
 		TCP_TEST(test_out_of_order_reassembly_with_sack),
+		TCP_TEST(test_sack_first_block_beyond_the_lowest_four),
 		TCP_TEST(test_receive_window_and_update),
 		TCP_TEST(test_reader_keeping_up_sends_no_window_update),
 		TCP_TEST(test_persist_timer_zero_window),
