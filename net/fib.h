@@ -106,6 +106,7 @@ struct fib_pool {
 	size_t bytes;	   /* held from kmalloc (slabs and large blocks) */
 	size_t free_bytes; /* on the free lists */
 	size_t nslabs;
+	size_t slab_bytes; /* in them */
 };
 
 #define FIB_DIR_SIZE 65536

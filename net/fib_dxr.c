@@ -1,12 +1,11 @@
 /*
  * The DXR forwarding table (net/fib.h explains the layout and the choice).
  * Everything is allocated to the table's size: the 2^16-entry direct
- * table only once the table outgrows its top ranges, chunks and aliases
- * from a pool of
- * 64 KiB slabs cut in 8-byte size classes (kmalloc's power-of-two classes
- * would waste a third of a chunk on average), and the short-prefix slots
- * per length on first use.  Every failure is -ENOMEM with the table as it
- * was.
+ * table only once the table outgrows its top ranges; chunks and aliases
+ * from a pool of slabs (8 KiB, growing to 64 KiB) cut in 8-byte size
+ * classes (kmalloc's power-of-two classes would waste a third of a chunk
+ * on average); the short-prefix slots per length on first use.  Every
+ * failure is -ENOMEM with the table as it was.
  */
 #include "net/fib.h"
 #include "net/platform.h"
@@ -15,6 +14,10 @@
 #define FIB_POOL_MAX  4096 /* larger blocks are kmalloc'd on their own */
 #define FIB_NCLASS    (FIB_POOL_MAX / FIB_UNIT + 1)
 #define FIB_SLAB_SIZE (64 * 1024 - 256) /* leaves room for kmalloc's header in 16 pages */
+
+/* The n-th slab: 8 KiB, 16, 32, then 64 KiB (each less room for kmalloc's
+ * header), so that a host's few routes do not hold 64 KiB. */
+static size_t slab_size(size_t n) { return ((FIB_SLAB_SIZE + 256) >> (n < 3 ? 3 - n : 0)) - 256; }
 
 /* ---- the pool ---- */
 
@@ -51,7 +54,8 @@ static void *pool_alloc(struct fib_pool *p, size_t size)
 		return b;
 	}
 	if (p->left < size) {
-		char *slab = kmalloc(FIB_SLAB_SIZE);
+		size_t slab_bytes = slab_size(p->nslabs);
+		char *slab = kmalloc(slab_bytes);
 
 		if (!slab)
 			return NULL;
@@ -61,8 +65,9 @@ static void *pool_alloc(struct fib_pool *p, size_t size)
 		*(void **)slab = p->slabs;
 		p->slabs = slab;
 		p->cur = slab + FIB_UNIT;
-		p->left = FIB_SLAB_SIZE - FIB_UNIT;
-		p->bytes += FIB_SLAB_SIZE;
+		p->left = slab_bytes - FIB_UNIT;
+		p->bytes += slab_bytes;
+		p->slab_bytes += slab_bytes;
 		p->nslabs++;
 	}
 	b = p->cur;
@@ -539,7 +544,7 @@ static void pool_compact(struct fib_table *t)
 {
 	struct fib_pool *p = &t->pool;
 	void *old = p->slabs, **tail;
-	size_t old_bytes = p->nslabs * FIB_SLAB_SIZE;
+	size_t old_bytes = p->slab_bytes, old_nslabs = p->nslabs;
 	int failed = 0, k;
 	uint32_t ci, i;
 
@@ -550,6 +555,7 @@ static void pool_compact(struct fib_table *t)
 	p->slabs = NULL;
 	p->left = 0;
 	p->nslabs = 0;
+	p->slab_bytes = 0;
 	p->bytes -= old_bytes;
 	for (ci = 0; ci < (t->dir ? FIB_DIR_SIZE : t->top_n); ci++) {
 		uintptr_t *d = t->dir ? &t->dir[ci] : &t->top_d[ci];
@@ -567,7 +573,8 @@ static void pool_compact(struct fib_table *t)
 			;
 		*tail = old;
 		p->bytes += old_bytes;
-		p->nslabs += old_bytes / FIB_SLAB_SIZE;
+		p->nslabs += old_nslabs;
+		p->slab_bytes += old_bytes;
 		return;
 	}
 	while (old) {
