@@ -109,12 +109,20 @@ static int virtnet_post_rx(struct virtnet *vi, uint8_t *page)
 	return virtqueue_add(&vi->rxq, b, 0, 2, page);
 }
 
-/* Probe time: a page in every receive descriptor.  Returns how many. */
+/*
+ * Probe time: a page in every receive descriptor, but in no more than a
+ * quarter of memory: a full ring is 1 MiB, which in a 4 MiB machine would
+ * leave TCP nothing to assemble and queue what the ring receives.  (Every
+ * page the poll takes is replaced, so the ring keeps this size.)  Returns
+ * how many.
+ */
 static int virtnet_rx_fill(struct virtnet *vi)
 {
+	struct mem_stats ms;
 	int n = 0;
 
-	for (;;) {
+	mem_get_stats(&ms);
+	while ((uint64_t)(n + 1) << NETDRV_RX_PAGE_ORDER <= ms.total_pages / 4) {
 		uint8_t *page = netdrv_rx_page_alloc();
 
 		if (!page)
