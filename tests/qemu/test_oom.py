@@ -14,7 +14,6 @@ import itertools
 import re
 import time
 
-
 from menuos import MenuOS, NetNS
 
 GUEST = '10.0.2.15'
