@@ -227,11 +227,9 @@ static void user_call(struct scene *s, int target, unsigned int call, unsigned i
 		if (call == 5) {
 			__sys_close(s->lfd);
 			s->lfd = -1;
-		} else if (s->nextra < TSCENE_MAX_FDS) {
-			int fd = __sys_accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK);
-
-			if (fd >= 0)
-				scene_fd_init(&s->extra[s->nextra++], fd);
+		} else if (s->nextra < TSCENE_MAX_FDS &&
+			   scene_accept(s->lfd, &s->extra[s->nextra]) >= 0) {
+			s->nextra++;
 		}
 		return;
 	}

@@ -207,28 +207,6 @@ int scene_fd_ports(int fd, uint16_t *our, uint16_t *peer)
 	return 0;
 }
 
-/*
- * A sock reset before anyone looked at it (a child reset in the accept
- * queue, then accepted) is out of the hash but alive, and its queued data
- * is still readable, as on Linux: found by its ports among all socks, when
- * exactly one that got past SYN-SENT has them.
- */
-static struct sock *scene_unhashed_sock(uint16_t our, uint16_t peer)
-{
-	struct sock *sk, *found = NULL;
-
-	list_for_each_entry (sk, &sock_all_list, sk_all_node) {
-		if (sk->sk_protocol != IPPROTO_TCP || sk->sk_num != our ||
-		    sk->sk_dport != htons(peer) || sk->sk_state == TCP_LISTEN ||
-		    sk->sk_state == TCP_SYN_SENT)
-			continue;
-		if (found)
-			return NULL;
-		found = sk;
-	}
-	return found;
-}
-
 void scene_learn_irs(struct conn_fd *c)
 {
 	uint16_t our, peer;
@@ -237,8 +215,6 @@ void scene_learn_irs(struct conn_fd *c)
 	if (c->fd < 0 || c->irs_known || scene_fd_ports(c->fd, &our, &peer) < 0)
 		return;
 	sk = scene_conn_sock(our, peer);
-	if (!sk)
-		sk = scene_unhashed_sock(our, peer);
 	if (sk && sk->sk_state != TCP_SYN_SENT) {
 		c->irs = tcp_sk(sk)->irs;
 		c->irs_known = 1;
@@ -251,6 +227,33 @@ void scene_fd_init(struct conn_fd *c, int fd)
 	c->read = 0;
 	c->irs_known = 0;
 	scene_learn_irs(c);
+}
+
+/*
+ * accept() takes the head of the listener's queue, synchronized by
+ * definition: its ISN is taken from it there.  Later the sock may be out of
+ * the hash (a child reset while it waited is still accepted, its data still
+ * readable, as on Linux), and the peer may have used its 4-tuple again.
+ */
+int scene_accept(int lfd, struct conn_fd *c)
+{
+	struct sock *l = scene_listener_sock();
+	struct tcp_sock *head = NULL;
+	int fd;
+
+	if (l && !list_empty(&tcp_sk(l)->accept_queue.accept_queue))
+		head = list_first_entry(&tcp_sk(l)->accept_queue.accept_queue, struct tcp_sock,
+					accept_node);
+	fd = __sys_accept4(lfd, NULL, NULL, SOCK_NONBLOCK);
+	if (fd < 0)
+		return fd;
+	if (!head)
+		scene_bug("accept() returned a sock its queue did not hold");
+	c->fd = fd;
+	c->read = 0;
+	c->irs = head->irs;
+	c->irs_known = 1;
+	return fd;
 }
 
 void scene_build(struct scene *s, const uint8_t *pro)
@@ -280,10 +283,8 @@ void scene_build(struct scene *s, const uint8_t *pro)
 		scene_bug("no request sock for A");
 	scene_peer_segment(TSCENE_A_PEER_PORT, TSCENE_LISTEN_PORT, isn_a + 1, req->snt_isn + 1,
 			   TCPHDR_ACK, win, 0, NULL, 0, NULL, 0);
-	fd = __sys_accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK);
-	if (fd < 0)
+	if (scene_accept(s->lfd, &s->c[T_A]) < 0)
 		scene_bug("accept A");
-	scene_fd_init(&s->c[T_A], fd);
 
 	/* B: our SYN, the peer's SYN-ACK, our ACK */
 	fd = socket_bound(TSCENE_B_PORT, pro[10]);

@@ -94,6 +94,8 @@ int scene_fd_ports(int fd, uint16_t *our, uint16_t *peer);
 void scene_fd_init(struct conn_fd *c, int fd);
 /* The peer's ISN, from the live sock of c's descriptor, once it is synchronized. */
 void scene_learn_irs(struct conn_fd *c);
+/* accept() on lfd into c, the ISN known: the new descriptor, or accept()'s error. */
+int scene_accept(int lfd, struct conn_fd *c);
 
 /* Builds s from the prologue pro (TSCENE_PROLOGUE_LEN bytes). */
 void scene_build(struct scene *s, const uint8_t *pro);
