@@ -149,7 +149,7 @@ static int scratch_reserve(struct fib_table *t, size_t size)
 
 	if (size <= t->scratch_size)
 		return 0;
-	size = size < 4096 ? 4096 : size * 2;
+	size = size < 2048 ? 2048 : size * 2; /* 2048: kmalloc's largest class, not 2 pages */
 	s = kmalloc(size);
 	if (!s)
 		return -ENOMEM;
@@ -590,6 +590,7 @@ static void pool_compact(struct fib_table *t)
 struct fib_table *fib_table_new(void)
 {
 	struct fib_table *t = kzalloc(sizeof(*t));
+
 	if (!t)
 		return NULL;
 	t->pool.free = kzalloc(FIB_NCLASS * sizeof(void *));
