@@ -176,7 +176,7 @@ static inline uintptr_t fib_dir_at(const struct fib_table *t, uint32_t ci)
 {
 	unsigned int i = 0, n, half;
 
-	if (t->dir)
+	if (__builtin_expect(t->dir != NULL, 1)) /* a small table's lookups are few */
 		return t->dir[ci];
 	for (n = t->top_n; n > 1; n -= half) {
 		half = n / 2;
@@ -194,10 +194,10 @@ static inline uintptr_t fib_dir_tagged(uint16_t nh) { return ((uintptr_t)nh << 1
 uint32_t fib_build_ranges(const struct fib_rib *rib, uint32_t n, struct fib_range *out);
 void fib_top_build(struct fib_table *t, const uint16_t *ci, const uintptr_t *cd, uint32_t nc);
 
-/* Longest prefix, then lowest metric: the next hop index (FIB_NH_NONE). */
-static inline unsigned int fib_table_lookup_index(const struct fib_table *t, uint32_t addr)
+/* fib_table_lookup_index for addr, whose dir entry is d. */
+static inline unsigned int fib_table_lookup_dir(const struct fib_table *t, uintptr_t d,
+						uint32_t addr)
 {
-	uintptr_t d = fib_dir_at(t, addr >> 16);
 	const struct fib_chunk *c;
 	const struct fib_range *r;
 	unsigned int key = addr & 0xffff, n, half, nh;
@@ -218,6 +218,12 @@ static inline unsigned int fib_table_lookup_index(const struct fib_table *t, uin
 			nh = c->cover;
 	}
 	return nh ? nh : t->dflt;
+}
+
+/* Longest prefix, then lowest metric: the next hop index (FIB_NH_NONE). */
+static inline unsigned int fib_table_lookup_index(const struct fib_table *t, uint32_t addr)
+{
+	return fib_table_lookup_dir(t, fib_dir_at(t, addr >> 16), addr);
 }
 
 /*
@@ -243,7 +249,7 @@ static inline void fib_table_lookup_batch(const struct fib_table *t, const uint3
 						 ->range[(d[j] >> FIB_DIR_NRANGE_SHIFT) / 2]);
 		}
 		for (j = 0; j < m; j++)
-			out[i + j] = (uint16_t)fib_table_lookup_index(t, addr[i + j]);
+			out[i + j] = (uint16_t)fib_table_lookup_dir(t, d[j], addr[i + j]);
 	}
 }
 
