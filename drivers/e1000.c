@@ -223,12 +223,18 @@ static void e1000_receive(struct e1000 *e, unsigned i)
 	d->addr = virt_to_phys((uint8_t *)e->rx_page[i] + RX_FRAME_OFFSET);
 }
 
-/* Work the poll has not seen: a filled receive descriptor, or a link change. */
+/*
+ * Work the poll has not seen: a filled receive descriptor, a sent frame
+ * not yet reclaimed (its TXDW may have been the interrupt taken during the
+ * poll: else its skb waits for the next frame in or out), or a link change.
+ */
 static int e1000_work_pending(struct e1000 *e)
 {
 	unsigned i = (e->rx_tail + 1) % E1000_RX_RING;
 
-	return e->link_changed || (*(volatile uint8_t *)&e->rx[i].status & RXD_STAT_DD);
+	return e->link_changed || (*(volatile uint8_t *)&e->rx[i].status & RXD_STAT_DD) ||
+	       (e->tx_clean != e->tx_tail &&
+		(*(volatile uint8_t *)&e->tx[e->tx_clean].data.status & TXD_STAT_DD));
 }
 
 /*

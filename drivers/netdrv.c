@@ -66,8 +66,7 @@ void netdrv_napi_done(struct napi_struct *napi, int (*irq_enable)(struct net_dev
 {
 	unsigned long flags = irq_save();
 
-	napi_complete(napi);
-	if (irq_enable(napi->dev))
+	if (napi_complete(napi) && irq_enable(napi->dev))
 		napi_schedule(napi);
 	irq_restore(flags);
 }

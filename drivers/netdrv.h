@@ -49,7 +49,9 @@ void netdrv_set_link(struct net_device *dev, int up);
  * then irq_enable(dev) unmasks the device's interrupt, both with
  * interrupts off.  irq_enable returns nonzero when work completed before
  * the unmask took effect (and so raised no interrupt); it has masked the
- * device again, and the poll is rescheduled.
+ * device again, and the poll is rescheduled.  If what GRO held, delivered
+ * as polling ends, transmitted (an ACK: its doorbell is deferred to the
+ * next poll), the poll runs again and the interrupt stays masked.
  */
 void netdrv_napi_done(struct napi_struct *napi, int (*irq_enable)(struct net_device *dev));
 

@@ -330,15 +330,26 @@ void napi_schedule(struct napi_struct *napi)
 	net_raise_rx_softirq();
 }
 
-void napi_complete(struct napi_struct *napi)
+/*
+ * Polling mode ends first, and only then is what GRO still holds
+ * delivered: the ACKs that delivery sends wait for a transmit doorbell
+ * which the driver leaves to its next poll (netdrv_tx_defer), and the
+ * driver's own flush in this poll is already behind them.  Their
+ * napi_schedule must therefore take effect, not find the instance still
+ * scheduled and be lost: else the ACK stays in the ring until another
+ * frame comes in, which after a loss is the sender's retransmission
+ * timeout.  Linux's napi_complete_done reports such a missed schedule
+ * (NAPI_STATE_MISSED) the same way.
+ */
+int napi_complete(struct napi_struct *napi)
 {
-	unsigned long flags;
+	unsigned long flags = net_irq_save();
 
-	napi_gro_flush(napi);
-	flags = net_irq_save();
 	napi->scheduled = 0;
 	list_del(&napi->poll_list);
 	net_irq_restore(flags);
+	napi_gro_flush(napi);
+	return !napi->scheduled;
 }
 
 /*

@@ -115,7 +115,9 @@ int napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb);
 void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
 		    int (*poll)(struct napi_struct *, int));
 void napi_schedule(struct napi_struct *napi); /* from the IRQ handler */
-void napi_complete(struct napi_struct *napi);
+/* Leaves polling mode and delivers what GRO holds: 1, or 0 if that
+ * delivery scheduled the poll again (the device's interrupt stays masked). */
+int napi_complete(struct napi_struct *napi);
 void net_rx_action(void); /* the NET_RX softirq */
 
 void net_init(void); /* registers lo and the softirq; drivers register ethN after */

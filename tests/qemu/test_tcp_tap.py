@@ -223,9 +223,6 @@ RELAY = [sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__))
                                      'lossy_relay.py')]
 
 
-@pytest.mark.xfail(reason='regression found at the end of session 3: host -> guest under 5% loss '
-                   'stalls (the guest\'s rcv_nxt moves once per host RTO, with its window '
-                   'open), so the host\'s send times out after 120 s; cause not found')
 def test_bulk_under_loss():
     """50 MiB each way with 5% of the TCP frames lost each way (a relay
     stands in for tc netem, whose kernel module is not always there): the

@@ -7,12 +7,50 @@
 #include "net/ip.h"
 #include "net/checksum.h"
 #include "net/platform.h"
+#include "drivers/netdrv.h"
 #include "tests/unit/support/platform_test.h"
 
 struct fake_eth {
-	struct sk_buff_head txq;
+	struct sk_buff_head txq; /* on the wire: what the test reads */
 	int xmit_error;
+	int napi;		  /* NAPI mode (fake_eth_set_napi) */
+	struct sk_buff_head rxq;  /* NAPI mode: received, not yet polled */
+	struct sk_buff_head ring; /* NAPI mode: queued for transmit, doorbell not rung */
+	unsigned tx_pending;	  /* netdrv_tx_defer's count */
 };
+
+/* NAPI mode's doorbell: the frames queued since the last one go on the wire. */
+static void fake_eth_tx_flush(struct fake_eth *fe)
+{
+	struct sk_buff *skb;
+
+	if (!netdrv_tx_flush(&fe->tx_pending))
+		return;
+	while ((skb = skb_dequeue(&fe->ring)))
+		skb_queue_tail(&fe->txq, skb);
+}
+
+/*
+ * NAPI mode's poll, in the order of the NIC drivers' polls (virtnet_poll,
+ * e1000_poll): the received frames into GRO, the transmit doorbell, then
+ * napi_complete and the "interrupt" unmasked, polling on if frames came
+ * in meanwhile (netdrv_napi_done).
+ */
+static int fake_eth_poll(struct napi_struct *napi, int budget)
+{
+	struct fake_eth *fe = napi->dev->priv;
+	struct sk_buff *skb;
+	int work = 0;
+
+	while (work < budget && (skb = skb_dequeue(&fe->rxq))) {
+		napi_gro_receive(napi, skb);
+		work++;
+	}
+	fake_eth_tx_flush(fe);
+	if (work < budget && napi_complete(napi) && skb_queue_len(&fe->rxq))
+		napi_schedule(napi);
+	return work;
+}
 
 static int fake_eth_xmit(struct sk_buff *skb, struct net_device *dev)
 {
@@ -25,6 +63,11 @@ static int fake_eth_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 	dev->stats.tx_packets++;
 	dev->stats.tx_bytes += skb->len;
+	if (fe->napi) {
+		skb_queue_tail(&fe->ring, skb);
+		netdrv_tx_defer(dev, &fe->tx_pending);
+		return 0;
+	}
 	skb_queue_tail(&fe->txq, skb);
 	return 0;
 }
@@ -42,6 +85,8 @@ struct net_device *fake_eth_create(const char *name, const uint8_t mac[ETH_ALEN]
 		return NULL;
 	fe = dev->priv;
 	skb_queue_head_init(&fe->txq);
+	skb_queue_head_init(&fe->rxq);
+	skb_queue_head_init(&fe->ring);
 	ether_setup(dev);
 	memcpy(dev->dev_addr, mac, ETH_ALEN);
 	dev->ops = &fake_eth_ops;
@@ -86,6 +131,12 @@ void fake_eth_set_xmit_error(struct net_device *dev, int err)
 	((struct fake_eth *)dev->priv)->xmit_error = err;
 }
 
+void fake_eth_set_napi(struct net_device *dev)
+{
+	((struct fake_eth *)dev->priv)->napi = 1;
+	netif_napi_add(dev, &dev->napi, fake_eth_poll);
+}
+
 int fake_eth_inject(struct net_device *dev, const void *frame, size_t len)
 {
 	struct sk_buff *skb = alloc_skb(len);
@@ -96,6 +147,11 @@ int fake_eth_inject(struct net_device *dev, const void *frame, size_t len)
 	skb->dev = dev;
 	dev->stats.rx_packets++;
 	dev->stats.rx_bytes += len;
+	if (((struct fake_eth *)dev->priv)->napi) {
+		skb_queue_tail(&((struct fake_eth *)dev->priv)->rxq, skb);
+		napi_schedule(&dev->napi); /* the receive interrupt */
+		return 0;
+	}
 	return netif_receive_skb(skb);
 }
 

@@ -36,7 +36,12 @@
  * Fake Ethernet device: fake_eth_create() registers an ARPHRD_ETHER
  * net_device whose transmit queues frames on a list the test inspects
  * (fake_eth_pop_tx); fake_eth_inject() hands a frame to
- * netif_receive_skb as a NAPI poll would.
+ * netif_receive_skb as a NAPI poll would.  In NAPI mode
+ * (fake_eth_set_napi) the device works as the NIC drivers do: an injected
+ * frame waits for the device's NAPI poll (the softirq), which passes it
+ * through GRO; a transmitted frame waits in the ring for the doorbell,
+ * which netdrv_tx_defer leaves to the next poll, and only then is it on
+ * the list fake_eth_pop_tx reads.
  */
 #ifndef TESTS_UNIT_SUPPORT_PLATFORM_TEST_H
 #define TESTS_UNIT_SUPPORT_PLATFORM_TEST_H
@@ -100,6 +105,8 @@ unsigned int fake_eth_tx_len(struct net_device *dev);
 void fake_eth_purge_tx(struct net_device *dev);
 /* Makes the next transmits fail with err (0: succeed again). */
 void fake_eth_set_xmit_error(struct net_device *dev, int err);
+/* NAPI mode from now on (see above); softirqs must run for frames to move. */
+void fake_eth_set_napi(struct net_device *dev);
 /* Copies frame into a fresh skb and passes it to netif_receive_skb. */
 int fake_eth_inject(struct net_device *dev, const void *frame, size_t len);
 
