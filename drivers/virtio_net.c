@@ -64,9 +64,13 @@
  * bitmap, then zeroed) cost several times the copy into it (pktstat: the
  * poll's time per 56 KB packet).  Up to VIRTNET_BIG_POOL of them are
  * kept; beyond that, while that many sit in socket queues, alloc_skb.
+ * Every VIRTNET_BIG_TRIM_MS the blocks that stayed in the pool the whole
+ * interval (its low mark) go back to kmalloc: under steady load the pool
+ * keeps what the load cycles through, and once the load is gone it empties.
  */
-#define VIRTNET_BIG_POOL 16
-#define VIRTNET_BIG_SIZE (NET_IP_ALIGN + VIRTNET_MAX_PACKET)
+#define VIRTNET_BIG_POOL    16
+#define VIRTNET_BIG_SIZE    (NET_IP_ALIGN + VIRTNET_MAX_PACKET)
+#define VIRTNET_BIG_TRIM_MS 1000
 
 struct virtnet {
 	struct virtio_device vdev;
@@ -105,12 +109,20 @@ static int virtnet_post_rx(struct virtnet *vi, uint8_t *page)
 	return virtqueue_add(&vi->rxq, b, 0, 2, page);
 }
 
-/* Probe time: a page in every receive descriptor.  Returns how many. */
+/*
+ * Probe time: a page in every receive descriptor, but in no more than a
+ * quarter of memory: a full ring is 1 MiB, which in a 4 MiB machine would
+ * leave TCP nothing to assemble and queue what the ring receives.  (Every
+ * page the poll takes is replaced, so the ring keeps this size.)  Returns
+ * how many.
+ */
 static int virtnet_rx_fill(struct virtnet *vi)
 {
+	struct mem_stats ms;
 	int n = 0;
 
-	for (;;) {
+	mem_get_stats(&ms);
+	while ((uint64_t)(n + 1) << NETDRV_RX_PAGE_ORDER <= ms.total_pages / 4) {
 		uint8_t *page = netdrv_rx_page_alloc();
 
 		if (!page)
@@ -126,6 +138,27 @@ static int virtnet_rx_fill(struct virtnet *vi)
 
 static void *big_pool[VIRTNET_BIG_POOL];
 static int big_free, big_count;
+static int big_low; /* the least big_free since the last trim */
+static struct timer_list big_trim_timer;
+
+/* Frees the blocks not taken since the last run; runs while the pool has any. */
+static void virtnet_big_trim(struct timer_list *t)
+{
+	void *spare[VIRTNET_BIG_POOL];
+	unsigned long flags = net_irq_save();
+	int n = big_low, i, again;
+
+	for (i = 0; i < n; i++)
+		spare[i] = big_pool[--big_free];
+	big_count -= n;
+	big_low = big_free;
+	again = big_count > 0;
+	net_irq_restore(flags);
+	for (i = 0; i < n; i++)
+		kfree(spare[i]);
+	if (again)
+		mod_timer(t, jiffies_ms() + VIRTNET_BIG_TRIM_MS);
+}
 
 /*
  * The destructor runs wherever the skb is freed: the pool is guarded.  With
@@ -153,6 +186,8 @@ static struct sk_buff *virtnet_big_get(uint32_t size)
 	void *buf = big_free ? big_pool[--big_free] : NULL;
 	struct sk_buff *skb;
 
+	if (big_free < big_low)
+		big_low = big_free;
 	if (!buf && big_count < VIRTNET_BIG_POOL && !net_mem_pressure()) {
 		big_count++; /* a slot of the pool, taken before the allocation */
 		net_irq_restore(flags);
@@ -160,6 +195,8 @@ static struct sk_buff *virtnet_big_get(uint32_t size)
 		flags = net_irq_save();
 		if (!buf)
 			big_count--;
+		else if (!timer_pending(&big_trim_timer))
+			mod_timer(&big_trim_timer, jiffies_ms() + VIRTNET_BIG_TRIM_MS);
 	}
 	net_irq_restore(flags);
 	if (!buf) {
@@ -507,6 +544,8 @@ static int virtnet_probe(struct pci_dev *pdev)
 	virtnet_set_offloads(vi);
 
 	netif_napi_add(dev, &dev->napi, virtnet_poll);
+	if (!big_trim_timer.function) /* the pool is shared by every device */
+		timer_setup(&big_trim_timer, virtnet_big_trim);
 	/* Before the queues: MSI-X vectors are assigned while setting them up. */
 	err = virtio_request_irq(&vi->vdev, virtnet_interrupt, virtnet_config_changed, vi,
 				 "virtio-net");

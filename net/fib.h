@@ -28,7 +28,16 @@
  *    them covering a chunk is the chunk's cover, which a range of the
  *    chunk not covered by its own prefixes stands for (FIB_NH_COVER);
  *  - default routes (/0) are a list of their own, consulted last, so a
- *    default route change is O(1).
+ *    default route change is O(1);
+ *  - a table with few chunks and few shorter prefixes (a host's: its
+ *    subnets, loopback, a default route) has no direct table: the 512 KiB
+ *    that dir[] takes would be most of a small machine's memory.  What
+ *    dir[] would hold is then a short sorted array of /16 ranges (top),
+ *    searched like a chunk's ranges, at most FIB_TOP_MAX of them: at most
+ *    two per chunk and per slot of a shorter prefix, plus one.  The table
+ *    takes a direct table when one more would not fit, and gives it back
+ *    when a delete leaves it at half that (so that a route flapping at the
+ *    edge does not copy the table each time).
  * A route's gateway, device and metric are interned once as a next hop
  * (struct fib_nh), shared by every prefix that uses them and named by a
  * 16-bit index.
@@ -97,10 +106,19 @@ struct fib_pool {
 	size_t bytes;	   /* held from kmalloc (slabs and large blocks) */
 	size_t free_bytes; /* on the free lists */
 	size_t nslabs;
+	size_t slab_bytes; /* in them */
 };
 
+#define FIB_DIR_SIZE 65536
+#define FIB_TOP_MAX  64
+
 struct fib_table {
-	uintptr_t *dir;			  /* 65536 entries */
+	uintptr_t *dir; /* FIB_DIR_SIZE entries, or NULL: top stands for it */
+	uint32_t top_n; /* ranges of /16s, top_start[0] == 0, each with what dir[] would hold */
+	uint16_t top_start[FIB_TOP_MAX];
+	uintptr_t top_d[FIB_TOP_MAX];
+	uint32_t nchunk;		  /* /16s with a chunk */
+	uint32_t nshort;		  /* slots of short_tab holding a prefix */
 	struct fib_alias **short_tab[16]; /* [len][prefix >> (32 - len)], len 1..15 */
 	struct fib_alias *dflt_list;
 	uint16_t dflt; /* best default route's next hop */
@@ -146,10 +164,40 @@ int fib_table_insert(struct fib_table *t, uint32_t prefix, int len, uint32_t gw,
 int fib_table_delete(struct fib_table *t, uint32_t prefix, int len, const struct fib_nh *want,
 		     unsigned int match);
 
-/* Longest prefix, then lowest metric: the next hop index (FIB_NH_NONE). */
-static inline unsigned int fib_table_lookup_index(const struct fib_table *t, uint32_t addr)
+static inline struct fib_rib *fib_chunk_rib(const struct fib_chunk *c)
 {
-	uintptr_t d = t->dir[addr >> 16];
+	return (struct fib_rib *)(uintptr_t)(c->range + c->nrange);
+}
+
+/* What dir[ci] holds, or would hold in a table without one: then the last
+ * top range starting at or before ci (the same branch-free search as a
+ * chunk's). */
+static inline uintptr_t fib_dir_at(const struct fib_table *t, uint32_t ci)
+{
+	unsigned int i = 0, n, half;
+
+	if (__builtin_expect(t->dir != NULL, 1)) /* a small table's lookups are few */
+		return t->dir[ci];
+	for (n = t->top_n; n > 1; n -= half) {
+		half = n / 2;
+		i = t->top_start[i + half] <= ci ? i + half : i;
+	}
+	return t->top_d[i];
+}
+
+/* A dir entry for a /16 with no chunk: next hop nh. */
+static inline uintptr_t fib_dir_tagged(uint16_t nh) { return ((uintptr_t)nh << 1) | 1; }
+
+/* For net/fib_dxr.c (net/fib_ranges.c): the ranges of a chunk from its n
+ * sorted prefixes (at most 2n + 1); a small table's top from its chunks
+ * cd at the sorted /16s ci and its shorter prefixes. */
+uint32_t fib_build_ranges(const struct fib_rib *rib, uint32_t n, struct fib_range *out);
+void fib_top_build(struct fib_table *t, const uint16_t *ci, const uintptr_t *cd, uint32_t nc);
+
+/* fib_table_lookup_index for addr, whose dir entry is d. */
+static inline unsigned int fib_table_lookup_dir(const struct fib_table *t, uintptr_t d,
+						uint32_t addr)
+{
 	const struct fib_chunk *c;
 	const struct fib_range *r;
 	unsigned int key = addr & 0xffff, n, half, nh;
@@ -172,6 +220,12 @@ static inline unsigned int fib_table_lookup_index(const struct fib_table *t, uin
 	return nh ? nh : t->dflt;
 }
 
+/* Longest prefix, then lowest metric: the next hop index (FIB_NH_NONE). */
+static inline unsigned int fib_table_lookup_index(const struct fib_table *t, uint32_t addr)
+{
+	return fib_table_lookup_dir(t, fib_dir_at(t, addr >> 16), addr);
+}
+
 /*
  * fib_table_lookup_index for n addresses at once, as a forwarding path
  * takes a burst of packets: each step runs over a group of them, issuing
@@ -188,14 +242,14 @@ static inline void fib_table_lookup_batch(const struct fib_table *t, const uint3
 	for (i = 0; i < n; i += m) {
 		m = n - i < FIB_BATCH ? n - i : FIB_BATCH;
 		for (j = 0; j < m; j++) {
-			d[j] = t->dir[addr[i + j] >> 16];
+			d[j] = fib_dir_at(t, addr[i + j] >> 16);
 			if (!(d[j] & 1))
 				__builtin_prefetch(
 					&fib_dir_chunk(d[j])
 						 ->range[(d[j] >> FIB_DIR_NRANGE_SHIFT) / 2]);
 		}
 		for (j = 0; j < m; j++)
-			out[i + j] = (uint16_t)fib_table_lookup_index(t, addr[i + j]);
+			out[i + j] = (uint16_t)fib_table_lookup_dir(t, d[j], addr[i + j]);
 	}
 }
 

@@ -1,20 +1,23 @@
 /*
  * The DXR forwarding table (net/fib.h explains the layout and the choice).
  * Everything is allocated to the table's size: the 2^16-entry direct
- * table when the table is made, then chunks and aliases from a pool of
- * 64 KiB slabs cut in 8-byte size classes (kmalloc's power-of-two classes
- * would waste a third of a chunk on average), and the short-prefix slots
- * per length on first use.  Every failure is -ENOMEM with the table as it
- * was.
+ * table only once the table outgrows its top ranges; chunks and aliases
+ * from a pool of slabs (8 KiB, growing to 64 KiB) cut in 8-byte size
+ * classes (kmalloc's power-of-two classes would waste a third of a chunk
+ * on average); the short-prefix slots per length on first use.  Every
+ * failure is -ENOMEM with the table as it was.
  */
 #include "net/fib.h"
 #include "net/platform.h"
 
-#define FIB_DIR_SIZE  65536
 #define FIB_UNIT      8
 #define FIB_POOL_MAX  4096 /* larger blocks are kmalloc'd on their own */
 #define FIB_NCLASS    (FIB_POOL_MAX / FIB_UNIT + 1)
 #define FIB_SLAB_SIZE (64 * 1024 - 256) /* leaves room for kmalloc's header in 16 pages */
+
+/* The n-th slab: 8 KiB, 16, 32, then 64 KiB (each less room for kmalloc's
+ * header), so that a host's few routes do not hold 64 KiB. */
+static size_t slab_size(size_t n) { return ((FIB_SLAB_SIZE + 256) >> (n < 3 ? 3 - n : 0)) - 256; }
 
 /* ---- the pool ---- */
 
@@ -51,7 +54,8 @@ static void *pool_alloc(struct fib_pool *p, size_t size)
 		return b;
 	}
 	if (p->left < size) {
-		char *slab = kmalloc(FIB_SLAB_SIZE);
+		size_t slab_bytes = slab_size(p->nslabs);
+		char *slab = kmalloc(slab_bytes);
 
 		if (!slab)
 			return NULL;
@@ -61,8 +65,9 @@ static void *pool_alloc(struct fib_pool *p, size_t size)
 		*(void **)slab = p->slabs;
 		p->slabs = slab;
 		p->cur = slab + FIB_UNIT;
-		p->left = FIB_SLAB_SIZE - FIB_UNIT;
-		p->bytes += FIB_SLAB_SIZE;
+		p->left = slab_bytes - FIB_UNIT;
+		p->bytes += slab_bytes;
+		p->slab_bytes += slab_bytes;
 		p->nslabs++;
 	}
 	b = p->cur;
@@ -125,11 +130,6 @@ static int nh_matches(const struct fib_nh *n, const struct fib_nh *want, unsigne
 
 /* ---- chunks ---- */
 
-static struct fib_rib *chunk_rib(const struct fib_chunk *c)
-{
-	return (struct fib_rib *)(uintptr_t)(c->range + c->nrange);
-}
-
 static size_t chunk_size(uint32_t nrange, uint32_t nrib)
 {
 	return sizeof(struct fib_chunk) + nrange * sizeof(struct fib_range) +
@@ -149,7 +149,7 @@ static int scratch_reserve(struct fib_table *t, size_t size)
 
 	if (size <= t->scratch_size)
 		return 0;
-	size = size < 4096 ? 4096 : size * 2;
+	size = size < 2048 ? 2048 : size * 2; /* 2048: kmalloc's largest class, not 2 pages */
 	s = kmalloc(size);
 	if (!s)
 		return -ENOMEM;
@@ -159,63 +159,105 @@ static int scratch_reserve(struct fib_table *t, size_t size)
 	return 0;
 }
 
-/* Appends a range starting at start, merging it with its neighbours. */
-static void range_emit(struct fib_range *out, uint32_t *nr, uint32_t start, uint16_t nh)
+/* ---- the direct table, or top while the table is small (net/fib.h) ---- */
+
+/* The chunks top holds, by /16: how many. */
+static uint32_t top_chunks(const struct fib_table *t, uint16_t *ci, uintptr_t *cd)
 {
-	if (start >= FIB_DIR_SIZE)
-		return;
-	if (*nr && out[*nr - 1].start == start) {
-		out[*nr - 1].nh = nh;
-		if (*nr >= 2 && out[*nr - 2].nh == nh)
-			(*nr)--;
+	uint32_t i, n = 0;
+
+	for (i = 0; i < t->top_n; i++) {
+		if (dir_is_chunk(t->top_d[i])) {
+			ci[n] = t->top_start[i];
+			cd[n++] = t->top_d[i];
+		}
+	}
+	return n;
+}
+
+/* dir[ci] = d (a chunk, or a tagged cover). */
+static void dir_store(struct fib_table *t, uint32_t ci, uintptr_t d)
+{
+	uint16_t cis[FIB_TOP_MAX];
+	uintptr_t cds[FIB_TOP_MAX];
+	uint32_t i, n;
+
+	if (t->dir) {
+		t->dir[ci] = d;
 		return;
 	}
-	if (*nr && out[*nr - 1].nh == nh)
-		return;
-	out[*nr].start = (uint16_t)start;
-	out[*nr].nh = nh;
-	(*nr)++;
+	n = top_chunks(t, cis, cds);
+	for (i = 0; i < n && cis[i] < ci; i++)
+		;
+	if (i < n && cis[i] == ci) { /* out: a tagged cover is top's own */
+		memmove(cis + i, cis + i + 1, (n - i - 1) * sizeof(*cis));
+		memmove(cds + i, cds + i + 1, (n - i - 1) * sizeof(*cds));
+		n--;
+	}
+	if (dir_is_chunk(d)) {
+		memmove(cis + i + 1, cis + i, (n - i) * sizeof(*cis));
+		memmove(cds + i + 1, cds + i, (n - i) * sizeof(*cds));
+		cis[i] = (uint16_t)ci;
+		cds[i] = d;
+		n++;
+	}
+	fib_top_build(t, cis, cds, n);
+}
+
+static int dir_grow(struct fib_table *t)
+{
+	uintptr_t *dir = kmalloc(FIB_DIR_SIZE * sizeof(*dir));
+	uint32_t i, ci, end;
+
+	if (!dir)
+		return -ENOMEM;
+	for (i = 0; i < t->top_n; i++) {
+		end = i + 1 < t->top_n ? t->top_start[i + 1] : FIB_DIR_SIZE;
+		for (ci = t->top_start[i]; ci < end; ci++)
+			dir[ci] = t->top_d[i];
+	}
+	t->dir = dir;
+	return 0;
 }
 
 /*
- * The ranges of a chunk from its sorted prefixes: prefixes nest or are
- * disjoint, and sorted by (address, length) each one comes after the
- * ones that contain it, so a stack of the enclosing prefixes (at most one
- * per length) says which next hop resumes where a prefix ends.  Only the
- * first of equal prefixes (the lowest metric) counts.  At most 2n + 1
- * ranges.
+ * Before inserting prefix/len: a small table whose top might not hold it
+ * takes its direct table (-ENOMEM: none, and the table as it was).  Top
+ * holds at most two ranges per chunk and per slot, plus one.
  */
-static uint32_t chunk_build_ranges(const struct fib_rib *rib, uint32_t n, struct fib_range *out)
+static int dir_make_room(struct fib_table *t, uint32_t prefix, int len)
 {
-	struct {
-		uint32_t end;
-		uint16_t nh;
-	} st[18];
-	uint32_t i, nr = 0, s, e;
-	int sp = 0;
+	uint32_t more;
 
-	st[0].end = FIB_DIR_SIZE;
-	st[0].nh = FIB_NH_COVER;
-	range_emit(out, &nr, 0, FIB_NH_COVER);
-	for (i = 0; i < n; i++) {
-		if (i && rib[i].lo == rib[i - 1].lo && rib[i].len == rib[i - 1].len)
-			continue;
-		s = rib[i].lo;
-		e = s + (1u << (32 - rib[i].len));
-		while (st[sp].end <= s) {
-			sp--;
-			range_emit(out, &nr, st[sp + 1].end, st[sp].nh);
+	if (t->dir || !len)
+		return 0;
+	if (len >= 16)
+		more = !dir_is_chunk(fib_dir_at(t, prefix >> 16));
+	else
+		more = !t->short_tab[len] || !t->short_tab[len][prefix >> (32 - len)];
+	if (2 * (t->nchunk + t->nshort + more) + 1 <= FIB_TOP_MAX)
+		return 0;
+	return dir_grow(t);
+}
+
+/* After a delete: down to half of what top holds, the direct table goes. */
+static void dir_shrink(struct fib_table *t)
+{
+	uint16_t cis[FIB_TOP_MAX];
+	uintptr_t cds[FIB_TOP_MAX];
+	uint32_t ci, n = 0;
+
+	if (!t->dir || 2 * (t->nchunk + t->nshort) + 1 > FIB_TOP_MAX / 2)
+		return;
+	for (ci = 0; ci < FIB_DIR_SIZE; ci++) {
+		if (dir_is_chunk(t->dir[ci])) {
+			cis[n] = (uint16_t)ci;
+			cds[n++] = t->dir[ci];
 		}
-		range_emit(out, &nr, s, rib[i].nh);
-		sp++;
-		st[sp].end = e;
-		st[sp].nh = rib[i].nh;
 	}
-	while (sp > 0) {
-		sp--;
-		range_emit(out, &nr, st[sp + 1].end, st[sp].nh);
-	}
-	return nr;
+	kfree(t->dir);
+	t->dir = NULL;
+	fib_top_build(t, cis, cds, n);
 }
 
 static uint16_t dir_cover(uintptr_t d)
@@ -236,13 +278,13 @@ static void chunk_free(struct fib_table *t, struct fib_chunk *c)
 static int chunk_install(struct fib_table *t, uint32_t ci, const struct fib_rib *rib, uint32_t n,
 			 struct fib_range *ranges)
 {
-	uintptr_t old = t->dir[ci];
+	uintptr_t old = fib_dir_at(t, ci);
 	uint16_t cover = dir_cover(old);
 	struct fib_chunk *c = NULL;
 	uint32_t nr;
 
 	if (n) {
-		nr = chunk_build_ranges(rib, n, ranges);
+		nr = fib_build_ranges(rib, n, ranges);
 		c = pool_alloc(&t->pool, chunk_size(nr, n));
 		if (!c)
 			return -ENOMEM;
@@ -251,9 +293,11 @@ static int chunk_install(struct fib_table *t, uint32_t ci, const struct fib_rib 
 		c->cover = cover;
 		c->pad = 0;
 		memcpy(c->range, ranges, nr * sizeof(*ranges));
-		memcpy(chunk_rib(c), rib, n * sizeof(*rib));
+		memcpy(fib_chunk_rib(c), rib, n * sizeof(*rib));
 	}
-	t->dir[ci] = c ? dir_entry(c) : ((uintptr_t)cover << 1) | 1;
+	if (dir_is_chunk(old) != !!c)
+		t->nchunk = c ? t->nchunk + 1 : t->nchunk - 1;
+	dir_store(t, ci, c ? dir_entry(c) : fib_dir_tagged(cover));
 	if (dir_is_chunk(old))
 		chunk_free(t, fib_dir_chunk(old));
 	return 0;
@@ -274,9 +318,9 @@ static int rib_cmp(const struct fib_table *t, uint16_t lo, int len, int metric,
 
 static int chunk_insert(struct fib_table *t, uint32_t prefix, int len, uint16_t nh)
 {
-	uintptr_t d = t->dir[prefix >> 16];
+	uintptr_t d = fib_dir_at(t, prefix >> 16);
 	const struct fib_chunk *c = dir_is_chunk(d) ? fib_dir_chunk(d) : NULL;
-	const struct fib_rib *rib = c ? chunk_rib(c) : NULL;
+	const struct fib_rib *rib = c ? fib_chunk_rib(c) : NULL;
 	uint32_t n = c ? c->nrib : 0, lo = 0, hi = n, mid;
 	uint16_t key = prefix & 0xffff;
 	int metric = t->nh[nh].metric, err;
@@ -311,7 +355,7 @@ static int chunk_insert(struct fib_table *t, uint32_t prefix, int len, uint16_t 
 static int chunk_delete(struct fib_table *t, uint32_t prefix, int len, const struct fib_nh *want,
 			unsigned int match, uint16_t *nh)
 {
-	uintptr_t d = t->dir[prefix >> 16];
+	uintptr_t d = fib_dir_at(t, prefix >> 16);
 	const struct fib_chunk *c = dir_is_chunk(d) ? fib_dir_chunk(d) : NULL;
 	const struct fib_rib *rib;
 	uint16_t key = prefix & 0xffff;
@@ -321,7 +365,7 @@ static int chunk_delete(struct fib_table *t, uint32_t prefix, int len, const str
 
 	if (!c)
 		return -ESRCH;
-	rib = chunk_rib(c);
+	rib = fib_chunk_rib(c);
 	n = c->nrib;
 	hi = n;
 	while (lo < hi) {
@@ -370,8 +414,18 @@ static uint16_t cover_of(const struct fib_table *t, uint32_t ci)
  * cover again. */
 static void covers_update(struct fib_table *t, int k, uint32_t idx)
 {
-	uint32_t ci, end = (idx + 1) << (16 - k);
+	uint32_t ci, end = (idx + 1) << (16 - k), i, n;
+	uint16_t cis[FIB_TOP_MAX];
+	uintptr_t cds[FIB_TOP_MAX];
 
+	if (!t->dir) {
+		n = top_chunks(t, cis, cds);
+		for (i = 0; i < n; i++)
+			if ((uint32_t)cis[i] >> (16 - k) == idx)
+				fib_dir_chunk(cds[i])->cover = cover_of(t, cis[i]);
+		fib_top_build(t, cis, cds, n);
+		return;
+	}
 	for (ci = idx << (16 - k); ci < end; ci++) {
 		uint16_t cover = cover_of(t, ci);
 		uintptr_t d = t->dir[ci];
@@ -379,7 +433,7 @@ static void covers_update(struct fib_table *t, int k, uint32_t idx)
 		if (dir_is_chunk(d))
 			fib_dir_chunk(d)->cover = cover;
 		else
-			t->dir[ci] = ((uintptr_t)cover << 1) | 1;
+			t->dir[ci] = fib_dir_tagged(cover);
 	}
 }
 
@@ -407,10 +461,11 @@ static void alias_changed(struct fib_table *t, uint32_t prefix, int len)
 static int alias_insert(struct fib_table *t, uint32_t prefix, int len, uint16_t nh)
 {
 	struct fib_alias **pp = alias_list(t, prefix, len), *a;
-	int metric = t->nh[nh].metric;
+	int metric = t->nh[nh].metric, empty;
 
 	if (!pp)
 		return -ENOMEM;
+	empty = !*pp;
 	for (; *pp && t->nh[(*pp)->nh].metric < metric; pp = &(*pp)->next)
 		;
 	if (*pp && t->nh[(*pp)->nh].metric == metric)
@@ -421,6 +476,8 @@ static int alias_insert(struct fib_table *t, uint32_t prefix, int len, uint16_t 
 	a->nh = nh;
 	a->next = *pp;
 	*pp = a;
+	if (len && empty)
+		t->nshort++;
 	if (a == *alias_list(t, prefix, len))
 		alias_changed(t, prefix, len);
 	return 0;
@@ -442,6 +499,8 @@ static int alias_delete(struct fib_table *t, uint32_t prefix, int len, const str
 	*pp = a->next;
 	*nh = a->nh;
 	pool_free(&t->pool, a, sizeof(*a));
+	if (len && !*head)
+		t->nshort--;
 	if (pp == head)
 		alias_changed(t, prefix, len);
 	return 0;
@@ -485,7 +544,7 @@ static void pool_compact(struct fib_table *t)
 {
 	struct fib_pool *p = &t->pool;
 	void *old = p->slabs, **tail;
-	size_t old_bytes = p->nslabs * FIB_SLAB_SIZE;
+	size_t old_bytes = p->slab_bytes, old_nslabs = p->nslabs;
 	int failed = 0, k;
 	uint32_t ci, i;
 
@@ -496,13 +555,14 @@ static void pool_compact(struct fib_table *t)
 	p->slabs = NULL;
 	p->left = 0;
 	p->nslabs = 0;
+	p->slab_bytes = 0;
 	p->bytes -= old_bytes;
-	for (ci = 0; ci < FIB_DIR_SIZE; ci++) {
-		struct fib_chunk *c = fib_dir_chunk(t->dir[ci]);
+	for (ci = 0; ci < (t->dir ? FIB_DIR_SIZE : t->top_n); ci++) {
+		uintptr_t *d = t->dir ? &t->dir[ci] : &t->top_d[ci];
+		struct fib_chunk *c = fib_dir_chunk(*d);
 
-		if (dir_is_chunk(t->dir[ci]))
-			t->dir[ci] =
-				dir_entry(pool_move(p, c, chunk_size(c->nrange, c->nrib), &failed));
+		if (dir_is_chunk(*d))
+			*d = dir_entry(pool_move(p, c, chunk_size(c->nrange, c->nrib), &failed));
 	}
 	alias_list_move(t, &t->dflt_list, &failed);
 	for (k = 1; k < 16; k++)
@@ -513,7 +573,8 @@ static void pool_compact(struct fib_table *t)
 			;
 		*tail = old;
 		p->bytes += old_bytes;
-		p->nslabs += old_bytes / FIB_SLAB_SIZE;
+		p->nslabs += old_nslabs;
+		p->slab_bytes += old_bytes;
 		return;
 	}
 	while (old) {
@@ -529,24 +590,21 @@ static void pool_compact(struct fib_table *t)
 struct fib_table *fib_table_new(void)
 {
 	struct fib_table *t = kzalloc(sizeof(*t));
-	uint32_t i;
 
 	if (!t)
 		return NULL;
-	t->dir = kmalloc(FIB_DIR_SIZE * sizeof(*t->dir));
 	t->pool.free = kzalloc(FIB_NCLASS * sizeof(void *));
 	t->nh_cap = 16;
 	t->nh = kzalloc(t->nh_cap * sizeof(*t->nh));
-	if (!t->dir || !t->pool.free || !t->nh) {
-		kfree(t->dir);
+	if (!t->pool.free || !t->nh) {
 		kfree(t->pool.free);
 		kfree(t->nh);
 		kfree(t);
 		return NULL;
 	}
-	for (i = 0; i < FIB_DIR_SIZE; i++)
-		t->dir[i] = 1; /* no route */
-	t->nh_used = 1;	       /* index 0 is FIB_NH_NONE */
+	t->top_n = 1; /* small: one range, no route */
+	t->top_d[0] = fib_dir_tagged(FIB_NH_NONE);
+	t->nh_used = 1; /* index 0 is FIB_NH_NONE */
 	return t;
 }
 
@@ -558,9 +616,12 @@ void fib_table_free(struct fib_table *t)
 	if (!t)
 		return;
 	/* chunks too large for the pool's classes are kmalloc'd on their own */
-	for (i = 0; i < FIB_DIR_SIZE; i++)
-		if (dir_is_chunk(t->dir[i]))
-			chunk_free(t, fib_dir_chunk(t->dir[i]));
+	for (i = 0; i < (t->dir ? FIB_DIR_SIZE : t->top_n); i++) {
+		uintptr_t d = t->dir ? t->dir[i] : t->top_d[i];
+
+		if (dir_is_chunk(d))
+			chunk_free(t, fib_dir_chunk(d));
+	}
 	while (t->pool.slabs) {
 		void *next = *(void **)t->pool.slabs;
 
@@ -588,6 +649,9 @@ int fib_table_insert(struct fib_table *t, uint32_t prefix, int len, uint32_t gw,
 
 	if (!prefix_valid(prefix, len))
 		return -EINVAL;
+	err = dir_make_room(t, prefix, len);
+	if (err)
+		return err;
 	idx = nh_get(t, gw, dev, metric);
 	if (idx < 0)
 		return idx;
@@ -621,111 +685,16 @@ int fib_table_delete(struct fib_table *t, uint32_t prefix, int len, const struct
 	t->nh[nh].refcnt--;
 	t->nroutes--;
 	t->genid++;
+	dir_shrink(t);
 	pool_compact(t);
 	return 0;
 }
 
-const struct fib_nh *fib_table_lookup_usable(const struct fib_table *t, uint32_t addr,
-					     int (*usable)(const struct fib_nh *))
-{
-	uintptr_t d = t->dir[addr >> 16];
-	const struct fib_alias *a;
-	int k;
-
-	if (dir_is_chunk(d)) {
-		const struct fib_chunk *c = fib_dir_chunk(d);
-		const struct fib_rib *rib = chunk_rib(c);
-		uint32_t key = addr & 0xffff, i;
-		int best_len = -1;
-		uint16_t best = 0;
-
-		/* sorted by address: the prefixes holding key start at or before it,
-		 * and of equal ones the first usable has the lowest metric */
-		for (i = 0; i < c->nrib && rib[i].lo <= key; i++)
-			if (key - rib[i].lo < (1u << (32 - rib[i].len)) && rib[i].len > best_len &&
-			    usable(&t->nh[rib[i].nh])) {
-				best = rib[i].nh;
-				best_len = rib[i].len;
-			}
-		if (best)
-			return &t->nh[best];
-	}
-	for (k = 15; k >= 0; k--) {
-		if (k && !t->short_tab[k])
-			continue;
-		a = k ? t->short_tab[k][addr >> (32 - k)] : t->dflt_list;
-		for (; a; a = a->next)
-			if (usable(&t->nh[a->nh]))
-				return &t->nh[a->nh];
-	}
-	return NULL;
-}
-
-/* Walks one alias list from the cursor's j-th entry; 1 when it is done. */
-static int walk_list(const struct fib_table *t, const struct fib_alias *a, uint32_t prefix, int len,
-		     struct fib_cursor *cur, struct fib_route *out, int max, int *n)
-{
-	uint32_t j;
-
-	for (j = 0; a && j < cur->j; j++)
-		a = a->next;
-	for (; a && *n < max; a = a->next, cur->j++) {
-		out[*n].prefix = prefix;
-		out[*n].len = len;
-		out[*n].nh = &t->nh[a->nh];
-		(*n)++;
-	}
-	return !a;
-}
-
-int fib_table_walk(const struct fib_table *t, struct fib_cursor *cur, struct fib_route *out,
-		   int max)
-{
-	int n = 0;
-
-	while (n < max && cur->k <= 16) {
-		if (cur->k == 0 ||
-		    (cur->k < 16 && t->short_tab[cur->k] && cur->i < (1u << cur->k))) {
-			const struct fib_alias *a =
-				cur->k ? t->short_tab[cur->k][cur->i] : t->dflt_list;
-			uint32_t prefix = cur->k ? cur->i << (32 - cur->k) : 0;
-
-			if (!walk_list(t, a, prefix, (int)cur->k, cur, out, max, &n))
-				break;
-			cur->j = 0;
-			if (++cur->i >= (1u << cur->k)) {
-				cur->k++;
-				cur->i = 0;
-			}
-		} else if (cur->k < 16) {
-			cur->k++;
-			cur->i = 0;
-		} else if (cur->i >= FIB_DIR_SIZE) {
-			cur->k++;
-		} else {
-			uintptr_t d = t->dir[cur->i];
-			const struct fib_chunk *c = fib_dir_chunk(d);
-
-			for (; dir_is_chunk(d) && cur->j < c->nrib && n < max; cur->j++, n++) {
-				const struct fib_rib *e = &chunk_rib(c)[cur->j];
-
-				out[n].prefix = cur->i << 16 | e->lo;
-				out[n].len = e->len;
-				out[n].nh = &t->nh[e->nh];
-			}
-			if (dir_is_chunk(d) && cur->j < c->nrib)
-				break;
-			cur->i++;
-			cur->j = 0;
-		}
-	}
-	return n;
-}
-
 size_t fib_table_mem(const struct fib_table *t)
 {
-	size_t bytes = sizeof(*t) + FIB_DIR_SIZE * sizeof(*t->dir) + FIB_NCLASS * sizeof(void *) +
-		       t->nh_cap * sizeof(*t->nh) + t->pool.bytes + t->scratch_size;
+	size_t bytes = sizeof(*t) + (t->dir ? FIB_DIR_SIZE * sizeof(*t->dir) : 0) +
+		       FIB_NCLASS * sizeof(void *) + t->nh_cap * sizeof(*t->nh) + t->pool.bytes +
+		       t->scratch_size;
 	int k;
 
 	for (k = 1; k < 16; k++)

@@ -138,13 +138,36 @@ static void gro_deliver(struct napi_struct *napi, struct sk_buff *p)
 /*
  * Merged packets live in 64 KiB buffers kept for reuse: a fresh allocation
  * of that size (zeroed pages from the page allocator) per merge would cost
- * more than the merge saves.  The pool grows to GRO_POOL_MAX buffers;
- * when they are all in use (in socket receive queues), segments are
- * delivered unmerged.  The destructor runs wherever the skb is freed, so the
- * free list is guarded like the rest of the receive path's shared state.
+ * more than the merge saves.  The pool grows to GRO_POOL_MAX buffers, and
+ * not while memory is short; when they are all in use (in socket receive
+ * queues), segments are delivered unmerged.  Every GRO_POOL_TRIM_MS the
+ * buffers that stayed in the pool the whole interval (its low mark) are
+ * freed, so that the pool empties once the load has gone.  The destructor
+ * runs wherever the skb is freed, so the free list is guarded like the
+ * rest of the receive path's shared state.
  */
+#define GRO_POOL_TRIM_MS 1000
 static void *pool[GRO_POOL_MAX];
-static int pool_free;
+static int pool_free, pool_low;
+static struct timer_list pool_trim_timer;
+
+static void gro_pool_trim(struct timer_list *t)
+{
+	void *spare[GRO_POOL_MAX];
+	unsigned long flags = net_irq_save();
+	int n = pool_low, i, again;
+
+	for (i = 0; i < n; i++)
+		spare[i] = pool[--pool_free];
+	stats.pool_bufs -= (uint64_t)n;
+	pool_low = pool_free;
+	again = stats.pool_bufs > 0;
+	net_irq_restore(flags);
+	for (i = 0; i < n; i++)
+		kfree(spare[i]);
+	if (again)
+		mod_timer(t, jiffies_ms() + GRO_POOL_TRIM_MS);
+}
 
 static void gro_buf_put(void *buf)
 {
@@ -161,11 +184,20 @@ static void *gro_buf_get(void)
 	unsigned long flags = net_irq_save();
 	void *buf = pool_free ? pool[--pool_free] : NULL;
 
+	if (pool_free < pool_low)
+		pool_low = pool_free;
 	net_irq_restore(flags);
-	if (!buf && stats.pool_bufs < GRO_POOL_MAX) {
+	if (!buf && stats.pool_bufs < GRO_POOL_MAX && !net_mem_pressure()) {
 		buf = kmalloc(GRO_BUF_SIZE);
-		if (buf)
-			stats.pool_bufs++;
+		if (!buf)
+			return NULL;
+		flags = net_irq_save();
+		stats.pool_bufs++;
+		net_irq_restore(flags);
+		if (!pool_trim_timer.function)
+			timer_setup(&pool_trim_timer, gro_pool_trim);
+		if (!timer_pending(&pool_trim_timer))
+			mod_timer(&pool_trim_timer, jiffies_ms() + GRO_POOL_TRIM_MS);
 	}
 	return buf;
 }

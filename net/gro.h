@@ -34,7 +34,7 @@ struct gro_stats {
 	uint64_t merged;    /* segments appended to a held one (and freed) */
 	uint64_t flushed;   /* held skbs delivered, merged or not */
 	uint64_t bypassed;  /* frames delivered at once: not TCP, not mergeable */
-	uint64_t pool_bufs; /* merge buffers allocated (kept for reuse, never freed) */
+	uint64_t pool_bufs; /* merge buffers held: in use, or kept for reuse */
 };
 void gro_get_stats(struct gro_stats *st);
 

@@ -272,7 +272,8 @@ class Route(gdb.Command):
     def invoke(self, arg, from_tty):
         # net/fib.h: defaults on dflt_list, prefixes shorter than /16 in
         # short_tab[len][top bits], the rest in the chunks dir[] points to
-        # (an odd dir entry is a tagged next hop, not a chunk).
+        # (an odd dir entry is a tagged next hop, not a chunk), or, in a
+        # small table without dir[], the chunks among its top ranges.
         print('%-18s %-15s %-6s %s' % ('destination', 'gateway', 'dev', 'metric'))
         t = lookup('fib_main')
         if int(t) == 0:
@@ -303,8 +304,12 @@ class Route(gdb.Command):
                 if p:
                     show_list(gdb.Value(p).cast(alias_t), i << (32 - k), k)
         hdr = gdb.lookup_type('struct fib_chunk').sizeof
-        dirs = struct.unpack('<65536Q', bytes(inf.read_memory(int(t['dir']), 8 * 65536)))
-        for ci, d in enumerate(dirs):
+        if int(t['dir']):
+            dirs = enumerate(struct.unpack('<65536Q',
+                                           bytes(inf.read_memory(int(t['dir']), 8 * 65536))))
+        else:
+            dirs = [(int(t['top_start'][i]), int(t['top_d'][i])) for i in range(int(t['top_n']))]
+        for ci, d in dirs:
             if d & 1:
                 continue
             d &= (1 << 47) - 1     # FIB_DIR_NRANGE_SHIFT: the range count is above

@@ -1,24 +1,23 @@
-"""Out of memory: MenuOS booted with 6 MiB (-m 6, the least with which it
-still completes a hello: 4 MiB boots, but the routing table's 512 KiB
-direct table then cannot be allocated) on a tap in a namespace this test
-creates: 1 MiB transfers, then more connections and data from the host than
-it has memory for.  Below the page allocator's low
+"""Out of memory: MenuOS booted with 4 MiB (-m 4; the routing table of a
+few routes has no direct table, and the receive ring takes at most a
+quarter of memory) on a tap in a namespace this test creates: 1 MiB
+transfers, then more connections and data from the host than it has memory
+for.  Below the page allocator's low
 watermark TCP refuses connections and drops new data (mem_refusals and
 rcvq_drops in `netstat -s`), so the memory left keeps the receive ring
 filled and the host's RSTs get in; nothing panics, the shell answers, and
 every page, kmalloc byte, sk_buff and socket comes back once the load has
-gone and TIME-WAIT has drained.  (Allocation failures themselves are
+gone, TIME-WAIT has drained and virtio-net's multi-buffer receive pool has
+given its idle blocks back.  (Allocation failures themselves are
 counted in `mem` and `skb`; tests/unit/test_oom.c makes each one fail.)"""
 import itertools
 import re
 import time
 
-import pytest
-
 from menuos import MenuOS, NetNS
 
 GUEST = '10.0.2.15'
-CONNS = 400          # each costs a sock and its receive data: far more than 6 MiB holds
+CONNS = 400          # each costs a sock and its receive data: far more than 4 MiB holds
 HELLO = ('import socket, sys\n'
          's = socket.create_connection(("10.0.2.15", 5001), timeout=5)\n'
          's.sendall(b"hello"); sys.stdout.write(s.recv(10).decode()); s.close()\n')
@@ -105,12 +104,8 @@ def numbers(m):
     }
 
 
-@pytest.mark.xfail(reason='virtio-net keeps up to 16 multi-buffer receive blocks for reuse '
-                   '(128 KiB each) once a bulk transfer used them, so kmalloc does not '
-                   'come back to the boot baseline; and -m 4 no longer completes a hello '
-                   '(the routing table needs a 1 MiB block)')
 def test_out_of_memory_drops_and_refuses_counted_then_recovers():
-    with NetNS() as ns, MenuOS(mem=6, nic='virtio', netdev=('tap', ns.tap), netns=ns.name,
+    with NetNS() as ns, MenuOS(mem=4, nic='virtio', netdev=('tap', ns.tap), netns=ns.name,
                                 append='tcp_msl_ms=500', timeout=60) as m:
         assert 'Please input hello...' in m.cmd('replyhi')
         assert 'discarding' in m.cmd('sink 6000')

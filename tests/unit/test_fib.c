@@ -2,6 +2,7 @@
  * The DXR routing table (net/fib_dxr.c) and route.c over it: longest
  * prefix match over overlapping prefixes /0../32, metrics, add/delete,
  * duplicates, the walk, out-of-memory, the slow path past down devices,
+ * small tables without the direct table and the move to and from one,
  * random tables against a brute-force reference, and the generation
  * number that sockets' cached routes are checked against.
  */
@@ -279,6 +280,108 @@ static void test_out_of_memory(void **state)
 	assert_int_equal(fake_kmalloc_in_use(), base);
 }
 
+/* Every lookup the reference answers at each live prefix's edges and at
+ * random addresses near them, one at a time and in a batch. */
+static void check_edges(const struct fib_table *t, const struct ref_route *r, int n)
+{
+	uint32_t a[4];
+	uint16_t b[4];
+	int i, j;
+
+	for (i = 0; i < n; i++) {
+		a[0] = r[i].prefix;
+		a[1] = r[i].prefix - 1;
+		a[2] = r[i].prefix | ~pmask(r[i].len);
+		a[3] = a[2] + 1;
+		fib_table_lookup_batch(t, a, b, 4);
+		for (j = 0; j < 4; j++) {
+			check_same(t, r, n, a[j], 0);
+			assert_int_equal(b[j], fib_table_lookup_index(t, a[j]));
+		}
+		check_same(t, r, n, r[i].prefix ^ (rnd() & 0xfffff), 0);
+	}
+}
+
+/*
+ * A small table has no direct table: a host's routes cost a few KiB.  It
+ * takes one when its /16 ranges would no longer fit (after one refused for
+ * want of memory, with the table as it was), and gives it back when
+ * deletes have left it at half of that; every lookup agrees with the
+ * reference all the way up and down.
+ */
+static void test_small_table_without_direct_table(void **state)
+{
+	enum { NR = 80 };
+	struct ref_route r[NR];
+	struct fib_table *t = fib_table_new();
+	int n = 0, i, grew = -1, refused = 0, err;
+
+	(void)state;
+	assert_non_null(t);
+	/* a host's table: loopback, its subnet, a default route */
+	assert_int_equal(fib_table_insert(t, 0x7f000000u, 8, 0, &devs[0], 0), 0);
+	assert_int_equal(fib_table_insert(t, 0x0a000200u, 24, 0, &devs[1], 0), 0);
+	assert_int_equal(fib_table_insert(t, 0, 0, 0x0a000202u, &devs[1], 0), 0);
+	assert_null(t->dir);
+	assert_true(fib_table_mem(t) < 16 * 1024 + 65536);
+	assert_int_equal(fib_table_lookup(t, 0x7f000001u)->dev, &devs[0]);
+	assert_int_equal(fib_table_lookup(t, 0x0a000205u)->dev, &devs[1]);
+	assert_int_equal(fib_table_lookup(t, 0x08080808u)->gw, 0x0a000202u);
+	assert_int_equal(fib_table_delete(t, 0x7f000000u, 8, NULL, 0), 0);
+	assert_int_equal(fib_table_delete(t, 0x0a000200u, 24, NULL, 0), 0);
+	assert_int_equal(fib_table_delete(t, 0, 0, NULL, 0), 0);
+
+	while (n < NR) {
+		uint32_t x = rnd() % 3;
+		int len = x == 0 ? 1 + (int)(rnd() % 15) : 16 + (int)(rnd() % 17);
+
+		r[n].len = len;
+		r[n].prefix = (0x0a000000u ^ (rnd() << 8)) & pmask(len);
+		r[n].gw = 1 + rnd() % 8;
+		r[n].dev = &devs[rnd() % NDEV];
+		r[n].metric = (int)(rnd() % 2);
+		r[n].live = 1;
+		if (!t->dir) {
+			long nth;
+
+			/* whichever allocation fails, the table stays as it was */
+			for (nth = 1; nth < 4; nth++) {
+				fake_kmalloc_fail_nth(nth);
+				err = fib_table_insert(t, r[n].prefix, len, r[n].gw, r[n].dev,
+						       r[n].metric);
+				fake_kmalloc_fail_nth(0);
+				if (err != -ENOMEM)
+					break;
+				refused++;
+				check_edges(t, r, n);
+			}
+		} else {
+			err = fib_table_insert(t, r[n].prefix, len, r[n].gw, r[n].dev, r[n].metric);
+		}
+		if (err == -EEXIST)
+			continue;
+		assert_int_equal(err, 0);
+		n++;
+		if (t->dir && grew < 0)
+			grew = n;
+		check_edges(t, r, n);
+	}
+	assert_true(grew > 10 && grew < NR);
+	assert_true(refused > 0);
+	for (i = NR - 1; i >= 0; i--) {
+		struct fib_nh want = {r[i].gw, r[i].dev, r[i].metric, 0};
+
+		assert_int_equal(fib_table_delete(t, r[i].prefix, r[i].len, &want,
+						  FIB_MATCH_GW | FIB_MATCH_DEV | FIB_MATCH_METRIC),
+				 0);
+		r[i].live = 0;
+		check_edges(t, r, NR);
+	}
+	assert_null(t->dir);
+	assert_int_equal(t->top_n, 1);
+	fib_table_free(t);
+}
+
 /* Random tables against the reference: prefixes around a few hundred base
  * addresses (so they nest), every length, random metrics and devices;
  * lookups at random addresses and at every prefix's edges; then half the
@@ -501,6 +604,7 @@ int main(void)
 		cmocka_unit_test(test_metrics_duplicates_and_errors),
 		cmocka_unit_test(test_walk_pages),
 		cmocka_unit_test(test_out_of_memory),
+		cmocka_unit_test(test_small_table_without_direct_table),
 		cmocka_unit_test(test_random_against_reference),
 		cmocka_unit_test(test_pool_compaction),
 		cmocka_unit_test(test_route_api_and_generation),
