@@ -28,6 +28,7 @@
 #include "drivers/virtio_net_hdr.h"
 #include "kernel/mm.h"
 #include "kernel/printk.h"
+#include "net/buf_pool.h"
 #include "net/eth.h"
 #include "net/netdevice.h"
 #include "net/platform.h"
@@ -59,18 +60,14 @@
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /*
- * Buffers for packets that span several receive pages, kept for reuse:
- * allocating one per packet (an order-5 block, found by a scan of the page
- * bitmap, then zeroed) cost several times the copy into it (pktstat: the
- * poll's time per 56 KB packet).  Up to VIRTNET_BIG_POOL of them are
- * kept; beyond that, while that many sit in socket queues, alloc_skb.
- * Every VIRTNET_BIG_TRIM_MS the blocks that stayed in the pool the whole
- * interval (its low mark) go back to kmalloc: under steady load the pool
- * keeps what the load cycles through, and once the load is gone it empties.
+ * Buffers for packets that span several receive pages, kept for reuse
+ * (net/buf_pool.c): allocating one per packet (an order-5 block, found by
+ * a scan of the page bitmap, then zeroed) cost several times the copy into
+ * it (pktstat: the poll's time per 56 KB packet).  Up to VIRTNET_BIG_POOL
+ * of them; beyond that, while that many sit in socket queues, alloc_skb.
  */
-#define VIRTNET_BIG_POOL    16
-#define VIRTNET_BIG_SIZE    (NET_IP_ALIGN + VIRTNET_MAX_PACKET)
-#define VIRTNET_BIG_TRIM_MS 1000
+#define VIRTNET_BIG_POOL BUF_POOL_MAX
+#define VIRTNET_BIG_SIZE (NET_IP_ALIGN + VIRTNET_MAX_PACKET)
 
 struct virtnet {
 	struct virtio_device vdev;
@@ -136,80 +133,25 @@ static int virtnet_rx_fill(struct virtnet *vi)
 	return n;
 }
 
-static void *big_pool[VIRTNET_BIG_POOL];
-static int big_free, big_count;
-static int big_low; /* the least big_free since the last trim */
-static struct timer_list big_trim_timer;
+static struct buf_pool big_pool = BUF_POOL_INIT(VIRTNET_BIG_SIZE, VIRTNET_BIG_POOL);
 
-/* Frees the blocks not taken since the last run; runs while the pool has any. */
-static void virtnet_big_trim(struct timer_list *t)
-{
-	void *spare[VIRTNET_BIG_POOL];
-	unsigned long flags = net_irq_save();
-	int n = big_low, i, again;
-
-	for (i = 0; i < n; i++)
-		spare[i] = big_pool[--big_free];
-	big_count -= n;
-	big_low = big_free;
-	again = big_count > 0;
-	net_irq_restore(flags);
-	for (i = 0; i < n; i++)
-		kfree(spare[i]);
-	if (again)
-		mod_timer(t, jiffies_ms() + VIRTNET_BIG_TRIM_MS);
-}
-
-/*
- * The destructor runs wherever the skb is freed: the pool is guarded.  With
- * memory short the block goes back to the allocator instead: the pool must
- * not keep what TCP needs to make progress.
- */
-static void virtnet_big_put(struct sk_buff *skb)
-{
-	unsigned long flags = net_irq_save();
-
-	if (net_mem_pressure()) {
-		big_count--;
-		net_irq_restore(flags);
-		kfree(skb->head);
-		return;
-	}
-	big_pool[big_free++] = skb->head;
-	net_irq_restore(flags);
-}
+/* The destructor runs wherever the skb is freed. */
+static void virtnet_big_put(struct sk_buff *skb) { buf_pool_put(&big_pool, skb->head); }
 
 /* A linear skb with room for size bytes behind NET_IP_ALIGN, or NULL. */
 static struct sk_buff *virtnet_big_get(uint32_t size)
 {
-	unsigned long flags = net_irq_save();
-	void *buf = big_free ? big_pool[--big_free] : NULL;
+	void *buf = buf_pool_get(&big_pool);
 	struct sk_buff *skb;
 
-	if (big_free < big_low)
-		big_low = big_free;
-	if (!buf && big_count < VIRTNET_BIG_POOL && !net_mem_pressure()) {
-		big_count++; /* a slot of the pool, taken before the allocation */
-		net_irq_restore(flags);
-		buf = kmalloc(VIRTNET_BIG_SIZE);
-		flags = net_irq_save();
-		if (!buf)
-			big_count--;
-		else if (!timer_pending(&big_trim_timer))
-			mod_timer(&big_trim_timer, jiffies_ms() + VIRTNET_BIG_TRIM_MS);
-	}
-	net_irq_restore(flags);
 	if (!buf) {
 		skb = alloc_skb(NET_IP_ALIGN + size);
 	} else {
 		skb = build_skb(buf, VIRTNET_BIG_SIZE);
-		if (skb) {
+		if (skb)
 			skb->destructor = virtnet_big_put;
-		} else {
-			flags = net_irq_save();
-			big_pool[big_free++] = buf;
-			net_irq_restore(flags);
-		}
+		else
+			buf_pool_put(&big_pool, buf);
 	}
 	if (skb)
 		skb_reserve(skb, NET_IP_ALIGN);
@@ -544,8 +486,6 @@ static int virtnet_probe(struct pci_dev *pdev)
 	virtnet_set_offloads(vi);
 
 	netif_napi_add(dev, &dev->napi, virtnet_poll);
-	if (!big_trim_timer.function) /* the pool is shared by every device */
-		timer_setup(&big_trim_timer, virtnet_big_trim);
 	/* Before the queues: MSI-X vectors are assigned while setting them up. */
 	err = virtio_request_irq(&vi->vdev, virtnet_interrupt, virtnet_config_changed, vi,
 				 "virtio-net");

@@ -23,6 +23,7 @@
 #include <arpa/inet.h>
 
 #include "net/gro.h"
+#include "net/buf_pool.h"
 #include "net/netdevice.h"
 #include "net/eth.h"
 #include "net/ip.h"
@@ -33,6 +34,8 @@
 
 int net_gro_enabled = 1;
 static struct gro_stats stats;
+static struct buf_pool pool = BUF_POOL_INIT(GRO_BUF_SIZE, GRO_POOL_MAX); /* see gro_grow */
+_Static_assert(GRO_POOL_MAX <= BUF_POOL_MAX, "GRO's pool is larger than a buf_pool holds");
 
 /* The headers of a candidate frame (data at the Ethernet header). */
 struct gro_seg {
@@ -44,7 +47,11 @@ struct gro_seg {
 	unsigned int payload; /* TCP payload bytes */
 };
 
-void gro_get_stats(struct gro_stats *st) { *st = stats; }
+void gro_get_stats(struct gro_stats *st)
+{
+	*st = stats;
+	st->pool_bufs = (uint64_t)pool.owned;
+}
 
 /* A TCP/IPv4 frame GRO may look at: 1, with g filled; else 0. */
 static int gro_parse(struct sk_buff *skb, struct gro_seg *g)
@@ -136,71 +143,13 @@ static void gro_deliver(struct napi_struct *napi, struct sk_buff *p)
 }
 
 /*
- * Merged packets live in 64 KiB buffers kept for reuse: a fresh allocation
- * of that size (zeroed pages from the page allocator) per merge would cost
- * more than the merge saves.  The pool grows to GRO_POOL_MAX buffers, and
- * not while memory is short; when they are all in use (in socket receive
- * queues), segments are delivered unmerged.  Every GRO_POOL_TRIM_MS the
- * buffers that stayed in the pool the whole interval (its low mark) are
- * freed, so that the pool empties once the load has gone.  The destructor
- * runs wherever the skb is freed, so the free list is guarded like the
- * rest of the receive path's shared state.
+ * Merged packets live in 64 KiB buffers kept for reuse (net/buf_pool.c): a
+ * fresh allocation of that size (zeroed pages from the page allocator) per
+ * merge would cost more than the merge saves.  When the pool's
+ * GRO_POOL_MAX buffers are all in use (in socket receive queues), or
+ * memory is short, segments are delivered unmerged.
  */
-#define GRO_POOL_TRIM_MS 1000
-static void *pool[GRO_POOL_MAX];
-static int pool_free, pool_low;
-static struct timer_list pool_trim_timer;
-
-static void gro_pool_trim(struct timer_list *t)
-{
-	void *spare[GRO_POOL_MAX];
-	unsigned long flags = net_irq_save();
-	int n = pool_low, i, again;
-
-	for (i = 0; i < n; i++)
-		spare[i] = pool[--pool_free];
-	stats.pool_bufs -= (uint64_t)n;
-	pool_low = pool_free;
-	again = stats.pool_bufs > 0;
-	net_irq_restore(flags);
-	for (i = 0; i < n; i++)
-		kfree(spare[i]);
-	if (again)
-		mod_timer(t, jiffies_ms() + GRO_POOL_TRIM_MS);
-}
-
-static void gro_buf_put(void *buf)
-{
-	unsigned long flags = net_irq_save();
-
-	pool[pool_free++] = buf;
-	net_irq_restore(flags);
-}
-
-static void gro_buf_release(struct sk_buff *skb) { gro_buf_put(skb->head); }
-
-static void *gro_buf_get(void)
-{
-	unsigned long flags = net_irq_save();
-	void *buf = pool_free ? pool[--pool_free] : NULL;
-
-	if (pool_free < pool_low)
-		pool_low = pool_free;
-	net_irq_restore(flags);
-	if (!buf && stats.pool_bufs < GRO_POOL_MAX && !net_mem_pressure()) {
-		buf = kmalloc(GRO_BUF_SIZE);
-		if (!buf)
-			return NULL;
-		flags = net_irq_save();
-		stats.pool_bufs++;
-		net_irq_restore(flags);
-		if (!pool_trim_timer.function)
-			timer_setup(&pool_trim_timer, gro_pool_trim);
-		if (!timer_pending(&pool_trim_timer))
-			mod_timer(&pool_trim_timer, jiffies_ms() + GRO_POOL_TRIM_MS);
-	}
-	return buf;
-}
+static void gro_buf_release(struct sk_buff *skb) { buf_pool_put(&pool, skb->head); }
 
 /*
  * Moves held packet p into a pool buffer, with room behind it for a
@@ -209,12 +158,12 @@ static void *gro_buf_get(void)
  */
 static struct sk_buff *gro_grow(struct sk_buff *p)
 {
-	void *buf = gro_buf_get();
+	void *buf = buf_pool_get(&pool);
 	struct sk_buff *n = buf ? build_skb(buf, GRO_BUF_SIZE) : NULL;
 
 	if (!n) {
 		if (buf)
-			gro_buf_put(buf);
+			buf_pool_put(&pool, buf);
 		return NULL;
 	}
 	n->destructor = gro_buf_release;

@@ -18,7 +18,7 @@ RULES='
 libc/           libc/*
 net/platform.h  net/* kernel/list.h kernel/timer.h kernel/wait.h kernel/printk.h
 net/            net/* kernel/list.h
-drivers/        drivers/* kernel/* net/netdevice.h net/skbuff.h net/eth.h net/platform.h
+drivers/        drivers/* kernel/* net/netdevice.h net/skbuff.h net/eth.h net/platform.h net/buf_pool.h
 drivers/e1000_tx.c drivers/* kernel/* net/netdevice.h net/skbuff.h net/eth.h net/platform.h net/ip.h net/tcp.h net/checksum.h
 drivers/virtio_net_hdr.c drivers/* kernel/* net/netdevice.h net/skbuff.h net/eth.h net/platform.h net/tcp.h
 user/           user/* net/netctl.h kernel/uapi.h
