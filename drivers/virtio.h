@@ -79,5 +79,12 @@ void virtio_fail(struct virtio_device *vdev);
 void virtio_del_vq(struct virtqueue *vq);
 uint8_t virtio_cfg_read8(struct virtio_device *vdev, unsigned off);
 uint16_t virtio_cfg_read16(struct virtio_device *vdev, unsigned off);
+/*
+ * Makes this CPU's earlier writes to the rings visible to the device, and
+ * the device's to us, where a memory fence alone may not: a read of the
+ * device status register, which QEMU serves under the lock its device
+ * emulation holds (see virtnet_irq_enable).
+ */
+void virtio_fence(struct virtio_device *vdev);
 
 #endif

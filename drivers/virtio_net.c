@@ -286,12 +286,31 @@ static int virtnet_open(struct net_device *dev)
  * completions only free memory: they may wait until most of what is in
  * flight is done.
  */
+/*
+ * Interrupts on again, unless work came first (then 1: the caller polls
+ * again).  Whether the device interrupts depends on used_event, which we
+ * write before we read its used index; whether we poll again, on that
+ * index, which it writes before it reads used_event (Virtio 1.2 2.7.10).
+ * Each side fences between its store and its load, so that at least one
+ * of them sees the other's.  Under QEMU 7.2's software emulation with one
+ * vCPU the guest's fences are compiled to nothing (TCG emits host barriers
+ * only for parallel vCPUs; later QEMUs emit them always, because the I/O
+ * thread runs beside even one vCPU), and virtio-net runs in that I/O
+ * thread: a packet used just then could be seen by neither side, and the
+ * receive ring would wait, with no interrupt, until a transmit happened to
+ * poll it (seconds under a connection flood).  So when no work is seen,
+ * virtio_fence, which does fence, and a second look.
+ */
 static int virtnet_irq_enable(struct net_device *dev)
 {
 	struct virtnet *vi = dev->priv;
+	int more = virtqueue_enable_cb(&vi->rxq) | virtqueue_enable_cb_delayed(&vi->txq);
 
-	if (virtqueue_enable_cb(&vi->rxq) | virtqueue_enable_cb_delayed(&vi->txq) |
-	    vi->link_changed) {
+	if (!more) {
+		virtio_fence(&vi->vdev);
+		more = virtqueue_enable_cb(&vi->rxq) | virtqueue_enable_cb_delayed(&vi->txq);
+	}
+	if (more | vi->link_changed) {
 		virtqueue_disable_cb(&vi->rxq);
 		virtqueue_disable_cb(&vi->txq);
 		return 1;

@@ -84,6 +84,8 @@ uint16_t virtio_cfg_read16(struct virtio_device *vdev, unsigned off)
 	return vdev->ops->config_read(vdev, off, 2);
 }
 
+void virtio_fence(struct virtio_device *vdev) { (void)vdev->ops->get_status(vdev); }
+
 /* INTx, possibly shared: the ISR status says whether it was us, and why. */
 static void vp_intx_handler(void *arg)
 {
