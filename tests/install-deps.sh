@@ -6,8 +6,9 @@ PKGS="build-essential gcc make binutils grub-pc-bin grub-efi-amd64-bin grub-comm
 ovmf qemu-system-x86 gdb tshark tcpdump iproute2 iputils-ping python3-scapy python3-pexpect \
 python3-pytest libcmocka-dev clang netcat-openbsd gnu-efi nmap hping3 \
 iperf3 curl apache2-utils wrk"
-# `make bench` also draws its chart (tests/install-deps.sh --bench)
-[ "$1" = "--bench" ] && PKGS="$PKGS python3-matplotlib"
+# `make bench` also draws its chart, and its services part boots a Linux guest
+# whose /init is busybox sh (tests/install-deps.sh --bench)
+[ "$1" = "--bench" ] && PKGS="$PKGS python3-matplotlib busybox-static"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
