@@ -45,33 +45,7 @@ static int teardown(void **state)
 /* Fragmentation needed (next-hop mtu) from a router, quoting our segment of tot_len bytes. */
 static void frag_needed(const struct tconn *c, uint32_t seq, uint16_t mtu, uint16_t tot_len)
 {
-	struct {
-		struct icmphdr icmp;
-		struct iphdr ip;
-		uint16_t sport, dport;
-		uint32_t seq;
-	} __attribute__((packed)) m;
-	uint8_t frame[256];
-
-	memset(&m, 0, sizeof(m));
-	m.icmp.type = ICMP_DEST_UNREACH;
-	m.icmp.code = ICMP_FRAG_NEEDED;
-	m.icmp.un.frag.mtu = htons(mtu);
-	m.ip.ihl_version = 0x45;
-	m.ip.tot_len = htons(tot_len);
-	m.ip.frag_off = htons(IP_DF);
-	m.ip.ttl = 63;
-	m.ip.protocol = IPPROTO_TCP;
-	m.ip.saddr = tcp_test_our_ip;
-	m.ip.daddr = tcp_test_peer_ip;
-	m.sport = htons(c->lport);
-	m.dport = htons(c->rport);
-	m.seq = htonl(seq);
-	m.icmp.checksum = ip_compute_csum(&m, sizeof(m));
-	fake_eth_inject(tcp_test_dev, frame,
-			fake_build_ip(frame, fake_our_mac, fake_peer_mac, tcp_test_peer_ip,
-				      tcp_test_our_ip, IPPROTO_ICMP, &m, sizeof(m)));
-	fake_run_softirqs();
+	tcp_peer_send_frag_needed(mtu, tot_len, c->lport, c->rport, seq);
 }
 
 static void open_and_send(struct tconn *c, size_t n)

@@ -137,7 +137,11 @@ void tcp_peer_send_raw(void *seg, size_t len)
 	fake_run_softirqs();
 }
 
-void tcp_peer_send_icmp(uint8_t type, uint8_t code, uint16_t sport, uint16_t dport, uint32_t seq)
+/* An ICMP error quoting a segment of ours: its IP header (tot_len, frag_off,
+ * ttl as given) and first 8 bytes; mtu fills the next-hop MTU field. */
+static void peer_send_icmp(uint8_t type, uint8_t code, uint16_t mtu, uint16_t tot_len,
+			   uint16_t frag_off, uint8_t ttl, uint16_t sport, uint16_t dport,
+			   uint32_t seq)
 {
 	struct {
 		struct icmphdr icmp;
@@ -150,9 +154,11 @@ void tcp_peer_send_icmp(uint8_t type, uint8_t code, uint16_t sport, uint16_t dpo
 	memset(&m, 0, sizeof(m));
 	m.icmp.type = type;
 	m.icmp.code = code;
+	m.icmp.un.frag.mtu = htons(mtu);
 	m.ip.ihl_version = 0x45;
-	m.ip.tot_len = htons(sizeof(struct iphdr) + sizeof(struct tcphdr));
-	m.ip.ttl = 64;
+	m.ip.tot_len = htons(tot_len);
+	m.ip.frag_off = htons(frag_off);
+	m.ip.ttl = ttl;
 	m.ip.protocol = IPPROTO_TCP;
 	m.ip.saddr = tcp_test_our_ip;
 	m.ip.daddr = tcp_test_peer_ip;
@@ -164,6 +170,19 @@ void tcp_peer_send_icmp(uint8_t type, uint8_t code, uint16_t sport, uint16_t dpo
 			fake_build_ip(frame, fake_our_mac, fake_peer_mac, tcp_test_peer_ip,
 				      tcp_test_our_ip, IPPROTO_ICMP, &m, sizeof(m)));
 	fake_run_softirqs();
+}
+
+void tcp_peer_send_icmp(uint8_t type, uint8_t code, uint16_t sport, uint16_t dport, uint32_t seq)
+{
+	peer_send_icmp(type, code, 0, sizeof(struct iphdr) + sizeof(struct tcphdr), 0, 64, sport,
+		       dport, seq);
+}
+
+void tcp_peer_send_frag_needed(uint16_t mtu, uint16_t tot_len, uint16_t sport, uint16_t dport,
+			       uint32_t seq)
+{
+	peer_send_icmp(ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, mtu, tot_len, IP_DF, 63, sport, dport,
+		       seq);
 }
 
 void tcp_peer_send_badsum(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,

@@ -77,6 +77,10 @@ void tcp_peer_send_raw(void *seg, size_t len);
 /* An ICMP error (type, code) from the peer quoting a segment we sent from
  * our sport to its dport with sequence number seq (IP header + 8 bytes). */
 void tcp_peer_send_icmp(uint8_t type, uint8_t code, uint16_t sport, uint16_t dport, uint32_t seq);
+/* Fragmentation needed (next-hop mtu) from a router one hop away, quoting a
+ * DF segment of ours of tot_len bytes (RFC 1191). */
+void tcp_peer_send_frag_needed(uint16_t mtu, uint16_t tot_len, uint16_t sport, uint16_t dport,
+			       uint32_t seq);
 /* Same with a wrong checksum. */
 void tcp_peer_send_badsum(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
 			  uint16_t win);
