@@ -113,6 +113,12 @@ static inline const struct fib_range *fib_dirent_ranges(const struct fib_dirent 
 	return (const struct fib_range *)(uintptr_t)(e->w & FIB_DIRENT_PTR);
 }
 
+/* The 64-byte line holding the first of e's ranges. */
+static inline const struct fib_range *fib_dirent_line0(const struct fib_dirent *e)
+{
+	return (const struct fib_range *)(uintptr_t)(e->w & FIB_DIRENT_PTR & ~(uint64_t)63);
+}
+
 struct fib_alias {
 	struct fib_alias *next; /* worse metric */
 	uint16_t nh;
@@ -289,8 +295,7 @@ static inline __attribute__((always_inline)) unsigned int
 fib_table_lookup_dir(const struct fib_table *t, const struct fib_dirent *e, uint32_t addr)
 {
 	unsigned int key = addr & 0xffff, s = fib_dirent_line(e, key), i, last, nh;
-	const struct fib_range *r = (const struct fib_range *)(uintptr_t)(e->w & FIB_DIRENT_PTR &
-									  ~(uint64_t)63);
+	const struct fib_range *r = fib_dirent_line0(e);
 	uint64_t w = e->w;
 
 	if (__builtin_expect(((unsigned int)(w >> 2) & 15) + (unsigned int)(w >> 48) > 63, 0)) {
@@ -333,9 +338,8 @@ static inline void fib_table_lookup_batch(const struct fib_table *t, const uint3
 		if (i + FIB_BATCH < n) {
 			const struct fib_dirent *e = fib_dir_at(t, addr[i + FIB_BATCH] >> 16);
 
-			__builtin_prefetch((const char *)(uintptr_t)(e->w & FIB_DIRENT_PTR &
-								    ~(uint64_t)63) +
-					   64 * fib_dirent_line(e, addr[i + FIB_BATCH] & 0xffff));
+			__builtin_prefetch(fib_dirent_line0(e) +
+					   16 * fib_dirent_line(e, addr[i + FIB_BATCH] & 0xffff));
 		}
 		out[i] = (uint16_t)fib_table_lookup_index(t, addr[i]);
 	}

@@ -136,7 +136,6 @@ static size_t chunk_size(uint32_t nrange, uint32_t nrib)
 	       nrib * sizeof(struct fib_rib);
 }
 
-
 static int scratch_reserve(struct fib_table *t, size_t size)
 {
 	void *s;

@@ -478,9 +478,9 @@ static void test_random_against_reference(void **state)
  */
 static void check_chunk_lines(int with_dir)
 {
-	static const int checks[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 16, 17, 20, 23, 24,
-				     25, 28, 31, 32, 33, 36, 40, 47, 48, 50, 56, 63, 64, 70, 100,
-				     200, 500, 2000};
+	static const int checks[] = {1,	 2,  3,	 4,  5,	 6,  7,	 8,   9,   10,	12,  15,
+				     16, 17, 20, 23, 24, 25, 28, 31,  32,  33,	36,  40,
+				     47, 48, 50, 56, 63, 64, 70, 100, 200, 500, 2000};
 	struct fib_table *t = fib_table_new();
 	uint8_t *want = malloc(65536);
 	uint32_t *keys = malloc(65536 * sizeof(*keys));
