@@ -50,9 +50,11 @@ done
 	echo "insmod terminal"
 	echo "insmod $loader"
 	echo "$serial"
-	# multiboot2: keep VGA text mode (the kernel's header accepts a framebuffer)
-	echo "set gfxpayload=text"
-	grep -v '^[[:space:]]*#' "$config"
+	# Keep VGA text mode: the kernel's multiboot2 header accepts a framebuffer,
+	# and the multiboot2 command sets gfxpayload from it, so this goes after
+	# the loader's lines, before boot.
+	grep -v '^[[:space:]]*#' "$config" |
+		awk '$1 == "boot" { print "set gfxpayload=text" } { print }'
 } > "$work/pc.cfg"
 grub-mkimage -O i386-pc-eltorito -p /boot/grub -c "$work/pc.cfg" -o "$tree/boot/grub/bios.img" \
 	biosdisk iso9660
@@ -79,5 +81,6 @@ xorriso -as mkisofs -graft-points -no-pad \
 	-b boot/grub/bios.img -no-emul-boot -boot-load-size 4 -boot-info-table \
 	--grub2-boot-info --grub2-mbr "$lib/i386-pc/boot_hybrid.img" \
 	--efi-boot efi.img -efi-boot-part --efi-boot-image --protective-msdos-label \
-	-o "$out" -r "$tree" 2>"$work/xorriso.log" || { cat "$work/xorriso.log" >&2; exit 1; }
+	-o "$work/out.iso" -r "$tree" 2>"$work/xorriso.log" || { cat "$work/xorriso.log" >&2; exit 1; }
+mv "$work/out.iso" "$out"
 rm -rf "$work"
