@@ -87,7 +87,7 @@ def fmt(times):
 
 def stages(args, report):
     guests = [('MenuOS', os.path.join(args.build, 'menuos.iso'), ['/boot/menuos.elf'],
-               'MenuOS/x64', PROMPT),
+               '), booted by ', PROMPT),  # the kernel's first line
               ('Linux', os.path.join(args.build, 'linux-guest', 'linux.iso'),
                ['/boot/vmlinuz', '/boot/initramfs.gz'], None, 'peer>>')]
     for name, iso, kernels, first_line, prompt in guests:

@@ -7,7 +7,7 @@ guest or the image is needed, so the Linux guest's ISO is measured the same.
 
   qemu      spawn of QEMU to SeaBIOS's first line (QEMU's own start-up)
   firmware  SeaBIOS's start-up to its jump to the El Torito image (0000:7c00)
-  core-read El Torito boot code reading GRUB's core image (boot/grub/bios.img)
+  core-read El Torito boot code reading GRUB's core image (CORES)
   unpack    the core read to GRUB's next read: LZMA unpacking of the core,
             GRUB's start-up and its embedded commands until they read a file
   modules   reads of GRUB's module files (insmod), to the kernel's first block
@@ -26,6 +26,8 @@ import time
 
 SEABIOS_FIRST = 'SeaBIOS (version'
 SEABIOS_JUMP = 'Booting from 0000:7c00'
+# GRUB's El Torito image: boot/mkiso.sh's, or grub-mkrescue's (to measure an ISO made that way)
+CORES = ('/boot/grub/bios.img', '/boot/grub/i386-pc/eltorito.img')
 STAGES = ('qemu', 'firmware', 'core-read', 'unpack', 'modules', 'kernel', 'handoff', 'os')
 
 
@@ -49,7 +51,7 @@ def one_boot(argv, iso, kernels, first_line, prompt, timeout=300):
     ISO, first_line the kernel's first console line (None if it prints none
     before the prompt)."""
     blocks = file_blocks(iso)
-    core = [blocks['/boot/grub/bios.img']]
+    core = [blocks[f] for f in CORES if f in blocks]
     kern = [blocks[k] for k in kernels]
     argv = argv + ['-chardev', 'stdio,id=con0,mux=on,signal=off', '-serial', 'chardev:con0',
                    '-device', 'isa-debugcon,iobase=0x402,chardev=con0',
