@@ -25,6 +25,8 @@ out=$1 tree=$2 config=$3 loader=$4
 lib=${GRUB_LIB:-/usr/lib/grub}
 work=$out.d
 rm -rf "$work"
+# boot/grub and efi.img in TREE are this script's: nothing is left from an earlier run
+rm -rf "$tree/boot/grub" "$tree/efi.img"
 mkdir -p "$work" "$tree/boot/grub/i386-pc"
 # the first file the config loads: how the EFI image finds the CD
 kernel=$(awk '$1 == "multiboot2" || $1 == "linux" { print $2; exit }' "$config")
@@ -70,7 +72,6 @@ grub-mkimage -O x86_64-efi -p /boot/grub -c "$work/efi.cfg" -o "$work/BOOTX64.EF
 	iso9660 search search_fs_file serial terminal efi_gop efi_uga "$loader" boot
 # FAT12 sized to the loader: 64 KiB of room for the FAT and directories
 size=$(stat -c %s "$work/BOOTX64.EFI")
-rm -f "$tree/efi.img"
 mformat -i "$tree/efi.img" -C -T $(((size + 65536) / 16384 * 32 + 32)) -h 2 -s 16 ::
 mmd -i "$tree/efi.img" ::/EFI ::/EFI/BOOT
 mcopy -i "$tree/efi.img" "$work/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
