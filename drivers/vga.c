@@ -213,6 +213,9 @@ void vga_init(void)
 	outb(CRTC_DATA, CURSOR_SCANLINE_START);
 	outb(CRTC_INDEX, CRTC_CURSOR_END);
 	outb(CRTC_DATA, CURSOR_SCANLINE_END);
+	/* what the BIOS left in the buffer is unknown: the first flush writes every cell */
+	shown_valid = 0;
+	shown_cursor = -1;
 	vga_clear();
 	vga_flush();
 }
