@@ -186,6 +186,16 @@ $(B)/unit/test_fbcon: tests/unit/test_fbcon.c drivers/fbcon.c drivers/font_8x16.
 	@mkdir -p $(dir $@)
 	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
 
+# The VGA text console, drawing into a stand-in for 0xB8000 mapped in the test process.
+$(B)/unit/test_vga: tests/unit/test_vga.c drivers/vga.c
+	@mkdir -p $(dir $@)
+	$(CC) -Itests/unit/host_include $(HCFLAGS) $^ -o $@ $(HLDLIBS)
+
+# The kernel timers' sorted queue.
+$(B)/unit/test_timer_queue: tests/unit/test_timer_queue.c kernel/timer_queue.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
+
 # Boot information parsing, on multiboot2 information built in a buffer.
 $(B)/unit/test_bootinfo: tests/unit/test_bootinfo.c kernel/bootinfo.c
 	@mkdir -p $(dir $@)
