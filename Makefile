@@ -70,7 +70,9 @@ $(B)/menuos.elf.debug: $(KOBJS) $(B)/ksyms.o linker.ld
 	@nm -n $(B)/menuos.pass1.elf | grep -i ' t ' > $(B)/t1; nm -n $@ | grep -i ' t ' > $(B)/t2; \
 	  cmp -s $(B)/t1 $(B)/t2 || { echo "ksyms: text moved between link passes"; exit 1; }
 
-$(B)/menuos.elf: $(B)/menuos.elf.debug
+# (The Makefile is a prerequisite: .SECONDARY would let a tree built before
+# menuos.elf.debug existed keep its old, unstripped menuos.elf.)
+$(B)/menuos.elf: $(B)/menuos.elf.debug Makefile
 	$(OBJCOPY) --strip-all --add-gnu-debuglink=$< $< $@
 
 # The GRUB image (BIOS and UEFI): boot/mkiso.sh builds boot/grub.cfg into
