@@ -12,25 +12,36 @@
  * ranges), and rebuilding one chunk's ranges from its own prefixes is a
  * linear pass: that gives bounded, microsecond updates without the
  * global rebuilds a Poptrie's leaf-pushed bitmaps need.  The ranges take
- * 4 bytes each and a chunk's prefixes 6, so a full table costs about a
- * dozen bytes per prefix, the prefixes themselves included.
+ * 4 bytes each and a chunk's prefixes 6, so a full table costs about 15
+ * bytes per prefix, the prefixes themselves included.
  *
  * Layout:
- *  - dir[addr >> 16]: either a next hop index, tagged (bit 0 set), for a
- *    /16 with no prefix of /16 or longer, or a pointer to its chunk with
- *    the chunk's range count in the top bits (FIB_DIR_NRANGE_SHIFT), so
- *    the search's first probe does not wait for the chunk's header;
+ *  - dir[addr >> 16] (struct fib_dirent, 16 bytes): where that /16's
+ *    ranges lie and how many, the best prefix shorter than /16 over it
+ *    (its cover, which a range not claimed by the /16's own prefixes
+ *    stands for: FIB_NH_COVER), and up to three fences: the keys at which
+ *    the cache lines of the ranges begin.  A /16 with no prefix of /16 or
+ *    longer points at one shared range that says "cover";
  *  - a chunk: its sorted ranges (start, next hop), then its prefixes
  *    (/16 to /32, sorted by address, length, metric) from which the
  *    ranges are rebuilt on every change;
+ *  - the lookup compares the key with the fences (in the dir entry it has
+ *    just read) to pick the one cache line of ranges that holds its
+ *    answer, and searches it in four steps: a random lookup waits on one
+ *    dir entry (a 1 MiB table that stays in L2) and one line of ranges,
+ *    and takes no branch that depends on the address (every choice is a
+ *    conditional move: a mispredicted branch per lookup would stop the
+ *    CPU from overlapping the next lookups' cache misses).  A chunk whose
+ *    ranges span more than four lines searches windows of 2^k lines
+ *    (fib_lookup_wide), on a branch that such chunks' rarity keeps
+ *    predicted;
  *  - prefixes shorter than /16 live in short[len], direct-indexed by
  *    their top len bits, each slot a list ordered by metric; the best of
- *    them covering a chunk is the chunk's cover, which a range of the
- *    chunk not covered by its own prefixes stands for (FIB_NH_COVER);
+ *    them covering a /16 is its dir entry's cover;
  *  - default routes (/0) are a list of their own, consulted last, so a
  *    default route change is O(1);
  *  - a table with few chunks and few shorter prefixes (a host's: its
- *    subnets, loopback, a default route) has no direct table: the 512 KiB
+ *    subnets, loopback, a default route) has no direct table: the 1 MiB
  *    that dir[] takes would be most of a small machine's memory.  What
  *    dir[] would hold is then a short sorted array of /16 ranges (top),
  *    searched like a chunk's ranges, at most FIB_TOP_MAX of them: at most
@@ -79,18 +90,33 @@ struct fib_rib {
 
 struct fib_chunk {
 	uint32_t nrange, nrib;
-	uint16_t cover; /* best prefix shorter than /16 over this chunk (0: none) */
-	uint16_t pad;
 	struct fib_range range[]; /* nrange ranges, then nrib struct fib_rib */
 };
 
-/* A chunk's pointer takes the low 47 bits of a dir entry (x86-64's lower
- * half; the kernel is identity-mapped low), its range count the rest. */
-#define FIB_DIR_NRANGE_SHIFT 47
+/*
+ * What the lookup reads for a /16.  w: the address of its ranges (the
+ * low 48 bits: x86-64's lower half, where the kernel is identity-mapped)
+ * and their count less one (the top 16).  Line s of the ranges (counted
+ * from the 64-byte line holding the first) begins at the first key above
+ * fence[s - 1]; an unused fence is 0xffff, above which no key lies.
+ */
+struct fib_dirent {
+	uint64_t w;
+	uint16_t cover; /* best prefix shorter than /16 over this /16 (0: none) */
+	uint16_t fence[3];
+};
 
-static inline struct fib_chunk *fib_dir_chunk(uintptr_t d)
+#define FIB_DIRENT_PTR ((UINT64_C(1) << 48) - 1)
+
+static inline const struct fib_range *fib_dirent_ranges(const struct fib_dirent *e)
 {
-	return (struct fib_chunk *)(d & (((uintptr_t)1 << FIB_DIR_NRANGE_SHIFT) - 1));
+	return (const struct fib_range *)(uintptr_t)(e->w & FIB_DIRENT_PTR);
+}
+
+/* The 64-byte line holding the first of e's ranges. */
+static inline const struct fib_range *fib_dirent_line0(const struct fib_dirent *e)
+{
+	return (const struct fib_range *)(uintptr_t)(e->w & FIB_DIRENT_PTR & ~(uint64_t)63);
 }
 
 struct fib_alias {
@@ -113,10 +139,10 @@ struct fib_pool {
 #define FIB_TOP_MAX  64
 
 struct fib_table {
-	uintptr_t *dir; /* FIB_DIR_SIZE entries, or NULL: top stands for it */
+	struct fib_dirent *dir; /* FIB_DIR_SIZE entries, or NULL: top stands for it */
 	uint32_t top_n; /* ranges of /16s, top_start[0] == 0, each with what dir[] would hold */
 	uint16_t top_start[FIB_TOP_MAX];
-	uintptr_t top_d[FIB_TOP_MAX];
+	struct fib_dirent top_d[FIB_TOP_MAX];
 	uint32_t nchunk;		  /* /16s with a chunk */
 	uint32_t nshort;		  /* slots of short_tab holding a prefix */
 	struct fib_alias **short_tab[16]; /* [len][prefix >> (32 - len)], len 1..15 */
@@ -164,92 +190,158 @@ int fib_table_insert(struct fib_table *t, uint32_t prefix, int len, uint32_t gw,
 int fib_table_delete(struct fib_table *t, uint32_t prefix, int len, const struct fib_nh *want,
 		     unsigned int match);
 
+/* The one range every /16 without a chunk points at. */
+extern const struct fib_range fib_cover_range;
+
+/* The chunk e's ranges belong to (NULL: a /16 without one). */
+static inline struct fib_chunk *fib_dirent_chunk(const struct fib_dirent *e)
+{
+	const struct fib_range *r = fib_dirent_ranges(e);
+
+	if (r == &fib_cover_range)
+		return NULL;
+	return (struct fib_chunk *)(uintptr_t)((const char *)r - offsetof(struct fib_chunk, range));
+}
+
 static inline struct fib_rib *fib_chunk_rib(const struct fib_chunk *c)
 {
 	return (struct fib_rib *)(uintptr_t)(c->range + c->nrange);
 }
 
 /* What dir[ci] holds, or would hold in a table without one: then the last
- * top range starting at or before ci (the same branch-free search as a
- * chunk's). */
-static inline uintptr_t fib_dir_at(const struct fib_table *t, uint32_t ci)
+ * top range starting at or before ci. */
+static inline const struct fib_dirent *fib_dir_at(const struct fib_table *t, uint32_t ci)
 {
 	unsigned int i = 0, n, half;
 
 	if (__builtin_expect(t->dir != NULL, 1)) /* a small table's lookups are few */
-		return t->dir[ci];
+		return &t->dir[ci];
 	for (n = t->top_n; n > 1; n -= half) {
 		half = n / 2;
 		i = t->top_start[i + half] <= ci ? i + half : i;
 	}
-	return t->top_d[i];
+	return &t->top_d[i];
 }
-
-/* A dir entry for a /16 with no chunk: next hop nh. */
-static inline uintptr_t fib_dir_tagged(uint16_t nh) { return ((uintptr_t)nh << 1) | 1; }
 
 /* For net/fib_dxr.c (net/fib_ranges.c): the ranges of a chunk from its n
  * sorted prefixes (at most 2n + 1); a small table's top from its chunks
- * cd at the sorted /16s ci and its shorter prefixes. */
+ * c at the sorted /16s ci and its shorter prefixes; the dir entry of
+ * ranges r (n of them) under cover; the lookup in a chunk whose ranges
+ * span more than four lines. */
 uint32_t fib_build_ranges(const struct fib_rib *rib, uint32_t n, struct fib_range *out);
-void fib_top_build(struct fib_table *t, const uint16_t *ci, const uintptr_t *cd, uint32_t nc);
+void fib_top_build(struct fib_table *t, const uint16_t *ci, struct fib_chunk *const *c,
+		   uint32_t nc);
+void fib_dirent_set(struct fib_dirent *e, const struct fib_range *r, uint32_t n, uint16_t cover);
+unsigned int fib_lookup_wide(const struct fib_dirent *e, unsigned int key);
 
-/* fib_table_lookup_index for addr, whose dir entry is d. */
-static inline unsigned int fib_table_lookup_dir(const struct fib_table *t, uintptr_t d,
-						uint32_t addr)
+/*
+ * Conditional moves for the lookup.  gcc turns some of its selections
+ * into branches, and those depend on the address: mispredicted on about
+ * every other random lookup, each costs more than the whole search.
+ */
+/* j if start <= key, else i */
+static inline unsigned int fib_cmov_le(unsigned int i, unsigned int j, unsigned int start,
+				       unsigned int key)
 {
-	const struct fib_chunk *c;
-	const struct fib_range *r;
-	unsigned int key = addr & 0xffff, n, half, nh;
+	__asm__("cmp %[key], %[start]\n\tcmovbe %[j], %[i]"
+		: [i] "+r"(i)
+		: [start] "r"(start), [key] "r"(key), [j] "r"(j)
+		: "cc");
+	return i;
+}
 
-	if (d & 1) {
-		nh = d >> 1;
+/* repl if x == val, else x */
+static inline unsigned int fib_cmov_eq(unsigned int x, unsigned int val, unsigned int repl)
+{
+	__asm__("cmp %[val], %[x]\n\tcmove %[repl], %[x]"
+		: [x] "+r"(x)
+		: [val] "ri"(val), [repl] "rm"(repl)
+		: "cc");
+	return x;
+}
+
+static inline unsigned int fib_min(unsigned int a, unsigned int b)
+{
+	__asm__("cmp %[b], %[a]\n\tcmova %[b], %[a]" : [a] "+r"(a) : [b] "r"(b) : "cc");
+	return a;
+}
+
+static inline unsigned int fib_max(unsigned int a, unsigned int b)
+{
+	__asm__("cmp %[b], %[a]\n\tcmovb %[b], %[a]" : [a] "+r"(a) : [b] "r"(b) : "cc");
+	return a;
+}
+
+/* The index, from the 64-byte line holding the first of e's ranges, of
+ * the first range that line s (0..3) of them holds, and of its last. */
+static inline unsigned int fib_line_first(uint64_t w, unsigned int s)
+{
+	return fib_max(s * 16, (unsigned int)(w >> 2) & 15);
+}
+
+static inline unsigned int fib_line_last(uint64_t w, unsigned int s)
+{
+	return fib_min(s * 16 + 15, ((unsigned int)(w >> 2) & 15) + (unsigned int)(w >> 48));
+}
+
+/* The line of e's ranges where key's answer lies (0..3). */
+static inline unsigned int fib_dirent_line(const struct fib_dirent *e, unsigned int key)
+{
+	return (key > e->fence[0]) + (key > e->fence[1]) + (key > e->fence[2]);
+}
+
+/* fib_table_lookup_index for addr, whose dir entry is e. */
+static inline __attribute__((always_inline)) unsigned int
+fib_table_lookup_dir(const struct fib_table *t, const struct fib_dirent *e, uint32_t addr)
+{
+	unsigned int key = addr & 0xffff, s = fib_dirent_line(e, key), i, last, nh;
+	const struct fib_range *r = fib_dirent_line0(e);
+	uint64_t w = e->w;
+
+	if (__builtin_expect(((unsigned int)(w >> 2) & 15) + (unsigned int)(w >> 48) > 63, 0)) {
+		nh = fib_lookup_wide(e, key);
 	} else {
-		/* the last range starting at or before key; written so that the
-		 * compiler makes the step a conditional move, not a branch */
-		c = fib_dir_chunk(d);
-		r = c->range;
-		for (n = (unsigned int)(d >> FIB_DIR_NRANGE_SHIFT); n > 1; n -= half) {
-			half = n / 2;
-			r = r[half].start <= key ? r + half : r;
-		}
-		nh = r->nh;
-		if (nh == FIB_NH_COVER)
-			nh = c->cover;
+		/* the last range of line s starting at or before key */
+		i = fib_line_first(w, s);
+		last = fib_line_last(w, s);
+		i = fib_cmov_le(i, fib_min(i + 8, last), r[fib_min(i + 8, last)].start, key);
+		i = fib_cmov_le(i, fib_min(i + 4, last), r[fib_min(i + 4, last)].start, key);
+		i = fib_cmov_le(i, fib_min(i + 2, last), r[fib_min(i + 2, last)].start, key);
+		i = fib_cmov_le(i, fib_min(i + 1, last), r[fib_min(i + 1, last)].start, key);
+		nh = r[i].nh;
 	}
-	return nh ? nh : t->dflt;
+	nh = fib_cmov_eq(nh, FIB_NH_COVER, e->cover);
+	return fib_cmov_eq(nh, FIB_NH_NONE, t->dflt);
 }
 
 /* Longest prefix, then lowest metric: the next hop index (FIB_NH_NONE). */
-static inline unsigned int fib_table_lookup_index(const struct fib_table *t, uint32_t addr)
+static inline __attribute__((always_inline)) unsigned int
+fib_table_lookup_index(const struct fib_table *t, uint32_t addr)
 {
 	return fib_table_lookup_dir(t, fib_dir_at(t, addr >> 16), addr);
 }
 
 /*
  * fib_table_lookup_index for n addresses at once, as a forwarding path
- * takes a burst of packets: each step runs over a group of them, issuing
- * the next memory access of every lookup before waiting on any, so the
- * cache misses of a group overlap instead of queueing.
+ * takes a burst of packets: the line of ranges each lookup will search is
+ * prefetched FIB_BATCH lookups ahead (32: the best of 8, 16 and 32 in
+ * make fib-bench), so that many cache misses are under way at once
+ * instead of one lookup's at a time.
  */
-#define FIB_BATCH 16
+#define FIB_BATCH 32
 static inline void fib_table_lookup_batch(const struct fib_table *t, const uint32_t *addr,
 					  uint16_t *out, unsigned int n)
 {
-	uintptr_t d[FIB_BATCH];
-	unsigned int i, j, m;
+	unsigned int i;
 
-	for (i = 0; i < n; i += m) {
-		m = n - i < FIB_BATCH ? n - i : FIB_BATCH;
-		for (j = 0; j < m; j++) {
-			d[j] = fib_dir_at(t, addr[i + j] >> 16);
-			if (!(d[j] & 1))
-				__builtin_prefetch(
-					&fib_dir_chunk(d[j])
-						 ->range[(d[j] >> FIB_DIR_NRANGE_SHIFT) / 2]);
+	for (i = 0; i < n; i++) {
+		if (i + FIB_BATCH < n) {
+			const struct fib_dirent *e = fib_dir_at(t, addr[i + FIB_BATCH] >> 16);
+
+			__builtin_prefetch(fib_dirent_line0(e) +
+					   16 * fib_dirent_line(e, addr[i + FIB_BATCH] & 0xffff));
 		}
-		for (j = 0; j < m; j++)
-			out[i + j] = (uint16_t)fib_table_lookup_dir(t, d[j], addr[i + j]);
+		out[i] = (uint16_t)fib_table_lookup_index(t, addr[i]);
 	}
 }
 

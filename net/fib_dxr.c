@@ -136,13 +136,6 @@ static size_t chunk_size(uint32_t nrange, uint32_t nrib)
 	       nrib * sizeof(struct fib_rib);
 }
 
-static int dir_is_chunk(uintptr_t d) { return !(d & 1); }
-
-static uintptr_t dir_entry(const struct fib_chunk *c)
-{
-	return (uintptr_t)c | (uintptr_t)c->nrange << FIB_DIR_NRANGE_SHIFT;
-}
-
 static int scratch_reserve(struct fib_table *t, size_t size)
 {
 	void *s;
@@ -162,43 +155,50 @@ static int scratch_reserve(struct fib_table *t, size_t size)
 /* ---- the direct table, or top while the table is small (net/fib.h) ---- */
 
 /* The chunks top holds, by /16: how many. */
-static uint32_t top_chunks(const struct fib_table *t, uint16_t *ci, uintptr_t *cd)
+static uint32_t top_chunks(const struct fib_table *t, uint16_t *ci, struct fib_chunk **cd)
 {
 	uint32_t i, n = 0;
 
 	for (i = 0; i < t->top_n; i++) {
-		if (dir_is_chunk(t->top_d[i])) {
+		struct fib_chunk *c = fib_dirent_chunk(&t->top_d[i]);
+
+		if (c) {
 			ci[n] = t->top_start[i];
-			cd[n++] = t->top_d[i];
+			cd[n++] = c;
 		}
 	}
 	return n;
 }
 
-/* dir[ci] = d (a chunk, or a tagged cover). */
-static void dir_store(struct fib_table *t, uint32_t ci, uintptr_t d)
+/* /16 ci takes chunk c (NULL: none), under the cover it has. */
+static void dir_store(struct fib_table *t, uint32_t ci, struct fib_chunk *c)
 {
 	uint16_t cis[FIB_TOP_MAX];
-	uintptr_t cds[FIB_TOP_MAX];
+	struct fib_chunk *cds[FIB_TOP_MAX];
 	uint32_t i, n;
 
 	if (t->dir) {
-		t->dir[ci] = d;
+		struct fib_dirent *e = &t->dir[ci];
+
+		if (c)
+			fib_dirent_set(e, c->range, c->nrange, e->cover);
+		else
+			fib_dirent_set(e, &fib_cover_range, 1, e->cover);
 		return;
 	}
 	n = top_chunks(t, cis, cds);
 	for (i = 0; i < n && cis[i] < ci; i++)
 		;
-	if (i < n && cis[i] == ci) { /* out: a tagged cover is top's own */
+	if (i < n && cis[i] == ci) {
 		memmove(cis + i, cis + i + 1, (n - i - 1) * sizeof(*cis));
 		memmove(cds + i, cds + i + 1, (n - i - 1) * sizeof(*cds));
 		n--;
 	}
-	if (dir_is_chunk(d)) {
+	if (c) {
 		memmove(cis + i + 1, cis + i, (n - i) * sizeof(*cis));
 		memmove(cds + i + 1, cds + i, (n - i) * sizeof(*cds));
 		cis[i] = (uint16_t)ci;
-		cds[i] = d;
+		cds[i] = c;
 		n++;
 	}
 	fib_top_build(t, cis, cds, n);
@@ -206,7 +206,7 @@ static void dir_store(struct fib_table *t, uint32_t ci, uintptr_t d)
 
 static int dir_grow(struct fib_table *t)
 {
-	uintptr_t *dir = kmalloc(FIB_DIR_SIZE * sizeof(*dir));
+	struct fib_dirent *dir = kmalloc(FIB_DIR_SIZE * sizeof(*dir));
 	uint32_t i, ci, end;
 
 	if (!dir)
@@ -232,7 +232,7 @@ static int dir_make_room(struct fib_table *t, uint32_t prefix, int len)
 	if (t->dir || !len)
 		return 0;
 	if (len >= 16)
-		more = !dir_is_chunk(fib_dir_at(t, prefix >> 16));
+		more = !fib_dirent_chunk(fib_dir_at(t, prefix >> 16));
 	else
 		more = !t->short_tab[len] || !t->short_tab[len][prefix >> (32 - len)];
 	if (2 * (t->nchunk + t->nshort + more) + 1 <= FIB_TOP_MAX)
@@ -244,25 +244,22 @@ static int dir_make_room(struct fib_table *t, uint32_t prefix, int len)
 static void dir_shrink(struct fib_table *t)
 {
 	uint16_t cis[FIB_TOP_MAX];
-	uintptr_t cds[FIB_TOP_MAX];
+	struct fib_chunk *cds[FIB_TOP_MAX];
 	uint32_t ci, n = 0;
 
 	if (!t->dir || 2 * (t->nchunk + t->nshort) + 1 > FIB_TOP_MAX / 2)
 		return;
 	for (ci = 0; ci < FIB_DIR_SIZE; ci++) {
-		if (dir_is_chunk(t->dir[ci])) {
+		struct fib_chunk *c = fib_dirent_chunk(&t->dir[ci]);
+
+		if (c) {
 			cis[n] = (uint16_t)ci;
-			cds[n++] = t->dir[ci];
+			cds[n++] = c;
 		}
 	}
 	kfree(t->dir);
 	t->dir = NULL;
 	fib_top_build(t, cis, cds, n);
-}
-
-static uint16_t dir_cover(uintptr_t d)
-{
-	return dir_is_chunk(d) ? (fib_dir_chunk(d))->cover : (uint16_t)(d >> 1);
 }
 
 static void chunk_free(struct fib_table *t, struct fib_chunk *c)
@@ -278,9 +275,7 @@ static void chunk_free(struct fib_table *t, struct fib_chunk *c)
 static int chunk_install(struct fib_table *t, uint32_t ci, const struct fib_rib *rib, uint32_t n,
 			 struct fib_range *ranges)
 {
-	uintptr_t old = fib_dir_at(t, ci);
-	uint16_t cover = dir_cover(old);
-	struct fib_chunk *c = NULL;
+	struct fib_chunk *old = fib_dirent_chunk(fib_dir_at(t, ci)), *c = NULL;
 	uint32_t nr;
 
 	if (n) {
@@ -290,16 +285,14 @@ static int chunk_install(struct fib_table *t, uint32_t ci, const struct fib_rib 
 			return -ENOMEM;
 		c->nrange = nr;
 		c->nrib = n;
-		c->cover = cover;
-		c->pad = 0;
 		memcpy(c->range, ranges, nr * sizeof(*ranges));
 		memcpy(fib_chunk_rib(c), rib, n * sizeof(*rib));
 	}
-	if (dir_is_chunk(old) != !!c)
+	if (!old != !c)
 		t->nchunk = c ? t->nchunk + 1 : t->nchunk - 1;
-	dir_store(t, ci, c ? dir_entry(c) : fib_dir_tagged(cover));
-	if (dir_is_chunk(old))
-		chunk_free(t, fib_dir_chunk(old));
+	dir_store(t, ci, c);
+	if (old)
+		chunk_free(t, old);
 	return 0;
 }
 
@@ -318,8 +311,7 @@ static int rib_cmp(const struct fib_table *t, uint16_t lo, int len, int metric,
 
 static int chunk_insert(struct fib_table *t, uint32_t prefix, int len, uint16_t nh)
 {
-	uintptr_t d = fib_dir_at(t, prefix >> 16);
-	const struct fib_chunk *c = dir_is_chunk(d) ? fib_dir_chunk(d) : NULL;
+	const struct fib_chunk *c = fib_dirent_chunk(fib_dir_at(t, prefix >> 16));
 	const struct fib_rib *rib = c ? fib_chunk_rib(c) : NULL;
 	uint32_t n = c ? c->nrib : 0, lo = 0, hi = n, mid;
 	uint16_t key = prefix & 0xffff;
@@ -355,8 +347,7 @@ static int chunk_insert(struct fib_table *t, uint32_t prefix, int len, uint16_t 
 static int chunk_delete(struct fib_table *t, uint32_t prefix, int len, const struct fib_nh *want,
 			unsigned int match, uint16_t *nh)
 {
-	uintptr_t d = fib_dir_at(t, prefix >> 16);
-	const struct fib_chunk *c = dir_is_chunk(d) ? fib_dir_chunk(d) : NULL;
+	const struct fib_chunk *c = fib_dirent_chunk(fib_dir_at(t, prefix >> 16));
 	const struct fib_rib *rib;
 	uint16_t key = prefix & 0xffff;
 	uint32_t n, i, lo = 0, hi;
@@ -410,31 +401,21 @@ static uint16_t cover_of(const struct fib_table *t, uint32_t ci)
 	return FIB_NH_NONE;
 }
 
-/* The chunks under a shorter prefix at slot idx of length k take their
+/* The /16s under a shorter prefix at slot idx of length k take their
  * cover again. */
 static void covers_update(struct fib_table *t, int k, uint32_t idx)
 {
-	uint32_t ci, end = (idx + 1) << (16 - k), i, n;
+	uint32_t ci, end = (idx + 1) << (16 - k), n;
 	uint16_t cis[FIB_TOP_MAX];
-	uintptr_t cds[FIB_TOP_MAX];
+	struct fib_chunk *cds[FIB_TOP_MAX];
 
-	if (!t->dir) {
+	if (!t->dir) { /* top's build finds the covers */
 		n = top_chunks(t, cis, cds);
-		for (i = 0; i < n; i++)
-			if ((uint32_t)cis[i] >> (16 - k) == idx)
-				fib_dir_chunk(cds[i])->cover = cover_of(t, cis[i]);
 		fib_top_build(t, cis, cds, n);
 		return;
 	}
-	for (ci = idx << (16 - k); ci < end; ci++) {
-		uint16_t cover = cover_of(t, ci);
-		uintptr_t d = t->dir[ci];
-
-		if (dir_is_chunk(d))
-			fib_dir_chunk(d)->cover = cover;
-		else
-			t->dir[ci] = fib_dir_tagged(cover);
-	}
+	for (ci = idx << (16 - k); ci < end; ci++)
+		t->dir[ci].cover = cover_of(t, ci);
 }
 
 /* The list a prefix shorter than /16 goes on (NULL: out of memory). */
@@ -558,11 +539,14 @@ static void pool_compact(struct fib_table *t)
 	p->slab_bytes = 0;
 	p->bytes -= old_bytes;
 	for (ci = 0; ci < (t->dir ? FIB_DIR_SIZE : t->top_n); ci++) {
-		uintptr_t *d = t->dir ? &t->dir[ci] : &t->top_d[ci];
-		struct fib_chunk *c = fib_dir_chunk(*d);
+		struct fib_dirent *e = t->dir ? &t->dir[ci] : &t->top_d[ci];
+		struct fib_chunk *c = fib_dirent_chunk(e);
 
-		if (dir_is_chunk(*d))
-			*d = dir_entry(pool_move(p, c, chunk_size(c->nrange, c->nrib), &failed));
+		/* the fences follow where the ranges' cache lines now fall */
+		if (c) {
+			c = pool_move(p, c, chunk_size(c->nrange, c->nrib), &failed);
+			fib_dirent_set(e, c->range, c->nrange, e->cover);
+		}
 	}
 	alias_list_move(t, &t->dflt_list, &failed);
 	for (k = 1; k < 16; k++)
@@ -603,7 +587,7 @@ struct fib_table *fib_table_new(void)
 		return NULL;
 	}
 	t->top_n = 1; /* small: one range, no route */
-	t->top_d[0] = fib_dir_tagged(FIB_NH_NONE);
+	fib_dirent_set(&t->top_d[0], &fib_cover_range, 1, FIB_NH_NONE);
 	t->nh_used = 1; /* index 0 is FIB_NH_NONE */
 	return t;
 }
@@ -617,10 +601,10 @@ void fib_table_free(struct fib_table *t)
 		return;
 	/* chunks too large for the pool's classes are kmalloc'd on their own */
 	for (i = 0; i < (t->dir ? FIB_DIR_SIZE : t->top_n); i++) {
-		uintptr_t d = t->dir ? t->dir[i] : t->top_d[i];
+		struct fib_chunk *c = fib_dirent_chunk(t->dir ? &t->dir[i] : &t->top_d[i]);
 
-		if (dir_is_chunk(d))
-			chunk_free(t, fib_dir_chunk(d));
+		if (c)
+			chunk_free(t, c);
 	}
 	while (t->pool.slabs) {
 		void *next = *(void **)t->pool.slabs;

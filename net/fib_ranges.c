@@ -64,23 +64,77 @@ uint32_t fib_build_ranges(const struct fib_rib *rib, uint32_t n, struct fib_rang
 	return nr;
 }
 
-static void top_emit(struct fib_table *t, uint32_t start, uintptr_t d)
+const struct fib_range fib_cover_range = {0, FIB_NH_COVER};
+
+/*
+ * The lines a lookup picks among (net/fib.h): the smallest k such that
+ * ranges r, n of them, lie within four windows of 2^k aligned 64-byte
+ * lines (16 << k ranges); 0 for all but the chunks of more than 48
+ * ranges or so.
+ */
+static unsigned int window_shift(const struct fib_range *r, uint32_t n)
 {
-	if (t->top_n && t->top_d[t->top_n - 1] == d)
+	unsigned int k = 0;
+
+	while ((((uintptr_t)r >> 2) & ((16u << k) - 1)) + n > (64u << k))
+		k++;
+	return k;
+}
+
+void fib_dirent_set(struct fib_dirent *e, const struct fib_range *r, uint32_t n, uint16_t cover)
+{
+	unsigned int k = window_shift(r, n), win = 16u << k, s;
+	const struct fib_range *base =
+		(const struct fib_range *)((uintptr_t)r & ~((uintptr_t)win * sizeof(*r) - 1));
+	unsigned int last = (unsigned int)(r - base) + n - 1;
+
+	e->w = (uint64_t)(uintptr_t)r | (uint64_t)(n - 1) << 48;
+	e->cover = cover;
+	/* windows past the first begin with a range that starts above 0 */
+	for (s = 1; s < 4; s++)
+		e->fence[s - 1] = win * s <= last ? (uint16_t)(base[win * s].start - 1) : 0xffff;
+}
+
+/* The search of net/fib.h's fib_table_lookup_dir over windows of 2^k
+ * lines: the next hop of the last range starting at or before key. */
+unsigned int fib_lookup_wide(const struct fib_dirent *e, unsigned int key)
+{
+	const struct fib_range *r = fib_dirent_ranges(e);
+	uint32_t n = (uint32_t)(e->w >> 48) + 1;
+	unsigned int k = window_shift(r, n), win = 16u << k, s = fib_dirent_line(e, key), h;
+	const struct fib_range *base =
+		(const struct fib_range *)((uintptr_t)r & ~((uintptr_t)win * sizeof(*r) - 1));
+	unsigned int first = (unsigned int)(r - base), i = fib_max(win * s, first);
+	unsigned int last = fib_min(win * s + win - 1, first + n - 1);
+
+	for (h = win / 2; h; h /= 2)
+		i = fib_cmov_le(i, fib_min(i + h, last), base[fib_min(i + h, last)].start, key);
+	return base[i].nh;
+}
+
+static void top_emit(struct fib_table *t, uint32_t start, const struct fib_range *r, uint32_t n,
+		     uint16_t cover)
+{
+	struct fib_dirent *prev = t->top_n ? &t->top_d[t->top_n - 1] : NULL;
+
+	/* /16s without a chunk under the same cover are one range */
+	if (prev && r == &fib_cover_range && fib_dirent_ranges(prev) == r && prev->cover == cover)
 		return;
 	t->top_start[t->top_n] = (uint16_t)start;
-	t->top_d[t->top_n++] = d;
+	fib_dirent_set(&t->top_d[t->top_n++], r, n, cover);
 }
 
 /*
- * Makes top what dir[] would hold: the chunks cd at the sorted /16s ci,
+ * Makes top what dir[] would hold: the chunks c at the sorted /16s ci,
  * over the ranges of /16s that the shorter prefixes cover.  Those ranges
  * are a chunk's ranges one level up: a slot of short_tab[k] is a prefix
  * of length 16 + k in the 16-bit space of /16s, and its head (the lowest
- * metric) the next hop.  The size rule (fib_dxr.c, dir_make_room) keeps every array
- * here within FIB_TOP_MAX.
+ * metric) the next hop, which is also the cover of the chunks it holds.
+ * The size rule (fib_dxr.c, dir_make_room) keeps every array here within
+ * FIB_TOP_MAX.
  */
-void fib_top_build(struct fib_table *t, const uint16_t *ci, const uintptr_t *cd, uint32_t nc)
+void fib_top_build(struct fib_table *t, const uint16_t *ci, struct fib_chunk *const *cd,
+		   uint32_t nc)
 {
 	struct fib_rib rib[FIB_TOP_MAX / 2], r;
 	struct fib_range base[FIB_TOP_MAX];
@@ -107,15 +161,16 @@ void fib_top_build(struct fib_table *t, const uint16_t *ci, const uintptr_t *cd,
 	nb = fib_build_ranges(rib, n, base);
 	t->top_n = 0;
 	for (i = 0; i < nb; i++) {
-		uintptr_t d = fib_dir_tagged(base[i].nh == FIB_NH_COVER ? FIB_NH_NONE : base[i].nh);
+		uint16_t cover = base[i].nh == FIB_NH_COVER ? FIB_NH_NONE : base[i].nh;
 
 		e = i + 1 < nb ? base[i + 1].start : FIB_DIR_SIZE;
 		for (s = base[i].start; s < e;) {
 			if (c < nc && ci[c] == s) {
-				top_emit(t, s++, cd[c++]);
+				top_emit(t, s++, cd[c]->range, cd[c]->nrange, cover);
+				c++;
 				continue;
 			}
-			top_emit(t, s, d);
+			top_emit(t, s, &fib_cover_range, 1, cover);
 			s = c < nc && ci[c] < e ? ci[c] : e;
 		}
 	}

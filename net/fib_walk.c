@@ -5,17 +5,14 @@
 #include "net/fib.h"
 #include "net/platform.h"
 
-static int dir_is_chunk(uintptr_t d) { return !(d & 1); }
-
 const struct fib_nh *fib_table_lookup_usable(const struct fib_table *t, uint32_t addr,
 					     int (*usable)(const struct fib_nh *))
 {
-	uintptr_t d = fib_dir_at(t, addr >> 16);
+	const struct fib_chunk *c = fib_dirent_chunk(fib_dir_at(t, addr >> 16));
 	const struct fib_alias *a;
 	int k;
 
-	if (dir_is_chunk(d)) {
-		const struct fib_chunk *c = fib_dir_chunk(d);
+	if (c) {
 		const struct fib_rib *rib = fib_chunk_rib(c);
 		uint32_t key = addr & 0xffff, i;
 		int best_len = -1;
@@ -85,17 +82,16 @@ int fib_table_walk(const struct fib_table *t, struct fib_cursor *cur, struct fib
 		} else if (cur->i >= FIB_DIR_SIZE) {
 			cur->k++;
 		} else {
-			uintptr_t d = fib_dir_at(t, cur->i);
-			const struct fib_chunk *c = fib_dir_chunk(d);
+			const struct fib_chunk *c = fib_dirent_chunk(fib_dir_at(t, cur->i));
 
-			for (; dir_is_chunk(d) && cur->j < c->nrib && n < max; cur->j++, n++) {
+			for (; c && cur->j < c->nrib && n < max; cur->j++, n++) {
 				const struct fib_rib *e = &fib_chunk_rib(c)[cur->j];
 
 				out[n].prefix = cur->i << 16 | e->lo;
 				out[n].len = e->len;
 				out[n].nh = &t->nh[e->nh];
 			}
-			if (dir_is_chunk(d) && cur->j < c->nrib)
+			if (c && cur->j < c->nrib)
 				break;
 			cur->i++;
 			cur->j = 0;

@@ -272,7 +272,8 @@ class Route(gdb.Command):
     def invoke(self, arg, from_tty):
         # net/fib.h: defaults on dflt_list, prefixes shorter than /16 in
         # short_tab[len][top bits], the rest in the chunks dir[] points to
-        # (an odd dir entry is a tagged next hop, not a chunk), or, in a
+        # (struct fib_dirent: the low 48 bits of w address the chunk's
+        # ranges, or fib_cover_range for a /16 without a chunk), or, in a
         # small table without dir[], the chunks among its top ranges.
         print('%-18s %-15s %-6s %s' % ('destination', 'gateway', 'dev', 'metric'))
         t = lookup('fib_main')
@@ -304,17 +305,20 @@ class Route(gdb.Command):
                 if p:
                     show_list(gdb.Value(p).cast(alias_t), i << (32 - k), k)
         hdr = gdb.lookup_type('struct fib_chunk').sizeof
+        ent = gdb.lookup_type('struct fib_dirent').sizeof
+        no_chunk = int(gdb.parse_and_eval('&fib_cover_range'))
         if int(t['dir']):
-            dirs = enumerate(struct.unpack('<65536Q',
-                                           bytes(inf.read_memory(int(t['dir']), 8 * 65536))))
+            raw = bytes(inf.read_memory(int(t['dir']), ent * 65536))
+            dirs = [(ci, struct.unpack_from('<Q', raw, ent * ci)[0]) for ci in range(65536)]
         else:
-            dirs = [(int(t['top_start'][i]), int(t['top_d'][i])) for i in range(int(t['top_n']))]
-        for ci, d in dirs:
-            if d & 1:
+            dirs = [(int(t['top_start'][i]), int(t['top_d'][i]['w']))
+                    for i in range(int(t['top_n']))]
+        for ci, w in dirs:
+            ranges = w & ((1 << 48) - 1)   # FIB_DIRENT_PTR: the range count is above
+            if ranges == no_chunk:
                 continue
-            d &= (1 << 47) - 1     # FIB_DIR_NRANGE_SHIFT: the range count is above
-            nrange, nrib = struct.unpack('<II', bytes(inf.read_memory(d, 8)))
-            rib = bytes(inf.read_memory(d + hdr + 4 * nrange, 6 * nrib))
+            nrange, nrib = struct.unpack('<II', bytes(inf.read_memory(ranges - hdr, 8)))
+            rib = bytes(inf.read_memory(ranges + 4 * nrange, 6 * nrib))
             for j in range(nrib):
                 lo, plen, nh = struct.unpack_from('<HBxH', rib, 6 * j)
                 show(ci << 16 | lo, plen, nh)

@@ -468,6 +468,73 @@ static void test_random_against_reference(void **state)
 	fib_table_free(t);
 }
 
+/*
+ * One /16 growing a /30 at a time, under a /8 and a default route: its
+ * ranges span one line, then two, three, four (the line a lookup picks
+ * from the fences in the dir entry), then more (the windows of
+ * fib_lookup_wide), at whatever alignment each rebuild gets; every
+ * address of the /16 answers as the prefixes say, one at a time and in
+ * bursts; in a table with the direct table and in a small one (top).
+ */
+static void check_chunk_lines(int with_dir)
+{
+	static const int checks[] = {1,	 2,  3,	 4,  5,	 6,  7,	 8,   9,   10,	12,  15,
+				     16, 17, 20, 23, 24, 25, 28, 31,  32,  33,	36,  40,
+				     47, 48, 50, 56, 63, 64, 70, 100, 200, 500, 2000};
+	struct fib_table *t = fib_table_new();
+	uint8_t *want = malloc(65536);
+	uint32_t *keys = malloc(65536 * sizeof(*keys));
+	unsigned int ci = 0x0a14, m = 0, c = 0, i, k;
+	uint16_t got[256];
+
+	assert_non_null(t);
+	assert_non_null(want);
+	assert_non_null(keys);
+	/* a host's few routes stay in top: 40 /16s make the direct table come */
+	for (i = 0; with_dir && i < 40; i++)
+		assert_int_equal(fib_table_insert(t, (0x2000u + i) << 16, 16, 9, &devs[0], 0), 0);
+	assert_true(!t->dir == !with_dir);
+	assert_int_equal(fib_table_insert(t, 0x0a000000, 8, 1, &devs[0], 0), 0);
+	assert_int_equal(fib_table_insert(t, 0, 0, 2, &devs[0], 0), 0);
+	memset(want, 1, 65536);
+	for (i = 0; i < 65536; i++)
+		keys[i] = ci << 16 | i;
+	while (c < sizeof(checks) / sizeof(checks[0])) {
+		uint32_t lo = (rnd() % 16384) * 4, gw = 3 + rnd() % 3;
+
+		if (fib_table_insert(t, ci << 16 | lo, 30, gw, &devs[0], 0) == -EEXIST)
+			continue;
+		memset(want + lo, (int)gw, 4);
+		if (++m != (unsigned int)checks[c])
+			continue;
+		c++;
+		for (i = 0; i < 65536; i++) {
+			const struct fib_nh *nh = fib_table_lookup(t, keys[i]);
+
+			if (!nh || nh->gw != want[i])
+				fail_msg("%u /30s: %08x goes via %d, want %u", m, keys[i],
+					 nh ? (int)nh->gw : -1, want[i]);
+		}
+		for (i = 0; i < 65536; i += 256) {
+			fib_table_lookup_batch(t, keys + i, got, 256);
+			for (k = 0; k < 256; k++)
+				assert_int_equal(got[k], fib_table_lookup_index(t, keys[i + k]));
+		}
+	}
+	assert_int_equal(fib_table_lookup(t, 0x0b000001)->gw, 2);
+	assert_int_equal(fib_table_lookup(t, 0x0a150001)->gw, 1);
+	free(keys);
+	free(want);
+	fib_table_free(t);
+}
+
+static void test_chunk_lines_and_windows(void **state)
+{
+	(void)state;
+	check_chunk_lines(1);
+	check_chunk_lines(0);
+}
+
 /* Many /24s in random order make the pool compact itself: every route
  * still answers, and the table stays near what it uses. */
 static void test_pool_compaction(void **state)
@@ -606,6 +673,7 @@ int main(void)
 		cmocka_unit_test(test_out_of_memory),
 		cmocka_unit_test(test_small_table_without_direct_table),
 		cmocka_unit_test(test_random_against_reference),
+		cmocka_unit_test(test_chunk_lines_and_windows),
 		cmocka_unit_test(test_pool_compaction),
 		cmocka_unit_test(test_route_api_and_generation),
 		cmocka_unit_test(test_netctl_route_pages),
