@@ -15,7 +15,7 @@
 
 struct napi_struct;
 
-#define MAX_GRO_SKBS 8	/* flows held per NAPI instance (Linux's MAX_GRO_SKBS) */
+#define MAX_GRO_SKBS 8 /* flows held per NAPI instance (Linux's MAX_GRO_SKBS) */
 /*
  * Merge buffers: one 32 KiB block each once the allocator's header is
  * added, up to 128 of them (4 MiB, lent only while a load uses them).  A

@@ -23,7 +23,8 @@
 #define MSS	 1448
 #define HEADROOM 64
 #define RX_BUF	 2048 /* a driver's receive buffer: one frame */
-#define MAX_OUT	 (GRO_POOL_MAX + 8) /* the pool-exhaustion test keeps GRO_POOL_MAX + 2 */
+/* the pool-exhaustion test keeps GRO_POOL_MAX + 2 delivered skbs */
+#define MAX_OUT	 (GRO_POOL_MAX + 8)
 
 static struct sk_buff *out[MAX_OUT];
 static int nout;
