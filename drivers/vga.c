@@ -3,6 +3,13 @@
  * word: character in the low byte, attribute (colours) in the high byte.
  * The cursor is moved through the CRT controller (IBM VGA Technical
  * Reference, CRTC registers 0Ah-0Fh).
+ *
+ * Output is drawn into memory; vga_flush copies to the hardware buffer only
+ * the cells that differ from what it holds.  Under emulation every access to
+ * the buffer is a trapped device access (QEMU's vga_mem_writeb, one per byte),
+ * and a scroll rewrites the whole screen: drawing each line as it comes cost
+ * about 0.5 ms per line, more than the network work of a connection.  The
+ * console decides when to flush (kernel/console.c).
  */
 #include <stdint.h>
 #include "drivers/vga.h"
@@ -30,13 +37,16 @@
 
 static volatile uint16_t *const screen = (volatile uint16_t *)VGA_BUFFER;
 /*
- * What the screen shows when not scrolled back is kept in `live` and copied
- * to the hardware buffer as it changes; `history` holds the rows that
- * scrolled off, a ring of which hist_count are valid, the newest at
- * hist_next - 1.  view_back: how many rows the user has scrolled back.
+ * What the screen shows when not scrolled back is kept in `live`; `history`
+ * holds the rows that scrolled off, a ring of which hist_count are valid, the
+ * newest at hist_next - 1.  view_back: how many rows the user has scrolled
+ * back.  `shown` is what the hardware buffer holds (valid once shown_valid),
+ * shown_cursor where the hardware cursor is; `dirty`: the view may differ.
  */
 static uint16_t live[VGA_ROWS * VGA_COLS];
 static uint16_t history[HISTORY_ROWS][VGA_COLS];
+static uint16_t shown[VGA_ROWS * VGA_COLS];
+static int shown_valid, shown_cursor = -1, dirty;
 static int hist_next, hist_count, view_back;
 static int row, col; /* col == VGA_COLS: the row is full, wrap at the next character */
 /* 0: normal, 1: after ESC, 2: inside a CSI sequence (ESC [) */
@@ -47,33 +57,44 @@ static inline uint16_t cell(char c) { return (uint16_t)(uint8_t)c | (uint16_t)VG
 static void update_cursor(void)
 {
 	/* col == VGA_COLS: a wrap is pending; show the cursor on the last cell */
-	unsigned pos = (unsigned)(row * VGA_COLS + (col < VGA_COLS ? col : VGA_COLS - 1));
+	int pos = row * VGA_COLS + (col < VGA_COLS ? col : VGA_COLS - 1);
 
+	if (pos == shown_cursor)
+		return;
+	shown_cursor = pos;
 	outb(CRTC_INDEX, CRTC_CURSOR_HI);
 	outb(CRTC_DATA, (uint8_t)(pos >> 8));
 	outb(CRTC_INDEX, CRTC_CURSOR_LO);
 	outb(CRTC_DATA, (uint8_t)pos);
 }
 
-/* Shows the screen view_back rows above the live one. */
-static void redraw(void)
+/* The screen view_back rows above the live one, where it differs from what is shown. */
+void vga_flush(void)
 {
+	if (!dirty)
+		return;
 	for (int r = 0; r < VGA_ROWS; r++) {
 		int back = view_back - r; /* > 0: a history row, this many from the newest */
 		const uint16_t *src = back > 0
 			? history[(hist_next - back + HISTORY_ROWS) % HISTORY_ROWS]
 			: &live[(r - view_back) * VGA_COLS];
 
-		for (int c = 0; c < VGA_COLS; c++)
-			screen[r * VGA_COLS + c] = src[c];
+		for (int c = 0; c < VGA_COLS; c++) {
+			int pos = r * VGA_COLS + c;
+
+			if (!shown_valid || shown[pos] != src[c])
+				screen[pos] = shown[pos] = src[c];
+		}
 	}
+	shown_valid = 1;
+	update_cursor();
+	dirty = 0;
 }
 
 static void set_cell(int pos, uint16_t v)
 {
 	live[pos] = v;
-	if (!view_back)
-		screen[pos] = v;
+	dirty = 1;
 }
 
 static void scroll(void)
@@ -88,8 +109,7 @@ static void scroll(void)
 	for (int i = (VGA_ROWS - 1) * VGA_COLS; i < VGA_ROWS * VGA_COLS; i++)
 		live[i] = cell(' ');
 	row = VGA_ROWS - 1;
-	if (!view_back)
-		redraw();
+	dirty = 1;
 }
 
 static void newline(void)
@@ -152,7 +172,7 @@ static void view_live(void)
 {
 	if (view_back) {
 		view_back = 0;
-		redraw();
+		dirty = 1;
 	}
 }
 
@@ -161,14 +181,7 @@ void vga_write(const char *s, size_t n)
 	view_live();
 	while (n--)
 		put(*s++);
-	update_cursor();
-}
-
-void vga_putc(char c)
-{
-	view_live();
-	put(c);
-	update_cursor();
+	dirty = 1; /* the cursor moved */
 }
 
 void vga_clear(void)
@@ -177,7 +190,6 @@ void vga_clear(void)
 	for (int i = 0; i < VGA_ROWS * VGA_COLS; i++)
 		set_cell(i, cell(' '));
 	row = col = 0;
-	update_cursor();
 }
 
 void vga_scrollback(int rows)
@@ -190,7 +202,7 @@ void vga_scrollback(int rows)
 		back = 0;
 	if (back != view_back) {
 		view_back = back;
-		redraw();
+		dirty = 1;
 	}
 }
 
@@ -201,5 +213,9 @@ void vga_init(void)
 	outb(CRTC_DATA, CURSOR_SCANLINE_START);
 	outb(CRTC_INDEX, CRTC_CURSOR_END);
 	outb(CRTC_DATA, CURSOR_SCANLINE_END);
+	/* what the BIOS left in the buffer is unknown: the first flush writes every cell */
+	shown_valid = 0;
+	shown_cursor = -1;
 	vga_clear();
+	vga_flush();
 }

@@ -13,10 +13,12 @@
 #include <stddef.h>
 
 void vga_init(void); /* clears the screen */
-void vga_putc(char c);
+/* These change the screen in memory; vga_flush shows the change. */
 void vga_write(const char *s, size_t n);
 void vga_clear(void);
 /* Moves the view rows further back into the history (negative: forward). */
 void vga_scrollback(int rows);
+/* Writes to the hardware the cells (and the cursor) that changed since it last did. */
+void vga_flush(void);
 
 #endif

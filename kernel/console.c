@@ -13,6 +13,13 @@
  * "console: N messages suppressed" goes out once there is room again, as
  * Linux reports what its ratelimit suppressed.  The screen gets every byte.
  *
+ * The screen is drawn in memory and put on the hardware (screen_flush) at
+ * most SCREEN_FLUSH_MS after it changed, and at once before the reader waits
+ * for input, in a context with interrupts off, and on panic: a display shows
+ * a new picture only at its refresh anyway, and under emulation each write
+ * to VGA memory is a trapped access, so drawing every line as it came cost
+ * more than the connection that printed it (replyhi prints two).
+ *
  * Output that arrives while the shell waits at a partly typed line (a
  * background task's line, a printk) is asynchronous: the line is blanked
  * first and the shell redraws its prompt and line afterwards, as readline's
@@ -26,6 +33,7 @@
 #include "kernel/console.h"
 #include "kernel/irq.h"
 #include "kernel/sched.h"
+#include "kernel/timer.h"
 #include "kernel/wait.h"
 #include "drivers/serial.h"
 #include "drivers/vga.h"
@@ -35,6 +43,8 @@
 #define WRITE_CHUNK	4096 /* a larger write is queued in pieces (the serial ring holds 16 KiB) */
 #define ERASE_MAX	160  /* a line wider than this is left alone and output starts below it */
 #define X86_EFLAGS_IF	0x200
+/* A frame at 50 Hz: below what a viewer notices, and QEMU's display refreshes every 30 ms. */
+#define SCREEN_FLUSH_MS 20
 
 extern volatile unsigned int preempt_count; /* kernel/softirq.c */
 
@@ -46,18 +56,54 @@ static struct task *foreground;
 static void (*screen_write)(const char *s, size_t n) = vga_write;
 static void (*screen_clear)(void) = vga_clear;
 static void (*screen_scrollback)(int rows) = vga_scrollback;
+static void (*screen_flush)(void) = vga_flush;
 
 void console_set_screen(void (*write)(const char *s, size_t n), void (*clear)(void),
-			void (*scrollback)(int rows))
+			void (*scrollback)(int rows), void (*flush)(void))
 {
 	screen_write = write;
 	screen_clear = clear;
 	screen_scrollback = scrollback;
+	screen_flush = flush;
 }
 
 static wait_queue_head_t output_wq = {LIST_HEAD_INIT(output_wq.waiters)};
 static unsigned long suppressed; /* messages the serial side dropped, not yet reported */
 static int panicking;		 /* console_flush_on_panic: polled, nothing dropped */
+
+/* Interrupts off. */
+static void screen_show(void)
+{
+	if (screen_flush)
+		screen_flush();
+}
+
+static void screen_flush_timer(struct timer_list *t)
+{
+	unsigned long flags = irq_save();
+
+	(void)t;
+	screen_show();
+	irq_restore(flags);
+}
+
+static struct timer_list screen_timer = {
+	.entry = LIST_HEAD_INIT(screen_timer.entry),
+	.function = screen_flush_timer,
+};
+
+/*
+ * The screen changed, in a writer whose interrupt flag was `flags`;
+ * interrupts off.  With interrupts off the timer may not run yet (early boot)
+ * or the writer may be a fault handler: the change is shown at once.
+ */
+static void screen_changed(unsigned long flags)
+{
+	if (panicking || !(flags & X86_EFLAGS_IF))
+		screen_show();
+	else if (!timer_pending(&screen_timer))
+		mod_timer(&screen_timer, jiffies_ms() + SCREEN_FLUSH_MS);
+}
 
 static struct task *reader; /* the task that reads the console (the shell) */
 static int reader_waiting;  /* it sleeps in console_getc */
@@ -208,6 +254,7 @@ static void write_piece(const char *s, size_t n)
 		}
 	}
 	emit(s, n);
+	screen_changed(flags);
 	irq_restore(flags);
 }
 
@@ -229,6 +276,7 @@ void console_scrollback(int rows)
 
 	if (screen_scrollback)
 		screen_scrollback(rows);
+	screen_show(); /* a key press: the user looks at the screen */
 	irq_restore(flags);
 }
 
@@ -237,8 +285,10 @@ void console_tx_room(void)
 {
 	wake_up(&output_wq);
 	/* The report goes out as soon as it fits, with room to blank a line. */
-	if (suppressed && serial_tx_room() >= ERASE_MAX + 64)
+	if (suppressed && serial_tx_room() >= ERASE_MAX + 64) {
 		emit("", 0);
+		screen_show();
+	}
 }
 
 void console_flush_on_panic(void)
@@ -247,6 +297,7 @@ void console_flush_on_panic(void)
 
 	panicking = 1;
 	serial_tx_flush_polled();
+	screen_show();
 	irq_restore(flags);
 }
 
@@ -260,6 +311,7 @@ void console_clear(void)
 	if (screen_clear)
 		screen_clear();
 	col = width = 0;
+	screen_changed(flags);
 	irq_restore(flags);
 }
 
@@ -333,6 +385,7 @@ int console_getc(void)
 {
 	for (;;) {
 		int c = console_trygetc();
+		unsigned long flags;
 		int r;
 
 		redraw_if_blanked();
@@ -340,6 +393,9 @@ int console_getc(void)
 			return c;
 		reader = current;
 		reader_waiting = 1;
+		flags = irq_save();
+		screen_show(); /* what the user answers is on the screen */
+		irq_restore(flags);
 		r = wait_event_cond(&input_wq, input_ready, NULL, -1);
 		reader_waiting = 0;
 		if (r < 0)

@@ -22,9 +22,12 @@ struct task;
 void console_set_foreground(struct task *t); /* NULL: the shell itself */
 void console_clear(void);
 /* The screen half of the console (VGA text by default); NULLs: serial only.
- * scrollback (may be NULL) shows rows that scrolled off: console_scrollback. */
+ * scrollback (may be NULL) shows rows that scrolled off: console_scrollback.
+ * flush (may be NULL: write and clear draw at once) puts what write, clear
+ * and scrollback changed on the display; the console calls it at most 20 ms
+ * after a change, and at once before it waits for input. */
 void console_set_screen(void (*write)(const char *s, size_t n), void (*clear)(void),
-			void (*scrollback)(int rows));
+			void (*scrollback)(int rows), void (*flush)(void));
 /* Shift-PgUp/PgDn: the screen shows rows that scrolled off (negative: back
  * towards the live screen); new output returns to it. */
 #define CONSOLE_SCROLL_PAGE 12 /* half a screen, as Linux's console */

@@ -46,19 +46,19 @@ static void screen_init(const struct framebuffer *fb)
 		return;
 	}
 	if (fb->phys + (uint64_t)fb->pitch * fb->height > mapped) {
-		console_set_screen(NULL, NULL, NULL); /* VGA text memory is no screen here */
+		console_set_screen(NULL, NULL, NULL, NULL); /* VGA text memory is no screen here */
 		printk("fbcon: framebuffer at 0x%llx lies above 4 GiB; serial console only\n",
 		       (unsigned long long)fb->phys);
 		return;
 	}
 	if (fbcon_init(fb) < 0) {
-		console_set_screen(NULL, NULL, NULL);
+		console_set_screen(NULL, NULL, NULL, NULL);
 		printk("fbcon: %ux%u, %u bits per pixel: not a format fbcon draws; serial console "
 		       "only\n",
 		       fb->width, fb->height, fb->bpp);
 		return;
 	}
-	console_set_screen(fbcon_write, fbcon_clear, NULL); /* no scrollback on the framebuffer yet */
+	console_set_screen(fbcon_write, fbcon_clear, NULL, NULL); /* no scrollback on the framebuffer yet */
 }
 
 /*

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "kernel/kernel.h"
 #include "kernel/timer.h"
+#include "kernel/timer_queue.h"
 #include "kernel/io.h"
 #include "kernel/irq.h"
 #include "kernel/trap.h"
@@ -130,21 +131,16 @@ int del_timer(struct timer_list *t)
 	return was;
 }
 
-/* The list is kept sorted by expiry, so the tick only looks at its head. */
+/* The list is kept sorted by expiry (kernel/timer_queue.c), so the tick only looks at its head. */
 int mod_timer(struct timer_list *t, uint64_t expires)
 {
 	unsigned long f = irq_save();
 	int was = t->pending;
-	struct list_head *pos;
 
 	if (was)
 		list_del(&t->entry);
 	t->expires = expires;
-	list_for_each (pos, &timer_list) {
-		if (list_entry(pos, struct timer_list, entry)->expires > expires)
-			break;
-	}
-	list_add_tail(&t->entry, pos);
+	timer_queue_add(&timer_list, t);
 	t->pending = 1;
 	irq_restore(f);
 	return was;

@@ -1,24 +1,38 @@
 #!/usr/bin/python3
-"""Where QEMU's time goes while a guest receives a bulk transfer.
+"""Where QEMU's time goes while a guest receives a bulk transfer or serves
+connections.
 
 Boots one guest (MenuOS, or the Linux peer of `make bench`) with the same
-QEMU options and tap as tests/bench.py, starts `sink`, and records the
-QEMU process with `perf record -g` while the host client pushes MBYTES
-into it; then prints perf report's top entries (by symbol and by shared
-object: TCG translated code shows as [JIT] or unknown addresses, the
-helpers, device models and tap I/O under their own symbols).  For MenuOS
-it then pushes MBYTES again with the guest's per-stage receive counters
-on (`pktstat on`: they cost two TSC reads per stage, so not while perf
-records) and prints them.
+QEMU options and tap as tests/bench.py and records the QEMU process with
+`perf record -g` while the host client works against it; then prints perf
+report's top entries (by symbol and by shared object: TCG translated code
+shows as [JIT] or unknown addresses, the helpers, device models and tap I/O
+under their own symbols).
+
+  --test bulk_in (default)  the client pushes MBYTES into `sink`
+  --test rr | rr16          N connect/"hello"/"hi"/close exchanges against
+                            replyhi, sequential or by 16 clients; also the
+                            CPU time of each QEMU thread per connection
+                            (from /proc, so it does not count a host's
+                            other load, unlike the rates)
+
+For MenuOS it then repeats the load with the guest's per-stage receive
+counters on (`pktstat on`: they cost two TSC reads per stage, so not while
+perf records) and prints them; for rr/rr16 also per connection: each
+task's run time (`ps`), interrupts by handler (`irq`) and the stages'
+time.  Guest times come from the guest's TSC, which runs on while the host
+deschedules QEMU: on a loaded host they include that wait.
 
   tests/bench/profile.py [--guest menuos|linux] [--nic virtio|e1000]
-                         [--mbytes N] [--top N]
+                         [--test bulk_in|rr|rr16] [--mbytes N] [--conns N]
+                         [--top N]
 
 Needs root (network namespace, tap) and perf.  The perf data is kept in
-BUILD/bench/profile-GUEST-NIC.data for a closer look with perf report.
+BUILD/bench/profile-GUEST-NIC-TEST.data for a closer look with perf report.
 """
 import argparse
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -40,11 +54,68 @@ def report(data, sort, top):
     return lines[:top]
 
 
+def thread_cpu(pid):
+    """{thread id: user+system CPU seconds} of every thread of pid."""
+    tick = os.sysconf('SC_CLK_TCK')
+    out = {}
+    for t in os.listdir('/proc/%d/task' % pid):
+        try:
+            st = open('/proc/%d/task/%s/stat' % (pid, t)).read()
+        except OSError:
+            continue
+        f = st[st.rindex(')') + 2:].split()
+        out[int(t)] = (int(f[11]) + int(f[12])) / tick
+    return out
+
+
+def columns(text, key_cols, val_col, pattern):
+    """{row key: number} from a table the guest printed (the key: these columns)."""
+    out = {}
+    for ln in text.split('\n'):
+        f = ln.split()
+        if len(f) > max(key_cols + (val_col,)) and re.fullmatch(pattern, f[val_col]):
+            out[' '.join(f[k] for k in key_cols)] = float(f[val_col])
+    return out
+
+
+def guest_counters(con):
+    """The guest's cumulative counters: task run times (ms), interrupts, stages (ns, calls)."""
+    tasks = columns(con.cmd('ps'), (3,), 2, r'\d+')
+    irqs = columns(con.cmd('irq'), (2, 0), 1, r'\d+')  # a handler's name may repeat
+    stat = con.cmd('pktstat')
+    return tasks, irqs, columns(stat, (0,), 2, r'\d+'), columns(stat, (0,), 1, r'\d+')
+
+
+def per_conn(before, after, n, scale):
+    return {k: (after[k] - before.get(k, 0)) * scale / n for k in after
+            if after[k] - before.get(k, 0) > 0}
+
+
+def show(title, d, unit):
+    print(title)
+    for k, v in sorted(d.items(), key=lambda kv: -kv[1]):
+        print('  %-16s %10.2f %s' % (k, v, unit))
+
+
+def run_load(a, ns, client, con):
+    """Runs the load once; returns (what was measured, the connections it made)."""
+    if a.test == 'bulk_in':
+        res = measure.push(ns, client, con, a.mbytes * 1048576)
+        return '%d MiB into sink, %.1f MB/s' % (a.mbytes, res['bulk_in_MBps']), 0
+    conc = 16 if a.test == 'rr16' else 1
+    res = measure.rr(ns, client, measure.REPLYHI_PORT, a.conns, conc, a.test)
+    return ('%d connections by %d client(s), %.0f conn/s, p50 %.2f ms, p99 %.2f ms'
+            % (a.conns, conc, res[a.test + '_conn_s'], res[a.test + '_p50_ms'],
+               res[a.test + '_p99_ms'])), a.conns
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--guest', default='menuos', choices=('menuos', 'linux'))
     ap.add_argument('--nic', default='virtio', choices=tuple(guests.NIC_DEVICES))
+    ap.add_argument('--test', default='bulk_in', choices=('bulk_in', 'rr', 'rr16'))
     ap.add_argument('--mbytes', type=int, default=16)
+    ap.add_argument('--conns', type=int, default=2000)
     ap.add_argument('--top', type=int, default=25)
     ap.add_argument('--build', default='build')
     a = ap.parse_args()
@@ -61,31 +132,48 @@ def main():
         lg = linux_guest.ensure(a.build, log=lambda s: print(s, flush=True))
         lg['prompt'] = linux_guest.PROMPT
         g = guests.linux(lg)
-    data = os.path.join(out, 'profile-%s-%s.data' % (a.guest, a.nic))
+    data = os.path.join(out, 'profile-%s-%s-%s.data' % (a.guest, a.nic, a.test))
     print('load average %s' % ' '.join(open('/proc/loadavg').read().split()[:3]))
     with measure.Netns(guests.TAP) as ns:
         con = guests.boot(g, 180, nic=a.nic, netns=ns.name)
         try:
             measure.wait_link(ns)
-            con.cmd('sink %d' % measure.SINK_PORT)
+            if a.test == 'bulk_in':
+                con.cmd('sink %d' % measure.SINK_PORT)
+            else:
+                con.cmd('replyhi')
+                measure.rr(ns, client, measure.REPLYHI_PORT, 20, 1, 'warmup')
             # `ip netns exec` execs QEMU: the console's process is QEMU itself
-            perf = subprocess.Popen(['perf', 'record', '-q', '-g', '-o', data,
-                                     '-p', str(con.proc.pid)],
+            pid = con.proc.pid
+            perf = subprocess.Popen(['perf', 'record', '-q', '-g', '-o', data, '-p', str(pid)],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(0.5)
-            t0 = time.monotonic()
-            res = measure.push(ns, client, con, a.mbytes * 1048576)
-            secs = time.monotonic() - t0
+            cpu0, t0 = thread_cpu(pid), time.monotonic()
+            what, n = run_load(a, ns, client, con)
+            cpu1, secs = thread_cpu(pid), time.monotonic() - t0
             perf.send_signal(signal.SIGINT)
             perf.wait(timeout=60)
-            print('%s [%s]: %d MiB into sink, %.1f MB/s (%.1f s recorded)'
-                  % (g.name, a.nic, a.mbytes, res['bulk_in_MBps'], secs))
+            print('%s [%s]: %s (%.1f s recorded)' % (g.name, a.nic, what, secs))
+            if n:
+                show('QEMU CPU time per connection, by thread (host /proc)',
+                     {'thread %d' % t: v for t, v in per_conn(cpu0, cpu1, n, 1e6).items()}, 'us')
             if a.guest == 'menuos':
                 con.cmd('pktstat on')
                 con.cmd('pktstat reset')
-                res = measure.push(ns, client, con, a.mbytes * 1048576)
-                print('again with pktstat on: %.1f MB/s' % res['bulk_in_MBps'])
+                before = guest_counters(con)
+                what, n = run_load(a, ns, client, con)
+                after = guest_counters(con)
+                print('again with pktstat on: %s' % what)
                 print(con.cmd('pktstat').strip())
+                if n:
+                    show('guest task run time per connection', per_conn(before[0], after[0], n,
+                                                                         1000), 'us')
+                    show('guest interrupts per connection', per_conn(before[1], after[1], n, 1),
+                         '')
+                    show('guest receive stages per connection (inclusive)',
+                         per_conn(before[2], after[2], n, 1e-3), 'us')
+                    show('guest receive stage calls per connection',
+                         per_conn(before[3], after[3], n, 1), '')
         finally:
             con.close()
     print('\n-- perf report, by shared object')
