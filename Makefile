@@ -183,6 +183,11 @@ $(B)/unit/test_e1000_tx: tests/unit/test_e1000_tx.c drivers/e1000_tx.c $(HOST_NE
 	@mkdir -p $(dir $@)
 	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
 
+# The receive page cache; the test plays page_alloc and page_free.
+$(B)/unit/test_netdrv_pages: tests/unit/test_netdrv_pages.c drivers/netdrv_pages.c $(HOST_NET_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $^ -o $@ $(HLDLIBS)
+
 # The framebuffer console, drawing into a buffer.
 $(B)/unit/test_fbcon: tests/unit/test_fbcon.c drivers/fbcon.c drivers/font_8x16.c
 	@mkdir -p $(dir $@)

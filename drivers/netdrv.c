@@ -11,10 +11,6 @@ void drivers_net_init(void)
 	pci_register_drivers(drivers, sizeof(drivers) / sizeof(drivers[0]));
 }
 
-void *netdrv_rx_page_alloc(void) { return page_alloc(NETDRV_RX_PAGE_ORDER); }
-
-void netdrv_rx_page_free(void *page) { page_free(page, NETDRV_RX_PAGE_ORDER); }
-
 static void netdrv_rx_page_release(struct sk_buff *skb) { netdrv_rx_page_free(skb->head); }
 
 void netdrv_rx_skb(struct net_device *dev, struct sk_buff *skb)

@@ -7,12 +7,13 @@
  *
  * The library holds what every NIC driver does the same way: receive
  * pages (one page per receive descriptor, wrapped in an sk_buff without a
- * copy and freed by the skb's destructor), the Ethernet net_device, the
+ * copy and given back by the skb's destructor, kept for reuse), the Ethernet net_device, the
  * carrier following the device's link bit, and the end of a NAPI poll.
  */
 #ifndef DRIVERS_NETDRV_H
 #define DRIVERS_NETDRV_H
 
+#include "drivers/netdrv_pages.h"
 #include "drivers/pci.h"
 #include "net/netdevice.h"
 
@@ -21,10 +22,7 @@ void drivers_net_init(void);
 extern struct pci_driver virtio_net_driver; /* drivers/virtio_net.c */
 extern struct pci_driver e1000_driver;	    /* drivers/e1000.c: Intel 82540EM */
 
-/* Receive buffers are single pages. */
-#define NETDRV_RX_PAGE_ORDER 0
-void *netdrv_rx_page_alloc(void); /* zeroed, or NULL */
-void netdrv_rx_page_free(void *page);
+/* Receive pages: netdrv_rx_page_alloc, netdrv_rx_page_free (drivers/netdrv_pages.h). */
 
 /*
  * A receive descriptor's page holds a frame of len bytes at offset: wraps

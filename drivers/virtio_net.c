@@ -66,7 +66,7 @@
  * it (pktstat: the poll's time per 56 KB packet).  Up to VIRTNET_BIG_POOL
  * of them; beyond that, while that many sit in socket queues, alloc_skb.
  */
-#define VIRTNET_BIG_POOL BUF_POOL_MAX
+#define VIRTNET_BIG_POOL 16
 #define VIRTNET_BIG_SIZE (NET_IP_ALIGN + VIRTNET_MAX_PACKET)
 
 struct virtnet {

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include "net/platform.h"
 
-#define BUF_POOL_MAX	 16   /* the most buffers a pool may own */
+#define BUF_POOL_MAX	 128  /* the most buffers a pool may own */
 #define BUF_POOL_TRIM_MS 1000 /* how often unused buffers are given back */
 
 struct buf_pool {

@@ -143,7 +143,7 @@ static void gro_deliver(struct napi_struct *napi, struct sk_buff *p)
 }
 
 /*
- * Merged packets live in 64 KiB buffers kept for reuse (net/buf_pool.c): a
+ * Merged packets live in 32 KiB buffers kept for reuse (net/buf_pool.c): a
  * fresh allocation of that size (zeroed pages from the page allocator) per
  * merge would cost more than the merge saves.  When the pool's
  * GRO_POOL_MAX buffers are all in use (in socket receive queues), or
