@@ -60,16 +60,28 @@ $(B)/ksyms.o: $(B)/menuos.pass1.elf kernel/gen-ksyms.sh
 	nm -n $< | sh kernel/gen-ksyms.sh > $(B)/ksyms.S
 	$(CC) $(KASFLAGS) -c $(B)/ksyms.S -o $@
 
-$(B)/menuos.elf: $(KOBJS) $(B)/ksyms.o linker.ld
+# menuos.elf.debug is the linked kernel with its debug information and symbol
+# table; menuos.elf, the image every boot path loads, is the same file without
+# them (.ksyms keeps the names panic backtraces print).  Its .gnu_debuglink
+# names menuos.elf.debug, which gdb finds beside it: `file build/menuos.elf`
+# in gdb (tests/menuos.gdb) loads the symbols and source lines from there.
+$(B)/menuos.elf.debug: $(KOBJS) $(B)/ksyms.o linker.ld
 	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/ksyms.o $(LIBGCC)
 	@nm -n $(B)/menuos.pass1.elf | grep -i ' t ' > $(B)/t1; nm -n $@ | grep -i ' t ' > $(B)/t2; \
 	  cmp -s $(B)/t1 $(B)/t2 || { echo "ksyms: text moved between link passes"; exit 1; }
 
-$(B)/menuos.iso: $(B)/menuos.elf boot/grub.cfg
-	@mkdir -p $(B)/iso/boot/grub
+# (The Makefile is a prerequisite: .SECONDARY would let a tree built before
+# menuos.elf.debug existed keep its old, unstripped menuos.elf.)
+$(B)/menuos.elf: $(B)/menuos.elf.debug Makefile
+	$(OBJCOPY) --strip-all --add-gnu-debuglink=$< $< $@
+
+# The GRUB image (BIOS and UEFI): boot/mkiso.sh builds boot/grub.cfg into
+# GRUB's own images and copies only the modules it loads.
+$(B)/menuos.iso: $(B)/menuos.elf boot/grub.cfg boot/mkiso.sh
+	rm -rf $(B)/iso
+	@mkdir -p $(B)/iso/boot
 	cp $(B)/menuos.elf $(B)/iso/boot/menuos.elf
-	cp boot/grub.cfg $(B)/iso/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(B)/iso 2>$(B)/grub-mkrescue.log || { cat $(B)/grub-mkrescue.log; exit 1; }
+	sh boot/mkiso.sh $@ $(B)/iso boot/grub.cfg multiboot2
 
 # ---- UEFI: boot/efi/BOOTX64.EFI (gnu-efi) and an EFI system partition image ----
 # gnu-efi's way: a position-independent shared object linked with its crt0
@@ -96,15 +108,14 @@ $(B)/BOOTX64.EFI: $(B)/efi/bootx64.so
 	$(OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym -j .rel \
 	  -j .rela -j .rel.* -j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
 
-# FAT image (mtools, no root): \EFI\BOOT\BOOTX64.EFI, the kernel without its
-# debug information, and the command line (the one boot/grub.cfg passes).
+# FAT image (mtools, no root): \EFI\BOOT\BOOTX64.EFI, the kernel, and the
+# command line (the one boot/grub.cfg passes).
 $(B)/esp.img: $(B)/BOOTX64.EFI $(B)/menuos.elf boot/efi/cmdline.txt
-	$(OBJCOPY) --strip-debug $(B)/menuos.elf $(B)/efi/menuos.elf
 	rm -f $@.tmp
 	mformat -i $@.tmp -C -T $$(($(ESP_SIZE_KB) * 2)) -h 16 -s 32 -v MENUOS ::
 	mmd -i $@.tmp ::/EFI ::/EFI/BOOT ::/EFI/MENUOS
 	mcopy -i $@.tmp $(B)/BOOTX64.EFI ::/EFI/BOOT/BOOTX64.EFI
-	mcopy -i $@.tmp $(B)/efi/menuos.elf ::/EFI/MENUOS/MENUOS.ELF
+	mcopy -i $@.tmp $(B)/menuos.elf ::/EFI/MENUOS/MENUOS.ELF
 	mcopy -i $@.tmp boot/efi/cmdline.txt ::/EFI/MENUOS/CMDLINE.TXT
 	mv $@.tmp $@
 

@@ -14,7 +14,12 @@ the UEFI paths a second figure starts at OVMF's "BdsDxe: starting Boot..."
 line, when the firmware hands over to the boot loader: it leaves out the
 firmware's own start-up, which is most of the total under emulation.
 
-    tests/bench/boot_paths.py [--build DIR] [--runs N] [--paths a,b] [--out FILE]
+Then the BIOS GRUB boot in stages (tests/bench/grub_stages.py: QEMU,
+SeaBIOS, GRUB's core read and unpacked, its modules, the kernel's file,
+the kernel's own boot), for MenuOS's ISO and, when it is built, the bench's
+Linux ISO (BUILD/linux-guest/linux.iso, made by the same boot/mkiso.sh).
+
+    tests/bench/boot_paths.py [--build DIR] [--runs N] [--paths a,b] [--no-stages] [--out FILE]
 """
 import argparse
 import os
@@ -26,6 +31,9 @@ import time
 
 import pexpect
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import grub_stages  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 QEMU = 'qemu-system-x86_64'
 PROMPT = 'MenuOS>>'
@@ -33,9 +41,13 @@ OVMF = '/usr/share/ovmf/OVMF.fd'
 PATHS = ('bios-grub', 'uefi-grub', 'uefi-direct', 'pvh-direct')
 
 
+def base_argv(mem):
+    return [QEMU, '-accel', 'tcg', '-m', str(mem), '-nodefaults', '-vga', 'std', '-display',
+            'none', '-monitor', 'none', '-nic', 'none', '-no-reboot']
+
+
 def argv_for(path, build, mem):
-    a = [QEMU, '-accel', 'tcg', '-m', str(mem), '-nodefaults', '-vga', 'std', '-display', 'none',
-         '-monitor', 'none', '-serial', 'stdio', '-nic', 'none', '-no-reboot']
+    a = base_argv(mem) + ['-serial', 'stdio']
     iso, esp, elf = (os.path.join(build, f) for f in ('menuos.iso', 'esp.img', 'menuos.elf'))
     if path == 'bios-grub':
         return a + ['-cdrom', iso, '-boot', 'd'], iso
@@ -73,6 +85,23 @@ def fmt(times):
                                                ' '.join('%.3f' % t for t in times))
 
 
+def stages(args, report):
+    guests = [('MenuOS', os.path.join(args.build, 'menuos.iso'), ['/boot/menuos.elf'],
+               '), booted by ', PROMPT),  # the kernel's first line
+              ('Linux', os.path.join(args.build, 'linux-guest', 'linux.iso'),
+               ['/boot/vmlinuz', '/boot/initramfs.gz'], None, 'peer>>')]
+    for name, iso, kernels, first_line, prompt in guests:
+        if not os.path.exists(iso):
+            report('stages.bios-grub %s skipped: %s not built' % (name, iso))
+            continue
+        report('stages.bios-grub %s, median (min-max) of %d boots of %s:' % (name, args.runs, iso))
+        try:
+            grub_stages.measure(base_argv(args.mem), iso, kernels, first_line, prompt,
+                                args.runs, log=report)
+        except (TimeoutError, EOFError) as e:
+            report('  FAILED: %s' % e)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--build', default=os.path.join(ROOT, 'build'))
@@ -80,6 +109,7 @@ def main():
     ap.add_argument('--mem', type=int, default=128)
     ap.add_argument('--paths', default=','.join(PATHS))
     ap.add_argument('--timeout', type=int, default=300)
+    ap.add_argument('--no-stages', action='store_true', help='leave out the GRUB stages')
     ap.add_argument('--out', help='also write the lines to this file')
     args = ap.parse_args()
 
@@ -109,6 +139,8 @@ def main():
             report('boot.%-12s %s from %r to the prompt' % (
                 path, fmt([r[1] for r in runs]), HANDOFF))
 
+    if not args.no_stages:
+        stages(args, report)
     efi = os.path.join(args.build, 'BOOTX64.EFI')
     if os.path.exists(efi):
         size = subprocess.run(['size', os.path.join(args.build, 'efi', 'bootx64.so')],

@@ -12,9 +12,11 @@ devtmpfs, loads the modules, configures lo and eth0 (10.0.2.15/24, gateway
 sink, send) from the serial console behind the prompt PROMPT: no shell and
 no busybox anywhere.
 
-A GRUB image (grub-mkrescue, as MenuOS's ISO) holds the same kernel and
-initramfs.  Everything is cached under BUILD/linux-guest/ and rebuilt when
-this file or the peer's source is newer.
+A GRUB image made by MenuOS's own recipe (boot/mkiso.sh: the boot commands
+built into GRUB's images, only the modules they load, here `linux`) holds
+the same kernel, initramfs and command line.  Everything is cached under
+BUILD/linux-guest/ and rebuilt when this file, boot/mkiso.sh or the peer's
+source is newer.
 
 Run as a script it builds (or checks) the guest and prints its paths.
 """
@@ -37,16 +39,11 @@ PEER_CFLAGS = ['-static', '-O2', '-std=gnu11', '-Wall', '-Wextra', '-Werror']
 # Modules the NICs need; their dependencies are added from .modinfo.
 WANTED_MODULES = ('virtio_net', 'virtio_pci', 'e1000')
 
-GRUB_CFG = """set timeout=0
-set default=0
-serial --unit=0 --speed=115200
-terminal_input console serial
-terminal_output console serial
-
-menuentry "Linux (menuos-peer)" {{
-    linux /boot/vmlinuz {cmdline}
-    initrd /boot/initramfs.gz
-}}
+MKISO = os.path.join(os.path.dirname(os.path.dirname(HERE)), 'boot', 'mkiso.sh')
+# boot/mkiso.sh's CONFIG: GRUB's rescue parser runs it, one command a line
+GRUB_CFG = """linux /boot/vmlinuz {cmdline}
+initrd /boot/initramfs.gz
+boot
 """
 
 
@@ -171,17 +168,18 @@ def build_initramfs(peer, modules, out):
 
 
 def build_iso(vmlinuz, initrd, out, work):
-    """A GRUB (BIOS and EFI, as grub-mkrescue makes them) image with the
-    same kernel, initramfs and command line as the direct boot."""
+    """A GRUB image (BIOS and UEFI) by MenuOS's recipe, boot/mkiso.sh, with
+    the same kernel, initramfs and command line as the direct boot."""
     shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(os.path.join(work, 'boot', 'grub'))
+    os.makedirs(os.path.join(work, 'boot'))
     shutil.copyfile(vmlinuz, os.path.join(work, 'boot', 'vmlinuz'))
     shutil.copyfile(initrd, os.path.join(work, 'boot', 'initramfs.gz'))
-    with open(os.path.join(work, 'boot', 'grub', 'grub.cfg'), 'w') as f:
+    cfg = work + '.cfg'
+    with open(cfg, 'w') as f:
         f.write(GRUB_CFG.format(cmdline=CMDLINE))
-    r = subprocess.run(['grub-mkrescue', '-o', out, work], capture_output=True, text=True)
+    r = subprocess.run(['sh', MKISO, out, work, cfg, 'linux'], capture_output=True, text=True)
     if r.returncode:
-        raise RuntimeError('grub-mkrescue failed: %s' % r.stderr[-500:])
+        raise RuntimeError('boot/mkiso.sh failed: %s' % r.stderr[-500:])
 
 
 def ensure(build='build', log=print):
@@ -194,7 +192,7 @@ def ensure(build='build', log=print):
     initrd = os.path.join(d, 'initramfs.gz')
     iso = os.path.join(d, 'linux.iso')
     peer = os.path.join(d, 'menuos-peer')
-    newest = max(os.path.getmtime(os.path.abspath(__file__)), os.path.getmtime(PEER_SRC))
+    newest = max(os.path.getmtime(p) for p in (os.path.abspath(__file__), PEER_SRC, MKISO))
     if (all(os.path.exists(p) for p in (info_path, vmlinuz, initrd, iso))
             and os.path.getmtime(iso) >= newest and os.path.getmtime(initrd) >= newest):
         return _read_info(info_path)
