@@ -25,6 +25,14 @@ int net_wait(wait_queue_head_t *wq, int (*cond)(void *), void *arg, long timeout
 
 int net_mem_pressure(void) { return mem_pressure(); }
 
+uint64_t net_totalram_bytes(void)
+{
+	struct mem_stats st;
+
+	mem_get_stats(&st);
+	return st.total_pages * PAGE_SIZE;
+}
+
 void net_raise_rx_softirq(void) { raise_softirq(NET_RX_SOFTIRQ); }
 
 /* The packet capture leaves the machine through COM2. */

@@ -5,6 +5,7 @@
  * a struct sock or a MIB global.
  */
 #include <arpa/inet.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -563,6 +564,7 @@ static const struct tcp_tunable {
 	{"tcp_rto_min_ms", &tcp_rto_min_ms, 1, 60000},
 	{"tcp_syncookies", &tcp_syncookies, 0, 2},
 	{"tcp_synack_retries", &tcp_synack_retries, 0, 255},
+	{"tcp_max_tw_buckets", &tcp_max_tw_buckets, 0, INT_MAX}, /* Linux's bounds */
 };
 
 static const struct tcp_tunable *tcp_tunable_find(const char *name)
@@ -695,6 +697,8 @@ int netctl_udp_probe(uint32_t daddr, uint8_t ttl, uint16_t sport, uint16_t dport
 
 void netctl_apply_boot_params(void)
 {
+	/* the defaults that scale with the machine, before the command line */
+	tcp_max_tw_buckets = tcp_tw_buckets_default(net_totalram_bytes());
 	sysctl_apply_boot_params();
 	for (size_t i = 0; i < sizeof(tcp_tunables) / sizeof(tcp_tunables[0]); i++) {
 		const char *v = net_boot_param(tcp_tunables[i].name);

@@ -257,7 +257,7 @@ const char *netctl_tcp_state_name(int state);
 	X(challenge_acks) X(syn_drops) X(listen_overflows) X(out_of_window_icmps) \
 	X(timeouts) X(sack_recoveries) X(lost_retransmits) X(loss_probes) \
 	X(syncookies_sent) X(syncookies_recv) X(syncookies_failed) X(abort_on_close) \
-	X(abort_on_data) X(mem_refusals) X(rcvq_drops)
+	X(abort_on_data) X(mem_refusals) X(rcvq_drops) X(time_wait_overflow)
 /* clang-format on */
 
 #define NETCTL_MIB_FIELD(name) uint64_t name;

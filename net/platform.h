@@ -33,6 +33,9 @@ void kfree(void *p);
  * that the memory left serves the segments that free memory.
  */
 int net_mem_pressure(void);
+/* The memory the page allocator manages, in bytes (Linux's totalram_pages):
+ * defaults that scale with the machine are computed from it. */
+uint64_t net_totalram_bytes(void);
 
 void net_lock(void);
 void net_unlock(void);

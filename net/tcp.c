@@ -67,6 +67,11 @@ void tcp_set_state(struct sock *sk, enum tcp_state state)
 		inet_unhash(sk);
 		inet_put_port(sk);
 	}
+	/* counted for tcp_max_tw_buckets (tcp_time_wait) */
+	if (sk->sk_state == TCP_TIME_WAIT)
+		tcp_tw_count--;
+	if (state == TCP_TIME_WAIT)
+		tcp_tw_count++;
 	sk->sk_state = state;
 	if (state == TCP_ESTABLISHED) {
 		tcp_sk(sk)->rcv_tstamp = jiffies_ms();

@@ -88,6 +88,11 @@ extern unsigned int tcp_keepalive_probes;    /* default 9 (Linux) */
 /* SYN cookies (RFC 4987): 0 never, 1 when the SYN queue is full (default),
  * 2 for every SYN (Linux's net.ipv4.tcp_syncookies) */
 extern unsigned int tcp_syncookies;
+/* TIME-WAIT socks at most (Linux's net.ipv4.tcp_max_tw_buckets); a closing
+ * sock beyond it is freed at once.  The default, set at boot from the memory
+ * there is, lets TIME-WAIT hold at most an eighth of it (tcp_minisocks.c). */
+extern unsigned int tcp_max_tw_buckets;
+unsigned int tcp_tw_buckets_default(uint64_t ram_bytes);
 
 #define TCP_MSS_DEFAULT	   536U	 /* RFC 9293 3.7.1 (no MSS option) */
 #define TCP_IW_MSS_REF	   1460U /* RFC 6928 2: the MSS its 14600-byte bound is made of */
@@ -114,6 +119,7 @@ struct tcp_mib {
 	uint64_t abort_on_data;	      /* RST for data after close() (TCPAbortOnData) */
 	uint64_t mem_refusals;	      /* connections refused for memory */
 	uint64_t rcvq_drops;	      /* data dropped, memory short (TCPRcvQDrop) */
+	uint64_t time_wait_overflow;  /* closed without TIME-WAIT (TCPTimeWaitOverflow) */
 };
 extern struct tcp_mib tcp_statistics;
 

@@ -358,7 +358,10 @@ struct request_sock *inet_csk_search_req(struct sock *listener, uint32_t raddr, 
 					 uint32_t laddr);
 struct sock *tcp_check_req(struct sock *listener, struct sk_buff *skb, struct request_sock *req);
 int tcp_child_process(struct sock *parent, struct sock *child, struct sk_buff *skb);
+/* Enters TIME-WAIT, or with tcp_max_tw_buckets socks there already, tcp_done. */
 void tcp_time_wait(struct sock *sk);
+/* Socks in TIME-WAIT now (tcp_set_state counts them). */
+extern unsigned int tcp_tw_count;
 /* Returns 1 if a SYN may open a new connection over this TIME-WAIT sock. */
 int tcp_timewait_state_process(struct sock *sk, struct sk_buff *skb);
 

@@ -226,8 +226,9 @@ static void show_tcp_counters(const struct netctl_mib *mib)
 	       (unsigned long long)m->syncookies_failed);
 	printf("Tcp: abort_on_close %llu abort_on_data %llu\n",
 	       (unsigned long long)m->abort_on_close, (unsigned long long)m->abort_on_data);
-	printf("Tcp: mem_refusals %llu rcvq_drops %llu\n", (unsigned long long)m->mem_refusals,
-	       (unsigned long long)m->rcvq_drops);
+	printf("Tcp: mem_refusals %llu rcvq_drops %llu time_wait_overflow %llu\n",
+	       (unsigned long long)m->mem_refusals, (unsigned long long)m->rcvq_drops,
+	       (unsigned long long)m->time_wait_overflow);
 }
 
 /* netstat -e: a socket's TCP state below its line (what Linux's ss -ti shows). */

@@ -1,6 +1,6 @@
 """What the shell reads through net/netctl.h and kernel/uapi.h: the TCP state
 of netstat -e, the TCP tunables from the kernel command line (applied by
-net_init, reported when malformed), and lspci's records."""
+net_init, reported when malformed; the TIME-WAIT bound), and lspci's records."""
 import re
 
 
@@ -39,6 +39,21 @@ def test_tcp_tunables_from_command_line(boot):
     # 2*MSL = 3 s: the TIME_WAIT sock is gone well before Linux's 60 s
     m.cmd('sleep 4000', timeout=30)
     assert 'TIME_WAIT' not in m.cmd('netstat')
+
+
+def test_time_wait_bound_from_command_line(boot):
+    # room for two TIME-WAIT socks: replyhi closes first, so the third and
+    # fourth connection skip TIME-WAIT, counted and said once on the console
+    m = boot(append='tcp_max_tw_buckets=2')
+    m.cmd('replyhi')
+    for _ in range(4):
+        out = m.cmd('hello')
+        assert 'recv "hi" from 127.0.0.1:5001' in out, out
+    m.cmd('sleep 100')
+    assert len(re.findall(r'^tcp\s+127\.0\.0\.1:5001\s.*TIME_WAIT', m.cmd('netstat'), re.M)) == 2
+    out = m.cmd('netstat -s')
+    assert re.search(r'time_wait_overflow 2$', out, re.M), out
+    assert m.transcript.count('TCP: time wait bucket table overflow') == 1, m.tail()
 
 
 def test_lspci_records(shell):

@@ -44,6 +44,12 @@ void fake_mem_pressure_set(int on) { mem_pressure = on; }
 
 int net_mem_pressure(void) { return mem_pressure; }
 
+static uint64_t totalram = 128ULL << 20;
+
+void fake_totalram_set(uint64_t bytes) { totalram = bytes; }
+
+uint64_t net_totalram_bytes(void) { return totalram; }
+
 void kfree(void *p)
 {
 	if (!p)

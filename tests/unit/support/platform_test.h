@@ -58,6 +58,8 @@ long fake_kmalloc_in_use(void);
 void fake_kmalloc_fail_nth(long n);
 /* What net_mem_pressure answers from now (0 at start). */
 void fake_mem_pressure_set(int on);
+/* What net_totalram_bytes answers from now (128 MiB at start). */
+void fake_totalram_set(uint64_t bytes);
 
 /* Clock and timers */
 uint64_t fake_clock_ms(void);
