@@ -69,7 +69,7 @@ def test_pcap_of_a_host_hello(tmp_path):
         port = forwarded_port(p)
         p.send('replyhi\r')
         p.expect_exact('Please input hello...')
-        assert hello_through(port) == b'hi'
+        assert hello_through(port, until_eof=True) == b'hi'
         p.expect(r'send "hi" to 10\.0\.2\.2:\d+')
         p.send('sleep 1\r')         # the FIN exchange has finished
         p.expect_exact(PROMPT)

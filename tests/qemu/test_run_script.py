@@ -132,13 +132,24 @@ def forwarded_port(p):
     return 5001
 
 
-def hello_through(port):
+def hello_through(port, until_eof=False):
+    """hello through the forwarded port: what came back ("hi").  With
+    until_eof, the client reads until replyhi's FIN before it closes, so the
+    two FINs cannot cross (a simultaneous close is legal, but its crossed
+    FINs show as a retransmission and a duplicate ACK in a capture)."""
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
             with socket.create_connection(('127.0.0.1', port), timeout=10) as s:
                 s.sendall(b'hello')
-                return s.recv(100)
+                if not until_eof:
+                    return s.recv(100)
+                data = b''
+                while True:
+                    d = s.recv(100)
+                    if not d:
+                        return data
+                    data += d
         except OSError:
             time.sleep(0.5)
     return None
