@@ -309,6 +309,29 @@ static struct conn *evict_candidate(uint64_t t)
 	return best;
 }
 
+/*
+ * With every slot taken, a connection still waiting for its request whose
+ * client has already closed (recv would return 0: the FIN is queued) would
+ * give its slot back only in the next poll round; when a burst of clients
+ * closes at once, that turned new connections away with 503.  Free those
+ * now and return one of the slots, or NULL.
+ */
+static struct conn *reap_closed(void)
+{
+	struct conn *freed = NULL;
+	char b;
+
+	for (int i = 0; i < MAX_CONNS; i++) {
+		struct conn *c = &conns[i];
+
+		if (c->state == C_READ && recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
+			conn_free(c);
+			freed = c;
+		}
+	}
+	return freed;
+}
+
 /* 503 to a connection that gets no slot, after reading what it sent (so close sends FIN). */
 static void refuse_busy(int fd)
 {
@@ -344,6 +367,8 @@ static void accept_new(uint64_t t)
 		for (int i = 0; i < MAX_CONNS && !c; i++)
 			if (conns[i].state == C_FREE)
 				c = &conns[i];
+		if (!c)
+			c = reap_closed();
 		if (!c) {
 			c = evict_candidate(t);
 			if (!c) {
