@@ -6,12 +6,15 @@
  * identity-maps memory with 2 MiB pages: a lookup's TLB misses there are
  * few), and prints:
  *  - load time and memory (bytes per prefix, everything the table holds);
- *  - lookups per second on one core (per second of this thread's CPU
- *    time: the machine may be shared), on uniformly random addresses and
- *    on skewed ones (traffic-like: 90% of lookups go to 1% of the
- *    prefixes) and on 1000 hot prefixes (a working set in cache: the
- *    lookup's own cost), one at a time and in bursts
- *    (fib_table_lookup_batch);
+ *  - what the core gives (dependent adds per second, load latencies), to
+ *    read the lookup figures against;
+ *  - lookups per second on one core (the thread pinned to the core it
+ *    starts on; per second of its CPU time: the machine may be shared),
+ *    on uniformly random addresses and on skewed ones (traffic-like: 90%
+ *    of lookups go to 1% of the prefixes) and on 1000 hot prefixes (a
+ *    working set in cache: the lookup's own cost), one at a time and in
+ *    bursts of 256 (fib_table_lookup_batch), each the median of ROUNDS
+ *    runs, the two kinds alternating;
  *  - add and delete latency of single routes, mean and worst, for /16 and
  *    longer and for shorter prefixes;
  *  - the same lookups through the linear table route.c had before (a scan
@@ -21,6 +24,8 @@
  *    that probes a hash table per prefix length from /32 down: any
  *    difference is printed and makes the exit status 1.
  */
+#define _GNU_SOURCE
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +38,7 @@
 #define LOOKUPS	       10000000
 #define LINEAR_LOOKUPS 2000
 #define UPDATES	       20000
+#define ROUNDS	       5 /* each lookup figure is the median of this many runs */
 
 /*
  * kmalloc over one region of 2 MiB pages (madvise(MADV_HUGEPAGE), which
@@ -224,34 +230,107 @@ static long fib_nh_of(const struct fib_table *t, uint32_t addr)
 	return nh ? (long)(nh->gw - 0x0a000001u) : -1;
 }
 
-static double rate(const struct fib_table *t, const uint32_t *addrs, long n, unsigned long *sum)
+/* Lookups per CPU-second of fib_table_lookup_index called once per
+ * address in a loop (the calls are independent: the CPU overlaps as many
+ * as its reorder window holds), or of fib_table_lookup_batch over bursts
+ * of 256.  The addresses are made beforehand; every result goes into sum
+ * so that none can be left out. */
+static double rate_once(const struct fib_table *t, const uint32_t *addrs, long n, int burst,
+			unsigned long *sum)
 {
-	double t0 = now();
+	uint16_t out[256];
 	unsigned long s = 0;
-	long i;
+	double t0 = now();
+	long i, j, m;
 
-	for (i = 0; i < n; i++)
-		s += fib_table_lookup_index(t, addrs[i]);
+	if (!burst) {
+		for (i = 0; i < n; i++)
+			s += fib_table_lookup_index(t, addrs[i]);
+	} else {
+		for (i = 0; i < n; i += m) {
+			m = n - i < 256 ? n - i : 256;
+			fib_table_lookup_batch(t, addrs + i, out, (unsigned int)m);
+			for (j = 0; j < m; j++)
+				s += out[j];
+		}
+	}
 	*sum += s;
 	return n / (now() - t0);
 }
 
-static double rate_batch(const struct fib_table *t, const uint32_t *addrs, long n,
-			 unsigned long *sum)
+static int cmp_double(const void *a, const void *b)
 {
-	uint16_t out[256];
-	double t0 = now();
-	unsigned long s = 0;
-	long i, j, m;
+	double x = *(const double *)a, y = *(const double *)b;
 
-	for (i = 0; i < n; i += m) {
-		m = n - i < 256 ? n - i : 256;
-		fib_table_lookup_batch(t, addrs + i, out, (unsigned int)m);
-		for (j = 0; j < m; j++)
-			s += out[j];
+	return x < y ? -1 : x > y;
+}
+
+/* The median of ROUNDS runs, and the lowest and highest, in millions/s. */
+static void rate(const char *what, const struct fib_table *t, const uint32_t *addrs, long n,
+		 unsigned long *sum)
+{
+	double r[2][ROUNDS];
+	int k, burst;
+
+	for (k = 0; k < ROUNDS; k++)
+		for (burst = 0; burst < 2; burst++)
+			r[burst][k] = rate_once(t, addrs, n, burst, sum) / 1e6;
+	for (burst = 0; burst < 2; burst++) {
+		qsort(r[burst], ROUNDS, sizeof(double), cmp_double);
+		printf("  lookups, %s, %s: %.1f million/s (%d runs: %.1f-%.1f)\n", what,
+		       burst ? "bursts of 256 (fib_table_lookup_batch)" : "one at a time",
+		       r[burst][ROUNDS / 2], ROUNDS, r[burst][0], r[burst][ROUNDS - 1]);
 	}
-	*sum += s;
-	return n / (now() - t0);
+}
+
+/*
+ * What this machine's core gives, for reading the figures above: dependent
+ * adds per CPU-second (one cycle each on an idle core: a shared or
+ * throttled core shows here) and the latency of a dependent load over
+ * buffers of a dir table's size (1 MiB) and of the ranges' (16 MiB), in
+ * 2 MiB pages like the table, and of independent loads over 16 MiB.
+ */
+static void machine(void)
+{
+	static const size_t sizes[] = {1ul << 20, 16ul << 20};
+	long n = 200000000, i;
+	uint64_t x = 0;
+	double t0 = now();
+	size_t k;
+
+	for (i = 0; i < n; i++)
+		__asm__ volatile("add $1, %0" : "+r"(x));
+	printf("machine: %.2f billion dependent adds per CPU-second\n", n / (now() - t0) / 1e9);
+	for (k = 0; k < 2; k++) {
+		size_t m = sizes[k] / 64, j, tmp;
+		uint64_t *buf = kmalloc(sizes[k]), p = 0, acc = 0;
+		uint32_t *perm = malloc(m * sizeof(*perm));
+
+		for (j = 0; j < m; j++)
+			perm[j] = (uint32_t)j;
+		for (j = m - 1; j > 0; j--) {
+			size_t r = rnd() % (j + 1);
+
+			tmp = perm[j];
+			perm[j] = perm[r];
+			perm[r] = (uint32_t)tmp;
+		}
+		for (j = 0; j < m; j++)
+			buf[perm[j] * 8] = perm[(j + 1) % m] * 8;
+		n = 10000000;
+		t0 = now();
+		for (i = 0; i < n; i++)
+			p = buf[p];
+		printf("  a dependent load over %zu MiB: %.1f ns", sizes[k] >> 20,
+		       (now() - t0) / n * 1e9);
+		t0 = now();
+		for (i = 0; i < n; i++)
+			acc += buf[perm[i % m] * 8];
+		printf("; independent: %.1f ns (%lu)\n", (now() - t0) / n * 1e9,
+		       (unsigned long)((p + acc) & 1));
+		free(perm);
+		kfree(buf);
+	}
 }
 
 static void updates(struct fib_table *t, int shortp)
@@ -293,12 +372,20 @@ int main(int argc, char **argv)
 	struct fib_table *t;
 	unsigned long sum = 0;
 	double t0, lin;
+	cpu_set_t cpus;
 
 	if (argc < 2 || load(argv[1]) || !nroutes) {
 		fprintf(stderr, "usage: fib_bench ROUTES [VERIFY]  (ROUTES from gen_routes)\n");
 		return 2;
 	}
+	/* one core throughout: the figures are per core, and a move would
+	 * leave the caches behind */
+	CPU_ZERO(&cpus);
+	CPU_SET(sched_getcpu(), &cpus);
+	if (sched_setaffinity(0, sizeof(cpus), &cpus))
+		perror("sched_setaffinity");
 	heap_init();
+	machine();
 	t = fib_table_new();
 	t0 = now();
 	for (i = 0; i < nroutes; i++) {
@@ -327,28 +414,15 @@ int main(int argc, char **argv)
 
 		skew_addrs[i] = r->prefix | (rnd() & ~pmask(r->len));
 	}
-	printf("  lookups, random addresses: %.1f million/s\n",
-	       rate(t, rand_addrs, LOOKUPS, &sum) / 1e6);
-	printf("  lookups, skewed addresses: %.1f million/s\n",
-	       rate(t, skew_addrs, LOOKUPS, &sum) / 1e6);
+	rate("random addresses", t, rand_addrs, LOOKUPS, &sum);
+	rate("skewed addresses", t, skew_addrs, LOOKUPS, &sum);
 	/* a working set that stays in cache: what a lookup costs the CPU itself */
 	for (i = 0; i < LOOKUPS; i++) {
 		const struct route *r = &routes[(rnd() % 1000) * 7919 % nroutes];
 
 		skew_addrs[i] = r->prefix | (rnd() & ~pmask(r->len));
 	}
-	printf("  lookups, 1000 hot prefixes (in cache): %.1f million/s\n",
-	       rate(t, skew_addrs, LOOKUPS, &sum) / 1e6);
-	for (i = 0; i < LOOKUPS; i++) {
-		const struct route *r =
-			&routes[rnd() % 10 ? (rnd() % hot) * 97 % nroutes : rnd() % nroutes];
-
-		skew_addrs[i] = r->prefix | (rnd() & ~pmask(r->len));
-	}
-	printf("  lookups in bursts of 256 (fib_table_lookup_batch), random: %.1f million/s\n",
-	       rate_batch(t, rand_addrs, LOOKUPS, &sum) / 1e6);
-	printf("  lookups in bursts of 256 (fib_table_lookup_batch), skewed: %.1f million/s\n",
-	       rate_batch(t, skew_addrs, LOOKUPS, &sum) / 1e6);
+	rate("1000 hot prefixes (in cache)", t, skew_addrs, LOOKUPS, &sum);
 	updates(t, 0);
 	updates(t, 1);
 

@@ -469,6 +469,96 @@ static void test_random_against_reference(void **state)
 }
 
 /*
+ * fib_table_lookup_batch against single lookups for every burst length
+ * from 0 to past three times its pipeline's depth (so that bursts end in
+ * each of its stages), at every offset of a key array mixing what takes
+ * each path: a wide chunk (ranges over more than four lines), a chunk of
+ * one line, /32s, a /16 without a chunk under a /8, a /16 under nothing
+ * but the default route; then with no default route (FIB_NH_NONE), and
+ * in a small table (top, no direct table).  Entries past the burst stay
+ * as they were.
+ */
+static void check_batch_lengths(struct fib_table *t, const uint32_t *keys, unsigned int nkeys)
+{
+	uint16_t got[3 * 2 * FIB_BATCH_AHEAD + 8];
+	unsigned int n, off, i, max = 3 * 2 * FIB_BATCH_AHEAD + 4;
+
+	for (n = 0; n <= max; n++) {
+		for (off = 0; off + n <= nkeys; off += 7) {
+			for (i = 0; i < max + 4; i++)
+				got[i] = 0xabcd;
+			fib_table_lookup_batch(t, keys + off, got, n);
+			for (i = 0; i < n; i++)
+				if (got[i] != fib_table_lookup_index(t, keys[off + i]))
+					fail_msg("burst of %u at %u: %08x gives %u, alone %u", n,
+						 off + i, keys[off + i], got[i],
+						 fib_table_lookup_index(t, keys[off + i]));
+			for (; i < max + 4; i++)
+				assert_int_equal(got[i], 0xabcd);
+		}
+	}
+}
+
+static void test_batch_every_length(void **state)
+{
+	struct fib_table *t = fib_table_new();
+	uint32_t keys[200], wide = 0x0a140000, i, gw;
+	unsigned int paths[7] = {0};
+
+	(void)state;
+	assert_non_null(t);
+	assert_int_equal(fib_table_insert(t, 0x0a000000, 8, 1, &devs[0], 0), 0);
+	assert_int_equal(fib_table_insert(t, 0xc0a80000, 24, 3, &devs[0], 0), 0);
+	assert_int_equal(fib_table_insert(t, 0xc0a80101, 32, 4, &devs[0], 0), 0);
+	assert_int_equal(fib_table_insert(t, 0xc0a801ff, 32, 5, &devs[0], 0), 0);
+	/* small: the answers through top */
+	for (i = 0; i < 200; i++)
+		keys[i] = i % 3 ? 0xc0a80100 | (rnd() & 0x3ff) : rnd();
+	assert_null(t->dir);
+	check_batch_lengths(t, keys, 200);
+	assert_int_equal(fib_table_insert(t, 0, 0, 2, &devs[0], 0), 0);
+	check_batch_lengths(t, keys, 200);
+	/* 40 /16s take the direct table, 2000 /30s make 0x0a14/16 wide */
+	for (i = 0; i < 40; i++)
+		assert_int_equal(fib_table_insert(t, (0x2000u + i) << 16, 16, 9, &devs[0], 0), 0);
+	for (i = 0; i < 2000; i++)
+		assert_int_equal(fib_table_insert(t, wide | i * 16, 30, 6 + i % 3, &devs[0], 0), 0);
+	assert_non_null(t->dir);
+	assert_true(((t->dir[wide >> 16].w >> 2) & 15) + (t->dir[wide >> 16].w >> 48) > 63);
+	for (i = 0; i < 200; i++) {
+		switch (rnd() % 6) {
+		case 0:
+			keys[i] = wide | (rnd() & 0xffff);
+			break;
+		case 1:
+			keys[i] = 0xc0a80000 | (rnd() & 0x1ff);
+			break;
+		case 2:
+			keys[i] = rnd() & 1 ? 0xc0a80101 : 0xc0a801ff;
+			break;
+		case 3:
+			keys[i] = 0x0a630000 | (rnd() & 0xffff); /* no chunk, under the /8 */
+			break;
+		case 4:
+			keys[i] = 0x7f000000 | (rnd() & 0xffffff); /* only the default */
+			break;
+		default:
+			keys[i] = rnd();
+		}
+		gw = fib_table_lookup(t, keys[i])->gw;
+		paths[gw > 5 ? 6 : gw]++;
+	}
+	/* every next hop is among the keys: every path is taken */
+	for (i = 1; i < 7; i++)
+		assert_true(paths[i] > 0);
+	check_batch_lengths(t, keys, 200);
+	assert_int_equal(fib_table_delete(t, 0, 0, NULL, 0), 0);
+	assert_int_equal(fib_table_lookup_index(t, 0x7f000001), FIB_NH_NONE);
+	check_batch_lengths(t, keys, 200);
+	fib_table_free(t);
+}
+
+/*
  * One /16 growing a /30 at a time, under a /8 and a default route: its
  * ranges span one line, then two, three, four (the line a lookup picks
  * from the fences in the dir entry), then more (the windows of
@@ -674,6 +764,7 @@ int main(void)
 		cmocka_unit_test(test_small_table_without_direct_table),
 		cmocka_unit_test(test_random_against_reference),
 		cmocka_unit_test(test_chunk_lines_and_windows),
+		cmocka_unit_test(test_batch_every_length),
 		cmocka_unit_test(test_pool_compaction),
 		cmocka_unit_test(test_route_api_and_generation),
 		cmocka_unit_test(test_netctl_route_pages),
