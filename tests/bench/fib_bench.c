@@ -293,14 +293,15 @@ static void rate(const char *what, const struct fib_table *t, const uint32_t *ad
 static void machine(void)
 {
 	static const size_t sizes[] = {1ul << 20, 16ul << 20};
-	long n = 200000000, i;
+	long n = 100000000, i;
 	uint64_t x = 0;
 	double t0 = now();
 	size_t k;
 
+	/* four to an iteration: in this VM a loop of one add takes four cycles */
 	for (i = 0; i < n; i++)
-		__asm__ volatile("add $1, %0" : "+r"(x));
-	printf("machine: %.2f billion dependent adds per CPU-second\n", n / (now() - t0) / 1e9);
+		__asm__ volatile("add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0" : "+r"(x));
+	printf("machine: %.2f billion dependent adds per CPU-second\n", 4 * n / (now() - t0) / 1e9);
 	for (k = 0; k < 2; k++) {
 		size_t m = sizes[k] / 64, j, tmp;
 		uint64_t *buf = kmalloc(sizes[k]), p = 0, acc = 0;
