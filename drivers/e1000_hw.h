@@ -112,10 +112,10 @@ int e1000_tx_map(struct sk_buff *skb, union e1000_tx_desc *ring, unsigned n, uns
 /*
  * Receive descriptors go back to the hardware (a write of RDT, 3.2.6) in
  * batches: under QEMU every register write is an exit to the device model
- * that waits for its lock, about as long as what the poll does for one
- * frame.  Linux's e1000 refills in batches of E1000_RX_BUFFER_WRITE (16);
- * 32 of 256 held back leave the hardware 223 buffers, more than a poll
- * ever drains.
+ * under its global lock, which the I/O thread holds while it puts frames
+ * into the ring.  Linux's e1000 refills in batches of E1000_RX_BUFFER_WRITE
+ * (16); 32 of 256 held back leave the hardware 223 buffers, more than a
+ * poll ever drains.
  */
 #define E1000_RX_RETURN_BATCH 32
 
