@@ -6,8 +6,9 @@
  * Receive: a ring of legacy descriptors (3.2.3), each pointing into a page
  * of its own.  The interrupt reads ICR (acknowledging it), masks the
  * receive/transmit causes and schedules NAPI; the poll wraps each filled
- * page in an sk_buff (no copy), gives the descriptor a fresh page, reclaims
- * finished transmissions and unmasks when the ring is drained.
+ * page in an sk_buff (no copy), gives the descriptor a fresh page (handed
+ * back to the hardware E1000_RX_RETURN_BATCH at a time), reclaims finished
+ * transmissions and unmasks when the ring is drained.
  *
  * Transmit: data descriptors (3.3.7) pointing into skb->data, after a TCP/IP
  * context descriptor (3.3.6) when the frame wants its checksum inserted or
@@ -146,7 +147,8 @@ struct e1000 {
 	union e1000_tx_desc *tx;
 	void *rx_page[E1000_RX_RING];
 	struct sk_buff *tx_skb[E1000_TX_RING];
-	uint16_t rx_tail;	    /* RDT: the descriptor software holds */
+	uint16_t rx_tail;	    /* the last descriptor software processed */
+	uint16_t rx_rdt;	    /* RDT as written: the hardware fills up to before it */
 	uint16_t tx_tail;	    /* TDT: next descriptor to fill */
 	uint16_t tx_clean;	    /* oldest descriptor not yet reclaimed */
 	unsigned tx_pending;	    /* frames queued since the tail was written */
@@ -279,10 +281,11 @@ static int e1000_poll(struct napi_struct *napi, int budget)
 		e->rx_tail = i;
 		work++;
 	}
-	if (work) {
+	/* 3.2.6: moving the tail returns the processed descriptors, a batch at a time. */
+	if (e1000_rx_return_due(e->rx_tail, e->rx_rdt, E1000_RX_RING)) {
 		wmb();
-		/* 3.2.6: moving the tail returns the processed descriptors. */
-		ew32(e, E1000_RDT, e->rx_tail);
+		e->rx_rdt = e->rx_tail;
+		ew32(e, E1000_RDT, e->rx_rdt);
 	}
 	/* Frames sent while we received (ACKs, replies) or since the last poll. */
 	e1000_tx_flush(e);
@@ -470,8 +473,8 @@ static void e1000_hw_init(struct e1000 *e)
 	ew32(e, E1000_RDBAH, virt_to_phys(e->rx) >> 32);
 	ew32(e, E1000_RDLEN, E1000_RX_RING * sizeof(struct e1000_rx_desc));
 	ew32(e, E1000_RDH, 0);
-	e->rx_tail = E1000_RX_RING - 1;
-	ew32(e, E1000_RDT, e->rx_tail);
+	e->rx_tail = e->rx_rdt = E1000_RX_RING - 1;
+	ew32(e, E1000_RDT, e->rx_rdt);
 	/* RDTR/RADV: no receive delay timer; ITR alone moderates interrupts (above). */
 	ew32(e, E1000_RDTR, 0);
 	ew32(e, E1000_RADV, 0);

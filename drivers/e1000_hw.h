@@ -109,6 +109,26 @@ struct e1000_tx_ctx {
 int e1000_tx_map(struct sk_buff *skb, union e1000_tx_desc *ring, unsigned n, unsigned tail,
 		 unsigned room, struct e1000_tx_ctx *held);
 
+/*
+ * Receive descriptors go back to the hardware (a write of RDT, 3.2.6) in
+ * batches: under QEMU every register write is an exit to the device model
+ * under its global lock, which the I/O thread holds while it puts frames
+ * into the ring.  Linux's e1000 refills in batches of E1000_RX_BUFFER_WRITE
+ * (16); 32 of 256 held back leave the hardware 223 buffers, more than a
+ * poll ever drains.
+ */
+#define E1000_RX_RETURN_BATCH 32
+
+/*
+ * done: the last descriptor software processed; written: the RDT value the
+ * hardware holds (both ring indexes, ring descriptors in all).  Nonzero
+ * when a batch has collected and RDT should move to done.
+ */
+static inline int e1000_rx_return_due(unsigned done, unsigned written, unsigned ring)
+{
+	return (done + ring - written) % ring >= E1000_RX_RETURN_BATCH;
+}
+
 /* Receive: the checksum state a descriptor reports (3.2.3.1, 3.2.3.2). */
 uint8_t e1000_rx_csum(uint8_t status, uint8_t errors);
 

@@ -75,6 +75,62 @@ uint32_t csum_partial(const void *buf, int len, uint32_t sum)
 	return (uint32_t)acc;
 }
 
+/*
+ * csum_partial's loop with a store of every word it loads: under QEMU's TCG
+ * a separate copy and checksum pass over the same bytes cost each their
+ * own loads and loop dispatches, so GRO sums what it copies (Linux's
+ * csum_partial_copy_nocheck, which also starts from a zero sum).
+ */
+uint32_t csum_partial_copy_nocheck(const void *src, void *dst, int len)
+{
+	const uint8_t *p = src;
+	uint8_t *d = dst;
+	uint64_t acc = 0, carries = 0;
+
+	for (; len >= 32; len -= 32, p += 32, d += 32) {
+		uint64_t a, b, c, e;
+
+		__builtin_memcpy(&a, p, 8);
+		__builtin_memcpy(&b, p + 8, 8);
+		__builtin_memcpy(&c, p + 16, 8);
+		__builtin_memcpy(&e, p + 24, 8);
+		__builtin_memcpy(d, &a, 8);
+		__builtin_memcpy(d + 8, &b, 8);
+		__builtin_memcpy(d + 16, &c, 8);
+		__builtin_memcpy(d + 24, &e, 8);
+		acc += a;
+		carries += acc < a;
+		acc += b;
+		carries += acc < b;
+		acc += c;
+		carries += acc < c;
+		acc += e;
+		carries += acc < e;
+	}
+	for (; len >= 8; len -= 8, p += 8, d += 8) {
+		uint64_t a;
+
+		__builtin_memcpy(&a, p, 8);
+		__builtin_memcpy(d, &a, 8);
+		acc += a;
+		carries += acc < a;
+	}
+	acc += carries;
+	carries = acc < carries;
+	acc = (acc & 0xffffffffu) + (acc >> 32) + carries;
+	/* The tail, under 8 bytes, as csum_partial sums it (an odd byte padded, RFC 1071 4.1). */
+	for (int i = 0; i < len; i++)
+		d[i] = p[i];
+	return csum_add((uint32_t)(acc & 0xffffffffu), csum_partial(p, len, (uint32_t)(acc >> 32)));
+}
+
+uint32_t csum_add(uint32_t a, uint32_t b)
+{
+	uint32_t r = a + b;
+
+	return r + (r < b); /* the end-around carry (RFC 1071 2(C)) */
+}
+
 uint16_t csum_fold(uint32_t sum)
 {
 	sum = (sum & 0xffff) + (sum >> 16);

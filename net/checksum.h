@@ -6,6 +6,14 @@
 
 /* One's-complement sum of buf folded into `sum` (32-bit accumulator, not folded). */
 uint32_t csum_partial(const void *buf, int len, uint32_t sum);
+/*
+ * Copies len bytes from src to dst (they must not overlap) and returns
+ * their sum, one pass instead of two: the same as csum_partial(src, len, 0)
+ * once folded.
+ */
+uint32_t csum_partial_copy_nocheck(const void *src, void *dst, int len);
+/* Two unfolded sums added with the end-around carry (Linux's csum_add). */
+uint32_t csum_add(uint32_t a, uint32_t b);
 /* Folds a 32-bit sum to 16 bits and complements it. */
 uint16_t csum_fold(uint32_t sum);
 /* Checksum of a buffer (0 when a buffer containing its own checksum is valid). */

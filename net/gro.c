@@ -12,8 +12,10 @@
  *    CWR never merge; a segment without payload (a pure ACK) never merges;
  *  - the next sequence number exactly, no segment larger than the first
  *    (gso_size), a smaller one ends the merge; at most GRO_MAX_SIZE bytes;
- *  - the TCP checksum verified first (by the NIC: CHECKSUM_UNNECESSARY, or
- *    here in software, which then spares tcp_v4_rcv the work); a local
+ *  - the TCP checksum verified (by the NIC: CHECKSUM_UNNECESSARY, or here
+ *    in software, which then spares tcp_v4_rcv the work; a segment that
+ *    continues a held merge is summed while its payload is copied, and a
+ *    bad sum takes the copy back); a local
  *    sender's packet (CHECKSUM_PARTIAL, virtio's NEEDS_CSUM) has nothing to
  *    verify, and a merge of such packets gets the pseudo-header sum of its
  *    own length in its checksum field, as Linux's tcp4_gro_complete does.
@@ -80,17 +82,26 @@ static int gro_parse(struct sk_buff *skb, struct gro_seg *g)
 	return 1;
 }
 
-/* Data with ACK, perhaps PSH, nothing else, and a checksum that holds. */
-static int gro_mergeable(struct sk_buff *skb, const struct gro_seg *g)
+/* Data with ACK, perhaps PSH, nothing else: what may merge if its checksum holds. */
+static int gro_mergeable(const struct gro_seg *g)
 {
-	unsigned int l4 = g->ip_len - sizeof(struct iphdr);
+	return g->payload && (g->th->flags & ~TCPHDR_PSH) == TCPHDR_ACK;
+}
 
-	if (!g->payload || (g->th->flags & ~TCPHDR_PSH) != TCPHDR_ACK)
-		return 0;
+/* The pseudo-header and TCP header sum plus payload_sum, folded: 0 when the checksum holds. */
+static uint16_t gro_tcp_csum(const struct gro_seg *g, uint32_t payload_sum)
+{
+	return csum_tcpudp_magic(g->iph->saddr, g->iph->daddr,
+				 (uint16_t)(g->ip_len - sizeof(struct iphdr)), IPPROTO_TCP,
+				 csum_partial(g->th, (int)g->thlen, payload_sum));
+}
+
+/* A segment about to be held: its checksum checked in software unless already known good. */
+static int gro_csum_ok(struct sk_buff *skb, const struct gro_seg *g)
+{
 	if (skb_csum_unnecessary(skb))
 		return 1;
-	if (csum_tcpudp_magic(g->iph->saddr, g->iph->daddr, l4, IPPROTO_TCP,
-			      csum_partial(g->th, (int)l4, 0)))
+	if (gro_tcp_csum(g, csum_partial((unsigned char *)g->th + g->thlen, (int)g->payload, 0)))
 		return 0; /* tcp_v4_rcv drops it and counts it */
 	skb->ip_summed = CHECKSUM_UNNECESSARY;
 	return 1;
@@ -179,11 +190,16 @@ static struct sk_buff *gro_grow(struct sk_buff *p)
 	return n;
 }
 
-/* Appends g's payload to p and frees skb (g is gone then); 0, or -errno (nothing changed). */
+/*
+ * Appends g's payload to p and frees skb (g is gone then); 0, or -errno
+ * (nothing changed but perhaps p's buffer): -EBADMSG when skb's checksum,
+ * summed as its payload is copied, does not hold.
+ */
 static int gro_append(struct sk_buff **pp, struct gro_seg *h, struct sk_buff *skb,
 		      const struct gro_seg *g)
 {
 	struct sk_buff *p = *pp;
+	unsigned char *from = (unsigned char *)g->th + g->thlen, *to;
 
 	if (skb_tailroom(p) < g->payload) {
 		if (p->destructor == gro_buf_release)
@@ -194,7 +210,13 @@ static int gro_append(struct sk_buff **pp, struct gro_seg *h, struct sk_buff *sk
 		*pp = p;
 		gro_parse(p, h);
 	}
-	memcpy(skb_put(p, g->payload), (unsigned char *)g->th + g->thlen, g->payload);
+	to = skb_put(p, g->payload);
+	if (skb_csum_unnecessary(skb)) {
+		memcpy(to, from, g->payload);
+	} else if (gro_tcp_csum(g, csum_partial_copy_nocheck(from, to, (int)g->payload))) {
+		skb_trim(p, p->len - g->payload);
+		return -EBADMSG;
+	}
 	h->ip_len += g->payload;
 	h->iph->tot_len = htons((uint16_t)h->ip_len);
 	h->iph->check = 0;
@@ -223,26 +245,29 @@ static int gro_receive(struct napi_struct *napi, struct sk_buff *skb)
 {
 	struct gro_seg g, h;
 	struct sk_buff *p;
-	int mergeable, ends;
+	int mergeable, ends, err;
 
 	if (!net_gro_enabled || !gro_parse(skb, &g))
 		goto bypass;
-	mergeable = gro_mergeable(skb, &g);
+	mergeable = gro_mergeable(&g);
 	list_for_each_entry (p, &napi->gro_list, list) {
 		gro_parse(p, &h);
 		if (!same_flow(&h, &g))
 			continue;
 		/* A short segment or PSH: the sender's write ends here. */
 		ends = g.payload < p->gso_size || (g.th->flags & TCPHDR_PSH);
-		if (mergeable && can_merge(p, &h, &g) && gro_append(&p, &h, skb, &g) == 0) {
+		err = mergeable && can_merge(p, &h, &g) ? gro_append(&p, &h, skb, &g) : -EINVAL;
+		if (err == 0) {
 			if (ends)
 				gro_deliver(napi, p);
 			return 0;
 		}
 		gro_deliver(napi, p); /* the flow goes on unmerged: keep its order */
+		if (err == -EBADMSG)
+			goto bypass;
 		break;
 	}
-	if (mergeable && !(g.th->flags & TCPHDR_PSH)) {
+	if (mergeable && !(g.th->flags & TCPHDR_PSH) && gro_csum_ok(skb, &g)) {
 		gro_hold(napi, skb, &g);
 		return 0;
 	}

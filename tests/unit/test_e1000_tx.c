@@ -1,7 +1,8 @@
 /*
  * drivers/e1000_tx.c: 82540EM transmit descriptors built from sk_buffs
  * (8254x SDM 3.3.6 context, 3.3.7 data descriptors, 3.5 TCP segmentation)
- * and the receive checksum state read from a descriptor (3.2.3).
+ * and the receive checksum state read from a descriptor (3.2.3); when
+ * processed receive descriptors go back to the hardware (3.2.6).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -212,6 +213,25 @@ static void test_rx_checksum_state(void **state)
 	assert_int_equal(e1000_rx_csum(RXD_STAT_IPCS, 0), CHECKSUM_NONE); /* not TCP/UDP */
 }
 
+/* RDT moves once E1000_RX_RETURN_BATCH descriptors were processed, across the ring's wrap too. */
+static void test_rx_descriptors_return_in_batches(void **state)
+{
+	const unsigned n = 256, start = n - 1; /* after init: RDT one before the head */
+
+	(void)state;
+	assert_false(e1000_rx_return_due(start, start, n));
+	/* 31 frames processed (descriptors 0..30): not yet */
+	assert_false(e1000_rx_return_due(E1000_RX_RETURN_BATCH - 2, start, n));
+	/* the 32nd (descriptor 31) */
+	assert_true(e1000_rx_return_due(E1000_RX_RETURN_BATCH - 1, start, n));
+	/* near the end of the ring and past its wrap */
+	assert_false(e1000_rx_return_due(n - 2, n - 1 - E1000_RX_RETURN_BATCH + 2, n));
+	assert_true(e1000_rx_return_due(10, n - 30, n));
+	assert_false(e1000_rx_return_due(10, n - 20, n));
+	/* however far software got (a whole ring but one), it returns */
+	assert_true(e1000_rx_return_due(start - 1, start, n));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +242,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_room_writes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unsupported_offloads_refused, setup, teardown),
 		cmocka_unit_test(test_rx_checksum_state),
+		cmocka_unit_test(test_rx_descriptors_return_in_batches),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

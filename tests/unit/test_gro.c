@@ -504,6 +504,46 @@ static void test_bad_checksum_ends_the_flows_merge(void **state)
 	assert_no_merge(b);
 }
 
+/*
+ * A segment that continues a merge is summed as its payload is copied in:
+ * a bad sum takes the copy back, so the merge so far is delivered as it
+ * was (length, headers, payload) and the bad segment goes up unverified.
+ */
+static void test_bad_checksum_after_a_merge_leaves_it_intact(void **state)
+{
+	struct seg c = data(1000 + 2 * MSS, MSS);
+
+	(void)state;
+	c.bad_csum = 1;
+	rx(data(1000, MSS));
+	rx(data(1000 + MSS, MSS));
+	rx(c);
+	deliver_all();
+	assert_int_equal(nout, 2);
+	assert_out(0, 1000, 2 * MSS, 2);
+	assert_int_equal(ntohl(out_tcp(1)->seq), 1000 + 2 * MSS);
+	assert_int_equal(out[1]->gso_segs, 0);
+	assert_int_equal(out[1]->ip_summed, CHECKSUM_NONE); /* left for tcp_v4_rcv to drop */
+}
+
+/* Odd payload lengths: the fused copy and sum handles every tail (an odd byte, RFC 1071 4.1). */
+static void test_odd_sized_segments_are_verified_and_merged(void **state)
+{
+	struct seg b = data(1000 + MSS, 1001), c = data(1000 + MSS + 1001, 7);
+
+	(void)state;
+	c.bad_csum = 1;
+	rx(data(1000, MSS));
+	rx(b); /* smaller than the first: merged, and the merge ends */
+	assert_int_equal(nout, 1);
+	assert_out(0, 1000, MSS + 1001, 2);
+	rx(data(3000, 13));
+	rx(c); /* not contiguous: the held one goes first, c unverified */
+	deliver_all();
+	assert_int_equal(nout, 3);
+	assert_int_equal(out[2]->ip_summed, CHECKSUM_NONE);
+}
+
 static void test_non_tcp_bypasses(void **state)
 {
 	struct sk_buff *arp = alloc_skb(RX_BUF);
@@ -697,6 +737,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_mergeable_frames_bypass, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_checksum_ends_the_flows_merge, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_bad_checksum_after_a_merge_leaves_it_intact,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_odd_sized_segments_are_verified_and_merged,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_non_tcp_bypasses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_merge_stops_at_gro_max_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_full_delivers_the_oldest, setup,
