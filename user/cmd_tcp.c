@@ -48,11 +48,20 @@ static const char *addr_str(const struct sockaddr_in *sin, char *buf, size_t n)
 
 /* ---- replyhi: the server, as a background task ---- */
 
-static int replyhi_running;
+/* servers by port: replyhi on 5001, and a silent one beside it if asked */
+#define REPLYHI_MAX 4
+
+struct replyhi {
+	int sockfd;
+	int port; /* 0: the slot is free */
+	int quiet; /* -q: no console line per connection */
+};
+
+static struct replyhi replyhis[REPLYHI_MAX];
 
 static void Replyhi(void *arg)
 {
-	int sockfd = (int)(long)arg;
+	struct replyhi *r = arg;
 	char szBuf[MAX_BUF_LEN];
 	char szReplyMsg[MAX_BUF_LEN] = "hi";
 	struct sockaddr_in clientaddr;
@@ -63,7 +72,7 @@ static void Replyhi(void *arg)
 
 	while (1) {
 		addr_len = sizeof(clientaddr);
-		newfd = accept(sockfd, (struct sockaddr *)&clientaddr, &addr_len);
+		newfd = accept(r->sockfd, (struct sockaddr *)&clientaddr, &addr_len);
 		if (newfd == -1) {
 			/* only `kill` interrupts a background task */
 			if (errno != EINTR)
@@ -76,30 +85,63 @@ static void Replyhi(void *arg)
 		ret = recv(newfd, szBuf, MAX_BUF_LEN - 1, 0);
 		if (ret > 0) {
 			szBuf[ret] = '\0';
-			printf("recv \"%s\" from %s\n", szBuf, peer);
+			if (!r->quiet)
+				printf("recv \"%s\" from %s\n", szBuf, peer);
 			ret = send(newfd, szReplyMsg, strlen(szReplyMsg), 0);
-			if (ret > 0)
+			if (ret > 0 && !r->quiet)
 				printf("send \"%s\" to %s\n", szReplyMsg, peer);
-			else
+			else if (ret <= 0)
 				printf("replyhi: send to %s: %s\n", peer, strerror(errno));
 		} else if (ret < 0) {
 			printf("replyhi: recv from %s: %s\n", peer, strerror(errno));
 		}
 		close(newfd);
 	}
-	close(sockfd);
-	replyhi_running = 0;
+	close(r->sockfd);
+	r->port = 0;
 }
 
+/* "PORT" in 1..65535 into *port; -1 if it is not one. */
+static int parse_port(const char *s, int *port)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end || v < 1 || v > 65535)
+		return -1;
+	*port = (int)v;
+	return 0;
+}
+
+/*
+ * replyhi [-q] [PORT]: -q leaves out the two console lines per
+ * connection, so that a benchmark can set the stack's cost apart from the
+ * console's (the Linux peer of `make bench` has the same switch).
+ */
 static int StartReplyhi(int argc, char *argv[])
 {
 	struct sockaddr_in serveraddr;
-	int sockfd, one = 1;
+	struct replyhi *r = NULL;
+	int sockfd, one = 1, port = PORT, quiet = 0, i;
 
-	(void)argc;
-	(void)argv;
-	if (replyhi_running) {
-		printf("replyhi: already running (port %d)\n", PORT);
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-q") == 0) {
+			quiet = 1;
+		} else if (parse_port(argv[i], &port) < 0) {
+			printf("usage: replyhi [-q] [PORT]\n");
+			return 1;
+		}
+	}
+	for (i = 0; i < REPLYHI_MAX; i++) {
+		if (replyhis[i].port == port) {
+			printf("replyhi: already running (port %d)\n", port);
+			return 1;
+		}
+		if (!r && !replyhis[i].port)
+			r = &replyhis[i];
+	}
+	if (!r) {
+		printf("replyhi: %d servers already running\n", REPLYHI_MAX);
 		return 1;
 	}
 	sockfd = socket(PF_INET, SOCK_STREAM, 0);
@@ -107,19 +149,21 @@ static int StartReplyhi(int argc, char *argv[])
 		return -errno;
 	memset(&serveraddr, 0, sizeof(serveraddr));
 	serveraddr.sin_family = AF_INET;
-	serveraddr.sin_port = htons(PORT);
+	serveraddr.sin_port = htons((uint16_t)port);
 	serveraddr.sin_addr.s_addr = htonl(INADDR_ANY); /* so the host can connect too */
 	setsockopt(sockfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(sockfd, (struct sockaddr *)&serveraddr, sizeof(struct sockaddr)) == -1 ||
 	    listen(sockfd, MAX_CONNECT_QUEUE) == -1) {
-		printf("replyhi: port %d: %s\n", PORT, strerror(errno));
+		printf("replyhi: port %d: %s\n", port, strerror(errno));
 		close(sockfd);
 		return 1;
 	}
 	/* MenuOS fork()ed here; the child became the server */
-	replyhi_running = 1;
-	if (kernel_thread(Replyhi, (void *)(long)sockfd, "replyhi") < 0) {
-		replyhi_running = 0;
+	r->sockfd = sockfd;
+	r->port = port;
+	r->quiet = quiet;
+	if (kernel_thread(Replyhi, r, "replyhi") < 0) {
+		r->port = 0;
 		close(sockfd);
 		return -ENOMEM;
 	}
@@ -351,9 +395,8 @@ static uint32_t fnv1a32(uint32_t h, const char *p, size_t n)
 	return h;
 }
 
-static void sink_task(void *arg)
+static void sink_serve(int sockfd, int hash_it)
 {
-	int sockfd = (int)(long)arg;
 	static char buf[SINK_CHUNK];
 	struct sockaddr_in peer;
 	socklen_t len;
@@ -377,13 +420,15 @@ static void sink_task(void *arg)
 		hash = FNV1A32_OFFSET;
 		while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
 			bytes += (uint64_t)n;
-			hash = fnv1a32(hash, buf, (size_t)n);
+			if (hash_it)
+				hash = fnv1a32(hash, buf, (size_t)n);
 		}
 		ms = jiffies_ms() - t0;
-		printf("sink: %llu bytes from %s in %llu ms, fnv1a32 %08x%s\n",
-		       (unsigned long long)bytes, addr_str(&peer, ps, sizeof(ps)),
-		       (unsigned long long)ms, (unsigned int)hash,
-		       n < 0 ? " (connection error)" : "");
+		printf("sink: %llu bytes from %s in %llu ms", (unsigned long long)bytes,
+		       addr_str(&peer, ps, sizeof(ps)), (unsigned long long)ms);
+		if (hash_it)
+			printf(", fnv1a32 %08x", (unsigned int)hash);
+		printf("%s\n", n < 0 ? " (connection error)" : "");
 		close(fd);
 		if (n < 0 && errno == EINTR)
 			break;
@@ -391,16 +436,29 @@ static void sink_task(void *arg)
 	close(sockfd);
 }
 
+static void sink_task(void *arg)
+{
+	sink_serve((int)(long)arg, 1);
+}
+
+static void sink_count_task(void *arg)
+{
+	sink_serve((int)(long)arg, 0);
+}
+
+/*
+ * sink [-n] PORT: -n counts the bytes without hashing them, so that a
+ * benchmark measures the network rather than FNV-1a, one multiply per byte
+ * (the Linux peer of `make bench` has the same switch).
+ */
 static int cmd_sink(int argc, char *argv[])
 {
 	struct sockaddr_in sin;
-	int sockfd, one = 1;
-	char *end;
-	long port;
+	int sockfd, one = 1, count_only, port;
 
-	port = argc == 2 ? strtol(argv[1], &end, 10) : 0;
-	if (argc != 2 || *end || port < 1 || port > 65535) {
-		printf("usage: sink PORT\n");
+	count_only = argc == 3 && strcmp(argv[1], "-n") == 0;
+	if (argc != 2 + count_only || parse_port(argv[argc - 1], &port) < 0) {
+		printf("usage: sink [-n] PORT\n");
 		return 1;
 	}
 	memset(&sin, 0, sizeof(sin));
@@ -412,15 +470,16 @@ static int cmd_sink(int argc, char *argv[])
 		return -errno;
 	setsockopt(sockfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(sockfd, (struct sockaddr *)&sin, sizeof(sin)) == -1 || listen(sockfd, 16) == -1) {
-		printf("sink: port %s: %s\n", argv[1], strerror(errno));
+		printf("sink: port %d: %s\n", port, strerror(errno));
 		close(sockfd);
 		return 1;
 	}
-	if (kernel_thread(sink_task, (void *)(long)sockfd, "sink") < 0) {
+	if (kernel_thread(count_only ? sink_count_task : sink_task, (void *)(long)sockfd, "sink") <
+	    0) {
 		close(sockfd);
 		return -ENOMEM;
 	}
-	printf("sink: discarding on port %s\n", argv[1]);
+	printf("sink: discarding on port %d\n", port);
 	return 0;
 }
 
@@ -487,7 +546,7 @@ static int cmd_send(int argc, char *argv[])
 
 void menu_register_tcp(void)
 {
-	MenuConfig("replyhi", "start the TCP server on port 5001 that answers hello with hi",
+	MenuConfig("replyhi", "replyhi [-q] [PORT]: the TCP server (port 5001) that answers hello with hi",
 		   StartReplyhi);
 	MenuConfig("hello", "hello [IP [PORT]]: send hello to a replyhi server", Hello);
 	MenuConfig("netstat",
@@ -495,6 +554,6 @@ void menu_register_tcp(void)
 		   cmd_netstat);
 	MenuConfig("tcptrace", "tcptrace on [-S] | off: print every TCP segment (-S: absolute seq)",
 		   cmd_tcptrace);
-	MenuConfig("sink", "sink PORT: background server that discards what it receives", cmd_sink);
+	MenuConfig("sink", "sink [-n] PORT: background server that discards what it receives", cmd_sink);
 	MenuConfig("send", "send IP PORT MBYTES: stream data and report the rate", cmd_send);
 }

@@ -15,7 +15,7 @@ GUEST_IP = '10.0.2.15'
 REPLYHI_PORT = 5001
 SINK_PORT = 5002
 SEND_PORT = 5003
-SILENT_PORT = 5004  # Linux only: replyhi -q, the same server without console lines
+SILENT_PORT = 5004  # replyhi -q in both guests: the same server without console lines
 
 
 class MeasureFailed(Exception):

@@ -6,13 +6,14 @@ figure is reported as the median of its samples with their min and max,
 and beside it the ratio MenuOS / Linux of the medians.  The guests are
 MenuOS, Linux (menuos-peer's replyhi printing the same two console lines
 per connection as MenuOS's) and, for the request/response figures only,
-Linux silent (replyhi -q, no console line).
+MenuOS silent and Linux silent (each guest's replyhi -q, no console line),
+compared with each other.
 """
 import json
 import os
 import statistics
 
-GUESTS = ('MenuOS', 'Linux', 'Linux silent')
+GUESTS = ('MenuOS', 'Linux', 'MenuOS silent', 'Linux silent')
 
 # key: (label, unit, better); better is 'higher' or 'lower'
 FIGURES = {
@@ -53,8 +54,8 @@ def _rows(summary):
     return [(f, n) for n in nics for f in FIGURES if any((f, n, g) in summary for g in GUESTS)]
 
 
-def ratio(summary, fig, nic, other):
-    a, b = summary.get((fig, nic, 'MenuOS')), summary.get((fig, nic, other))
+def ratio(summary, fig, nic, other, mine='MenuOS'):
+    a, b = summary.get((fig, nic, mine)), summary.get((fig, nic, other))
     if not a or not b or not b['median']:
         return None
     return a['median'] / b['median']
@@ -96,7 +97,7 @@ def write(out_dir, meta, samples, failures, chart=True):
             if (fig, nic, g) in summary:
                 d[g] = summary[(fig, nic, g)]
         d['ratio_menuos_linux'] = ratio(summary, fig, nic, 'Linux')
-        d['ratio_menuos_linux_silent'] = ratio(summary, fig, nic, 'Linux silent')
+        d['ratio_menuos_linux_silent'] = ratio(summary, fig, nic, 'Linux silent', 'MenuOS silent')
         figures.append(d)
     tmp = os.path.join(out_dir, 'results.json.tmp')
     with open(tmp, 'w') as f:
@@ -108,16 +109,18 @@ def write(out_dir, meta, samples, failures, chart=True):
     md += ['', 'Each cell: median [min-max] over the rounds (n in results.json); ratio = '
            'MenuOS median / Linux median (for "lower" figures below 1 is better for MenuOS, '
            'for "higher" figures above 1). "Linux" is menuos-peer\'s replyhi printing the same two '
-           'console lines per connection as MenuOS\'s replyhi; "Linux silent" is `replyhi -q` '
-           '(no console line), in the same boot.', '',
-           '| figure | NIC | better | MenuOS | Linux | MenuOS/Linux | Linux silent | '
-           'MenuOS/Linux silent |', '|---|---|---|---|---|---|---|---|']
+           'console lines per connection as MenuOS\'s replyhi; "MenuOS silent" and "Linux silent" '
+           'are each guest\'s `replyhi -q` (no console line), in the same boot, compared with '
+           'each other.', '',
+           '| figure | NIC | better | MenuOS | Linux | MenuOS/Linux | MenuOS silent | '
+           'Linux silent | MenuOS silent/Linux silent |', '|---|---|---|---|---|---|---|---|---|']
     for d in figures:
         u = d['unit']
-        md.append('| %s (%s) | %s | %s | %s | %s | %s | %s | %s |' % (
+        md.append('| %s (%s) | %s | %s | %s | %s | %s | %s | %s | %s |' % (
             d['label'], u, d['nic'], d['better'], _cell(d.get('MenuOS'), u),
             _cell(d.get('Linux'), u), _ratio_cell(d['ratio_menuos_linux']),
-            _cell(d.get('Linux silent'), u), _ratio_cell(d['ratio_menuos_linux_silent'])))
+            _cell(d.get('MenuOS silent'), u), _cell(d.get('Linux silent'), u),
+            _ratio_cell(d['ratio_menuos_linux_silent'])))
     if failures:
         md += ['', '## Failures', ''] + ['- %s' % f for f in failures]
     if chart:
@@ -144,7 +147,8 @@ def write_chart(path, figures):
             r = d[key]
             if r is None or r <= 0:
                 continue
-            labels.append('%s [%s] vs %s' % (d['label'], d['nic'], who))
+            labels.append('%s [%s] vs %s' % (d['label'], d['nic'], who) if who == 'Linux' else
+                          '%s [%s], silent vs %s' % (d['label'], d['nic'], who))
             vals.append(r if d['better'] == 'higher' else 1 / r)
             colors.append(color)
     fig, ax = plt.subplots(figsize=(10, 0.28 * len(labels) + 1.5))

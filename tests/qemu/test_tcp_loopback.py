@@ -25,6 +25,20 @@ def test_second_replyhi_says_running(shell):
     assert 'already running' in out, out
 
 
+def test_silent_replyhi_beside_the_other(shell):
+    shell.cmd('replyhi')
+    assert 'Please input hello...' in shell.cmd('replyhi -q 5004')
+    out = shell.cmd('hello 127.0.0.1 5004')
+    assert 'recv "hi" from 127.0.0.1:5004' in out, out
+    # -q: the server printed neither of its per-connection lines
+    assert 'recv "hello" from' not in out and 'send "hi" to' not in out, out
+    out = shell.cmd('hello')
+    assert re.search(r'recv "hello" from 127\.0\.0\.1:\d+', out), out
+    assert 'already running (port 5004)' in shell.cmd('replyhi -q 5004')
+    assert 'usage: replyhi [-q] [PORT]' in shell.cmd('replyhi -x')
+    assert 'usage: replyhi [-q] [PORT]' in shell.cmd('replyhi 70000')
+
+
 def test_many_hellos_and_netstat(shell):
     shell.cmd('replyhi')
     for _ in range(20):
@@ -114,6 +128,21 @@ def test_sink_and_send(shell):
     # the sink task prints when the stream ends: before or after the prompt
     if not re.search(r'sink: 2097152 bytes from 127\.0\.0\.1:\d+', out):
         shell.expect(r'sink: 2097152 bytes from 127\.0\.0\.1:\d+')
+
+
+def test_sink_counts_only(shell):
+    assert 'discarding on port 5006' in shell.cmd('sink -n 5006')
+    out = shell.cmd('send 127.0.0.1 5006 1')
+    assert 'send: 1048576 bytes to 127.0.0.1:5006' in out, out
+    line = r'sink: 1048576 bytes from 127\.0\.0\.1:\d+ in \d+ ms([^\r\n]*)\r?\n'
+    m = re.search(line, out)
+    if not m:  # the sink task prints when the stream ends: maybe after the prompt
+        shell.expect(line)
+        m = shell.child.match
+    # -n: counted, not hashed
+    assert m.group(1).strip() == '', m.group(0)
+    for bad in ('sink -n', 'sink -x 5007', 'sink -n 0', 'sink 5007 5008'):
+        assert 'usage: sink [-n] PORT' in shell.cmd(bad), bad
 
 
 def sockets_in_use(m):

@@ -6,8 +6,9 @@
  *   replyhi [-q] [PORT]     accept, one recv, send "hi", close (port 5001),
  *                           printing the two lines MenuOS's replyhi prints
  *                           per connection (-q: silent, for a second figure)
- *   sink PORT               discard server, 64 KiB reads, prints bytes, time
+ *   sink [-n] PORT          discard server, 64 KiB reads, prints bytes, time
  *                           and FNV-1a of what arrived, as MenuOS's sink
+ *                           (-n: bytes and time only, no hash)
  *   send IP PORT MBYTES     stream MBYTES MiB, wait for the peer's close,
  *                           print the rate, as MenuOS's send
  *   hello [IP [PORT]]       the client that goes with replyhi
@@ -256,13 +257,13 @@ static int cmd_hello(int argc, char **argv)
 
 /* ---- sink ---- */
 
-static void sink_serve(int sockfd, int quiet)
+/* count_only: sink -n, the bytes counted and not hashed */
+static void sink_serve(int sockfd, int count_only)
 {
 	struct sockaddr_in peer;
 	socklen_t len;
 	char ps[32];
 
-	(void)quiet;
 	for (;;) {
 		uint64_t bytes = 0, t0;
 		uint32_t hash = FNV1A32_OFFSET;
@@ -280,30 +281,32 @@ static void sink_serve(int sockfd, int quiet)
 		t0 = now_ms();
 		while ((n = recv(fd, io_buf, sizeof(io_buf), 0)) > 0) {
 			bytes += (uint64_t)n;
-			hash = fnv1a32(hash, io_buf, (size_t)n);
+			if (!count_only)
+				hash = fnv1a32(hash, io_buf, (size_t)n);
 		}
-		printf("sink: %llu bytes from %s in %llu ms, fnv1a32 %08x%s\n",
-		       (unsigned long long)bytes, addr_str(&peer, ps, sizeof(ps)),
-		       (unsigned long long)(now_ms() - t0), (unsigned int)hash,
-		       n < 0 ? " (connection error)" : "");
+		printf("sink: %llu bytes from %s in %llu ms", (unsigned long long)bytes,
+		       addr_str(&peer, ps, sizeof(ps)), (unsigned long long)(now_ms() - t0));
+		if (!count_only)
+			printf(", fnv1a32 %08x", (unsigned int)hash);
+		printf("%s\n", n < 0 ? " (connection error)" : "");
 		close(fd);
 	}
 }
 
 static int cmd_sink(int argc, char **argv)
 {
-	int port, fd;
+	int port, fd, count_only = argc == 3 && strcmp(argv[1], "-n") == 0;
 
-	if (argc != 2 || parse_port(argv[1], &port) < 0) {
-		printf("usage: sink PORT\n");
+	if (argc != 2 + count_only || parse_port(argv[argc - 1], &port) < 0) {
+		printf("usage: sink [-n] PORT\n");
 		return 1;
 	}
 	fd = listen_on("sink", port, 16);
 	if (fd < 0)
 		return 1;
-	if (spawn_server("sink", fd, sink_serve, 0))
+	if (spawn_server("sink", fd, sink_serve, count_only))
 		return 1;
-	printf("sink: discarding on port %s\n", argv[1]);
+	printf("sink: discarding on port %d\n", port);
 	return 0;
 }
 
@@ -382,7 +385,7 @@ static const struct command commands[] = {
 	{"help", "list the commands", cmd_help},
 	{"replyhi", "replyhi [-q] [PORT]: the TCP server that answers hello with hi", cmd_replyhi},
 	{"hello", "hello [IP [PORT]]: send hello to a replyhi server", cmd_hello},
-	{"sink", "sink PORT: background server that discards what it receives", cmd_sink},
+	{"sink", "sink [-n] PORT: background server that discards what it receives", cmd_sink},
 	{"send", "send IP PORT MBYTES: stream data and report the rate", cmd_send},
 };
 
