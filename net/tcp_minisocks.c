@@ -118,8 +118,8 @@ struct request_sock *inet_csk_search_req(struct sock *listener, uint32_t raddr, 
 	struct request_sock *req;
 
 	list_for_each_entry (req, reqhash_chain(laddr, raddr, lport, rport), hash_node)
-		if (req->listener == listener && req->rmt_addr == raddr &&
-		    req->rmt_port == rport && req->loc_addr == laddr && req->loc_port == lport)
+		if (req->listener == listener && req->rmt_addr == raddr && req->rmt_port == rport &&
+		    req->loc_addr == laddr && req->loc_port == lport)
 			return req;
 	return NULL;
 }

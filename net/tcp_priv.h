@@ -48,7 +48,7 @@
  * (skb_put_padto) would otherwise reallocate and copy the buffer.  The
  * shortest, 14 + 20 + 20 bytes, needs 6.
  */
-#define TCP_CTL_TAILROOM 6
+#define TCP_CTL_TAILROOM       6
 
 /* Wrap-safe sequence comparison (RFC 9293 3.4: arithmetic modulo 2^32). */
 static inline int before(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
