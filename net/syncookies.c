@@ -207,8 +207,7 @@ struct sock *cookie_v4_check(struct sock *listener, struct sk_buff *skb)
 	req->snd_wnd = cb->window;
 	req->syncookie = 1;
 	/* on the queue for the hand-over, as a request that waited there */
-	list_add_tail(&req->node, &q->syn_queue);
-	q->syn_qlen++;
+	inet_csk_reqsk_queue_add(listener, req);
 	child = tcp_v4_syn_recv_sock(listener, skb, req);
 	if (!child) {
 		inet_csk_reqsk_queue_drop(listener, req);

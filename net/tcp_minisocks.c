@@ -18,6 +18,60 @@ unsigned int tcp_tw_count;
 static uint64_t tw_warned_ms;
 static int tw_warned;
 
+/*
+ * The request socks of every listener by 4-tuple.  Each segment for a
+ * listener looks for its request sock first, and under a SYN flood the SYN
+ * queue holds a whole backlog of them (INET_MAX_BACKLOG, 1024): a walk of
+ * the queue was a thousand steps for every flood SYN and for the real
+ * client's ACK.  Linux keeps them in its established hash for the same
+ * reason (inet_ehash_insert of a TCP_NEW_SYN_RECV sock).  The hash is
+ * keyed (Linux's inet_ehashfn: jhash with a boot-time secret), so spoofed
+ * sources cannot be chosen to share one chain.
+ */
+#define REQHASH_SIZE 1024 /* a power of two */
+static struct list_head reqhash[REQHASH_SIZE];
+static uint32_t reqhash_secret;
+static int reqhash_ready;
+
+static inline uint32_t rol32(uint32_t w, unsigned int s) { return (w << s) | (w >> (32 - s)); }
+
+/* Bob Jenkins' lookup3 final mix of three words (Linux's jhash_3words). */
+static unsigned int reqhashfn(uint32_t laddr, uint32_t raddr, uint16_t lport, uint16_t rport)
+{
+	uint32_t init = 0xdeadbeefu + (3u << 2) + reqhash_secret;
+	uint32_t a = init + laddr, b = init + raddr, c = init + ((uint32_t)lport << 16 | rport);
+
+	c ^= b;
+	c -= rol32(b, 14);
+	a ^= c;
+	a -= rol32(c, 11);
+	b ^= a;
+	b -= rol32(a, 25);
+	c ^= b;
+	c -= rol32(b, 16);
+	a ^= c;
+	a -= rol32(c, 4);
+	b ^= a;
+	b -= rol32(a, 14);
+	c ^= b;
+	c -= rol32(b, 24);
+	return c & (REQHASH_SIZE - 1);
+}
+
+static struct list_head *reqhash_chain(uint32_t laddr, uint32_t raddr, uint16_t lport,
+				       uint16_t rport)
+{
+	unsigned int i;
+
+	if (!reqhash_ready) {
+		for (i = 0; i < REQHASH_SIZE; i++)
+			INIT_LIST_HEAD(&reqhash[i]);
+		net_get_random_bytes(&reqhash_secret, sizeof(reqhash_secret));
+		reqhash_ready = 1;
+	}
+	return &reqhash[reqhashfn(laddr, raddr, lport, rport)];
+}
+
 struct request_sock *reqsk_alloc(struct sock *listener)
 {
 	struct request_sock *req = kzalloc(sizeof(*req));
@@ -26,6 +80,7 @@ struct request_sock *reqsk_alloc(struct sock *listener)
 		return NULL;
 	req->listener = listener;
 	INIT_LIST_HEAD(&req->node);
+	INIT_LIST_HEAD(&req->hash_node);
 	sock_count_inc();
 	return req;
 }
@@ -38,9 +93,20 @@ void reqsk_free(struct request_sock *req)
 	sock_count_dec();
 }
 
+void inet_csk_reqsk_queue_add(struct sock *listener, struct request_sock *req)
+{
+	struct request_sock_queue *q = &tcp_sk(listener)->accept_queue;
+
+	list_add_tail(&req->node, &q->syn_queue);
+	list_add(&req->hash_node,
+		 reqhash_chain(req->loc_addr, req->rmt_addr, req->loc_port, req->rmt_port));
+	q->syn_qlen++;
+}
+
 void inet_csk_reqsk_queue_drop(struct sock *listener, struct request_sock *req)
 {
 	list_del(&req->node);
+	list_del(&req->hash_node);
 	tcp_sk(listener)->accept_queue.syn_qlen--;
 	reqsk_free(req);
 }
@@ -48,10 +114,12 @@ void inet_csk_reqsk_queue_drop(struct sock *listener, struct request_sock *req)
 struct request_sock *inet_csk_search_req(struct sock *listener, uint32_t raddr, uint16_t rport,
 					 uint32_t laddr)
 {
+	uint16_t lport = htons(listener->sk_num);
 	struct request_sock *req;
 
-	list_for_each_entry (req, &tcp_sk(listener)->accept_queue.syn_queue, node)
-		if (req->rmt_addr == raddr && req->rmt_port == rport && req->loc_addr == laddr)
+	list_for_each_entry (req, reqhash_chain(laddr, raddr, lport, rport), hash_node)
+		if (req->listener == listener && req->rmt_addr == raddr && req->rmt_port == rport &&
+		    req->loc_addr == laddr && req->loc_port == lport)
 			return req;
 	return NULL;
 }
@@ -255,7 +323,9 @@ __gdb_visible int tcp_conn_request(struct sock *listener, struct sk_buff *skb)
 	req->loc_port = th->dest;
 	req->rmt_port = th->source;
 	req->rcv_isn = cb->seq;
-	req->snt_isn = tcp_v4_init_sequence(iph->daddr, iph->saddr, th->dest, th->source);
+	/* a cookie is the ISN itself (cookie_v4_init_sequence): no second hash */
+	if (!want_cookie)
+		req->snt_isn = tcp_v4_init_sequence(iph->daddr, iph->saddr, th->dest, th->source);
 	req->mss = opt.mss_clamp;
 	req->wscale_ok = opt.wscale_ok;
 	req->snd_wscale = opt.wscale_ok ? opt.snd_wscale : 0;
@@ -269,8 +339,7 @@ __gdb_visible int tcp_conn_request(struct sock *listener, struct sk_buff *skb)
 		tcp_v4_send_synack(listener, req);
 		goto drop;
 	}
-	list_add_tail(&req->node, &tcp_sk(listener)->accept_queue.syn_queue);
-	tcp_sk(listener)->accept_queue.syn_qlen++;
+	inet_csk_reqsk_queue_add(listener, req);
 	tcp_statistics.passive_opens++;
 	tcp_v4_send_synack(listener, req);
 	tcp_reqsk_timer_arm(req);

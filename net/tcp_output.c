@@ -294,7 +294,7 @@ struct sk_buff *tcp_make_synack(const struct sock *listener, struct request_sock
 	};
 
 	optlen = tcp_syn_options(opts, &so);
-	skb = alloc_skb(MAX_HEADER_LEN);
+	skb = alloc_skb(MAX_HEADER_LEN + TCP_CTL_TAILROOM);
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, MAX_HEADER_LEN);

@@ -42,6 +42,13 @@
 #define TCP_TLP_WCDELACK_MS    200 /* RFC 8985 7.2 WCDelAckT: worst-case delayed ACK */
 #define TCP_TLP_MIN_MS	       2   /* added to a PTO otherwise (Linux: timer granularity) */
 #define TCP_MAX_OPT_LEN	       40
+/*
+ * Tailroom for a segment without data (SYN-ACK, RST): with few options its
+ * frame is shorter than Ethernet's 60 bytes, and dev_hard_start_xmit's pad
+ * (skb_put_padto) would otherwise reallocate and copy the buffer.  The
+ * shortest, 14 + 20 + 20 bytes, needs 6.
+ */
+#define TCP_CTL_TAILROOM       6
 
 /* Wrap-safe sequence comparison (RFC 9293 3.4: arithmetic modulo 2^32). */
 static inline int before(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
@@ -231,7 +238,8 @@ static inline struct tcp_sock *tcp_sk(const struct sock *sk) { return (struct tc
  * full socket; the SYN queue bounds how many exist.
  */
 struct request_sock {
-	struct list_head node; /* listener's syn_queue, oldest first */
+	struct list_head node;	    /* listener's syn_queue, oldest first */
+	struct list_head hash_node; /* its chain of the request hash (by 4-tuple) */
 	struct sock *listener;
 	uint32_t loc_addr, rmt_addr; /* network order */
 	uint16_t loc_port, rmt_port; /* network order */
@@ -353,6 +361,8 @@ uint64_t siphash24(const void *data, size_t len, const uint8_t key[16]);
 /* ---- tcp_minisocks.c ---- */
 struct request_sock *reqsk_alloc(struct sock *listener);
 void reqsk_free(struct request_sock *req);
+/* Queues req (filled in) on the listener's SYN queue and in the request hash. */
+void inet_csk_reqsk_queue_add(struct sock *listener, struct request_sock *req);
 void inet_csk_reqsk_queue_drop(struct sock *listener, struct request_sock *req);
 struct request_sock *inet_csk_search_req(struct sock *listener, uint32_t raddr, uint16_t rport,
 					 uint32_t laddr);

@@ -129,16 +129,21 @@ void tcp_trace_segment(const struct sock *sk, const struct sk_buff *skb, uint32_
 		       uint32_t daddr, int outgoing)
 {
 	const struct tcphdr *th = (const struct tcphdr *)skb->data;
-	uint32_t seq = ntohl(th->seq), ack = ntohl(th->ack_seq);
-	uint32_t seq_base = 0, ack_base = 0;
-	unsigned int plen = skb->len - tcp_hdrlen(th);
-	unsigned int win = ntohs(th->window);
-	uint64_t us = ktime_ns() / 1000;
+	uint32_t seq, ack, seq_base = 0, ack_base = 0;
+	unsigned int plen, win;
+	uint64_t us;
 	char src[24], dst[24], flags[8], opts[160], acks[24], seqs[40];
 	char line[512];
 
+	/* first: every segment in and out comes here, a flood's too, and the
+	 * clock read below is not free under an emulator */
 	if (!tcp_trace_enabled)
 		return;
+	seq = ntohl(th->seq);
+	ack = ntohl(th->ack_seq);
+	plen = skb->len - tcp_hdrlen(th);
+	win = ntohs(th->window);
+	us = ktime_ns() / 1000;
 	if (sk && sk->sk_state != TCP_LISTEN && sk->sk_state != TCP_SYN_SENT) {
 		const struct tcp_sock *tp = tcp_sk(sk);
 

@@ -11,8 +11,10 @@ port 5001.  Three phases of SECS seconds each:
           receive path costs without the listener's work
 
 In each, a sequential client connects and closes as often as it can (a
-connect that takes longer than its timeout counts as failed), and the
-phase's packets are followed hop by hop:
+connect that takes longer than its timeout counts as failed; p50ms,
+p90ms, p99ms are the connect times' percentiles, rtx how many took over
+0.9 s, a SYN or SYN-ACK lost and the SYN sent again), and the phase's
+packets are followed hop by hop:
 
   sent        hping3's own count of what it sent
   tap-tx      frames the tap handed to QEMU (`ip -s link`: TX packets)
@@ -52,17 +54,24 @@ from menuos import MenuOS, NetNS  # noqa: E402
 
 GUEST = '10.0.2.15'
 
+# Each connect's time, and how many took a SYN retransmission: a connect
+# that waited past 0.9 s lost its SYN or our SYN-ACK (the client's initial
+# RTO is 1 s, RFC 6298 2.1) -- under a flood that alone caps the rate.
 CONNECT_LOOP = '''
 import socket, sys, time
-ok = failed = 0
+lat = []
+failed = 0
 end = time.time() + float(sys.argv[1])
 while time.time() < end:
+    t = time.time()
     try:
         socket.create_connection(("10.0.2.15", 5001), timeout=float(sys.argv[2])).close()
-        ok += 1
+        lat.append(time.time() - t)
     except OSError:
         failed += 1
-print(ok, failed)
+lat.sort()
+pct = [lat[min(len(lat) - 1, int(len(lat) * p))] * 1000 if lat else -1 for p in (0.5, 0.9, 0.99)]
+print(len(lat), failed, *('%.2f' % v for v in pct), sum(1 for v in lat if v > 0.9))
 '''
 
 FLOODS = {
@@ -114,7 +123,9 @@ def phase(ns, m, name, secs, timeout):
     try:
         r = ns.run(['/usr/bin/python3', '-c', CONNECT_LOOP, str(secs), str(timeout)],
                    timeout=secs + 60)
-        ok, failed = map(int, r.stdout.split())
+        f = r.stdout.split()
+        ok, failed, slow = int(f[0]), int(f[1]), int(f[5])
+        p50, p90, p99 = map(float, f[2:5])
     finally:
         sent = 0
         if hping:
@@ -126,7 +137,8 @@ def phase(ns, m, name, secs, timeout):
     after = snapshot(ns, m)
     d = {k: after[k] - before[k] if after[k] >= 0 else -1 for k in after}
     d['sent'] = sent
-    d['ok'], d['failed'] = ok, failed
+    d['ok'], d['failed'], d['slow'] = ok, failed, slow
+    d['p50'], d['p90'], d['p99'] = p50, p90, p99
     return d
 
 
@@ -155,18 +167,22 @@ def main():
         try:
             assert 'Please input hello...' in con.cmd('replyhi')
             ns.run(['ping', '-c', '1', '-W', '5', GUEST])
-            hdr = ('%-6s %8s %6s %8s %8s %8s %7s %7s %7s %7s %7s %7s %5s %8s'
-                   % ('phase', 'conn/s', 'failed', 'sent', 'tap-tx', 'tap-drop', 'nic-rx',
-                      'nic-drop', 'tcp-in', 'cookies', 'ck-ok', 'syn-drop', 'txdrp',
-                      'tap-rx'))
-            lines.append('%s %s %s, client connect timeout %.0f s, %.0f s per phase'
-                         % (args.guest, args.nic, args.append, args.timeout, args.secs))
+            hdr = ('%-6s %8s %6s %8s %8s %8s %5s %8s %8s %8s %7s %7s %7s %7s %7s %7s %5s %8s'
+                   % ('phase', 'conn/s', 'failed', 'p50ms', 'p90ms', 'p99ms', 'rtx', 'sent',
+                      'tap-tx', 'tap-drop', 'nic-rx', 'nic-drop', 'tcp-in', 'cookies', 'ck-ok',
+                      'syn-drop', 'txdrp', 'tap-rx'))
+            lines.append('%s %s %s, client connect timeout %.0f s, %.0f s per phase, '
+                         'load average %s'
+                         % (args.guest, args.nic, args.append, args.timeout, args.secs,
+                            ' '.join(open('/proc/loadavg').read().split()[:3])))
             lines.append(hdr)
             print(lines[0] + '\n' + hdr, flush=True)
             for name in args.phases.split(','):
                 d = phase(ns, m, name, args.secs, args.timeout)
-                line = ('%-6s %8.1f %6d %8d %8d %8d %7d %7d %7d %7d %7d %7d %5d %8d'
-                        % (name, d['ok'] / args.secs, d['failed'], d['sent'], d['tap-tx'],
+                line = ('%-6s %8.1f %6d %8.2f %8.2f %8.2f %5d %8d %8d %8d %7d %7d %7d %7d %7d '
+                        '%7d %5d %8d'
+                        % (name, d['ok'] / args.secs, d['failed'], d['p50'], d['p90'],
+                           d['p99'], d['slow'], d['sent'], d['tap-tx'],
                            d['tap-drop'], d['nic-rx'], d['nic-drop'], d['tcp-in'],
                            d['cookies'], d['cookie-ok'], d['syn-drops'], d['nic-txdrop'],
                            d['tap-rx']))
