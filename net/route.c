@@ -100,7 +100,8 @@ int ip_route_output_cached(struct sk_dst *cache, uint32_t daddr, struct net_devi
 {
 	int err;
 
-	if (cache->genid == rt_genid && cache->daddr == daddr) {
+	if (cache->genid == rt_genid && cache->daddr == daddr &&
+	    (!cache->expires || jiffies_ms() < cache->expires)) {
 		*dev = cache->dev;
 		*nexthop = cache->nexthop;
 		*saddr = cache->saddr;
@@ -115,6 +116,7 @@ int ip_route_output_cached(struct sk_dst *cache, uint32_t daddr, struct net_devi
 	cache->dev = *dev;
 	cache->nexthop = *nexthop;
 	cache->saddr = *saddr;
+	cache->mtu = ip_route_mtu(daddr, *dev, &cache->expires);
 	return 0;
 }
 

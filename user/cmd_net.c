@@ -301,7 +301,8 @@ static int cmd_arp(int argc, char *argv[])
 
 static int route_usage(void)
 {
-	printf("usage: route [-n | -i]\n"
+	printf("usage: route [-n | -i | -C]\n"
+	       "       route flush\n"
 	       "       route add default via|gw GW [dev IFACE] [metric N]\n"
 	       "       route add NET/LEN [via|gw GW] [dev IFACE] [metric N]\n"
 	       "       route add NET netmask MASK [via|gw GW] [dev IFACE] [metric N]\n"
@@ -360,6 +361,20 @@ static void route_show(int ip_style)
 			       r[i].dev);
 		}
 	}
+}
+
+/* The path MTUs learnt from fragmentation needed (Linux's `route -Cn`, and
+ * the "mtu N expires Ns" of `ip route get`). */
+static void route_show_cache(void)
+{
+	static struct netctl_pmtu e[NETCTL_MAX_PMTU];
+	char d[INET_ADDRSTRLEN];
+	int i, n = netctl_route_cache(e, NETCTL_MAX_PMTU);
+
+	printf("Kernel IP routing cache\n");
+	printf("%-16s %-6s %s\n", "Destination", "MTU", "Expires");
+	for (i = 0; i < n; i++)
+		printf("%-16s %-6u %us\n", ip_str(e[i].daddr, d), e[i].mtu, e[i].expires_s);
 }
 
 /* Parses the destination at argv[*i]: "default", "NET/LEN", or "NET [netmask MASK]". */
@@ -429,6 +444,17 @@ static int cmd_route(int argc, char *argv[])
 	}
 	if (argc == 2 && strcmp(argv[1], "-i") == 0) {
 		route_show(1);
+		return 0;
+	}
+	if (strcmp(argv[1], "-C") == 0 || strcmp(argv[1], "flush") == 0) {
+		if (argc > 2) {
+			printf("route: %s takes no arguments\n", argv[1]);
+			return route_usage();
+		}
+		if (argv[1][0] == '-')
+			route_show_cache();
+		else
+			netctl_route_cache_flush();
 		return 0;
 	}
 	add = strcmp(argv[1], "add") == 0;
