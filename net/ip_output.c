@@ -138,7 +138,7 @@ int ip_send_datagram(struct sk_buff *skb, struct sk_dst *dst, uint32_t saddr, ui
 		kfree_skb(skb);
 		return err;
 	}
-	mtu = dst ? dst->mtu : ip_route_mtu(daddr, dev, NULL);
+	mtu = dst ? dst->mtu : ip_route_mtu(daddr, dev, nexthop, NULL);
 	if (skb_headroom(skb) < sizeof(*iph) + ETH_HLEN)
 		return ip_discard(skb, -ENOBUFS); /* the caller reserved too little */
 	skb_reset_transport_header(skb);

@@ -312,6 +312,9 @@ int netctl_route_cache(struct netctl_pmtu *out, int max)
 	n = ip_rt_pmtu_walk(e, max);
 	for (i = 0; i < n; i++) {
 		out[i].daddr = e[i].daddr;
+		out[i].nexthop = e[i].nexthop;
+		memcpy(out[i].dev, e[i].dev->name, IFNAMSIZ);
+		out[i].dev[IFNAMSIZ - 1] = '\0';
 		out[i].mtu = e[i].pmtu;
 		out[i].expires_s = (unsigned int)((e[i].expires_ms + 999) / 1000);
 	}

@@ -165,7 +165,8 @@ int netctl_route_delete(uint32_t dst, uint32_t mask, uint32_t gateway, const cha
 
 /* A path MTU learnt for a destination (net/route.h, ip_rt_update_pmtu). */
 struct netctl_pmtu {
-	uint32_t daddr;
+	uint32_t daddr, nexthop; /* nexthop: daddr itself on a connected network */
+	char dev[NETCTL_IFNAMSIZ];
 	unsigned int mtu;
 	unsigned int expires_s; /* seconds left, rounded up */
 };

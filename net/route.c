@@ -116,7 +116,7 @@ int ip_route_output_cached(struct sk_dst *cache, uint32_t daddr, struct net_devi
 	cache->dev = *dev;
 	cache->nexthop = *nexthop;
 	cache->saddr = *saddr;
-	cache->mtu = ip_route_mtu(daddr, *dev, &cache->expires);
+	cache->mtu = ip_route_mtu(daddr, *dev, *nexthop, &cache->expires);
 	return 0;
 }
 

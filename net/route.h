@@ -98,14 +98,18 @@ int ip_route_output_cached(struct sk_dst *cache, uint32_t daddr, struct net_devi
  * routing generation moves; the same MTU again renews the entry.  1 if the
  * path MTU went down, else 0. */
 int ip_rt_update_pmtu(uint32_t daddr, unsigned int mtu);
-/* daddr's learnt path MTU (its expiry in *expires, ms, if not NULL), 0: none. */
+/* daddr's learnt path MTU, whatever its next hop (its expiry in *expires,
+ * ms, if not NULL), 0: none. */
 unsigned int ip_rt_pmtu(uint32_t daddr, uint64_t *expires);
-/* Linux's dst_mtu: the lower of dev's MTU and daddr's learnt path MTU; in
- * *expires (if not NULL) when the latter runs out, 0 if dev's MTU holds. */
-unsigned int ip_route_mtu(uint32_t daddr, const struct net_device *dev, uint64_t *expires);
+/* Linux's dst_mtu: the lower of dev's MTU and the path MTU learnt for
+ * daddr through nexthop on dev (ip_route_output's answer); in *expires (if
+ * not NULL) when the latter runs out, 0 if dev's MTU holds. */
+unsigned int ip_route_mtu(uint32_t daddr, const struct net_device *dev, uint32_t nexthop,
+			  uint64_t *expires);
 /* A learnt path MTU as ip_rt_pmtu_walk reports it. */
 struct rt_pmtu_entry {
-	uint32_t daddr;
+	uint32_t daddr, nexthop;
+	const struct net_device *dev;
 	unsigned int pmtu;
 	uint64_t expires_ms; /* from now */
 };

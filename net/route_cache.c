@@ -33,6 +33,10 @@
 struct fib_nh_exception {
 	uint32_t daddr; /* 0: free (0.0.0.0 is never a destination) */
 	uint32_t pmtu;
+	/* the next hop it was learnt through: a route change elsewhere
+	 * leaves the entry aside, as Linux's hang off their fib_nh */
+	uint32_t nexthop;
+	const struct net_device *dev;
 	uint64_t stamp;	  /* the last report, ms */
 	uint64_t expires; /* ms */
 };
@@ -78,15 +82,18 @@ unsigned int ip_rt_pmtu(uint32_t daddr, uint64_t *expires)
 	return e->pmtu;
 }
 
-unsigned int ip_route_mtu(uint32_t daddr, const struct net_device *dev, uint64_t *expires)
+unsigned int ip_route_mtu(uint32_t daddr, const struct net_device *dev, uint32_t nexthop,
+			  uint64_t *expires)
 {
-	uint64_t exp = 0;
-	unsigned int pmtu = dev->flags & IFF_LOOPBACK ? 0 : ip_rt_pmtu(daddr, &exp);
-	int lower = pmtu && pmtu < dev->mtu;
+	const struct fib_nh_exception *e = NULL;
 
+	if (!(dev->flags & IFF_LOOPBACK) && daddr)
+		e = fnhe_find(daddr, jiffies_ms());
+	if (e && (e->dev != dev || e->nexthop != nexthop || e->pmtu >= dev->mtu))
+		e = NULL;
 	if (expires)
-		*expires = lower ? exp : 0;
-	return lower ? pmtu : dev->mtu;
+		*expires = e ? e->expires : 0;
+	return e ? e->pmtu : dev->mtu;
 }
 
 int ip_rt_update_pmtu(uint32_t daddr, unsigned int mtu)
@@ -95,10 +102,16 @@ int ip_rt_update_pmtu(uint32_t daddr, unsigned int mtu)
 	struct fib_nh_exception *e, *set;
 	struct fib_result res;
 	unsigned int old, i;
+	uint32_t nexthop;
 
 	if (!daddr || ip_is_local_addr(daddr) || fib_lookup(daddr, &res))
 		return 0;
+	nexthop = res.gateway ? res.gateway : daddr;
 	e = fnhe_find(daddr, now);
+	if (e && (e->dev != res.dev || e->nexthop != nexthop)) {
+		e->daddr = 0; /* learnt on another path: it says nothing of this one */
+		e = NULL;
+	}
 	old = e && e->pmtu < res.dev->mtu ? e->pmtu : res.dev->mtu;
 	/* as Linux's __ip_rt_update_pmtu: below the floor means the floor,
 	 * but never above what the link itself takes */
@@ -127,6 +140,8 @@ int ip_rt_update_pmtu(uint32_t daddr, unsigned int mtu)
 		}
 		e->daddr = daddr;
 	}
+	e->nexthop = nexthop;
+	e->dev = res.dev;
 	e->pmtu = mtu;
 	e->stamp = now;
 	e->expires = now + IP_RT_MTU_EXPIRES_MS;
@@ -147,6 +162,8 @@ int ip_rt_pmtu_walk(struct rt_pmtu_entry *out, int max)
 			if (!e->daddr || now >= e->expires)
 				continue;
 			out[n].daddr = e->daddr;
+			out[n].nexthop = e->nexthop;
+			out[n].dev = e->dev;
 			out[n].pmtu = e->pmtu;
 			out[n].expires_ms = e->expires - now;
 			n++;

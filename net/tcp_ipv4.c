@@ -313,7 +313,7 @@ uint16_t tcp_mss_for_route(uint32_t daddr)
 		return TCP_MSS_DEFAULT;
 	/* RFC 9293 3.7.1: MSS = MTU - fixed IP header - fixed TCP header,
 	 * with the path MTU learnt for daddr (Linux's ipv4_default_advmss) */
-	mtu = ip_route_mtu(daddr, dev, NULL);
+	mtu = ip_route_mtu(daddr, dev, nexthop, NULL);
 	mss = mtu > 40 ? mtu - 40 : TCP_MSS_MIN;
 	if (mss > 65495)
 		mss = 65495;

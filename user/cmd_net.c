@@ -368,13 +368,17 @@ static void route_show(int ip_style)
 static void route_show_cache(void)
 {
 	static struct netctl_pmtu e[NETCTL_MAX_PMTU];
-	char d[INET_ADDRSTRLEN];
+	char d[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], t[16];
 	int i, n = netctl_route_cache(e, NETCTL_MAX_PMTU);
 
 	printf("Kernel IP routing cache\n");
-	printf("%-16s %-6s %s\n", "Destination", "MTU", "Expires");
-	for (i = 0; i < n; i++)
-		printf("%-16s %-6u %us\n", ip_str(e[i].daddr, d), e[i].mtu, e[i].expires_s);
+	printf("%-16s %-16s %-6s %-8s %s\n", "Destination", "Gateway", "MTU", "Expires", "Iface");
+	for (i = 0; i < n; i++) {
+		snprintf(t, sizeof(t), "%us", e[i].expires_s);
+		printf("%-16s %-16s %-6u %-8s %s\n", ip_str(e[i].daddr, d),
+		       ip_str(e[i].nexthop == e[i].daddr ? 0 : e[i].nexthop, g), e[i].mtu, t,
+		       e[i].dev);
+	}
 }
 
 /* Parses the destination at argv[*i]: "default", "NET/LEN", or "NET [netmask MASK]". */

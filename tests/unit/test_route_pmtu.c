@@ -4,6 +4,7 @@
  * tcp_v4_err believes lowers it, a forged one does not; the 552 floor;
  * the entry runs out after 10 minutes unless renewed; the cache holds at
  * most IP_RT_PMTU_MAX entries and a full set gives up its oldest report;
+ * an entry holds only for the next hop it was learnt through;
  * the route output, a socket's cached route, the MSS of new connections
  * (SYN and SYN-ACK), an established connection's segments and the
  * fragments of a datagram without DF all follow it.
@@ -70,7 +71,7 @@ static void finish(struct tconn *c)
 
 static unsigned int route_mtu_to_peer(void)
 {
-	return ip_route_mtu(tcp_test_peer_ip, tcp_test_dev, NULL);
+	return ip_route_mtu(tcp_test_peer_ip, tcp_test_dev, tcp_test_peer_ip, NULL);
 }
 
 static void test_believed_report_lowers_the_route(void **state)
@@ -94,7 +95,9 @@ static void test_believed_report_lowers_the_route(void **state)
 	/* a wider report is not believed, and another host is not concerned */
 	tcp_peer_send_frag_needed(1200, 40 + MSS, c.lport, c.rport, first);
 	assert_int_equal(ip_rt_pmtu(tcp_test_peer_ip, NULL), 1000);
-	assert_int_equal(ip_route_mtu(inet_addr("10.0.2.3"), tcp_test_dev, NULL), 1500);
+	assert_int_equal(
+		ip_route_mtu(inet_addr("10.0.2.3"), tcp_test_dev, inet_addr("10.0.2.3"), NULL),
+		1500);
 	finish(&c);
 }
 
@@ -209,6 +212,27 @@ static void test_bound_and_oldest_replaced(void **state)
 	assert_int_equal(route_del(0, 0, 0, NULL, 0, 0), 0);
 }
 
+/* An entry belongs to the next hop it was learnt through: a route that
+ * now leads elsewhere does not take it, and a report on the new path
+ * replaces it. */
+static void test_entry_follows_its_next_hop(void **state)
+{
+	uint32_t far = inet_addr("198.51.100.7"), gw2 = inet_addr("10.0.2.3");
+	uint32_t net = inet_addr("198.51.100.0"), mask = inet_addr("255.255.255.0");
+
+	(void)state;
+	assert_int_equal(route_add(0, 0, tcp_test_peer_ip, NULL, 0), 0);
+	assert_int_equal(ip_rt_update_pmtu(far, 1000), 1);
+	assert_int_equal(ip_route_mtu(far, tcp_test_dev, tcp_test_peer_ip, NULL), 1000);
+	assert_int_equal(route_add(net, mask, gw2, NULL, 0), 0);
+	assert_int_equal(ip_route_mtu(far, tcp_test_dev, gw2, NULL), 1500);
+	assert_int_equal(ip_rt_update_pmtu(far, 1200), 1);
+	assert_int_equal(ip_route_mtu(far, tcp_test_dev, gw2, NULL), 1200);
+	assert_int_equal(ip_route_mtu(far, tcp_test_dev, tcp_test_peer_ip, NULL), 1500);
+	assert_int_equal(route_del(net, mask, 0, NULL, 0, 0), 0);
+	assert_int_equal(route_del(0, 0, 0, NULL, 0, 0), 0);
+}
+
 /* The next connection to the peer starts at the learnt MTU: its SYN's MSS,
  * and the SYN-ACK of a passive open too. */
 static void test_new_connections_use_the_learnt_mtu(void **state)
@@ -313,6 +337,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_expiry_and_renewal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cached_route_follows_expiry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bound_and_oldest_replaced, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_entry_follows_its_next_hop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_connections_use_the_learnt_mtu, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_established_connection_follows_the_route,
