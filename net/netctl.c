@@ -297,38 +297,6 @@ int netctl_route_walk(struct netctl_route_cursor *cur, struct netctl_route *out,
 	return n;
 }
 
-_Static_assert(NETCTL_MAX_PMTU == IP_RT_PMTU_MAX, "path MTU cache size");
-
-int netctl_route_cache(struct netctl_pmtu *out, int max)
-{
-	static struct rt_pmtu_entry e[IP_RT_PMTU_MAX];
-	int i, n;
-
-	if (max > IP_RT_PMTU_MAX)
-		max = IP_RT_PMTU_MAX;
-	if (max <= 0)
-		return 0;
-	net_lock();
-	n = ip_rt_pmtu_walk(e, max);
-	for (i = 0; i < n; i++) {
-		out[i].daddr = e[i].daddr;
-		out[i].nexthop = e[i].nexthop;
-		memcpy(out[i].dev, e[i].dev->name, IFNAMSIZ);
-		out[i].dev[IFNAMSIZ - 1] = '\0';
-		out[i].mtu = e[i].pmtu;
-		out[i].expires_s = (unsigned int)((e[i].expires_ms + 999) / 1000);
-	}
-	net_unlock();
-	return n;
-}
-
-void netctl_route_cache_flush(void)
-{
-	net_lock();
-	ip_rt_pmtu_flush();
-	net_unlock();
-}
-
 int netctl_get_routes(struct netctl_route *out, int max)
 {
 	struct netctl_route_cursor cur = {{0}};

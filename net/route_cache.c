@@ -36,9 +36,9 @@ struct fib_nh_exception {
 	/* the next hop it was learnt through: a route change elsewhere
 	 * leaves the entry aside, as Linux's hang off their fib_nh */
 	uint32_t nexthop;
-	const struct net_device *dev;
-	uint64_t stamp;	  /* the last report, ms */
-	uint64_t expires; /* ms */
+	const struct net_device *dev; /* devices are never freed */
+	uint64_t stamp;		      /* the last report, ms */
+	uint64_t expires;	      /* ms */
 };
 
 static struct fib_nh_exception fnhe_table[FNHE_BUCKETS][FNHE_WAYS];
