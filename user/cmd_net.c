@@ -302,7 +302,7 @@ static int cmd_arp(int argc, char *argv[])
 static int route_usage(void)
 {
 	printf("usage: route [-n | -i | -C]\n"
-	       "       route flush\n"
+	       "       route -C flush\n"
 	       "       route add default via|gw GW [dev IFACE] [metric N]\n"
 	       "       route add NET/LEN [via|gw GW] [dev IFACE] [metric N]\n"
 	       "       route add NET netmask MASK [via|gw GW] [dev IFACE] [metric N]\n"
@@ -450,16 +450,17 @@ static int cmd_route(int argc, char *argv[])
 		route_show(1);
 		return 0;
 	}
-	if (strcmp(argv[1], "-C") == 0 || strcmp(argv[1], "flush") == 0) {
-		if (argc > 2) {
-			printf("route: %s takes no arguments\n", argv[1]);
-			return route_usage();
-		}
-		if (argv[1][0] == '-')
+	if (strcmp(argv[1], "-C") == 0) {
+		if (argc == 2) {
 			route_show_cache();
-		else
+			return 0;
+		}
+		if (argc == 3 && strcmp(argv[2], "flush") == 0) {
 			netctl_route_cache_flush();
-		return 0;
+			return 0;
+		}
+		printf("route: -C takes only 'flush', not '%s'\n", argv[2]);
+		return route_usage();
 	}
 	add = strcmp(argv[1], "add") == 0;
 	if (!add && strcmp(argv[1], "del") != 0)
