@@ -79,8 +79,11 @@ struct sk_dst {
 	unsigned int mtu; /* the path MTU: ip_route_mtu */
 	uint64_t expires; /* when a learnt mtu runs out (ms), 0: the device's */
 };
-/* ip_route_output through the cache: a hit while the generation holds
- * and its learnt path MTU lives, else a lookup that refills it. */
+/* The cache still answers for daddr: the generation holds and the learnt
+ * path MTU it carries lives. */
+int sk_dst_valid(const struct sk_dst *cache, uint32_t daddr);
+/* ip_route_output through the cache: a hit while sk_dst_valid, else a
+ * lookup that refills it. */
 int ip_route_output_cached(struct sk_dst *cache, uint32_t daddr, struct net_device **dev,
 			   uint32_t *nexthop, uint32_t *saddr);
 

@@ -186,7 +186,6 @@ static int tcp_req_err(const struct iphdr *iph, const struct tcphdr *th)
 
 /* RFC 1191 7: the plateaus to guess from when a router sends no next-hop MTU. */
 static const uint16_t mtu_plateaus[] = {32000, 17914, 8166, 4352, 2002, 1492, 1006, 508, 296, 68};
-#define TCP_MIN_PMTU 552 /* Linux's net.ipv4.route.min_pmtu */
 
 /*
  * Path MTU discovery (RFC 1191 6.3; Linux's tcp_v4_mtu_reduced): a
@@ -209,8 +208,8 @@ static void tcp_v4_mtu_reduced(struct sock *sk, unsigned int mtu, unsigned int s
 	}
 	/* Linux's min_pmtu: a forged report cannot shrink segments to a
 	 * trickle (RFC 5927 7.2) */
-	if (mtu < TCP_MIN_PMTU)
-		mtu = TCP_MIN_PMTU;
+	if (mtu < IP_RT_MIN_PMTU)
+		mtu = IP_RT_MIN_PMTU;
 	if (sent_len <= mtu)
 		return; /* the datagram it quotes fits: nothing to learn */
 	ip_rt_update_pmtu(sk->sk_daddr, mtu);
@@ -337,8 +336,7 @@ void tcp_v4_check_route_mtu(struct sock *sk)
 	uint32_t nexthop, saddr;
 	unsigned int mss;
 
-	if (dst->genid == rt_genid_ipv4() && dst->daddr == sk->sk_daddr &&
-	    (!dst->expires || jiffies_ms() < dst->expires))
+	if (sk_dst_valid(dst, sk->sk_daddr))
 		return;
 	if (ip_route_output_cached(dst, sk->sk_daddr, &dev, &nexthop, &saddr) < 0 ||
 	    dst->mtu <= sizeof(struct iphdr) + sizeof(struct tcphdr))
