@@ -7,7 +7,8 @@
  * an entry holds only for the next hop it was learnt through;
  * the route output, a socket's cached route, the MSS of new connections
  * (SYN and SYN-ACK), an established connection's segments and the
- * fragments of a datagram without DF all follow it.
+ * fragments of a datagram without DF all follow it; ping's reports are
+ * believed when they quote the echo it waits for.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,8 @@
 
 #include "net/tcp.h"
 #include "net/ip.h"
+#include "net/icmp.h"
+#include "net/checksum.h"
 #include "net/route.h"
 #include "net/eth.h"
 #include "net/skbuff.h"
@@ -326,6 +329,55 @@ static void test_udp_fragments_at_the_path_mtu(void **state)
 	assert_int_equal(__sys_close(fd), 0);
 }
 
+/* A router's fragmentation needed (mtu 1000) about the echo request we
+ * sent, quoting it with its identifier changed by *(int *)ctx. */
+static void router_frag_needed(void *ctx)
+{
+	struct sk_buff *req = fake_eth_pop_tx(tcp_test_dev);
+	uint8_t frame[128], msg[8 + 28];
+	struct icmphdr *ic = (struct icmphdr *)msg, *quoted;
+	size_t n;
+
+	if (!req)
+		return;
+	memset(msg, 0, sizeof(msg));
+	ic->type = ICMP_DEST_UNREACH;
+	ic->code = ICMP_FRAG_NEEDED;
+	ic->un.frag.mtu = htons(1000);
+	memcpy(msg + 8, req->data + ETH_HLEN, 28);
+	quoted = (struct icmphdr *)(msg + 8 + 20);
+	quoted->un.echo.id = htons(ntohs(quoted->un.echo.id) + *(int *)ctx);
+	ic->checksum = ip_compute_csum(msg, sizeof(msg));
+	n = fake_build_ip(frame, fake_our_mac, fake_peer_mac, inet_addr("10.0.2.1"),
+			  tcp_test_our_ip, IPPROTO_ICMP, msg, sizeof(msg));
+	kfree_skb(req);
+	fake_eth_inject(tcp_test_dev, frame, n);
+}
+
+/* ping sends DF: a report quoting the echo it waits for is believed, one
+ * quoting another identifier is not. */
+static void test_ping_frag_needed(void **state)
+{
+	struct icmp_ping_reply r;
+	int forged = 1, genuine = 0, err1, err2;
+	unsigned int pmtu1;
+
+	(void)state;
+	net_lock(); /* as the shell's ping calls it */
+	fake_net_wait_set_hook(router_frag_needed, &forged);
+	err1 = icmp_ping(tcp_test_peer_ip, 0x77, 1, 1400, 1000, &r);
+	pmtu1 = ip_rt_pmtu(tcp_test_peer_ip, NULL);
+	fake_net_wait_set_hook(router_frag_needed, &genuine);
+	err2 = icmp_ping(tcp_test_peer_ip, 0x77, 2, 1400, 1000, &r);
+	fake_net_wait_set_hook(NULL, NULL);
+	net_unlock();
+	assert_int_equal(err1, -ETIMEDOUT);
+	assert_int_equal(pmtu1, 0);
+	assert_int_equal(err2, -EHOSTUNREACH);
+	assert_int_equal(r.code, ICMP_FRAG_NEEDED);
+	assert_int_equal(ip_rt_pmtu(tcp_test_peer_ip, NULL), 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +396,7 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_udp_fragments_at_the_path_mtu, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_ping_frag_needed, setup, teardown),
 	};
 
 	if (tcp_test_group_init())
