@@ -9,6 +9,7 @@
 #include "net/eth.h"
 #include "net/checksum.h"
 #include "net/platform.h"
+#include "net/route.h"
 #include "net/tcp.h"
 #include "net/udp.h"
 
@@ -226,6 +227,11 @@ static void icmp_unreach(struct sk_buff *skb)
 	list_for_each_entry (w, &ping_waiters, node) {
 		if (!w->done && w->id == orig->un.echo.id && w->seq == orig->un.echo.sequence &&
 		    w->daddr == inner->daddr) {
+			/* about an echo we sent with DF and still wait for: the
+			 * path MTU it reports is believed (RFC 1191 6.3, RFC 5927 4.1) */
+			if (icmph->code == ICMP_FRAG_NEEDED && ntohs(icmph->un.frag.mtu) >= 68 &&
+			    ntohs(icmph->un.frag.mtu) < ntohs(inner->tot_len))
+				ip_rt_update_pmtu(inner->daddr, ntohs(icmph->un.frag.mtu));
 			ping_complete(w, -EHOSTUNREACH, skb, icmph);
 			return;
 		}

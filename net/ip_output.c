@@ -4,7 +4,8 @@
  * than the MTU is fragmented when its DF bit is clear (UDP, ICMP replies
  * and errors, forwarded datagrams without DF: net/ip_fragment.c) and
  * refused with -EMSGSIZE when it is set: TCP and ping set DF, for path MTU
- * discovery (RFC 1191).
+ * discovery (RFC 1191).  What we send is cut to the path MTU learnt for
+ * its destination (net/route_cache.c), what we forward to the device's.
  */
 #include <arpa/inet.h>
 
@@ -65,16 +66,33 @@ static int ip_finish_output2(struct sk_buff *skb, uint32_t nexthop)
 	return arp_output(skb, dev, nexthop);
 }
 
-int ip_finish_output(struct sk_buff *skb, uint32_t nexthop)
+/*
+ * mtu: the path's (ip_route_mtu) for what we send, the device's for what
+ * we forward (as Linux without ip_forward_use_pmtu).  A datagram without
+ * DF is cut to it.  One with DF (TCP, ping) goes out if the device takes
+ * it: TCP sizes its segments to the path MTU already, and a stale one
+ * that a narrower path drops brings a fragmentation needed that renews
+ * the learnt MTU.
+ */
+static int ip_finish_output_mtu(struct sk_buff *skb, uint32_t nexthop, unsigned int mtu)
 {
 	struct net_device *dev = skb->dev;
+	unsigned int len = ip_wire_len(skb);
 
-	if (ip_wire_len(skb) > dev->mtu) {
-		if (skb_is_gso(skb) || (ip_hdr(skb)->frag_off & htons(IP_DF)))
-			return ip_discard(skb, -EMSGSIZE);
-		return ip_do_fragment(skb, dev->mtu, nexthop, ip_finish_output2);
+	if (len > mtu) {
+		if (skb_is_gso(skb) || (ip_hdr(skb)->frag_off & htons(IP_DF))) {
+			if (len > dev->mtu)
+				return ip_discard(skb, -EMSGSIZE);
+		} else {
+			return ip_do_fragment(skb, mtu, nexthop, ip_finish_output2);
+		}
 	}
 	return ip_finish_output2(skb, nexthop);
+}
+
+int ip_finish_output(struct sk_buff *skb, uint32_t nexthop)
+{
+	return ip_finish_output_mtu(skb, nexthop, skb->dev->mtu);
 }
 
 int ip_output(struct sk_buff *skb, uint32_t nexthop)
@@ -83,7 +101,8 @@ int ip_output(struct sk_buff *skb, uint32_t nexthop)
 	return ip_finish_output(skb, nexthop);
 }
 
-int ip_local_out(struct sk_buff *skb, uint32_t nexthop)
+/* The header's length and checksum, then out at most mtu bytes at a time. */
+static int __ip_local_out(struct sk_buff *skb, uint32_t nexthop, unsigned int mtu)
 {
 	struct iphdr *iph = ip_hdr(skb);
 
@@ -92,7 +111,13 @@ int ip_local_out(struct sk_buff *skb, uint32_t nexthop)
 	iph->tot_len = htons(skb->len);
 	iph->check = 0;
 	iph->check = ip_compute_csum(iph, sizeof(*iph));
-	return ip_output(skb, nexthop);
+	skb->protocol = htons(ETH_P_IP);
+	return ip_finish_output_mtu(skb, nexthop, mtu);
+}
+
+int ip_local_out(struct sk_buff *skb, uint32_t nexthop)
+{
+	return __ip_local_out(skb, nexthop, skb->dev->mtu);
 }
 
 int ip_send_datagram(struct sk_buff *skb, struct sk_dst *dst, uint32_t saddr, uint32_t daddr,
@@ -101,6 +126,7 @@ int ip_send_datagram(struct sk_buff *skb, struct sk_dst *dst, uint32_t saddr, ui
 	struct net_device *dev;
 	uint32_t nexthop, rt_saddr;
 	struct iphdr *iph;
+	unsigned int mtu;
 	int err;
 
 	ip_statistics.out_requests++;
@@ -112,6 +138,7 @@ int ip_send_datagram(struct sk_buff *skb, struct sk_dst *dst, uint32_t saddr, ui
 		kfree_skb(skb);
 		return err;
 	}
+	mtu = dst ? dst->mtu : ip_route_mtu(daddr, dev, nexthop, NULL);
 	if (skb_headroom(skb) < sizeof(*iph) + ETH_HLEN)
 		return ip_discard(skb, -ENOBUFS); /* the caller reserved too little */
 	skb_reset_transport_header(skb);
@@ -128,7 +155,7 @@ int ip_send_datagram(struct sk_buff *skb, struct sk_dst *dst, uint32_t saddr, ui
 	iph->saddr = saddr ? saddr : rt_saddr;
 	iph->daddr = daddr;
 	skb->dev = dev;
-	return ip_local_out(skb, nexthop);
+	return __ip_local_out(skb, nexthop, mtu);
 }
 
 int ip_queue_xmit(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t protocol)

@@ -134,6 +134,7 @@ int netctl_dev_configure(const char *name, const struct netctl_dev_config *cfg)
 			goto out;
 		}
 		dev->mtu = cfg->mtu;
+		rt_cache_flush(); /* cached routes carry dev's MTU (Linux: NETDEV_CHANGEMTU) */
 	}
 	if (cfg->set_addr || cfg->set_mask) {
 		addr = cfg->set_addr ? cfg->addr : dev->ip_addr;

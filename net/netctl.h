@@ -163,6 +163,19 @@ int netctl_route_del(uint32_t dst, uint32_t mask);
 int netctl_route_delete(uint32_t dst, uint32_t mask, uint32_t gateway, const char *dev, int metric,
 			unsigned int match);
 
+/* A path MTU learnt for a destination (net/route.h, ip_rt_update_pmtu). */
+struct netctl_pmtu {
+	uint32_t daddr, nexthop; /* nexthop: daddr itself on a connected network */
+	char dev[NETCTL_IFNAMSIZ];
+	unsigned int mtu;
+	unsigned int expires_s; /* seconds left, rounded up */
+};
+#define NETCTL_MAX_PMTU 256 /* the cache's bound, IP_RT_PMTU_MAX */
+/* Copies up to max live entries; returns how many. */
+int netctl_route_cache(struct netctl_pmtu *out, int max);
+/* Forgets them all. */
+void netctl_route_cache_flush(void);
+
 /* ---- ARP (the neighbour cache) ---- */
 
 enum netctl_arp_state { NETCTL_ARP_INCOMPLETE = 1, NETCTL_ARP_REACHABLE, NETCTL_ARP_STALE };

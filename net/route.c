@@ -95,12 +95,18 @@ int ip_route_output(uint32_t daddr, struct net_device **dev, uint32_t *nexthop, 
 	return 0;
 }
 
+int sk_dst_valid(const struct sk_dst *cache, uint32_t daddr)
+{
+	return cache->genid == rt_genid && cache->daddr == daddr &&
+	       (!cache->expires || jiffies_ms() < cache->expires);
+}
+
 int ip_route_output_cached(struct sk_dst *cache, uint32_t daddr, struct net_device **dev,
 			   uint32_t *nexthop, uint32_t *saddr)
 {
 	int err;
 
-	if (cache->genid == rt_genid && cache->daddr == daddr) {
+	if (sk_dst_valid(cache, daddr)) {
 		*dev = cache->dev;
 		*nexthop = cache->nexthop;
 		*saddr = cache->saddr;
@@ -115,6 +121,7 @@ int ip_route_output_cached(struct sk_dst *cache, uint32_t daddr, struct net_devi
 	cache->dev = *dev;
 	cache->nexthop = *nexthop;
 	cache->saddr = *saddr;
+	cache->mtu = ip_route_mtu(daddr, *dev, *nexthop, &cache->expires);
 	return 0;
 }
 

@@ -76,10 +76,49 @@ struct sk_dst {
 	uint32_t genid; /* 0: empty */
 	uint32_t daddr, nexthop, saddr;
 	struct net_device *dev;
+	unsigned int mtu; /* the path MTU: ip_route_mtu */
+	uint64_t expires; /* when a learnt mtu runs out (ms), 0: the device's */
 };
-/* ip_route_output through the cache: a hit while the generation holds,
- * else a lookup that refills it. */
+/* The cache still answers for daddr: the generation holds and the learnt
+ * path MTU it carries lives. */
+int sk_dst_valid(const struct sk_dst *cache, uint32_t daddr);
+/* ip_route_output through the cache: a hit while sk_dst_valid, else a
+ * lookup that refills it. */
 int ip_route_output_cached(struct sk_dst *cache, uint32_t daddr, struct net_device **dev,
 			   uint32_t *nexthop, uint32_t *saddr);
+
+/*
+ * Path MTUs learnt per destination (net/route_cache.c; Linux's next-hop
+ * exceptions): at most IP_RT_PMTU_MAX of them, each for
+ * IP_RT_MTU_EXPIRES_MS after its last report (RFC 1191 6.3), never below
+ * IP_RT_MIN_PMTU (Linux's net.ipv4.route.min_pmtu).
+ */
+#define IP_RT_PMTU_MAX	     256
+#define IP_RT_MTU_EXPIRES_MS (10u * 60 * 1000)
+#define IP_RT_MIN_PMTU	     552
+/* A fragmentation needed the caller believes: mtu (the floor if below it)
+ * becomes daddr's path MTU if that is lower than the one in use, and the
+ * routing generation moves; the same MTU again renews the entry.  1 if the
+ * path MTU went down, else 0. */
+int ip_rt_update_pmtu(uint32_t daddr, unsigned int mtu);
+/* daddr's learnt path MTU, whatever its next hop (its expiry in *expires,
+ * ms, if not NULL), 0: none. */
+unsigned int ip_rt_pmtu(uint32_t daddr, uint64_t *expires);
+/* Linux's dst_mtu: the lower of dev's MTU and the path MTU learnt for
+ * daddr through nexthop on dev (ip_route_output's answer); in *expires (if
+ * not NULL) when the latter runs out, 0 if dev's MTU holds. */
+unsigned int ip_route_mtu(uint32_t daddr, const struct net_device *dev, uint32_t nexthop,
+			  uint64_t *expires);
+/* A learnt path MTU as ip_rt_pmtu_walk reports it. */
+struct rt_pmtu_entry {
+	uint32_t daddr, nexthop;
+	const struct net_device *dev;
+	unsigned int pmtu;
+	uint64_t expires_ms; /* from now */
+};
+/* Copies up to max live entries; returns how many. */
+int ip_rt_pmtu_walk(struct rt_pmtu_entry *out, int max);
+/* Forgets every learnt path MTU (Linux's `ip route flush cache`). */
+void ip_rt_pmtu_flush(void);
 
 #endif

@@ -186,14 +186,14 @@ static int tcp_req_err(const struct iphdr *iph, const struct tcphdr *th)
 
 /* RFC 1191 7: the plateaus to guess from when a router sends no next-hop MTU. */
 static const uint16_t mtu_plateaus[] = {32000, 17914, 8166, 4352, 2002, 1492, 1006, 508, 296, 68};
-#define TCP_MIN_PMTU 552 /* Linux's net.ipv4.route.min_pmtu */
 
 /*
  * Path MTU discovery (RFC 1191 6.3; Linux's tcp_v4_mtu_reduced): a
- * fragmentation needed about one of our segments lowers the connection's
- * MSS to what the next-hop MTU carries, and the segment it concerns is
- * sent again at that size (tcp_retransmit_skb cuts it), as Linux's
- * tcp_simple_retransmit does.
+ * fragmentation needed about one of our segments lowers the path MTU the
+ * route remembers for the peer (ip_rt_update_pmtu, so that the next
+ * connection starts at it) and the connection's MSS to what that MTU
+ * carries, and the segment it concerns is sent again at that size
+ * (tcp_retransmit_skb cuts it), as Linux's tcp_simple_retransmit does.
  */
 static void tcp_v4_mtu_reduced(struct sock *sk, unsigned int mtu, unsigned int sent_len)
 {
@@ -208,10 +208,11 @@ static void tcp_v4_mtu_reduced(struct sock *sk, unsigned int mtu, unsigned int s
 	}
 	/* Linux's min_pmtu: a forged report cannot shrink segments to a
 	 * trickle (RFC 5927 7.2) */
-	if (mtu < TCP_MIN_PMTU)
-		mtu = TCP_MIN_PMTU;
+	if (mtu < IP_RT_MIN_PMTU)
+		mtu = IP_RT_MIN_PMTU;
 	if (sent_len <= mtu)
 		return; /* the datagram it quotes fits: nothing to learn */
+	ip_rt_update_pmtu(sk->sk_daddr, mtu);
 	mss = mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
 	if (tp->tstamp_ok)
 		mss -= TCPOLEN_TSTAMP_ALIGNED;
@@ -305,17 +306,48 @@ uint16_t tcp_mss_for_route(uint32_t daddr)
 {
 	struct net_device *dev;
 	uint32_t nexthop, saddr;
-	unsigned int mss;
+	unsigned int mss, mtu;
 
 	if (ip_route_output(daddr, &dev, &nexthop, &saddr) < 0 || !dev)
 		return TCP_MSS_DEFAULT;
-	/* RFC 9293 3.7.1: MSS = MTU - fixed IP header - fixed TCP header */
-	mss = dev->mtu > 40 ? dev->mtu - 40 : TCP_MSS_MIN;
+	/* RFC 9293 3.7.1: MSS = MTU - fixed IP header - fixed TCP header,
+	 * with the path MTU learnt for daddr (Linux's ipv4_default_advmss) */
+	mtu = ip_route_mtu(daddr, dev, nexthop, NULL);
+	mss = mtu > 40 ? mtu - 40 : TCP_MSS_MIN;
 	if (mss > 65495)
 		mss = 65495;
 	if (mss < TCP_MSS_MIN)
 		mss = TCP_MSS_MIN;
 	return (uint16_t)mss;
+}
+
+/*
+ * Before sending: a route that changed since the socket cached it (a path
+ * MTU learnt by another connection to the peer, an interface's MTU
+ * lowered) lowers the MSS to what it carries, as Linux's tcp_current_mss
+ * does when dst_mtu moves.  The MSS never grows here: what the peer and
+ * the handshake allowed (tcp_sync_mss) stays the ceiling.
+ */
+void tcp_v4_check_route_mtu(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_dst *dst = &sk->sk_dst_cache;
+	struct net_device *dev;
+	uint32_t nexthop, saddr;
+	unsigned int mss;
+
+	if (sk_dst_valid(dst, sk->sk_daddr))
+		return;
+	if (ip_route_output_cached(dst, sk->sk_daddr, &dev, &nexthop, &saddr) < 0 ||
+	    dst->mtu <= sizeof(struct iphdr) + sizeof(struct tcphdr))
+		return;
+	mss = dst->mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
+	if (tp->tstamp_ok)
+		mss -= TCPOLEN_TSTAMP_ALIGNED;
+	if (mss < TCP_MSS_MIN)
+		mss = TCP_MSS_MIN;
+	if (mss < tp->mss_cache)
+		tp->mss_cache = (uint16_t)mss;
 }
 
 void tcp_v4_setup_caps(struct sock *sk)

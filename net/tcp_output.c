@@ -483,6 +483,7 @@ int tcp_write_xmit(struct sock *sk)
 	/* what is in the network: RFC 6675 pipe with SACK, else all outstanding */
 	uint32_t in_flight = tp->sack_ok ? tcp_pipe(sk) : tcp_bytes_in_flight(tp);
 
+	tcp_v4_check_route_mtu(sk);
 	list_for_each (pos, &sk->sk_write_queue.list) {
 		struct sk_buff *skb = list_entry(pos, struct sk_buff, list);
 		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);

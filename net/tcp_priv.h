@@ -337,6 +337,8 @@ uint32_t tcp_receive_space(const struct sock *sk);
 uint16_t tcp_mss_for_route(uint32_t daddr);
 /* The route to sk_daddr: its device's offloads into route_caps/gso_max_size. */
 void tcp_v4_setup_caps(struct sock *sk);
+/* A route changed since sk cached it: the MSS comes down to its MTU. */
+void tcp_v4_check_route_mtu(struct sock *sk);
 void tcp_sync_mss(struct sock *sk);
 /* Payload bytes one skb may carry: mss_cache, or a multiple of it up to
  * the route's GSO limit if the device segments (NETIF_F_TSO). */

@@ -301,7 +301,8 @@ static int cmd_arp(int argc, char *argv[])
 
 static int route_usage(void)
 {
-	printf("usage: route [-n | -i]\n"
+	printf("usage: route [-n | -i | -C]\n"
+	       "       route -C flush\n"
 	       "       route add default via|gw GW [dev IFACE] [metric N]\n"
 	       "       route add NET/LEN [via|gw GW] [dev IFACE] [metric N]\n"
 	       "       route add NET netmask MASK [via|gw GW] [dev IFACE] [metric N]\n"
@@ -359,6 +360,24 @@ static void route_show(int ip_style)
 			       ip_str(r[i].gateway, g), ip_str(r[i].mask, m), flags, r[i].metric,
 			       r[i].dev);
 		}
+	}
+}
+
+/* The path MTUs learnt from fragmentation needed (Linux's `route -Cn`, and
+ * the "mtu N expires Ns" of `ip route get`). */
+static void route_show_cache(void)
+{
+	static struct netctl_pmtu e[NETCTL_MAX_PMTU];
+	char d[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], t[16];
+	int i, n = netctl_route_cache(e, NETCTL_MAX_PMTU);
+
+	printf("Kernel IP routing cache\n");
+	printf("%-16s %-16s %-6s %-8s %s\n", "Destination", "Gateway", "MTU", "Expires", "Iface");
+	for (i = 0; i < n; i++) {
+		snprintf(t, sizeof(t), "%us", e[i].expires_s);
+		printf("%-16s %-16s %-6u %-8s %s\n", ip_str(e[i].daddr, d),
+		       ip_str(e[i].nexthop == e[i].daddr ? 0 : e[i].nexthop, g), e[i].mtu, t,
+		       e[i].dev);
 	}
 }
 
@@ -430,6 +449,18 @@ static int cmd_route(int argc, char *argv[])
 	if (argc == 2 && strcmp(argv[1], "-i") == 0) {
 		route_show(1);
 		return 0;
+	}
+	if (strcmp(argv[1], "-C") == 0) {
+		if (argc == 2) {
+			route_show_cache();
+			return 0;
+		}
+		if (argc == 3 && strcmp(argv[2], "flush") == 0) {
+			netctl_route_cache_flush();
+			return 0;
+		}
+		printf("route: -C takes only 'flush', not '%s'\n", argv[2]);
+		return route_usage();
 	}
 	add = strcmp(argv[1], "add") == 0;
 	if (!add && strcmp(argv[1], "del") != 0)

@@ -213,10 +213,31 @@ def test_traceroute_from_the_guest(net):
     assert 'not an IPv4 address' in net.m.cmd('traceroute nowhere')
 
 
+def guest_send_to_c(net, c, port):
+    """The guest's `send` of 1 MiB to C:port, compared by SHA-256."""
+    sink = c.popen([sys.executable, '-c', SINK, str(port)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert sink.stdout.readline().strip() == 'ready'
+        out = net.m.cmd('send 10.3.0.2 %d 1' % port, timeout=120)
+        assert re.match(r'send: 1048576 bytes to 10\.3\.0\.2:%d in' % port, out), out
+        chunk = bytes(ord('a') + i % 26 for i in range(8192))
+        want = hashlib.sha256(chunk * 128).hexdigest()
+        assert sink.stdout.readline().split() == ['1048576', want]
+    finally:
+        sink.kill()
+        sink.wait()
+
+
+def dest_unreachs(net):
+    return int(re.search(r'in_dest_unreachs\s+(\d+)', net.m.cmd('netstat -s')).group(1))
+
+
 def test_guest_tcp_learns_the_path_mtu(net):
     """The guest's own TCP (RFC 1191): B routes on to a namespace C over a
     1000-byte link and answers the guest's 1500-byte DF segments with
-    fragmentation needed; the guest's send to C then completes, intact."""
+    fragmentation needed; the guest's send to C then completes, intact.
+    The route remembers the path MTU (`route -C`), so a second send right
+    after starts at it and draws no fragmentation needed."""
     tag = '%d' % os.getpid()
     c = NetNS(name='fwdC' + tag, tap=None)
     vb, vc = 'fwdvB' + tag, 'fwdvC' + tag
@@ -231,19 +252,19 @@ def test_guest_tcp_learns_the_path_mtu(net):
         _ip('-n', c.name, 'route', 'add', 'default', 'via', '10.3.0.1', 'advmss', '1460')
         net.b.run(['sysctl', '-qw', 'net.ipv4.ip_forward=1'], check=True)
         assert net.m.cmd('route add 10.3.0.0/24 gw %s' % HOST_B) == ''
-        sink = c.popen([sys.executable, '-c', SINK, str(PORT + 2)], stdout=subprocess.PIPE,
-                       text=True)
-        unreach0 = int(re.search(r'in_dest_unreachs\s+(\d+)', net.m.cmd('netstat -s')).group(1))
+        unreach0 = dest_unreachs(net)
         try:
-            assert sink.stdout.readline().strip() == 'ready'
-            out = net.m.cmd('send 10.3.0.2 %d 1' % (PORT + 2), timeout=120)
-            assert re.match(r'send: 1048576 bytes to 10\.3\.0\.2:%d in' % (PORT + 2), out), out
-            chunk = bytes(ord('a') + i % 26 for i in range(8192))
-            want = hashlib.sha256(chunk * 128).hexdigest()
-            assert sink.stdout.readline().split() == ['1048576', want]
-            stats = net.m.cmd('netstat -s')
-            assert int(re.search(r'in_dest_unreachs\s+(\d+)', stats).group(1)) > unreach0, stats
+            guest_send_to_c(net, c, PORT + 2)
+            unreach1 = dest_unreachs(net)
+            assert unreach1 > unreach0
+            cache = net.m.cmd('route -C')
+            entry = re.search(r'^10\.3\.0\.2\s+%s\s+1000\s+(\d+)s\s+eth1$' % re.escape(HOST_B),
+                              cache, re.M)
+            assert entry and 0 < int(entry.group(1)) <= 600, cache
+            guest_send_to_c(net, c, PORT + 3)
+            assert dest_unreachs(net) == unreach1
+            assert "route: -C takes only 'flush', not '10.3.0.2'" in net.m.cmd('route -C 10.3.0.2')
+            assert net.m.cmd('route -C flush') == ''
+            assert '10.3.0.2' not in net.m.cmd('route -C')
         finally:
-            sink.kill()
-            sink.wait()
             net.m.cmd('route del 10.3.0.0/24')

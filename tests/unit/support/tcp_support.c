@@ -7,6 +7,7 @@
 #include "net/eth.h"
 #include "net/ip.h"
 #include "net/icmp.h"
+#include "net/route.h"
 #include "net/checksum.h"
 #include "net/platform.h"
 #include "net/socket.h"
@@ -47,6 +48,9 @@ int tcp_test_group_init(void)
 void tcp_test_begin(void)
 {
 	tcp_test_env_reset();
+	/* every test starts from the device's MTU: what an earlier test's
+	 * fragmentation needed taught the route is forgotten */
+	ip_rt_pmtu_flush();
 	tcp_test_skb_base = skb_in_use();
 	tcp_test_sock_base = sock_in_use();
 }
