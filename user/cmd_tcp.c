@@ -177,18 +177,14 @@ static int StartReplyhi(int argc, char *argv[])
 static int parse_ip_port(int argc, char *argv[], int first, struct sockaddr_in *sin,
 			 const char *def_ip, int def_port)
 {
-	long port = def_port;
-	char *end;
+	int port = def_port;
 
 	memset(sin, 0, sizeof(*sin));
 	sin->sin_family = AF_INET;
 	if (inet_pton(AF_INET, argc > first ? argv[first] : def_ip, &sin->sin_addr) != 1)
 		return -EINVAL;
-	if (argc > first + 1) {
-		port = strtol(argv[first + 1], &end, 10);
-		if (*end || port < 1 || port > 65535)
-			return -EINVAL;
-	}
+	if (argc > first + 1 && parse_port(argv[first + 1], &port) < 0)
+		return -EINVAL;
 	sin->sin_port = htons((uint16_t)port);
 	return 0;
 }

@@ -43,14 +43,12 @@ static int teardown(void **state)
 	return tcp_test_end(130000);
 }
 
+/* A listening socket on port with this backlog. */
 static int listen_on(uint16_t port, int backlog)
 {
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(port)};
-	int fd = __sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	int fd = tcp_test_listen(port, backlog);
 
 	assert_true(fd >= 0);
-	assert_int_equal(__sys_bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	assert_int_equal(__sys_listen(fd, backlog), 0);
 	return fd;
 }
 

@@ -406,3 +406,18 @@ int tcp_test_begin_ports(uint16_t *rport, uint16_t *lport)
 		(*lport)++;
 	return 0;
 }
+
+int tcp_test_listen(uint16_t port, int backlog)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(port)};
+	int fd = __sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	if (fd < 0)
+		return -1;
+	if (__sys_bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	    __sys_listen(fd, backlog) < 0) {
+		__sys_close(fd);
+		return -1;
+	}
+	return fd;
+}

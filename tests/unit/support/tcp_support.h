@@ -67,6 +67,9 @@ void tcp_test_begin(void);
  * connection an earlier test left behind.  Returns 0, for a setup. */
 int tcp_test_begin_ports(uint16_t *rport, uint16_t *lport);
 void tcp_test_settle(uint64_t extra_ms);
+/* A non-blocking socket listening on our address's port with this backlog;
+ * its fd, or -1 if a call failed. */
+int tcp_test_listen(uint16_t port, int backlog);
 
 /* Sends one segment from the peer (10.0.2.2:sport) to us (10.0.2.15:dport). */
 void tcp_peer_send(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
