@@ -210,7 +210,22 @@ class MenuOS:
         self.child.logfile_read = _Recorder(self)
         if self._tmpdir:
             self.qmp = _QMP(os.path.join(self._tmpdir, 'qmp'), self)
+        if self.gdb:
+            self._wait_gdb_stub()
         return self
+
+    def _wait_gdb_stub(self, timeout=60):
+        """Returns once QEMU's gdb stub accepts connections: on a loaded machine
+        QEMU can take seconds to open its port, and gdb would find nothing."""
+        deadline = time.time() + timeout
+        while True:
+            try:
+                socket.create_connection(('127.0.0.1', self.gdb_port), timeout=2).close()
+                return
+            except OSError:
+                if not self.child.isalive() or time.time() > deadline:
+                    raise RuntimeError('QEMU opened no gdb stub on port %d' % self.gdb_port)
+                time.sleep(0.1)
 
     def boot(self, timeout=None):
         """start() and wait_prompt()."""
