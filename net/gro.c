@@ -226,8 +226,10 @@ static int gro_append(struct sk_buff **pp, struct gro_seg *h, struct sk_buff *sk
 		if (p->destructor == gro_buf_release)
 			return -ENOSPC; /* cannot happen below GRO_MAX_SIZE; never grow twice */
 		p = gro_grow(p);
-		if (!p)
+		if (!p) {
+			stats.no_buf++;
 			return -ENOMEM;
+		}
 		*pp = p;
 		gro_held(p, h);
 	}

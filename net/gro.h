@@ -44,6 +44,7 @@ struct gro_stats {
 	uint64_t merged;    /* segments appended to a held one (and freed) */
 	uint64_t flushed;   /* held skbs delivered, merged or not */
 	uint64_t bypassed;  /* frames delivered at once: not TCP, not mergeable */
+	uint64_t no_buf;    /* merges not begun: no merge buffer (pool empty, memory short) */
 	uint64_t pool_bufs; /* merge buffers held: in use, or kept for reuse */
 };
 void gro_get_stats(struct gro_stats *st);

@@ -25,6 +25,7 @@
 #include "net/skbuff.h"
 #include "net/capture.h"
 #include "net/dhcp.h"
+#include "net/gro.h"
 
 /* The interface's constants are the stack's own, so values pass unconverted. */
 _Static_assert(NETCTL_IFNAMSIZ == IFNAMSIZ, "interface name size");
@@ -509,13 +510,21 @@ void netctl_get_mib(struct netctl_mib *out)
 void netctl_get_skb_stats(struct netctl_skb_stats *out)
 {
 	struct skb_stats s;
+	struct gro_stats g;
 
 	net_lock();
 	skb_get_stats(&s);
+	gro_get_stats(&g);
 	net_unlock();
 	out->allocs = s.allocs;
 	out->frees = s.frees;
 	out->alloc_fails = s.alloc_fails;
+	out->gro_held = g.held;
+	out->gro_merged = g.merged;
+	out->gro_flushed = g.flushed;
+	out->gro_bypassed = g.bypassed;
+	out->gro_no_buf = g.no_buf;
+	out->gro_bufs = g.pool_bufs;
 }
 
 /* ---- ping ---- */

@@ -299,6 +299,8 @@ void netctl_get_mib(struct netctl_mib *out);
 struct netctl_skb_stats {
 	uint64_t allocs, frees;
 	uint64_t alloc_fails; /* no memory for the buffer or the struct */
+	/* GRO (net/gro.h's struct gro_stats) */
+	uint64_t gro_held, gro_merged, gro_flushed, gro_bypassed, gro_no_buf, gro_bufs;
 };
 void netctl_get_skb_stats(struct netctl_skb_stats *out);
 

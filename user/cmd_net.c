@@ -694,6 +694,11 @@ static int cmd_skb(int argc, char *argv[])
 	printf("sk_buff: %llu allocated, %llu freed, %llu in use, %llu allocations failed\n",
 	       (unsigned long long)s.allocs, (unsigned long long)s.frees,
 	       (unsigned long long)(s.allocs - s.frees), (unsigned long long)s.alloc_fails);
+	printf("gro: %llu segments held, %llu merged into them, %llu delivered, %llu bypassed, "
+	       "%llu merges without a buffer, %llu merge buffers\n",
+	       (unsigned long long)s.gro_held, (unsigned long long)s.gro_merged,
+	       (unsigned long long)s.gro_flushed, (unsigned long long)s.gro_bypassed,
+	       (unsigned long long)s.gro_no_buf, (unsigned long long)s.gro_bufs);
 	return 0;
 }
 
