@@ -26,6 +26,8 @@ struct napi_struct;
  * frames a receive page holds, and an ACK went out for every two segments.
  * 32 KiB holds 22 segments of 1448 bytes, more than the 18 frames an
  * e1000 poll takes on average under QEMU, at half the memory per merge.
+ * tcp_rmem_max is half the pool, so that a full receive queue leaves
+ * buffers to merge into.
  */
 #define GRO_POOL_MAX 128
 #define GRO_BUF_SIZE (32 * 1024 - 64)
