@@ -33,7 +33,6 @@
 #include "kernel/mm.h"
 #include "kernel/printk.h"
 #include "net/netdevice.h"
-#include "net/pktstat.h"
 
 /* Register offsets (13.4) */
 #define E1000_CTRL   0x0000
@@ -167,10 +166,10 @@ static void ew32(struct e1000 *e, uint32_t reg, uint32_t v) { writel(v, e->regs 
 /* ew32 for the writes of the data path, timed by pktstat (stage nic_reg). */
 static void ew32_timed(struct e1000 *e, uint32_t reg, uint32_t v)
 {
-	uint64_t t0 = pktstat_start();
+	uint64_t t0 = netdev_reg_start();
 
 	ew32(e, reg, v);
-	pktstat_end(NETCTL_PKTSTAT_nic_reg, t0, 0);
+	netdev_reg_end(t0);
 }
 
 static int e1000_link_up(struct e1000 *e) { return !!(er32(e, E1000_STATUS) & STATUS_LU); }

@@ -32,7 +32,6 @@
 #include "net/eth.h"
 #include "net/netdevice.h"
 #include "net/platform.h"
-#include "net/pktstat.h"
 
 /* Device configuration layout (5.1.4) */
 #define VIRTIO_NET_CFG_MAC    0
@@ -174,9 +173,9 @@ static void virtnet_kick(struct virtqueue *vq)
 
 	if (!virtqueue_kick_prepare(vq))
 		return;
-	t0 = pktstat_start();
+	t0 = netdev_reg_start();
 	virtqueue_notify(vq);
-	pktstat_end(NETCTL_PKTSTAT_nic_reg, t0, 0);
+	netdev_reg_end(t0);
 }
 
 /* The end of a transmit batch: one doorbell for every frame queued in it. */

@@ -122,4 +122,12 @@ void net_rx_action(void); /* the NET_RX softirq */
 
 void net_init(void); /* registers lo and the softirq; drivers register ethN after */
 
+/*
+ * A driver's register write on the data path, timed as pktstat's nic_reg
+ * stage (net/pktstat.c): t0 = netdev_reg_start(); write;
+ * netdev_reg_end(t0).  Off, the pair costs a test of pktstat_on.
+ */
+uint64_t netdev_reg_start(void);
+void netdev_reg_end(uint64_t t0);
+
 #endif

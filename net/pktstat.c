@@ -24,6 +24,10 @@ void pktstat_account(enum netctl_pktstat_stage stage, uint64_t t0, uint64_t byte
 	s->bytes += bytes;
 }
 
+uint64_t netdev_reg_start(void) { return pktstat_start(); }
+
+void netdev_reg_end(uint64_t t0) { pktstat_end(NETCTL_PKTSTAT_nic_reg, t0, 0); }
+
 const char *netctl_pktstat_name(int stage)
 {
 	return stage >= 0 && stage < NETCTL_PKTSTAT_NR ? names[stage] : "?";
