@@ -129,10 +129,16 @@ struct fib_pool {
 	char *cur;	   /* bump allocation in the newest slab */
 	size_t left;	   /* bytes left in it */
 	void *slabs;	   /* list of slabs, linked through their first word */
-	size_t bytes;	   /* held from kmalloc (slabs and large blocks) */
-	size_t free_bytes; /* on the free lists */
+	size_t bytes;	   /* held from kmalloc (slabs, large blocks, old slabs) */
+	size_t free_bytes; /* not in use: on the free lists, or dropped while compacting */
 	size_t nslabs;
 	size_t slab_bytes; /* in them */
+	/* a compaction under way (fib_dxr.c): the slabs it empties, newest
+	 * first, how many, and where its walk of the table stands */
+	void *old;
+	size_t old_n, old_bytes;
+	uint32_t cursor;
+	int compacting; /* the walk is under way: a block freed is dropped */
 };
 
 #define FIB_DIR_SIZE 65536
