@@ -215,17 +215,24 @@ class MenuOS:
         return self
 
     def _wait_gdb_stub(self, timeout=60):
-        """Returns once QEMU's gdb stub accepts connections: on a loaded machine
-        QEMU can take seconds to open its port, and gdb would find nothing."""
+        """Returns once QEMU's gdb stub listens: on a loaded machine QEMU can
+        take seconds to open its port, and gdb would find nothing.  QEMU's
+        own /proc/PID/net/tcp is read (its network namespace's sockets, so
+        this also works with netns), rather than connecting to the stub."""
+        want = '0100007F:%04X' % self.gdb_port
         deadline = time.time() + timeout
         while True:
             try:
-                socket.create_connection(('127.0.0.1', self.gdb_port), timeout=2).close()
-                return
+                with open('/proc/%d/net/tcp' % self.child.pid) as f:
+                    # local address, remote address, state (0A: LISTEN)
+                    if any(l.split()[1] == want and l.split()[3] == '0A'
+                           for l in f.readlines()[1:]):
+                        return
             except OSError:
-                if not self.child.isalive() or time.time() > deadline:
-                    raise RuntimeError('QEMU opened no gdb stub on port %d' % self.gdb_port)
-                time.sleep(0.1)
+                pass
+            if not self.child.isalive() or time.time() > deadline:
+                raise RuntimeError('QEMU opened no gdb stub on port %d' % self.gdb_port)
+            time.sleep(0.1)
 
     def boot(self, timeout=None):
         """start() and wait_prompt()."""
