@@ -6,8 +6,8 @@
  * identity-maps memory with 2 MiB pages: a lookup's TLB misses there are
  * few), and prints:
  *  - load time and memory (bytes per prefix, everything the table holds);
- *  - what the core gives (dependent adds per second, load latencies), to
- *    read the lookup figures against;
+ *  - what the core gives (dependent adds per second, load latencies, the
+ *    rate of random loads), to read the lookup figures against;
  *  - lookups per second on one core (the thread pinned to the core it
  *    starts on; per second of its CPU time: the machine may be shared),
  *    on uniformly random addresses and on skewed ones (traffic-like: 90%
@@ -15,10 +15,12 @@
  *    working set in cache: the lookup's own cost), one at a time and in
  *    bursts of 256 (fib_table_lookup_batch), each the median of ROUNDS
  *    runs, the two kinds alternating;
- *  - add and delete latency of single routes: each add of the load, and
- *    random routes deleted and added again, for /16 and longer and for
- *    shorter prefixes: the distribution, and the slowest op repeated
- *    (the table's work if it is slow every time, the host's if not);
+ *  - add and delete latency of single routes on the wall clock, with the
+ *    page faults and context switches inside each: each add of the load,
+ *    and random routes deleted and added again, for /16 and longer and
+ *    for shorter prefixes: the distribution, and the slowest op repeated
+ *    (the table's work if it is slow every time, the host's if not: an
+ *    interrupt, the VM descheduled);
  *    then the updates that do the most work by construction, repeated;
  *  - the same lookups through the linear table route.c had before (a scan
  *    of every route): with 1M prefixes it is too slow to run 10M lookups,
