@@ -37,9 +37,12 @@
  *    predicted;
  *  - prefixes shorter than /16 live in short[len], direct-indexed by
  *    their top len bits, each slot a list ordered by metric; the best of
- *    them covering a /16 is its dir entry's cover;
- *  - default routes (/0) are a list of their own, consulted last, so a
- *    default route change is O(1);
+ *    the /9 to /15 covering a /16 is its dir entry's cover, and the best
+ *    of the /0 to /8 covering a /8 is its cover8[], which the lookup
+ *    consults last: a change of a /9 rewrites the covers of at most 128
+ *    dir entries, one of a /1 to /8 or a default at most 256 cover8[]
+ *    (where dir entries for all of them made a /1 take 0.5-0.8 ms);
+ *  - default routes (/0) are a list of their own;
  *  - a table with few chunks and few shorter prefixes (a host's: its
  *    subnets, loopback, a default route) has no direct table: the 1 MiB
  *    that dir[] takes would be most of a small machine's memory.  What
@@ -102,7 +105,7 @@ struct fib_chunk {
  */
 struct fib_dirent {
 	uint64_t w;
-	uint16_t cover; /* best prefix shorter than /16 over this /16 (0: none) */
+	uint16_t cover; /* best prefix of /9 to /15 over this /16 (0: none) */
 	uint16_t fence[3];
 };
 
@@ -153,7 +156,7 @@ struct fib_table {
 	uint32_t nshort;		  /* slots of short_tab holding a prefix */
 	struct fib_alias **short_tab[16]; /* [len][prefix >> (32 - len)], len 1..15 */
 	struct fib_alias *dflt_list;
-	uint16_t dflt; /* best default route's next hop */
+	uint16_t cover8[256]; /* [addr >> 24]: the best prefix of /0 to /8 over that /8 */
 	struct fib_nh *nh;
 	uint32_t nh_cap, nh_used;
 	uint32_t nroutes;
@@ -317,7 +320,7 @@ fib_table_lookup_dir(const struct fib_table *t, const struct fib_dirent *e, uint
 		nh = r[i].nh;
 	}
 	nh = fib_cmov_eq(nh, FIB_NH_COVER, e->cover);
-	return fib_cmov_eq(nh, FIB_NH_NONE, t->dflt);
+	return fib_cmov_eq(nh, FIB_NH_NONE, t->cover8[addr >> 24]);
 }
 
 /* Longest prefix, then lowest metric: the next hop index (FIB_NH_NONE). */

@@ -406,13 +406,15 @@ static int chunk_delete(struct fib_table *t, uint32_t prefix, int len, const str
 
 /* ---- prefixes shorter than /16 and defaults ---- */
 
-static uint16_t cover_of(const struct fib_table *t, uint32_t ci)
+/* The best prefix of /from down to /to over the slot i of /from (the
+ * head of the longest one's list: the lowest metric). */
+static uint16_t best_short(const struct fib_table *t, int from, int to, uint32_t i)
 {
 	int k;
 
-	for (k = 15; k >= 1; k--) {
+	for (k = from; k >= to; k--, i >>= 1) {
 		if (t->short_tab[k]) {
-			struct fib_alias *a = t->short_tab[k][ci >> (16 - k)];
+			struct fib_alias *a = t->short_tab[k][i];
 
 			if (a)
 				return a->nh;
@@ -421,21 +423,35 @@ static uint16_t cover_of(const struct fib_table *t, uint32_t ci)
 	return FIB_NH_NONE;
 }
 
-/* The /16s under a shorter prefix at slot idx of length k take their
- * cover again. */
+/*
+ * The slot idx of length k changed: the /16s under it take their cover
+ * again (k of 9 to 15: at most 128 of them), or the /8s under it their
+ * cover8 (k of 0 to 8: at most 256).
+ */
 static void covers_update(struct fib_table *t, int k, uint32_t idx)
 {
-	uint32_t ci, end = (idx + 1) << (16 - k), n;
-	uint16_t cis[FIB_TOP_MAX];
+	uint32_t ci, end, n;
+	uint16_t cis[FIB_TOP_MAX], nh;
 	struct fib_chunk *cds[FIB_TOP_MAX];
 
+	if (k <= 8) {
+		end = k ? (idx + 1) << (8 - k) : 256;
+		for (ci = k ? idx << (8 - k) : 0; ci < end; ci++) {
+			nh = best_short(t, 8, 1, ci);
+			if (nh == FIB_NH_NONE && t->dflt_list)
+				nh = t->dflt_list->nh;
+			t->cover8[ci] = nh;
+		}
+		return;
+	}
 	if (!t->dir) { /* top's build finds the covers */
 		n = top_chunks(t, cis, cds);
 		fib_top_build(t, cis, cds, n);
 		return;
 	}
+	end = (idx + 1) << (16 - k);
 	for (ci = idx << (16 - k); ci < end; ci++)
-		t->dir[ci].cover = cover_of(t, ci);
+		t->dir[ci].cover = best_short(t, 15, 9, ci >> 1);
 }
 
 /* The list a prefix shorter than /16 goes on (NULL: out of memory). */
@@ -453,10 +469,7 @@ static struct fib_alias **alias_list(struct fib_table *t, uint32_t prefix, int l
 
 static void alias_changed(struct fib_table *t, uint32_t prefix, int len)
 {
-	if (len)
-		covers_update(t, len, prefix >> (32 - len));
-	else
-		t->dflt = t->dflt_list ? t->dflt_list->nh : FIB_NH_NONE;
+	covers_update(t, len, len ? prefix >> (32 - len) : 0);
 }
 
 static int alias_insert(struct fib_table *t, uint32_t prefix, int len, uint16_t nh)

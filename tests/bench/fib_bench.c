@@ -510,14 +510,15 @@ static void updates(struct fib_table *t, int shortp)
 /*
  * The updates that do the most work by construction, each repeated: a
  * prefix of the /16 whose chunk has the most prefixes (its rebuild is
- * the longest), the table's shortest prefix (the most /16s take a new
- * cover), and a /1 over the whole table (as a VPN client adds 0/1 and
- * 128/1 to override the default route without deleting it).
+ * the longest), the table's shortest prefix of /9 or longer (the most dir
+ * entries take a new cover), and, not in the table, a /1 (as a VPN client
+ * adds 0/1 and 128/1 to override the default route without deleting it)
+ * and a default route (the most cover8[] entries).
  */
 static void updates_worst(struct fib_table *t)
 {
-	static const struct route half = {0x80000000u, 1, 0};
-	const struct route *big = NULL, *shortest = &routes[0];
+	static const struct route half = {0x80000000u, 1, 0}, dflt = {0, 0, 0};
+	const struct route *big = NULL, *shortest = NULL;
 	uint32_t most = 0;
 	long i;
 
@@ -530,7 +531,7 @@ static void updates_worst(struct fib_table *t)
 			most = c->nrib;
 			big = &routes[i];
 		}
-		if (routes[i].len < shortest->len)
+		if (routes[i].len >= 9 && (!shortest || routes[i].len < shortest->len))
 			shortest = &routes[i];
 	}
 	printf("  the most work by construction:\n");
@@ -540,14 +541,20 @@ static void updates_worst(struct fib_table *t)
 		printf(" (its /16 holds %u prefixes), ", most);
 		upd_repeat(t, big, 1);
 	}
-	printf("    ");
-	print_route(shortest);
-	printf(" (the shortest), ");
-	upd_repeat(t, shortest, 1);
+	if (shortest) {
+		printf("    ");
+		print_route(shortest);
+		printf(" (the shortest of /9 or longer), ");
+		upd_repeat(t, shortest, 1);
+	}
 	printf("    ");
 	print_route(&half);
 	printf(" (not in the table), ");
 	upd_repeat(t, &half, 0);
+	printf("    ");
+	print_route(&dflt);
+	printf(" (not in the table), ");
+	upd_repeat(t, &dflt, 0);
 }
 
 int main(int argc, char **argv)

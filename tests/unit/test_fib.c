@@ -469,6 +469,61 @@ static void test_random_against_reference(void **state)
 }
 
 /*
+ * Prefixes of /0 to /15 added and deleted at random over a table with its
+ * direct table (40 /16s of longer prefixes), so that every kind of cover
+ * changes: the /9 to /15 in the dir entries, the /1 to /8 and the
+ * defaults in cover8[] (net/fib.h), each beneath the others.  After every
+ * change, each live prefix's edges and a random address near it answer as
+ * the reference does, one at a time and in a batch.
+ */
+static void test_short_prefixes_over_direct_table(void **state)
+{
+	enum { NLONG = 40, NSHORT = 120, CHANGES = 600 };
+	struct ref_route r[NLONG + NSHORT];
+	struct fib_table *t = fib_table_new();
+	int i, k, err;
+
+	(void)state;
+	memset(r, 0, sizeof(r));
+	for (i = 0; i < NLONG; i++) {
+		r[i].len = 16 + (int)(rnd() % 17);
+		r[i].prefix = (0x80000000u ^ (rnd() & 0x3fffffffu)) & pmask(r[i].len);
+		r[i].gw = 100 + i;
+		r[i].dev = &devs[0];
+		r[i].live = fib_table_insert(t, r[i].prefix, r[i].len, r[i].gw, r[i].dev, 0) == 0;
+	}
+	assert_non_null(t->dir);
+	for (i = NLONG; i < NLONG + NSHORT; i++) {
+		/* short lengths over few /8s (0x80 to 0x83), so that they nest */
+		r[i].len = (int)(rnd() % 16);
+		r[i].prefix = (0x80000000u | (rnd() & 0x03ffffffu)) & pmask(r[i].len);
+		r[i].gw = 200 + i;
+		r[i].dev = &devs[0];
+		r[i].metric = (int)(rnd() % 2);
+	}
+	for (k = 0; k < CHANGES; k++) {
+		i = NLONG + (int)(rnd() % NSHORT);
+		if (r[i].live) {
+			struct fib_nh want = {r[i].gw, r[i].dev, r[i].metric, 0};
+
+			assert_int_equal(fib_table_delete(t, r[i].prefix, r[i].len, &want,
+							  FIB_MATCH_GW | FIB_MATCH_METRIC),
+					 0);
+			r[i].live = 0;
+		} else {
+			err = fib_table_insert(t, r[i].prefix, r[i].len, r[i].gw, r[i].dev,
+					       r[i].metric);
+			if (err == -EEXIST) /* the same prefix and metric is live */
+				continue;
+			assert_int_equal(err, 0);
+			r[i].live = 1;
+		}
+		check_edges(t, r, NLONG + NSHORT);
+	}
+	fib_table_free(t);
+}
+
+/*
  * fib_table_lookup_batch against single lookups for every burst length
  * from 0 to past three times its pipeline's depth (so that bursts end in
  * each of its stages), at every offset of a key array mixing what takes
@@ -865,6 +920,7 @@ int main(void)
 		cmocka_unit_test(test_out_of_memory),
 		cmocka_unit_test(test_small_table_without_direct_table),
 		cmocka_unit_test(test_random_against_reference),
+		cmocka_unit_test(test_short_prefixes_over_direct_table),
 		cmocka_unit_test(test_chunk_lines_and_windows),
 		cmocka_unit_test(test_batch_every_length),
 		cmocka_unit_test(test_pool_compaction),
