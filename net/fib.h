@@ -243,6 +243,28 @@ void fib_top_build(struct fib_table *t, const uint16_t *ci, struct fib_chunk *co
 void fib_dirent_set(struct fib_dirent *e, const struct fib_range *r, uint32_t n, uint16_t cover);
 unsigned int fib_lookup_wide(const struct fib_dirent *e, unsigned int key);
 
+/* For net/fib_dxr.c (net/fib_pool.c): the pool's blocks, in 8-byte units
+ * up to FIB_POOL_MAX (larger ones are kmalloc'd on their own); a freed
+ * block's place is where the compaction's walk finds it (the /16s, then
+ * the FIB_SHORT_SLOTS slots of short_tab[1..15], then the defaults); the
+ * compaction's step after every update. */
+#define FIB_UNIT	8
+#define FIB_POOL_MAX	4096
+#define FIB_NCLASS	(FIB_POOL_MAX / FIB_UNIT + 1)
+#define FIB_SHORT_SLOTS (FIB_DIR_SIZE - 2) /* 2 + 4 + ... + 32768 */
+static inline size_t fib_pool_round(size_t size)
+{
+	return (size + FIB_UNIT - 1) & ~(size_t)(FIB_UNIT - 1);
+}
+static inline size_t fib_chunk_size(uint32_t nrange, uint32_t nrib)
+{
+	return sizeof(struct fib_chunk) + nrange * sizeof(struct fib_range) +
+	       nrib * sizeof(struct fib_rib);
+}
+void *fib_pool_alloc(struct fib_pool *p, size_t size);
+void fib_pool_free(struct fib_pool *p, void *b, size_t size, uint32_t place);
+void fib_pool_compact(struct fib_table *t);
+
 /*
  * Conditional moves for the lookup.  gcc turns some of its selections
  * into branches, and those depend on the address: mispredicted on about

@@ -4,85 +4,11 @@
  * table only once the table outgrows its top ranges; chunks and aliases
  * from a pool of slabs (8 KiB, growing to 64 KiB) cut in 8-byte size
  * classes (kmalloc's power-of-two classes would waste a third of a chunk
- * on average); the short-prefix slots per length on first use.  Every
- * failure is -ENOMEM with the table as it was.
+ * on average: net/fib_pool.c); the short-prefix slots per length on
+ * first use.  Every failure is -ENOMEM with the table as it was.
  */
 #include "net/fib.h"
 #include "net/platform.h"
-
-#define FIB_UNIT      8
-#define FIB_POOL_MAX  4096 /* larger blocks are kmalloc'd on their own */
-#define FIB_NCLASS    (FIB_POOL_MAX / FIB_UNIT + 1)
-#define FIB_SLAB_SIZE (64 * 1024 - 256) /* leaves room for kmalloc's header in 16 pages */
-
-/* The n-th slab: 8 KiB, 16, 32, then 64 KiB (each less room for kmalloc's
- * header), so that a host's few routes do not hold 64 KiB. */
-static size_t slab_size(size_t n) { return ((FIB_SLAB_SIZE + 256) >> (n < 3 ? 3 - n : 0)) - 256; }
-
-/* ---- the pool ---- */
-
-static size_t pool_round(size_t size) { return (size + FIB_UNIT - 1) & ~(size_t)(FIB_UNIT - 1); }
-
-/*
- * Block b freed; place: where the compaction's walk (below) finds it.  A
- * block that the walk under way has not passed may lie in a slab that it
- * will free: it is dropped (if it does not, the next compaction takes its
- * room back).  The walk has moved every block behind it into new slabs.
- */
-static void pool_free(struct fib_pool *p, void *b, size_t size, uint32_t place)
-{
-	size = pool_round(size);
-	if (size > FIB_POOL_MAX) {
-		kfree(b);
-		p->bytes -= size;
-		return;
-	}
-	p->free_bytes += size;
-	if (p->compacting && place >= p->cursor)
-		return;
-	*(void **)b = p->free[size / FIB_UNIT];
-	p->free[size / FIB_UNIT] = b;
-}
-
-static void *pool_alloc(struct fib_pool *p, size_t size)
-{
-	void *b;
-
-	size = pool_round(size);
-	if (size > FIB_POOL_MAX) {
-		b = kmalloc(size);
-		if (b)
-			p->bytes += size;
-		return b;
-	}
-	b = p->free[size / FIB_UNIT];
-	if (b) {
-		p->free[size / FIB_UNIT] = *(void **)b;
-		p->free_bytes -= size;
-		return b;
-	}
-	if (p->left < size) {
-		size_t slab_bytes = slab_size(p->nslabs);
-		char *slab = kmalloc(slab_bytes);
-
-		if (!slab)
-			return NULL;
-		/* the old slab's tail is a block like any freed one */
-		if (p->left >= FIB_UNIT)
-			pool_free(p, p->cur, p->left, 0); /* a new slab's, if compacting */
-		*(void **)slab = p->slabs;
-		p->slabs = slab;
-		p->cur = slab + FIB_UNIT;
-		p->left = slab_bytes - FIB_UNIT;
-		p->bytes += slab_bytes;
-		p->slab_bytes += slab_bytes;
-		p->nslabs++;
-	}
-	b = p->cur;
-	p->cur += size;
-	p->left -= size;
-	return b;
-}
 
 /* ---- next hops ---- */
 
@@ -137,12 +63,6 @@ static int nh_matches(const struct fib_nh *n, const struct fib_nh *want, unsigne
 }
 
 /* ---- chunks ---- */
-
-static size_t chunk_size(uint32_t nrange, uint32_t nrib)
-{
-	return sizeof(struct fib_chunk) + nrange * sizeof(struct fib_range) +
-	       nrib * sizeof(struct fib_rib);
-}
 
 static int scratch_reserve(struct fib_table *t, size_t size)
 {
@@ -270,10 +190,8 @@ static void dir_shrink(struct fib_table *t)
 	fib_top_build(t, cis, cds, n);
 }
 
-/* The places of the compaction's walk (compact_step): the /16s, then the
- * slots of the shorter prefixes, then the defaults. */
-#define FIB_SHORT_SLOTS (FIB_DIR_SIZE - 2) /* short_tab[1..15]: 2 + 4 + ... + 32768 */
-
+/* Where the compaction's walk (net/fib_pool.c) finds a prefix shorter
+ * than /16. */
 static uint32_t alias_place(uint32_t prefix, int len)
 {
 	if (!len)
@@ -284,7 +202,7 @@ static uint32_t alias_place(uint32_t prefix, int len)
 /* The chunk of /16 ci. */
 static void chunk_free(struct fib_table *t, struct fib_chunk *c, uint32_t ci)
 {
-	pool_free(&t->pool, c, chunk_size(c->nrange, c->nrib), ci);
+	fib_pool_free(&t->pool, c, fib_chunk_size(c->nrange, c->nrib), ci);
 }
 
 /*
@@ -300,7 +218,7 @@ static int chunk_install(struct fib_table *t, uint32_t ci, const struct fib_rib 
 
 	if (n) {
 		nr = fib_build_ranges(rib, n, ranges);
-		c = pool_alloc(&t->pool, chunk_size(nr, n));
+		c = fib_pool_alloc(&t->pool, fib_chunk_size(nr, n));
 		if (!c)
 			return -ENOMEM;
 		c->nrange = nr;
@@ -359,9 +277,10 @@ static int chunk_insert(struct fib_table *t, uint32_t prefix, int len, uint16_t 
 	nrib[lo].nh = nh;
 	if (n > lo)
 		memcpy(nrib + lo + 1, rib + lo, (n - lo) * sizeof(*rib));
-	return chunk_install(t, prefix >> 16, nrib, n + 1,
-			     (struct fib_range *)(uintptr_t)((char *)t->scratch +
-							     pool_round((n + 1) * sizeof(*rib))));
+	return chunk_install(
+		t, prefix >> 16, nrib, n + 1,
+		(struct fib_range *)(uintptr_t)((char *)t->scratch +
+						fib_pool_round((n + 1) * sizeof(*rib))));
 }
 
 static int chunk_delete(struct fib_table *t, uint32_t prefix, int len, const struct fib_nh *want,
@@ -399,9 +318,9 @@ static int chunk_delete(struct fib_table *t, uint32_t prefix, int len, const str
 	nrib = t->scratch;
 	memcpy(nrib, rib, i * sizeof(*rib));
 	memcpy(nrib + i, rib + i + 1, (n - i - 1) * sizeof(*rib));
-	return chunk_install(
-		t, prefix >> 16, nrib, n - 1,
-		(struct fib_range *)(uintptr_t)((char *)t->scratch + pool_round(n * sizeof(*rib))));
+	return chunk_install(t, prefix >> 16, nrib, n - 1,
+			     (struct fib_range *)(uintptr_t)((char *)t->scratch +
+							     fib_pool_round(n * sizeof(*rib))));
 }
 
 /* ---- prefixes shorter than /16 and defaults ---- */
@@ -484,7 +403,7 @@ static int alias_insert(struct fib_table *t, uint32_t prefix, int len, uint16_t 
 		;
 	if (*pp && t->nh[(*pp)->nh].metric == metric)
 		return -EEXIST;
-	a = pool_alloc(&t->pool, sizeof(*a));
+	a = fib_pool_alloc(&t->pool, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
 	a->nh = nh;
@@ -512,176 +431,12 @@ static int alias_delete(struct fib_table *t, uint32_t prefix, int len, const str
 		return -ESRCH;
 	*pp = a->next;
 	*nh = a->nh;
-	pool_free(&t->pool, a, sizeof(*a), alias_place(prefix, len));
+	fib_pool_free(&t->pool, a, sizeof(*a), alias_place(prefix, len));
 	if (len && !*head)
 		t->nshort--;
 	if (pp == head)
 		alias_changed(t, prefix, len);
 	return 0;
-}
-
-/* ---- compaction ---- */
-
-/*
- * A load of routes in random order grows every chunk through many size
- * classes, and the free lists keep the blocks it outgrew, not always of a
- * size that is asked for again.  When they hold more than a sixteenth of
- * the pool, the live blocks are copied into fresh slabs and the old slabs
- * go.  The copy is made a step at each update (FIB_COMPACT_BYTES copied,
- * about 1 us of cold memory; FIB_COMPACT_SLOTS places of the table looked
- * at; FIB_COMPACT_FREES old slabs freed), walking the table's chunks and
- * then its shorter prefixes and defaults: copying a full table at once
- * took 5-10 ms, the worst add of a 1M-prefix load.  Meanwhile new blocks
- * come from fresh slabs, a block freed ahead of the walk is dropped
- * (pool_free), and the old slabs go when the walk has moved every live
- * block out of them.  The table keeps within about 17/16 of what it uses
- * and what a copy drops (make fib-bench: 15.7 bytes per prefix after the
- * load, where an eighth left 15.9 for a quarter of the copying); while a
- * copy is under way it holds up to its size again.  Out of memory, the
- * step stops where it is and the next update's resumes it.
- */
-#define FIB_COMPACT_BYTES 2048
-#define FIB_COMPACT_SLOTS 1024
-#define FIB_COMPACT_AHEAD 8
-#define FIB_COMPACT_FREES 16
-
-/* Block b (size bytes) copied into the current slabs (NULL: out of
- * memory); blocks too large for the pool's classes stay where they are. */
-static void *pool_move(struct fib_pool *p, void *b, size_t size, size_t *moved)
-{
-	void *n;
-
-	if (pool_round(size) > FIB_POOL_MAX)
-		return b;
-	n = pool_alloc(p, size);
-	if (!n)
-		return NULL;
-	memcpy(n, b, size);
-	*moved += size;
-	return n;
-}
-
-static int alias_list_move(struct fib_table *t, struct fib_alias **pp, size_t *moved)
-{
-	struct fib_alias *n;
-
-	for (; *pp; pp = &(*pp)->next) {
-		n = pool_move(&t->pool, *pp, sizeof(**pp), moved);
-		if (!n)
-			return -ENOMEM;
-		*pp = n;
-	}
-	return 0;
-}
-
-/* The chunk of dir (or top) entry e moved; the fences follow where the
- * ranges' cache lines now fall. */
-static int chunk_move(struct fib_table *t, struct fib_dirent *e, size_t *moved)
-{
-	struct fib_chunk *c = fib_dirent_chunk(e);
-
-	if (!c)
-		return 0;
-	c = pool_move(&t->pool, c, chunk_size(c->nrange, c->nrib), moved);
-	if (!c)
-		return -ENOMEM;
-	fib_dirent_set(e, c->range, c->nrange, e->cover);
-	return 0;
-}
-
-/*
- * One step of the walk.  Its places: the /16s (their dir entries, or the
- * top range each lies in: top is rebuilt as chunks come and go, and a
- * /16 is where it was, with or without a direct table), then the slots
- * of short_tab[1..15] (slot i of length k at 2^k - 2 + i), then the
- * defaults.
- */
-static void compact_step(struct fib_table *t)
-{
-	struct fib_pool *p = &t->pool;
-	uint32_t slots, c, k, i;
-	size_t moved = 0;
-	int err = 0;
-
-	for (slots = 0; slots < FIB_COMPACT_SLOTS && moved < FIB_COMPACT_BYTES && !err; slots++) {
-		c = p->cursor;
-		if (c < FIB_DIR_SIZE && t->dir) {
-			/* chunks are cold: a miss each, overlapped with the next
-			 * few moves */
-			if (c + FIB_COMPACT_AHEAD < FIB_DIR_SIZE)
-				__builtin_prefetch(
-					fib_dirent_line0(&t->dir[c + FIB_COMPACT_AHEAD]));
-			err = chunk_move(t, &t->dir[c], &moved);
-		} else if (c < FIB_DIR_SIZE) {
-			i = (uint32_t)(fib_dir_at(t, c) - t->top_d);
-			if (t->top_start[i] == c)
-				err = chunk_move(t, &t->top_d[i], &moved);
-			if (!err) /* the next range's first /16 */
-				p->cursor =
-					(i + 1 < t->top_n ? t->top_start[i + 1] : FIB_DIR_SIZE) - 1;
-		} else if (c - FIB_DIR_SIZE < FIB_SHORT_SLOTS) {
-			c -= FIB_DIR_SIZE;
-			k = 31 - (uint32_t)__builtin_clz(c + 2);
-			if (!t->short_tab[k]) { /* no prefix of that length: all its slots */
-				p->cursor = FIB_DIR_SIZE + (2u << k) - 2;
-				continue;
-			}
-			err = alias_list_move(t, &t->short_tab[k][c + 2 - (1u << k)], &moved);
-		} else {
-			err = alias_list_move(t, &t->dflt_list, &moved);
-			if (!err)
-				p->compacting = 0; /* nothing live is left in the old slabs */
-			return;
-		}
-		if (!err)
-			p->cursor++;
-	}
-}
-
-/* At most FIB_COMPACT_FREES of the slabs the walk has emptied, newest
- * first (the n-th slab's size is slab_size(n)). */
-static void compact_free_old(struct fib_pool *p)
-{
-	int k;
-
-	for (k = 0; k < FIB_COMPACT_FREES && p->old; k++) {
-		void *next = *(void **)p->old;
-		size_t size = slab_size(--p->old_n);
-
-		kfree(p->old);
-		p->old = next;
-		p->bytes -= size;
-		p->old_bytes -= size;
-	}
-}
-
-/* After every update: the compaction's next step, or a new one. */
-static void pool_compact(struct fib_table *t)
-{
-	struct fib_pool *p = &t->pool;
-
-	if (p->compacting) {
-		compact_step(t);
-		return;
-	}
-	if (p->old) {
-		compact_free_old(p);
-		return;
-	}
-	if (p->free_bytes * 16 < p->bytes || p->bytes < 4 * FIB_SLAB_SIZE)
-		return;
-	p->old = p->slabs;
-	p->old_n = p->nslabs;
-	p->old_bytes = p->slab_bytes;
-	memset(p->free, 0, FIB_NCLASS * sizeof(void *));
-	p->free_bytes = 0;
-	p->slabs = NULL;
-	p->left = 0;
-	p->nslabs = 0;
-	p->slab_bytes = 0;
-	p->cursor = 0;
-	p->compacting = 1;
-	compact_step(t);
 }
 
 /* ---- the table ---- */
@@ -769,7 +524,7 @@ int fib_table_insert(struct fib_table *t, uint32_t prefix, int len, uint32_t gw,
 	t->nh[idx].refcnt++;
 	t->nroutes++;
 	t->genid++;
-	pool_compact(t);
+	fib_pool_compact(t);
 	return 0;
 }
 
@@ -791,7 +546,7 @@ int fib_table_delete(struct fib_table *t, uint32_t prefix, int len, const struct
 	t->nroutes--;
 	t->genid++;
 	dir_shrink(t);
-	pool_compact(t);
+	fib_pool_compact(t);
 	return 0;
 }
 
