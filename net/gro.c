@@ -82,6 +82,24 @@ static int gro_parse(struct sk_buff *skb, struct gro_seg *g)
 	return 1;
 }
 
+/*
+ * The headers of a held packet, which gro_parse validated when it was
+ * held: located only, with no check and no IP header sum, since every
+ * frame of the flow is compared with it (its IP header checksum is
+ * stale until gro_deliver writes it).
+ */
+static void gro_held(struct sk_buff *p, struct gro_seg *h)
+{
+	unsigned char *d = p->data;
+
+	h->eth = (struct ethhdr *)d;
+	h->iph = (struct iphdr *)(d + ETH_HLEN);
+	h->ip_len = ntohs(h->iph->tot_len);
+	h->th = (struct tcphdr *)(h->iph + 1);
+	h->thlen = tcp_hdrlen(h->th);
+	h->payload = h->ip_len - sizeof(struct iphdr) - h->thlen;
+}
+
 /* Data with ACK, perhaps PSH, nothing else: what may merge if its checksum holds. */
 static int gro_mergeable(const struct gro_seg *g)
 {
@@ -137,11 +155,14 @@ static void gro_deliver(struct napi_struct *napi, struct sk_buff *p)
 		p->gso_size = 0;
 		p->gso_segs = 0;
 	} else {
+		struct gro_seg h;
+
+		gro_held(p, &h);
+		/* once per merge, not per appended segment */
+		h.iph->check = 0;
+		h.iph->check = ip_compute_csum(h.iph, sizeof(struct iphdr));
 		p->gso_type = SKB_GSO_TCPV4;
 		if (p->ip_summed == CHECKSUM_PARTIAL) {
-			struct gro_seg h;
-
-			gro_parse(p, &h);
 			h.th->check = ~csum_tcpudp_magic(
 				h.iph->saddr, h.iph->daddr,
 				(uint16_t)(h.ip_len - sizeof(struct iphdr)), IPPROTO_TCP, 0);
@@ -208,7 +229,7 @@ static int gro_append(struct sk_buff **pp, struct gro_seg *h, struct sk_buff *sk
 		if (!p)
 			return -ENOMEM;
 		*pp = p;
-		gro_parse(p, h);
+		gro_held(p, h);
 	}
 	to = skb_put(p, g->payload);
 	if (skb_csum_unnecessary(skb)) {
@@ -219,8 +240,6 @@ static int gro_append(struct sk_buff **pp, struct gro_seg *h, struct sk_buff *sk
 	}
 	h->ip_len += g->payload;
 	h->iph->tot_len = htons((uint16_t)h->ip_len);
-	h->iph->check = 0;
-	h->iph->check = ip_compute_csum(h->iph, sizeof(struct iphdr));
 	h->th->flags |= g->th->flags & TCPHDR_PSH;
 	p->gso_segs++;
 	stats.merged++;
@@ -251,7 +270,7 @@ static int gro_receive(struct napi_struct *napi, struct sk_buff *skb)
 		goto bypass;
 	mergeable = gro_mergeable(&g);
 	list_for_each_entry (p, &napi->gro_list, list) {
-		gro_parse(p, &h);
+		gro_held(p, &h);
 		if (!same_flow(&h, &g))
 			continue;
 		/* A short segment or PSH: the sender's write ends here. */

@@ -391,9 +391,17 @@ static uint32_t fnv1a32(uint32_t h, const char *p, size_t n)
 	return h;
 }
 
-static void sink_serve(int sockfd, int hash_it)
+/* What a sink task owns: its listener and its own receive buffer (two
+ * sinks hashing at once must not read into one buffer). */
+struct sink {
+	int sockfd;
+	int hash_it;
+	char buf[SINK_CHUNK];
+};
+
+static void sink_task(void *arg)
 {
-	static char buf[SINK_CHUNK];
+	struct sink *sk = arg;
 	struct sockaddr_in peer;
 	socklen_t len;
 	char ps[32];
@@ -405,7 +413,7 @@ static void sink_serve(int sockfd, int hash_it)
 		long n;
 
 		len = sizeof(peer);
-		fd = accept(sockfd, (struct sockaddr *)&peer, &len);
+		fd = accept(sk->sockfd, (struct sockaddr *)&peer, &len);
 		if (fd == -1) {
 			/* only `kill` interrupts a background task */
 			if (errno != EINTR)
@@ -414,32 +422,23 @@ static void sink_serve(int sockfd, int hash_it)
 		}
 		t0 = jiffies_ms();
 		hash = FNV1A32_OFFSET;
-		while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
+		while ((n = recv(fd, sk->buf, sizeof(sk->buf), 0)) > 0) {
 			bytes += (uint64_t)n;
-			if (hash_it)
-				hash = fnv1a32(hash, buf, (size_t)n);
+			if (sk->hash_it)
+				hash = fnv1a32(hash, sk->buf, (size_t)n);
 		}
 		ms = jiffies_ms() - t0;
 		printf("sink: %llu bytes from %s in %llu ms", (unsigned long long)bytes,
 		       addr_str(&peer, ps, sizeof(ps)), (unsigned long long)ms);
-		if (hash_it)
+		if (sk->hash_it)
 			printf(", fnv1a32 %08x", (unsigned int)hash);
 		printf("%s\n", n < 0 ? " (connection error)" : "");
 		close(fd);
 		if (n < 0 && errno == EINTR)
 			break;
 	}
-	close(sockfd);
-}
-
-static void sink_task(void *arg)
-{
-	sink_serve((int)(long)arg, 1);
-}
-
-static void sink_count_task(void *arg)
-{
-	sink_serve((int)(long)arg, 0);
+	close(sk->sockfd);
+	free(sk);
 }
 
 /*
@@ -450,6 +449,7 @@ static void sink_count_task(void *arg)
 static int cmd_sink(int argc, char *argv[])
 {
 	struct sockaddr_in sin;
+	struct sink *sk;
 	int sockfd, one = 1, count_only, port;
 
 	count_only = argc == 3 && strcmp(argv[1], "-n") == 0;
@@ -470,10 +470,16 @@ static int cmd_sink(int argc, char *argv[])
 		close(sockfd);
 		return 1;
 	}
-	if (kernel_thread(count_only ? sink_count_task : sink_task, (void *)(long)sockfd, "sink") <
-	    0) {
+	sk = malloc(sizeof(*sk));
+	if (sk) {
+		sk->sockfd = sockfd;
+		sk->hash_it = !count_only;
+	}
+	if (!sk || kernel_thread(sink_task, sk, "sink") < 0) {
+		printf("sink: out of memory\n");
+		free(sk);
 		close(sockfd);
-		return -ENOMEM;
+		return 1;
 	}
 	printf("sink: discarding on port %d\n", port);
 	return 0;

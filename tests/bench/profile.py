@@ -9,7 +9,8 @@ report's top entries (by symbol and by shared object: TCG translated code
 shows as [JIT] or unknown addresses, the helpers, device models and tap I/O
 under their own symbols).
 
-  --test bulk_in (default)  the client pushes MBYTES into `sink`
+  --test bulk_in (default)  the client pushes MBYTES into `sink -n`
+  --test bulk_out           the guest's `send` streams MBYTES to the client
   --test rr | rr16          N connect/"hello"/"hi"/close exchanges against
                             replyhi, sequential or by 16 clients; also the
                             CPU time of each QEMU thread per connection
@@ -34,7 +35,7 @@ time.  Guest times come from the guest's TSC, which runs on while the host
 deschedules QEMU: on a loaded host they include that wait.
 
   tests/bench/profile.py [--guest menuos|linux] [--nic virtio|e1000]
-                         [--test bulk_in|rr|rr16|flood] [--mbytes N]
+                         [--test bulk_in|bulk_out|rr|rr16|flood] [--mbytes N]
                          [--conns N] [--top N] [--sample N]
 
 Needs root (network namespace, tap) and perf.  The perf data is kept in
@@ -209,6 +210,9 @@ def run_load(a, ns, client, con):
     if a.test == 'bulk_in':
         res = measure.push(ns, client, con, a.mbytes * 1048576)
         return '%d MiB into sink, %.1f MB/s' % (a.mbytes, res['bulk_in_MBps']), 0
+    if a.test == 'bulk_out':
+        res = measure.pull(ns, client, con, a.mbytes)
+        return '%d MiB sent by the guest, %.1f MB/s' % (a.mbytes, res['bulk_out_MBps']), 0
     conc = 16 if a.test == 'rr16' else 1
     flood = None
     if a.test == 'flood':
@@ -235,7 +239,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--guest', default='menuos', choices=('menuos', 'linux'))
     ap.add_argument('--nic', default='virtio', choices=tuple(guests.NIC_DEVICES))
-    ap.add_argument('--test', default='bulk_in', choices=('bulk_in', 'rr', 'rr16', 'flood'))
+    ap.add_argument('--test', default='bulk_in', choices=('bulk_in', 'bulk_out', 'rr', 'rr16', 'flood'))
     ap.add_argument('--sample', type=int, default=0,
                     help='guest profile samples under the load (MenuOS, QMP)')
     ap.add_argument('--mbytes', type=int, default=16)
@@ -274,7 +278,7 @@ def main():
             measure.wait_link(ns)
             if a.test == 'bulk_in':
                 con.cmd('sink -n %d' % measure.SINK_PORT)  # as make bench: counted, not hashed
-            else:
+            elif a.test != 'bulk_out':
                 con.cmd('replyhi')
                 measure.rr(ns, client, measure.REPLYHI_PORT, 20, 1, 'warmup')
             # `ip netns exec` execs QEMU: the console's process is QEMU itself

@@ -99,12 +99,14 @@ def cmd_sink(port):
         print('bytes %d fnv1a32 %08x' % (total, h), flush=True)
 
 
-def cmd_send(ip, port, nbytes):
+def cmd_send(ip, port, nbytes, shift=0):
+    """nbytes of PATTERN, rotated by shift bytes (two senders, two streams)."""
     h, sent = 0x811c9dc5, 0
+    pattern = PATTERN[shift:] + PATTERN[:shift]
     t0 = time.monotonic()
     with socket.create_connection((ip, port), timeout=120) as s:
         while sent < nbytes:
-            d = PATTERN[:min(CHUNK, nbytes - sent)]
+            d = pattern[:min(CHUNK, nbytes - sent)]
             s.sendall(d)
             h = fnv1a32(h, d)
             sent += len(d)
@@ -125,7 +127,7 @@ def main(argv):
     elif cmd == 'sink':
         cmd_sink(int(argv[2]))
     elif cmd == 'send':
-        cmd_send(argv[2], int(argv[3]), int(argv[4]))
+        cmd_send(argv[2], int(argv[3]), int(argv[4]), int(argv[5]) if len(argv) > 5 else 0)
     else:
         sys.exit(__doc__)
 

@@ -219,6 +219,26 @@ def test_bulk_each_way(guest):
     assert settle(m, start, seconds=60) == start
 
 
+def test_two_hashing_sinks_at_once(guest):
+    """Two sinks receive two different streams at the same time: each hash
+    is its own stream's (each sink task reads into its own buffer)."""
+    model, ns, m = guest
+    m.cmd('sink 5003')
+    m.cmd('sink 5004')
+    mark = len(m.transcript)
+    nbytes = 2 * 1024 * 1024
+    send = ' '.join(PEER + ['send', GUEST])
+    out = run_host(m, ns, ['sh', '-c', '%s 5003 %d 0 & %s 5004 %d 1000 & wait'
+                           % (send, nbytes, send, nbytes)], timeout=600)
+    sent = re.findall(r'bytes %d fnv1a32 (\w+) ms' % nbytes, out)
+    assert len(sent) == 2 and sent[0] != sent[1], out
+    line = r'sink: %d bytes from 10\.0\.2\.2:\d+ in \d+ ms, fnv1a32 (\w+)' % nbytes
+    deadline = time.time() + 60
+    while len(re.findall(line, m.transcript[mark:])) < 2 and time.time() < deadline:
+        m.child.expect([pexpect.TIMEOUT, pexpect.EOF], timeout=0.2)
+    assert sorted(re.findall(line, m.transcript[mark:])) == sorted(sent), (sent, m.tail())
+
+
 RELAY = [sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                      'lossy_relay.py')]
 
