@@ -8,8 +8,8 @@
  * prefixes, a binary search over a short sorted array of address ranges
  * that sits in one or two cache lines; no pointer chasing down a trie.
  * An update touches only the /16 chunk the prefix falls in (prefixes
- * shorter than /16 touch only the chunks' "cover" words, never their
- * ranges), and rebuilding one chunk's ranges from its own prefixes is a
+ * shorter than /16 touch only covers: at most 128 dir entries' or 256
+ * cover8[] words, never ranges), and rebuilding one chunk's ranges from its own prefixes is a
  * linear pass: that gives bounded, microsecond updates without the
  * global rebuilds a Poptrie's leaf-pushed bitmaps need.  The ranges take
  * 4 bytes each and a chunk's prefixes 6, so a full table costs about 15
