@@ -33,6 +33,7 @@
 #include "kernel/mm.h"
 #include "kernel/printk.h"
 #include "net/netdevice.h"
+#include "net/pktstat.h"
 
 /* Register offsets (13.4) */
 #define E1000_CTRL   0x0000
@@ -163,6 +164,15 @@ static uint32_t er32(struct e1000 *e, uint32_t reg) { return readl(e->regs + reg
 
 static void ew32(struct e1000 *e, uint32_t reg, uint32_t v) { writel(v, e->regs + reg); }
 
+/* ew32 for the writes of the data path, timed by pktstat (stage nic_reg). */
+static void ew32_timed(struct e1000 *e, uint32_t reg, uint32_t v)
+{
+	uint64_t t0 = pktstat_start();
+
+	ew32(e, reg, v);
+	pktstat_end(NETCTL_PKTSTAT_nic_reg, t0, 0);
+}
+
 static int e1000_link_up(struct e1000 *e) { return !!(er32(e, E1000_STATUS) & STATUS_LU); }
 
 static void e1000_update_link(struct e1000 *e) { netdrv_set_link(e->dev, e1000_link_up(e)); }
@@ -184,7 +194,7 @@ static void e1000_tx_flush(struct e1000 *e)
 {
 	if (netdrv_tx_flush(&e->tx_pending)) {
 		wmb();
-		ew32(e, E1000_TDT, e->tx_tail);
+		ew32_timed(e, E1000_TDT, e->tx_tail);
 	}
 }
 
@@ -251,7 +261,7 @@ static int e1000_irq_enable(struct net_device *dev)
 {
 	struct e1000 *e = dev->priv;
 
-	ew32(e, E1000_IMS, E1000_NAPI_CAUSES | ICR_LSC | ICR_RXSEQ);
+	ew32_timed(e, E1000_IMS, E1000_NAPI_CAUSES | ICR_LSC | ICR_RXSEQ);
 	if (e1000_work_pending(e)) {
 		ew32(e, E1000_IMC, E1000_NAPI_CAUSES | ICR_LSC | ICR_RXSEQ); /* 13.4.21 */
 		return 1;
@@ -285,7 +295,7 @@ static int e1000_poll(struct napi_struct *napi, int budget)
 	if (e1000_rx_return_due(e->rx_tail, e->rx_rdt, E1000_RX_RING)) {
 		wmb();
 		e->rx_rdt = e->rx_tail;
-		ew32(e, E1000_RDT, e->rx_rdt);
+		ew32_timed(e, E1000_RDT, e->rx_rdt);
 	}
 	/* Frames sent while we received (ACKs, replies) or since the last poll. */
 	e1000_tx_flush(e);

@@ -32,6 +32,7 @@
 #include "net/eth.h"
 #include "net/netdevice.h"
 #include "net/platform.h"
+#include "net/pktstat.h"
 
 /* Device configuration layout (5.1.4) */
 #define VIRTIO_NET_CFG_MAC    0
@@ -166,11 +167,23 @@ static void virtnet_tx_reclaim(struct virtnet *vi)
 		kfree_skb(skb);
 }
 
+/* virtqueue_kick from the data path; the doorbell itself timed by pktstat (stage nic_reg). */
+static void virtnet_kick(struct virtqueue *vq)
+{
+	uint64_t t0;
+
+	if (!virtqueue_kick_prepare(vq))
+		return;
+	t0 = pktstat_start();
+	virtqueue_notify(vq);
+	pktstat_end(NETCTL_PKTSTAT_nic_reg, t0, 0);
+}
+
 /* The end of a transmit batch: one doorbell for every frame queued in it. */
 static void virtnet_tx_flush(struct virtnet *vi)
 {
 	if (netdrv_tx_flush(&vi->tx_pending))
-		virtqueue_kick(&vi->txq);
+		virtnet_kick(&vi->txq);
 }
 
 /*
@@ -335,7 +348,7 @@ static int virtnet_poll(struct napi_struct *napi, int budget)
 		work++;
 	}
 	if (work)
-		virtqueue_kick(&vi->rxq);
+		virtnet_kick(&vi->rxq);
 	/* Frames sent while we received (ACKs, replies) or since the last poll. */
 	virtnet_tx_flush(vi);
 	if (work < budget) /* else more to do: net_rx_action polls us again */

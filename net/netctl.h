@@ -391,7 +391,10 @@ void netctl_capture_get_stats(struct netctl_capture_stats *out);
 	X(tcp_v4_rcv)     /* one TCP segment, lookup to socket queue */ \
 	X(tcp_data_queue) /* queueing a segment's text, the ACK decision included */ \
 	X(recvmsg_copy)   /* tcp_recvmsg copying queued bytes to the user */ \
-	X(ack_xmit)       /* tcp_send_ack: one pure ACK down to the driver */
+	X(ack_xmit)       /* tcp_send_ack: one pure ACK down to the driver */ \
+	X(nic_reg)        /* a register write handing the NIC work or unmasking it \
+			     (e1000 RDT, TDT, IMS; virtio's notify): under QEMU \
+			     the device's emulation runs inside it */
 /* clang-format on */
 
 #define NETCTL_PKTSTAT_ENUM(name) NETCTL_PKTSTAT_##name,

@@ -70,7 +70,7 @@ def pktstat_rows(out):
     rows = dict((m.group(1), (int(m.group(2)), int(m.group(3)), int(m.group(5))))
                 for m in re.finditer(r'^(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$', out, re.M))
     assert set(rows) == {'napi_poll', 'gro_receive', 'ip_rcv', 'tcp_v4_rcv', 'tcp_data_queue',
-                         'recvmsg_copy', 'ack_xmit'}, out
+                         'recvmsg_copy', 'ack_xmit', 'nic_reg'}, out
     return rows
 
 
