@@ -304,10 +304,11 @@ $(B)/bench/gen_routes: tests/bench/gen_routes.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror $< -o $@
 
-$(B)/bench/fib_bench: tests/bench/fib_bench.c net/fib_dxr.c net/fib_ranges.c net/fib_walk.c net/fib.h
+$(B)/bench/fib_bench: tests/bench/fib_bench.c net/fib_dxr.c net/fib_pool.c net/fib_ranges.c net/fib_walk.c \
+  net/fib.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -I. -DHOST_TEST \
-	  tests/bench/fib_bench.c net/fib_dxr.c net/fib_ranges.c net/fib_walk.c -o $@
+	  tests/bench/fib_bench.c net/fib_dxr.c net/fib_pool.c net/fib_ranges.c net/fib_walk.c -o $@
 
 fib-bench: $(B)/bench/gen_routes $(B)/bench/fib_bench
 	$(B)/bench/gen_routes $(FIB_ROUTES) 1 > $(B)/bench/routes.txt

@@ -8,8 +8,8 @@
  * prefixes, a binary search over a short sorted array of address ranges
  * that sits in one or two cache lines; no pointer chasing down a trie.
  * An update touches only the /16 chunk the prefix falls in (prefixes
- * shorter than /16 touch only the chunks' "cover" words, never their
- * ranges), and rebuilding one chunk's ranges from its own prefixes is a
+ * shorter than /16 touch only covers: at most 128 dir entries' or 256
+ * cover8[] words, never ranges), and rebuilding one chunk's ranges from its own prefixes is a
  * linear pass: that gives bounded, microsecond updates without the
  * global rebuilds a Poptrie's leaf-pushed bitmaps need.  The ranges take
  * 4 bytes each and a chunk's prefixes 6, so a full table costs about 15
@@ -37,9 +37,12 @@
  *    predicted;
  *  - prefixes shorter than /16 live in short[len], direct-indexed by
  *    their top len bits, each slot a list ordered by metric; the best of
- *    them covering a /16 is its dir entry's cover;
- *  - default routes (/0) are a list of their own, consulted last, so a
- *    default route change is O(1);
+ *    the /9 to /15 covering a /16 is its dir entry's cover, and the best
+ *    of the /0 to /8 covering a /8 is its cover8[], which the lookup
+ *    consults last: a change of a /9 rewrites the covers of at most 128
+ *    dir entries, one of a /1 to /8 or a default at most 256 cover8[]
+ *    (where dir entries for all of them made a /1 take 0.5-0.8 ms);
+ *  - default routes (/0) are a list of their own;
  *  - a table with few chunks and few shorter prefixes (a host's: its
  *    subnets, loopback, a default route) has no direct table: the 1 MiB
  *    that dir[] takes would be most of a small machine's memory.  What
@@ -102,7 +105,7 @@ struct fib_chunk {
  */
 struct fib_dirent {
 	uint64_t w;
-	uint16_t cover; /* best prefix shorter than /16 over this /16 (0: none) */
+	uint16_t cover; /* best prefix of /9 to /15 over this /16 (0: none) */
 	uint16_t fence[3];
 };
 
@@ -129,10 +132,16 @@ struct fib_pool {
 	char *cur;	   /* bump allocation in the newest slab */
 	size_t left;	   /* bytes left in it */
 	void *slabs;	   /* list of slabs, linked through their first word */
-	size_t bytes;	   /* held from kmalloc (slabs and large blocks) */
-	size_t free_bytes; /* on the free lists */
+	size_t bytes;	   /* held from kmalloc (slabs, large blocks, old slabs) */
+	size_t free_bytes; /* not in use: on the free lists, or dropped while compacting */
 	size_t nslabs;
 	size_t slab_bytes; /* in them */
+	/* a compaction under way (fib_dxr.c): the slabs it empties, newest
+	 * first, how many, and where its walk of the table stands */
+	void *old;
+	size_t old_n, old_bytes;
+	uint32_t cursor;
+	int compacting; /* the walk is under way: a block freed is dropped */
 };
 
 #define FIB_DIR_SIZE 65536
@@ -147,7 +156,7 @@ struct fib_table {
 	uint32_t nshort;		  /* slots of short_tab holding a prefix */
 	struct fib_alias **short_tab[16]; /* [len][prefix >> (32 - len)], len 1..15 */
 	struct fib_alias *dflt_list;
-	uint16_t dflt; /* best default route's next hop */
+	uint16_t cover8[256]; /* [addr >> 24]: the best prefix of /0 to /8 over that /8 */
 	struct fib_nh *nh;
 	uint32_t nh_cap, nh_used;
 	uint32_t nroutes;
@@ -234,6 +243,28 @@ void fib_top_build(struct fib_table *t, const uint16_t *ci, struct fib_chunk *co
 void fib_dirent_set(struct fib_dirent *e, const struct fib_range *r, uint32_t n, uint16_t cover);
 unsigned int fib_lookup_wide(const struct fib_dirent *e, unsigned int key);
 
+/* For net/fib_dxr.c (net/fib_pool.c): the pool's blocks, in 8-byte units
+ * up to FIB_POOL_MAX (larger ones are kmalloc'd on their own); a freed
+ * block's place is where the compaction's walk finds it (the /16s, then
+ * the FIB_SHORT_SLOTS slots of short_tab[1..15], then the defaults); the
+ * compaction's step after every update. */
+#define FIB_UNIT	8
+#define FIB_POOL_MAX	4096
+#define FIB_NCLASS	(FIB_POOL_MAX / FIB_UNIT + 1)
+#define FIB_SHORT_SLOTS (FIB_DIR_SIZE - 2) /* 2 + 4 + ... + 32768 */
+static inline size_t fib_pool_round(size_t size)
+{
+	return (size + FIB_UNIT - 1) & ~(size_t)(FIB_UNIT - 1);
+}
+static inline size_t fib_chunk_size(uint32_t nrange, uint32_t nrib)
+{
+	return sizeof(struct fib_chunk) + nrange * sizeof(struct fib_range) +
+	       nrib * sizeof(struct fib_rib);
+}
+void *fib_pool_alloc(struct fib_pool *p, size_t size);
+void fib_pool_free(struct fib_pool *p, void *b, size_t size, uint32_t place);
+void fib_pool_compact(struct fib_table *t);
+
 /*
  * Conditional moves for the lookup.  gcc turns some of its selections
  * into branches, and those depend on the address: mispredicted on about
@@ -311,7 +342,7 @@ fib_table_lookup_dir(const struct fib_table *t, const struct fib_dirent *e, uint
 		nh = r[i].nh;
 	}
 	nh = fib_cmov_eq(nh, FIB_NH_COVER, e->cover);
-	return fib_cmov_eq(nh, FIB_NH_NONE, t->dflt);
+	return fib_cmov_eq(nh, FIB_NH_NONE, t->cover8[addr >> 24]);
 }
 
 /* Longest prefix, then lowest metric: the next hop index (FIB_NH_NONE). */
@@ -330,12 +361,13 @@ fib_table_lookup_index(const struct fib_table *t, uint32_t addr)
  * prefetch retires at once, so neither miss holds up the lookups behind
  * it and about 2 * FIB_BATCH_AHEAD misses are under way together, where
  * a loop of single lookups overlaps only what fits in the CPU's reorder
- * window.  (make fib-bench: 4, 6 and 8 were alike, and as fast as a
- * burst over addresses whose lines are all in cache; 8 leaves a margin
- * for a busier memory.)  A small table (top, no direct table) is in
- * cache: plain lookups.
+ * window.  A miss on a table of this size takes 160 ns here, so that
+ * FIB_BATCH_AHEAD misses under way give at most FIB_BATCH_AHEAD / 160 ns:
+ * random lookups in bursts of 256 ran at 31, 41, 49, 54, 54, 49 and 50
+ * million/s (medians of 5) with 4, 8, 16, 24, 32, 48 and 64.  A small
+ * table (top, no direct table) is in cache: plain lookups.
  */
-#define FIB_BATCH_AHEAD 8
+#define FIB_BATCH_AHEAD 24
 /* The line of ranges that addr's lookup will search, into the cache.
  * always_inline: gcc finds a function whose only effect is a prefetch
  * pure, and drops its calls before it would inline them. */

@@ -4,77 +4,11 @@
  * table only once the table outgrows its top ranges; chunks and aliases
  * from a pool of slabs (8 KiB, growing to 64 KiB) cut in 8-byte size
  * classes (kmalloc's power-of-two classes would waste a third of a chunk
- * on average); the short-prefix slots per length on first use.  Every
- * failure is -ENOMEM with the table as it was.
+ * on average: net/fib_pool.c); the short-prefix slots per length on
+ * first use.  Every failure is -ENOMEM with the table as it was.
  */
 #include "net/fib.h"
 #include "net/platform.h"
-
-#define FIB_UNIT      8
-#define FIB_POOL_MAX  4096 /* larger blocks are kmalloc'd on their own */
-#define FIB_NCLASS    (FIB_POOL_MAX / FIB_UNIT + 1)
-#define FIB_SLAB_SIZE (64 * 1024 - 256) /* leaves room for kmalloc's header in 16 pages */
-
-/* The n-th slab: 8 KiB, 16, 32, then 64 KiB (each less room for kmalloc's
- * header), so that a host's few routes do not hold 64 KiB. */
-static size_t slab_size(size_t n) { return ((FIB_SLAB_SIZE + 256) >> (n < 3 ? 3 - n : 0)) - 256; }
-
-/* ---- the pool ---- */
-
-static size_t pool_round(size_t size) { return (size + FIB_UNIT - 1) & ~(size_t)(FIB_UNIT - 1); }
-
-static void pool_free(struct fib_pool *p, void *b, size_t size)
-{
-	size = pool_round(size);
-	if (size > FIB_POOL_MAX) {
-		kfree(b);
-		p->bytes -= size;
-		return;
-	}
-	*(void **)b = p->free[size / FIB_UNIT];
-	p->free[size / FIB_UNIT] = b;
-	p->free_bytes += size;
-}
-
-static void *pool_alloc(struct fib_pool *p, size_t size)
-{
-	void *b;
-
-	size = pool_round(size);
-	if (size > FIB_POOL_MAX) {
-		b = kmalloc(size);
-		if (b)
-			p->bytes += size;
-		return b;
-	}
-	b = p->free[size / FIB_UNIT];
-	if (b) {
-		p->free[size / FIB_UNIT] = *(void **)b;
-		p->free_bytes -= size;
-		return b;
-	}
-	if (p->left < size) {
-		size_t slab_bytes = slab_size(p->nslabs);
-		char *slab = kmalloc(slab_bytes);
-
-		if (!slab)
-			return NULL;
-		/* the old slab's tail is a block like any freed one */
-		if (p->left >= FIB_UNIT)
-			pool_free(p, p->cur, p->left);
-		*(void **)slab = p->slabs;
-		p->slabs = slab;
-		p->cur = slab + FIB_UNIT;
-		p->left = slab_bytes - FIB_UNIT;
-		p->bytes += slab_bytes;
-		p->slab_bytes += slab_bytes;
-		p->nslabs++;
-	}
-	b = p->cur;
-	p->cur += size;
-	p->left -= size;
-	return b;
-}
 
 /* ---- next hops ---- */
 
@@ -129,12 +63,6 @@ static int nh_matches(const struct fib_nh *n, const struct fib_nh *want, unsigne
 }
 
 /* ---- chunks ---- */
-
-static size_t chunk_size(uint32_t nrange, uint32_t nrib)
-{
-	return sizeof(struct fib_chunk) + nrange * sizeof(struct fib_range) +
-	       nrib * sizeof(struct fib_rib);
-}
 
 static int scratch_reserve(struct fib_table *t, size_t size)
 {
@@ -262,9 +190,19 @@ static void dir_shrink(struct fib_table *t)
 	fib_top_build(t, cis, cds, n);
 }
 
-static void chunk_free(struct fib_table *t, struct fib_chunk *c)
+/* Where the compaction's walk (net/fib_pool.c) finds a prefix shorter
+ * than /16. */
+static uint32_t alias_place(uint32_t prefix, int len)
 {
-	pool_free(&t->pool, c, chunk_size(c->nrange, c->nrib));
+	if (!len)
+		return FIB_DIR_SIZE + FIB_SHORT_SLOTS;
+	return FIB_DIR_SIZE + (1u << len) - 2 + (prefix >> (32 - len));
+}
+
+/* The chunk of /16 ci. */
+static void chunk_free(struct fib_table *t, struct fib_chunk *c, uint32_t ci)
+{
+	fib_pool_free(&t->pool, c, fib_chunk_size(c->nrange, c->nrib), ci);
 }
 
 /*
@@ -280,7 +218,7 @@ static int chunk_install(struct fib_table *t, uint32_t ci, const struct fib_rib 
 
 	if (n) {
 		nr = fib_build_ranges(rib, n, ranges);
-		c = pool_alloc(&t->pool, chunk_size(nr, n));
+		c = fib_pool_alloc(&t->pool, fib_chunk_size(nr, n));
 		if (!c)
 			return -ENOMEM;
 		c->nrange = nr;
@@ -292,7 +230,7 @@ static int chunk_install(struct fib_table *t, uint32_t ci, const struct fib_rib 
 		t->nchunk = c ? t->nchunk + 1 : t->nchunk - 1;
 	dir_store(t, ci, c);
 	if (old)
-		chunk_free(t, old);
+		chunk_free(t, old, ci);
 	return 0;
 }
 
@@ -339,9 +277,10 @@ static int chunk_insert(struct fib_table *t, uint32_t prefix, int len, uint16_t 
 	nrib[lo].nh = nh;
 	if (n > lo)
 		memcpy(nrib + lo + 1, rib + lo, (n - lo) * sizeof(*rib));
-	return chunk_install(t, prefix >> 16, nrib, n + 1,
-			     (struct fib_range *)(uintptr_t)((char *)t->scratch +
-							     pool_round((n + 1) * sizeof(*rib))));
+	return chunk_install(
+		t, prefix >> 16, nrib, n + 1,
+		(struct fib_range *)(uintptr_t)((char *)t->scratch +
+						fib_pool_round((n + 1) * sizeof(*rib))));
 }
 
 static int chunk_delete(struct fib_table *t, uint32_t prefix, int len, const struct fib_nh *want,
@@ -379,20 +318,22 @@ static int chunk_delete(struct fib_table *t, uint32_t prefix, int len, const str
 	nrib = t->scratch;
 	memcpy(nrib, rib, i * sizeof(*rib));
 	memcpy(nrib + i, rib + i + 1, (n - i - 1) * sizeof(*rib));
-	return chunk_install(
-		t, prefix >> 16, nrib, n - 1,
-		(struct fib_range *)(uintptr_t)((char *)t->scratch + pool_round(n * sizeof(*rib))));
+	return chunk_install(t, prefix >> 16, nrib, n - 1,
+			     (struct fib_range *)(uintptr_t)((char *)t->scratch +
+							     fib_pool_round(n * sizeof(*rib))));
 }
 
 /* ---- prefixes shorter than /16 and defaults ---- */
 
-static uint16_t cover_of(const struct fib_table *t, uint32_t ci)
+/* The best prefix of /from down to /to over the slot i of /from (the
+ * head of the longest one's list: the lowest metric). */
+static uint16_t best_short(const struct fib_table *t, int from, int to, uint32_t i)
 {
 	int k;
 
-	for (k = 15; k >= 1; k--) {
+	for (k = from; k >= to; k--, i >>= 1) {
 		if (t->short_tab[k]) {
-			struct fib_alias *a = t->short_tab[k][ci >> (16 - k)];
+			struct fib_alias *a = t->short_tab[k][i];
 
 			if (a)
 				return a->nh;
@@ -401,21 +342,35 @@ static uint16_t cover_of(const struct fib_table *t, uint32_t ci)
 	return FIB_NH_NONE;
 }
 
-/* The /16s under a shorter prefix at slot idx of length k take their
- * cover again. */
+/*
+ * The slot idx of length k changed: the /16s under it take their cover
+ * again (k of 9 to 15: at most 128 of them), or the /8s under it their
+ * cover8 (k of 0 to 8: at most 256).
+ */
 static void covers_update(struct fib_table *t, int k, uint32_t idx)
 {
-	uint32_t ci, end = (idx + 1) << (16 - k), n;
-	uint16_t cis[FIB_TOP_MAX];
+	uint32_t ci, end, n;
+	uint16_t cis[FIB_TOP_MAX], nh;
 	struct fib_chunk *cds[FIB_TOP_MAX];
 
+	if (k <= 8) {
+		end = k ? (idx + 1) << (8 - k) : 256;
+		for (ci = k ? idx << (8 - k) : 0; ci < end; ci++) {
+			nh = best_short(t, 8, 1, ci);
+			if (nh == FIB_NH_NONE && t->dflt_list)
+				nh = t->dflt_list->nh;
+			t->cover8[ci] = nh;
+		}
+		return;
+	}
 	if (!t->dir) { /* top's build finds the covers */
 		n = top_chunks(t, cis, cds);
 		fib_top_build(t, cis, cds, n);
 		return;
 	}
+	end = (idx + 1) << (16 - k);
 	for (ci = idx << (16 - k); ci < end; ci++)
-		t->dir[ci].cover = cover_of(t, ci);
+		t->dir[ci].cover = best_short(t, 15, 9, ci >> 1);
 }
 
 /* The list a prefix shorter than /16 goes on (NULL: out of memory). */
@@ -433,10 +388,7 @@ static struct fib_alias **alias_list(struct fib_table *t, uint32_t prefix, int l
 
 static void alias_changed(struct fib_table *t, uint32_t prefix, int len)
 {
-	if (len)
-		covers_update(t, len, prefix >> (32 - len));
-	else
-		t->dflt = t->dflt_list ? t->dflt_list->nh : FIB_NH_NONE;
+	covers_update(t, len, len ? prefix >> (32 - len) : 0);
 }
 
 static int alias_insert(struct fib_table *t, uint32_t prefix, int len, uint16_t nh)
@@ -451,7 +403,7 @@ static int alias_insert(struct fib_table *t, uint32_t prefix, int len, uint16_t 
 		;
 	if (*pp && t->nh[(*pp)->nh].metric == metric)
 		return -EEXIST;
-	a = pool_alloc(&t->pool, sizeof(*a));
+	a = fib_pool_alloc(&t->pool, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
 	a->nh = nh;
@@ -479,94 +431,12 @@ static int alias_delete(struct fib_table *t, uint32_t prefix, int len, const str
 		return -ESRCH;
 	*pp = a->next;
 	*nh = a->nh;
-	pool_free(&t->pool, a, sizeof(*a));
+	fib_pool_free(&t->pool, a, sizeof(*a), alias_place(prefix, len));
 	if (len && !*head)
 		t->nshort--;
 	if (pp == head)
 		alias_changed(t, prefix, len);
 	return 0;
-}
-
-/* ---- compaction ---- */
-
-/* Moves block b (size bytes, in an old slab) into the current pool. */
-static void *pool_move(struct fib_pool *p, void *b, size_t size, int *failed)
-{
-	void *n;
-
-	if (*failed || pool_round(size) > FIB_POOL_MAX)
-		return b;
-	n = pool_alloc(p, size);
-	if (!n) {
-		*failed = 1;
-		return b;
-	}
-	memcpy(n, b, size);
-	return n;
-}
-
-static void alias_list_move(struct fib_table *t, struct fib_alias **pp, int *failed)
-{
-	for (; *pp; pp = &(*pp)->next)
-		*pp = pool_move(&t->pool, *pp, sizeof(**pp), failed);
-}
-
-/*
- * A load of routes in random order grows every chunk through many size
- * classes, and the free lists keep the blocks it outgrew, not always of a
- * size that is asked for again.  When they hold more than an eighth of
- * the pool, everything is copied into fresh slabs and the old ones go:
- * the table keeps within 9/8 of what it uses, at the cost of a copy whose
- * amortised share of each update is small (the pool must grow by a
- * fraction of itself before the next one).  Out of memory halfway, the
- * blocks not yet moved stay where they are and the old slabs with them.
- */
-static void pool_compact(struct fib_table *t)
-{
-	struct fib_pool *p = &t->pool;
-	void *old = p->slabs, **tail;
-	size_t old_bytes = p->slab_bytes, old_nslabs = p->nslabs;
-	int failed = 0, k;
-	uint32_t ci, i;
-
-	if (p->free_bytes * 8 < p->bytes || p->bytes < 4 * FIB_SLAB_SIZE)
-		return;
-	memset(p->free, 0, FIB_NCLASS * sizeof(void *));
-	p->free_bytes = 0;
-	p->slabs = NULL;
-	p->left = 0;
-	p->nslabs = 0;
-	p->slab_bytes = 0;
-	p->bytes -= old_bytes;
-	for (ci = 0; ci < (t->dir ? FIB_DIR_SIZE : t->top_n); ci++) {
-		struct fib_dirent *e = t->dir ? &t->dir[ci] : &t->top_d[ci];
-		struct fib_chunk *c = fib_dirent_chunk(e);
-
-		/* the fences follow where the ranges' cache lines now fall */
-		if (c) {
-			c = pool_move(p, c, chunk_size(c->nrange, c->nrib), &failed);
-			fib_dirent_set(e, c->range, c->nrange, e->cover);
-		}
-	}
-	alias_list_move(t, &t->dflt_list, &failed);
-	for (k = 1; k < 16; k++)
-		for (i = 0; t->short_tab[k] && i < (1u << k); i++)
-			alias_list_move(t, &t->short_tab[k][i], &failed);
-	if (failed) {
-		for (tail = &p->slabs; *tail; tail = (void **)*tail)
-			;
-		*tail = old;
-		p->bytes += old_bytes;
-		p->nslabs += old_nslabs;
-		p->slab_bytes += old_bytes;
-		return;
-	}
-	while (old) {
-		void *next = *(void **)old;
-
-		kfree(old);
-		old = next;
-	}
 }
 
 /* ---- the table ---- */
@@ -604,13 +474,19 @@ void fib_table_free(struct fib_table *t)
 		struct fib_chunk *c = fib_dirent_chunk(t->dir ? &t->dir[i] : &t->top_d[i]);
 
 		if (c)
-			chunk_free(t, c);
+			chunk_free(t, c, i);
 	}
 	while (t->pool.slabs) {
 		void *next = *(void **)t->pool.slabs;
 
 		kfree(t->pool.slabs);
 		t->pool.slabs = next;
+	}
+	while (t->pool.old) {
+		void *next = *(void **)t->pool.old;
+
+		kfree(t->pool.old);
+		t->pool.old = next;
 	}
 	for (k = 1; k < 16; k++)
 		kfree(t->short_tab[k]);
@@ -648,7 +524,7 @@ int fib_table_insert(struct fib_table *t, uint32_t prefix, int len, uint32_t gw,
 	t->nh[idx].refcnt++;
 	t->nroutes++;
 	t->genid++;
-	pool_compact(t);
+	fib_pool_compact(t);
 	return 0;
 }
 
@@ -670,7 +546,7 @@ int fib_table_delete(struct fib_table *t, uint32_t prefix, int len, const struct
 	t->nroutes--;
 	t->genid++;
 	dir_shrink(t);
-	pool_compact(t);
+	fib_pool_compact(t);
 	return 0;
 }
 

@@ -126,7 +126,7 @@ static void top_emit(struct fib_table *t, uint32_t start, const struct fib_range
 
 /*
  * Makes top what dir[] would hold: the chunks c at the sorted /16s ci,
- * over the ranges of /16s that the shorter prefixes cover.  Those ranges
+ * over the ranges of /16s that the /9 to /15 cover.  Those ranges
  * are a chunk's ranges one level up: a slot of short_tab[k] is a prefix
  * of length 16 + k in the 16-bit space of /16s, and its head (the lowest
  * metric) the next hop, which is also the cover of the chunks it holds.
@@ -140,7 +140,7 @@ void fib_top_build(struct fib_table *t, const uint16_t *ci, struct fib_chunk *co
 	struct fib_range base[FIB_TOP_MAX];
 	uint32_t n = 0, nb, i, j, k, c = 0, s, e;
 
-	for (k = 1; k < 16; k++) {
+	for (k = 9; k < 16; k++) { /* /1 to /8 are cover8's */
 		for (i = 0; t->short_tab[k] && i < (1u << k); i++) {
 			if (!t->short_tab[k][i])
 				continue;

@@ -6,8 +6,8 @@
  * identity-maps memory with 2 MiB pages: a lookup's TLB misses there are
  * few), and prints:
  *  - load time and memory (bytes per prefix, everything the table holds);
- *  - what the core gives (dependent adds per second, load latencies), to
- *    read the lookup figures against;
+ *  - what the core gives (dependent adds per second, load latencies, the
+ *    rate of random loads), to read the lookup figures against;
  *  - lookups per second on one core (the thread pinned to the core it
  *    starts on; per second of its CPU time: the machine may be shared),
  *    on uniformly random addresses and on skewed ones (traffic-like: 90%
@@ -15,8 +15,13 @@
  *    working set in cache: the lookup's own cost), one at a time and in
  *    bursts of 256 (fib_table_lookup_batch), each the median of ROUNDS
  *    runs, the two kinds alternating;
- *  - add and delete latency of single routes, mean and worst, for /16 and
- *    longer and for shorter prefixes;
+ *  - add and delete latency of single routes on the wall clock, with the
+ *    page faults and context switches inside each: each add of the load,
+ *    and random routes deleted and added again, for /16 and longer and
+ *    for shorter prefixes: the distribution, and the slowest op repeated
+ *    (the table's work if it is slow every time, the host's if not: an
+ *    interrupt, the VM descheduled);
+ *    then the updates that do the most work by construction, repeated;
  *  - the same lookups through the linear table route.c had before (a scan
  *    of every route): with 1M prefixes it is too slow to run 10M lookups,
  *    so it runs LINEAR_LOOKUPS and says so;
@@ -31,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "net/fib.h"
@@ -47,9 +53,10 @@
  * kept on a list per size (those of 64 KiB and more on one list) and
  * taken again first.
  */
-#define HEAP_SIZE  (4ul << 30) /* address space only: pages come on first touch */
-#define HEAP_LISTS 4096
-#define HUGE_PAGE  (2ul << 20)
+#define HEAP_SIZE     (4ul << 30) /* address space only: pages come on first touch */
+#define HEAP_PREFAULT (512ul << 20)
+#define HEAP_LISTS    4096
+#define HUGE_PAGE     (2ul << 20)
 
 static char *heap, *heap_cur, *heap_end;
 static void *heap_free[HEAP_LISTS + 1];
@@ -66,6 +73,11 @@ static void heap_init(void)
 	heap = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
 	if (madvise(heap, HEAP_SIZE, MADV_HUGEPAGE))
 		perror("madvise(MADV_HUGEPAGE), the table is in 4 KiB pages");
+	/* the kernel's heap is mapped at boot: a first touch here (a 2 MiB
+	 * page zeroed, memory compacted for it: up to milliseconds) inside
+	 * an update would be the host's cost, not the table's */
+	if (madvise(heap, HEAP_PREFAULT, MADV_POPULATE_WRITE))
+		memset(heap, 0, HEAP_PREFAULT);
 	heap_cur = heap;
 	heap_end = heap + HEAP_SIZE;
 }
@@ -288,11 +300,14 @@ static void rate(const char *what, const struct fib_table *t, const uint32_t *ad
  * adds per CPU-second (one cycle each on an idle core: a shared or
  * throttled core shows here) and the latency of a dependent load over
  * buffers of a dir table's size (1 MiB) and of the ranges' (16 MiB), in
- * 2 MiB pages like the table, and of independent loads over 16 MiB.
+ * 2 MiB pages like the table, and of independent loads over them, as a
+ * loop of loads and with each prefetched ahead (a random lookup misses on
+ * one line of ranges: the last is the rate a burst of them can reach).
  */
 static void machine(void)
 {
-	static const size_t sizes[] = {1ul << 20, 16ul << 20};
+	static const size_t sizes[] = {1ul << 20,
+				       16ul << 20}; /* powers of 2: a mask, not a divide */
 	long n = 100000000, i;
 	uint64_t x = 0;
 	double t0 = now();
@@ -326,53 +341,230 @@ static void machine(void)
 		       (now() - t0) / n * 1e9);
 		t0 = now();
 		for (i = 0; i < n; i++)
-			acc += buf[perm[i % m] * 8];
-		printf("; independent: %.1f ns (%lu)\n", (now() - t0) / n * 1e9,
+			acc += buf[perm[i & (m - 1)] * 8];
+		printf("; independent: %.1f ns", (now() - t0) / n * 1e9);
+		/* what a burst of lookups can get at best: each line asked
+		 * for (prefetched) 16 loads before it is read */
+		t0 = now();
+		for (i = 0; i < n; i++) {
+			__builtin_prefetch(&buf[perm[(i + 16) & (m - 1)] * 8]);
+			acc += buf[perm[i & (m - 1)] * 8];
+		}
+		printf("; prefetched 16 ahead: %.1f ns (%lu)\n", (now() - t0) / n * 1e9,
 		       (unsigned long)((p + acc) & 1));
 		free(perm);
 		kfree(buf);
 	}
 }
 
-static void updates(struct fib_table *t, int shortp)
+/* ---- update latency ---- */
+
+/* One delete or add, timed on the wall clock (the vDSO's, tens of ns) with
+ * the page faults and context switches that fell inside it (getrusage,
+ * outside the timed part). */
+struct upd {
+	double us;
+	const struct route *r;
+	long faults, csw;
+};
+
+static double wall(void)
 {
-	double add = 0, del = 0, add_max = 0, del_max = 0, t0, dt;
-	long done = 0, tries;
+	struct timespec ts;
 
-	for (tries = 0; done < UPDATES && tries < UPDATES * 200L; tries++) {
-		struct route *r = &routes[rnd() % nroutes];
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
-		if ((r->len < 16) != shortp)
-			continue;
-		t0 = now();
-		if (fib_table_delete(t, r->prefix, r->len, NULL, 0))
-			continue; /* deleted already this round */
-		dt = now() - t0;
-		del += dt;
-		del_max = dt > del_max ? dt : del_max;
-		t0 = now();
-		if (fib_table_insert(t, r->prefix, r->len, 0x0a000001u + r->nh,
-				     (struct net_device *)fake_dev, 0)) {
-			fprintf(stderr, "re-adding a route failed\n");
+static void rusage_now(long *faults, long *csw)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	*faults = ru.ru_minflt + ru.ru_majflt;
+	*csw = ru.ru_nvcsw + ru.ru_nivcsw;
+}
+
+static int route_add(struct fib_table *t, const struct route *r)
+{
+	return fib_table_insert(t, r->prefix, r->len, 0x0a000001u + r->nh,
+				(struct net_device *)fake_dev, 0);
+}
+
+/* Deletes (add = 0) or adds route r, timed into u; the result. */
+static int upd_op(struct fib_table *t, const struct route *r, int add, struct upd *u)
+{
+	long f0, c0;
+	double t0;
+	int err;
+
+	rusage_now(&f0, &c0);
+	t0 = wall();
+	err = add ? route_add(t, r) : fib_table_delete(t, r->prefix, r->len, NULL, 0);
+	u->us = (wall() - t0) * 1e6;
+	rusage_now(&u->faults, &u->csw);
+	u->faults -= f0;
+	u->csw -= c0;
+	u->r = r;
+	return err;
+}
+
+static int cmp_upd(const void *a, const void *b)
+{
+	double x = ((const struct upd *)a)->us, y = ((const struct upd *)b)->us;
+
+	return x < y ? -1 : x > y;
+}
+
+static void print_route(const struct route *r)
+{
+	printf("%u.%u.%u.%u/%d", r->prefix >> 24, r->prefix >> 16 & 255, r->prefix >> 8 & 255,
+	       r->prefix & 255, r->len);
+}
+
+#define REPEATS 200
+
+/*
+ * Route r (in the table: in_table) deleted and added again REPEATS times
+ * (added and deleted when not), each op timed: the add's and the
+ * delete's minimum, median and maximum.  An op that is slow every time
+ * is the table's work; one that is fast on repetition was the host's (a
+ * page fault, the VM or the thread preempted, a cold cache).
+ */
+static void upd_repeat(struct fib_table *t, const struct route *r, int in_table)
+{
+	static struct upd add[REPEATS], del[REPEATS];
+	int k, err;
+
+	memset(add, 0, sizeof(add));
+	memset(del, 0, sizeof(del));
+	for (k = 0; k < REPEATS; k++) {
+		if (in_table)
+			err = upd_op(t, r, 0, &del[k]) || upd_op(t, r, 1, &add[k]);
+		else
+			err = upd_op(t, r, 1, &add[k]) || upd_op(t, r, 0, &del[k]);
+		if (err) {
+			fprintf(stderr, "repeating an update failed\n");
 			exit(1);
 		}
-		dt = now() - t0;
-		add += dt;
-		add_max = dt > add_max ? dt : add_max;
+	}
+	qsort(add, REPEATS, sizeof(*add), cmp_upd);
+	qsort(del, REPEATS, sizeof(*del), cmp_upd);
+	printf("%d times: add %.2f/%.2f/%.1f, delete %.2f/%.2f/%.1f us (min/median/max)\n", REPEATS,
+	       add[0].us, add[REPEATS / 2].us, add[REPEATS - 1].us, del[0].us, del[REPEATS / 2].us,
+	       del[REPEATS - 1].us);
+}
+
+/* The distribution of n ops u (sorted here), and the slowest of them
+ * again. */
+static void upd_report(struct fib_table *t, struct upd *u, long n, const char *what)
+{
+	double sum = 0;
+	long i, faults = 0, csw = 0;
+	const struct upd *w;
+
+	for (i = 0; i < n; i++) {
+		sum += u[i].us;
+		faults += u[i].faults != 0;
+		csw += u[i].csw != 0;
+	}
+	qsort(u, n, sizeof(*u), cmp_upd);
+	w = &u[n - 1];
+	printf("    %-7s us: mean %.2f, median %.2f, p99 %.2f, p99.9 %.2f, max %.1f "
+	       "(%ld with a page fault, %ld with a context switch)\n",
+	       what, sum / n, u[n / 2].us, u[n * 99 / 100].us, u[n * 999 / 1000].us, w->us, faults,
+	       csw);
+	printf("      the slowest, ");
+	print_route(w->r);
+	printf(" (%.1f us, %ld page faults, %ld context switches), ", w->us, w->faults, w->csw);
+	upd_repeat(t, w->r, 1);
+}
+
+/* UPDATES random routes of /16 and longer (shortp: shorter than /16), each
+ * deleted and added again at once. */
+static void updates(struct fib_table *t, int shortp)
+{
+	static struct upd add[UPDATES], del[UPDATES];
+	long done = 0, tries;
+	const struct route *r;
+
+	/* their pages faulted in beforehand, not by the first op they time */
+	memset(add, 0, sizeof(add));
+	memset(del, 0, sizeof(del));
+	for (tries = 0; done < UPDATES && tries < UPDATES * 200L; tries++) {
+		r = &routes[rnd() % nroutes];
+		if ((r->len < 16) != shortp)
+			continue;
+		if (upd_op(t, r, 0, &del[done]) || upd_op(t, r, 1, &add[done])) {
+			fprintf(stderr, "deleting and re-adding a route failed\n");
+			exit(1);
+		}
 		done++;
 	}
-	printf("  %s: %ld adds, mean %.2f us (worst %.1f); deletes mean %.2f us (worst %.1f)\n",
-	       shortp ? "prefixes /8-/15" : "prefixes /16-/32", done, add / done * 1e6,
-	       add_max * 1e6, del / done * 1e6, del_max * 1e6);
+	printf("  prefixes %s: %ld random ones deleted, each added again at once\n",
+	       shortp ? "/8-/15" : "/16-/32", done);
+	upd_report(t, add, done, "adds");
+	upd_report(t, del, done, "deletes");
+}
+
+/*
+ * The updates that do the most work by construction, each repeated: a
+ * prefix of the /16 whose chunk has the most prefixes (its rebuild is
+ * the longest), the table's shortest prefix of /9 or longer (the most dir
+ * entries take a new cover), and, not in the table, a /1 (as a VPN client
+ * adds 0/1 and 128/1 to override the default route without deleting it)
+ * and a default route (the most cover8[] entries).
+ */
+static void updates_worst(struct fib_table *t)
+{
+	static const struct route half = {0x80000000u, 1, 0}, dflt = {0, 0, 0};
+	const struct route *big = NULL, *shortest = NULL;
+	uint32_t most = 0;
+	long i;
+
+	for (i = 0; i < nroutes; i++) {
+		const struct fib_chunk *c = NULL;
+
+		if (routes[i].len >= 16)
+			c = fib_dirent_chunk(fib_dir_at(t, routes[i].prefix >> 16));
+		if (c && c->nrib > most) {
+			most = c->nrib;
+			big = &routes[i];
+		}
+		if (routes[i].len >= 9 && (!shortest || routes[i].len < shortest->len))
+			shortest = &routes[i];
+	}
+	printf("  the most work by construction:\n");
+	if (big) {
+		printf("    ");
+		print_route(big);
+		printf(" (its /16 holds %u prefixes), ", most);
+		upd_repeat(t, big, 1);
+	}
+	if (shortest) {
+		printf("    ");
+		print_route(shortest);
+		printf(" (the shortest of /9 or longer), ");
+		upd_repeat(t, shortest, 1);
+	}
+	printf("    ");
+	print_route(&half);
+	printf(" (not in the table), ");
+	upd_repeat(t, &half, 0);
+	printf("    ");
+	print_route(&dflt);
+	printf(" (not in the table), ");
+	upd_repeat(t, &dflt, 0);
 }
 
 int main(int argc, char **argv)
 {
 	long verify = argc > 2 ? atol(argv[2]) : LOOKUPS, i, bad = 0;
 	uint32_t *rand_addrs, *skew_addrs, hot;
+	struct upd *load_times;
 	struct fib_table *t;
 	unsigned long sum = 0;
-	double t0, lin;
+	double t0, lin, dir_us = 0;
 	cpu_set_t cpus;
 
 	if (argc < 2 || load(argv[1]) || !nroutes) {
@@ -388,11 +580,18 @@ int main(int argc, char **argv)
 	heap_init();
 	machine();
 	t = fib_table_new();
+	load_times = calloc(nroutes, sizeof(*load_times));
+	memset(load_times, 0, nroutes * sizeof(*load_times));
 	t0 = now();
 	for (i = 0; i < nroutes; i++) {
-		int err = fib_table_insert(t, routes[i].prefix, routes[i].len,
-					   0x0a000001u + routes[i].nh,
-					   (struct net_device *)fake_dev, 0);
+		double w0 = wall();
+		int had_dir = t->dir != NULL, err = route_add(t, &routes[i]);
+
+		load_times[i].us = (wall() - w0) * 1e6;
+		if (!had_dir && t->dir)
+			dir_us = load_times[i].us;
+		load_times[i].r = &routes[i];
+		load_times[i].faults = load_times[i].csw = 0;
 		if (err) {
 			fprintf(stderr, "insert %ld: %d\n", i, err);
 			return 1;
@@ -400,8 +599,28 @@ int main(int argc, char **argv)
 	}
 	printf("fib (DXR D16R), %ld prefixes\n", nroutes);
 	printf("  load: %.2f s (%.2f us per prefix)\n", now() - t0, (now() - t0) / nroutes * 1e6);
+	qsort(load_times, nroutes, sizeof(*load_times), cmp_upd);
+	printf("    its adds, us: median %.2f, p99 %.2f, p99.9 %.2f, p99.99 %.1f, max %.1f (",
+	       load_times[nroutes / 2].us, load_times[nroutes * 99 / 100].us,
+	       load_times[nroutes * 999 / 1000].us, load_times[nroutes * 9999 / 10000].us,
+	       load_times[nroutes - 1].us);
+	print_route(load_times[nroutes - 1].r);
+	printf(")\n      the add that made the direct table (1 MiB, filled from top): %.1f us\n",
+	       dir_us);
+	printf("      the slowest again, ");
+	upd_repeat(t, load_times[nroutes - 1].r, 1);
+	free(load_times);
 	printf("  memory: %zu bytes, %.2f bytes per prefix (prefixes and next hops included)\n",
 	       fib_table_mem(t), (double)fib_table_mem(t) / nroutes);
+	/* a compaction under way holds the old slabs it is emptying too */
+	for (i = 0; t->pool.compacting || t->pool.old; i += 2)
+		if (fib_table_delete(t, routes[0].prefix, routes[0].len, NULL, 0) ||
+		    route_add(t, &routes[0]))
+			return 1;
+	if (i)
+		printf("    after the compaction under way (%ld updates more): %zu bytes, %.2f per "
+		       "prefix\n",
+		       i, fib_table_mem(t), (double)fib_table_mem(t) / nroutes);
 
 	rand_addrs = malloc(LOOKUPS * sizeof(*rand_addrs));
 	skew_addrs = malloc(LOOKUPS * sizeof(*skew_addrs));
@@ -426,6 +645,7 @@ int main(int argc, char **argv)
 	rate("1000 hot prefixes (in cache)", t, skew_addrs, LOOKUPS, &sum);
 	updates(t, 0);
 	updates(t, 1);
+	updates_worst(t);
 
 	t0 = now();
 	for (i = 0; i < LINEAR_LOOKUPS; i++)

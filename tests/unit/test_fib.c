@@ -4,7 +4,8 @@
  * duplicates, the walk, out-of-memory, the slow path past down devices,
  * small tables without the direct table and the move to and from one,
  * random tables against a brute-force reference, and the generation
- * number that sockets' cached routes are checked against.
+ * number that sockets' cached routes are checked against (the pool's
+ * compaction: test_fib_pool.c).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -469,6 +470,61 @@ static void test_random_against_reference(void **state)
 }
 
 /*
+ * Prefixes of /0 to /15 added and deleted at random over a table with its
+ * direct table (40 /16s of longer prefixes), so that every kind of cover
+ * changes: the /9 to /15 in the dir entries, the /1 to /8 and the
+ * defaults in cover8[] (net/fib.h), each beneath the others.  After every
+ * change, each live prefix's edges and a random address near it answer as
+ * the reference does, one at a time and in a batch.
+ */
+static void test_short_prefixes_over_direct_table(void **state)
+{
+	enum { NLONG = 40, NSHORT = 120, CHANGES = 600 };
+	struct ref_route r[NLONG + NSHORT];
+	struct fib_table *t = fib_table_new();
+	int i, k, err;
+
+	(void)state;
+	memset(r, 0, sizeof(r));
+	for (i = 0; i < NLONG; i++) {
+		r[i].len = 16 + (int)(rnd() % 17);
+		r[i].prefix = (0x80000000u ^ (rnd() & 0x3fffffffu)) & pmask(r[i].len);
+		r[i].gw = 100 + i;
+		r[i].dev = &devs[0];
+		r[i].live = fib_table_insert(t, r[i].prefix, r[i].len, r[i].gw, r[i].dev, 0) == 0;
+	}
+	assert_non_null(t->dir);
+	for (i = NLONG; i < NLONG + NSHORT; i++) {
+		/* short lengths over few /8s (0x80 to 0x83), so that they nest */
+		r[i].len = (int)(rnd() % 16);
+		r[i].prefix = (0x80000000u | (rnd() & 0x03ffffffu)) & pmask(r[i].len);
+		r[i].gw = 200 + i;
+		r[i].dev = &devs[0];
+		r[i].metric = (int)(rnd() % 2);
+	}
+	for (k = 0; k < CHANGES; k++) {
+		i = NLONG + (int)(rnd() % NSHORT);
+		if (r[i].live) {
+			struct fib_nh want = {r[i].gw, r[i].dev, r[i].metric, 0};
+
+			assert_int_equal(fib_table_delete(t, r[i].prefix, r[i].len, &want,
+							  FIB_MATCH_GW | FIB_MATCH_METRIC),
+					 0);
+			r[i].live = 0;
+		} else {
+			err = fib_table_insert(t, r[i].prefix, r[i].len, r[i].gw, r[i].dev,
+					       r[i].metric);
+			if (err == -EEXIST) /* the same prefix and metric is live */
+				continue;
+			assert_int_equal(err, 0);
+			r[i].live = 1;
+		}
+		check_edges(t, r, NLONG + NSHORT);
+	}
+	fib_table_free(t);
+}
+
+/*
  * fib_table_lookup_batch against single lookups for every burst length
  * from 0 to past three times its pipeline's depth (so that bursts end in
  * each of its stages), at every offset of a key array mixing what takes
@@ -625,40 +681,6 @@ static void test_chunk_lines_and_windows(void **state)
 	check_chunk_lines(0);
 }
 
-/* Many /24s in random order make the pool compact itself: every route
- * still answers, and the table stays near what it uses. */
-static void test_pool_compaction(void **state)
-{
-	enum { N = 40000 };
-	struct fib_table *t = fib_table_new();
-	uint32_t *p = malloc(N * sizeof(*p));
-	int i, n = 0;
-
-	(void)state;
-	assert_non_null(p);
-	while (n < N) {
-		uint32_t a = (0x40000000u + (rnd() % 1000) * 0x10000u) | (rnd() & 0xff00u);
-
-		if (fib_table_insert(t, a, 24, a >> 8, &devs[0], 0) == 0)
-			p[n++] = a;
-	}
-	for (i = 0; i < N; i++)
-		assert_int_equal(fib_table_lookup(t, p[i] | 0x55)->gw, p[i] >> 8);
-	/* what it uses: 6 bytes a prefix, 4 a range (at most 2 a prefix), a
-	 * header per /16, the direct table; more than 9/8 of that means the
-	 * outgrown blocks were kept */
-	assert_true(t->pool.bytes <= (N * 14 + 1000 * 16) * 9 / 8 + 2 * 65536);
-	for (i = 0; i < N; i += 2)
-		assert_int_equal(fib_table_delete(t, p[i], 24, NULL, 0), 0);
-	for (i = 0; i < N; i++)
-		if (i & 1)
-			assert_int_equal(fib_table_lookup(t, p[i] | 0x55)->gw, p[i] >> 8);
-		else
-			assert_null(fib_table_lookup(t, p[i] | 0x55));
-	free(p);
-	fib_table_free(t);
-}
-
 /* route.c: the checks on a new route, and the generation that every
  * change (and rt_cache_flush) moves, which empties a socket's cache. */
 static void test_route_api_and_generation(void **state)
@@ -763,9 +785,9 @@ int main(void)
 		cmocka_unit_test(test_out_of_memory),
 		cmocka_unit_test(test_small_table_without_direct_table),
 		cmocka_unit_test(test_random_against_reference),
+		cmocka_unit_test(test_short_prefixes_over_direct_table),
 		cmocka_unit_test(test_chunk_lines_and_windows),
 		cmocka_unit_test(test_batch_every_length),
-		cmocka_unit_test(test_pool_compaction),
 		cmocka_unit_test(test_route_api_and_generation),
 		cmocka_unit_test(test_netctl_route_pages),
 	};
