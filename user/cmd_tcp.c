@@ -399,6 +399,33 @@ struct sink {
 	char buf[SINK_CHUNK];
 };
 
+/*
+ * The first sink running is static, as sink's buffer always was: malloc'd,
+ * 64 KiB takes 128 KiB of pages (large blocks are a power of two of pages),
+ * which a 4 MiB machine feels.  Sinks beyond it, at the same time, are
+ * malloc'd.  Only the shell takes one, and the busy flag is an int that the
+ * sink task clears as it ends.
+ */
+static struct sink first_sink;
+static volatile int first_sink_busy;
+
+static struct sink *sink_alloc(void)
+{
+	if (!first_sink_busy) {
+		first_sink_busy = 1;
+		return &first_sink;
+	}
+	return malloc(sizeof(struct sink));
+}
+
+static void sink_free(struct sink *sk)
+{
+	if (sk == &first_sink)
+		first_sink_busy = 0;
+	else
+		free(sk);
+}
+
 static void sink_task(void *arg)
 {
 	struct sink *sk = arg;
@@ -438,7 +465,7 @@ static void sink_task(void *arg)
 			break;
 	}
 	close(sk->sockfd);
-	free(sk);
+	sink_free(sk);
 }
 
 /*
@@ -470,14 +497,14 @@ static int cmd_sink(int argc, char *argv[])
 		close(sockfd);
 		return 1;
 	}
-	sk = malloc(sizeof(*sk));
+	sk = sink_alloc();
 	if (sk) {
 		sk->sockfd = sockfd;
 		sk->hash_it = !count_only;
 	}
 	if (!sk || kernel_thread(sink_task, sk, "sink") < 0) {
 		printf("sink: out of memory\n");
-		free(sk);
+		sink_free(sk);
 		close(sockfd);
 		return 1;
 	}
