@@ -15,17 +15,9 @@
 #include "net/fib.h"
 #include "net/netdevice.h"
 #include "net/platform.h"
+#include "tests/unit/support/platform_test.h"
 
 static struct net_device devs[1];
-
-static uint32_t rng_state = 12345;
-static uint32_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 17;
-	rng_state ^= rng_state << 5;
-	return rng_state;
-}
 
 /* A spare route added and deleted until no compaction is under way: how
  * many updates that took. */
@@ -58,7 +50,8 @@ static void test_pool_compaction(void **state)
 	(void)state;
 	assert_non_null(p);
 	while (n < N) {
-		uint32_t a = (0x40000000u + (rnd() % 1000) * 0x10000u) | (rnd() & 0xff00u);
+		uint32_t a = (0x40000000u + (net_random32() % 1000) * 0x10000u) |
+			     (net_random32() & 0xff00u);
 
 		if (fib_table_insert(t, a, 24, a >> 8, &devs[0], 0) == 0)
 			p[n++] = a;
@@ -171,5 +164,6 @@ int main(void)
 	};
 
 	devs[0].flags = IFF_UP;
+	fake_random_seed(12345); /* the fake platform's xorshift32: the same routes every run */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
